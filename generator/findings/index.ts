@@ -1,0 +1,2 @@
+export { compareFindings, hasErrors } from './finding.js';
+export type { Finding, Severity } from './finding.js';

@@ -1,0 +1,136 @@
+/**
+ * A set of flow files loaded together, so refs and preconditions resolve
+ * across files: the files named, plus every flow of the `flows/` folder
+ * they live in (or the current directory's flows/).
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import type { Finding } from '../findings/finding.js';
+import { compareFindings } from '../findings/finding.js';
+import { loadFlowFile, type LoadedFlow } from '../load/load-flow.js';
+import type { Flow } from '../model/flow-model.js';
+import { validateFlow } from '../validate/validate-flow.js';
+
+/** File name endings of flow files found in folders. */
+export const FLOW_FILE = /\.flow\.ya?ml$/;
+
+/** A path given on the command line that could not be used. */
+export class FlowPathError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
+    super(`${path}: ${reason}`);
+    this.name = 'FlowPathError';
+  }
+}
+
+/** Loaded flows: the ones asked for, and an index over them and their neighbours. */
+export interface FlowSet {
+  /** Flows named on the command line (files, or found in named folders), in path order. */
+  readonly requested: readonly LoadedFlow[];
+  /** Every flow that loaded, by id. */
+  readonly index: ReadonlyMap<string, Flow>;
+  /** Findings that concern the set: duplicate flow ids. */
+  readonly findings: readonly Finding[];
+}
+
+async function walk(dir: string, out: string[]): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+    const p = join(dir, e.name);
+    if (e.isDirectory()) await walk(p, out);
+    else if (FLOW_FILE.test(e.name)) out.push(p);
+  }
+}
+
+/** Expands files and folders into flow files; throws {@link FlowPathError} for a missing path. */
+export async function expandPaths(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const p of paths) {
+    let st;
+    try {
+      st = await stat(p);
+    } catch {
+      throw new FlowPathError(p, 'no such file or folder');
+    }
+    if (st.isDirectory()) await walk(p, files);
+    else files.push(p);
+  }
+  return [...new Set(files.map((f) => relative(process.cwd(), resolve(f)) || f))];
+}
+
+/** The enclosing `flows` folder of a file, if any. */
+function flowsRoot(file: string): string | undefined {
+  let dir = dirname(resolve(file));
+  for (;;) {
+    if (basename(dir) === 'flows') return dir;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+/** Loads the named flows and their neighbours, and indexes them by id. */
+export async function loadFlowSet(paths: readonly string[]): Promise<FlowSet> {
+  const requestedFiles = await expandPaths(paths);
+  const roots = new Set<string>();
+  for (const f of requestedFiles) {
+    const r = flowsRoot(f);
+    if (r) roots.add(r);
+  }
+  const local = resolve('flows');
+  try {
+    if ((await stat(local)).isDirectory()) roots.add(local);
+  } catch {
+    // no flows/ here: only the named files and their own roots resolve refs
+  }
+  const neighbourFiles: string[] = [];
+  for (const r of roots) await walk(r, neighbourFiles);
+  const neighbours = neighbourFiles
+    .map((f) => relative(process.cwd(), f) || f)
+    .filter((f) => !requestedFiles.includes(f));
+
+  const requested = await Promise.all(requestedFiles.map((f) => loadFlowFile(f)));
+  const others = await Promise.all(neighbours.map((f) => loadFlowFile(f)));
+  const index = new Map<string, Flow>();
+  const findings: Finding[] = [];
+  for (const l of [...requested, ...others]) {
+    if (!l.flow) continue;
+    const prev = index.get(l.flow.id);
+    if (prev) {
+      if (requested.includes(l)) {
+        findings.push({
+          rule: 'duplicate-flow-id',
+          severity: 'error',
+          message: `flow id "${l.flow.id}" is already used by ${prev.file}`,
+          file: l.file,
+          line: l.flow.loc.line,
+          column: l.flow.loc.column,
+        });
+      }
+      continue;
+    }
+    index.set(l.flow.id, l.flow);
+  }
+  return { requested, index, findings };
+}
+
+/** Loads, checks and validates flows: every finding of the named files, sorted. */
+export async function validatePaths(
+  paths: readonly string[],
+): Promise<{ files: number; findings: Finding[] }> {
+  const set = await loadFlowSet(paths);
+  const findings: Finding[] = [...set.findings];
+  for (const l of set.requested) {
+    findings.push(...l.findings);
+    if (l.flow) findings.push(...validateFlow(l.flow, (id) => set.index.get(id)));
+  }
+  return { files: set.requested.length, findings: findings.sort(compareFindings) };
+}
+
+/** Path separator-independent display of a file. */
+export function displayPath(file: string): string {
+  return file.split(sep).join('/');
+}
