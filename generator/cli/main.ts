@@ -8,24 +8,22 @@
 import { Command, CommanderError, Option } from 'commander';
 import { FINDING_FORMATS, type FindingFormat } from './output.js';
 
-/** A command failed for a reason the user must fix (bad path, unreadable file): exit 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+import { UsageError } from './usage-error.js';
+
+export { UsageError };
 
 interface Io {
   out(s: string): void;
   err(s: string): void;
   isTTY: boolean;
+  errIsTTY?: boolean;
 }
 
 const processIo: Io = {
   out: (s) => process.stdout.write(s),
   err: (s) => process.stderr.write(s),
   isTTY: Boolean(process.stdout.isTTY),
+  errIsTTY: Boolean(process.stderr.isTTY),
 };
 
 function program(io: Io, setExit: (code: number) => void): Command {
@@ -47,6 +45,58 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .action(async (paths: string[], opts: { format: FindingFormat }) => {
       const { runValidate } = await import('./validate-command.js');
       setExit(await runValidate(paths, opts.format, io));
+    });
+
+  cmd
+    .command('diff')
+    .description(
+      'Check a capture (pcap or pcapng) against a flow. Exit 0 when every instance conforms, 1 when any deviates, 2 on unusable input.',
+    )
+    .argument('<flow>', 'the flow file')
+    .argument('<capture>', 'the capture file (pcap or pcapng)')
+    .option(
+      '--map <file>',
+      'YAML: participants: { <id or label>: "ip" | "ip:port" | "[ipv6]:port" }; without it the mapping is inferred',
+    )
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['text', 'json', 'junit'])
+        .default('text'),
+    )
+    .option('--out <file>', 'write the report to a file')
+    .option('--idle <seconds>', 'capture seconds after which an unfinished instance is given up (default 300)')
+    .option(
+      '--all-instances',
+      'list every passing instance (default: the first 1000; failing ones are always listed)',
+    )
+    .action(
+      async (
+        flow: string,
+        capture: string,
+        opts: {
+          map?: string;
+          format: 'text' | 'json' | 'junit';
+          out?: string;
+          allInstances?: boolean;
+          idle?: string;
+        },
+      ) => {
+        const { runDiff } = await import('./diff-command.js');
+        setExit(await runDiff(flow, capture, opts, io));
+      },
+    );
+
+  cmd
+    .command('ladder')
+    .description('Draw a capture as a draft flow: participants from addresses, steps from messages, dialogs grouped.')
+    .argument('<capture>', 'the capture file (pcap or pcapng)')
+    .option('--out <file>', 'write the flow to a file instead of standard output')
+    .option('--map-out <file>', 'also write the participant addresses as a map for `flowspec diff --map`')
+    .option('--max-steps <n>', 'steps written at most (default 500)')
+    .option('--call-id <id...>', 'only these Call-IDs')
+    .action(async (capture: string, opts: { out?: string; mapOut?: string; maxSteps?: string; callId?: string[] }) => {
+      const { runLadder } = await import('./ladder-command.js');
+      setExit(await runLadder(capture, opts, io));
     });
 
   cmd

@@ -4,7 +4,7 @@
  * but that stop a node from being understood (an unparsable template, a
  * message step with two types) become findings here.
  */
-import type { Document, LineCounter } from 'yaml';
+import { isScalar, Scalar, type Document, type LineCounter } from 'yaml';
 import type { Finding } from '../findings/finding.js';
 import type {
   Flow,
@@ -26,7 +26,7 @@ import { parseDerivation } from '../model/derivation.js';
 import { ExpressionError } from '../model/expression-lexer.js';
 import { isTemplate, templateVariables } from '../model/template.js';
 import type { MbcpMessageName } from '../model/vocabulary.js';
-import { locate, type YamlPath } from './yaml-location.js';
+import { locate, nodeAt, type YamlPath } from './yaml-location.js';
 
 /** Context of one normalisation. */
 class Normalizer {
@@ -50,10 +50,22 @@ class Normalizer {
       message,
       file: this.file,
       line: l.line,
-      // Point inside a one-line scalar when the problem has an offset (plain scalars only).
-      column: l.line === l.endLine ? l.column + offset : l.column,
+      column: l.column + this.scalarOffset(path, offset, l.line === l.endLine),
       ...(step !== undefined ? { step } : {}),
     });
+  }
+
+  /**
+   * Columns from the start of a one-line scalar to `offset` in its value: a
+   * quoted scalar starts with its quote; a block scalar's value starts on a
+   * later line, so the finding stays on the node.
+   */
+  private scalarOffset(path: YamlPath, offset: number, oneLine: boolean): number {
+    const node = nodeAt(this.doc, path);
+    if (offset === 0 || !oneLine || !isScalar(node)) return 0;
+    if (node.type === Scalar.PLAIN) return offset;
+    if (node.type === Scalar.QUOTE_DOUBLE || node.type === Scalar.QUOTE_SINGLE) return offset + 1;
+    return 0;
   }
 
   flow(d: FlowDocument): Flow {
@@ -91,7 +103,16 @@ class Normalizer {
       ...opt('text', g.text),
     }));
     const steps = this.steps(d.steps, ['steps']);
-    for (const s of steps) {
+    // Preconditions: every state step that names the flow establishing it, at any depth.
+    const states: Step[] = [];
+    const collect = (list: readonly Step[]): void => {
+      for (const x of list) {
+        states.push(x);
+        for (const c of childSteps(x)) collect(c);
+      }
+    };
+    collect(steps);
+    for (const s of states) {
       if (s.kind === 'state' && s.establishedBy) {
         given.push({
           state: s.state,

@@ -20,7 +20,8 @@ let validator: ValidateFunction | undefined;
 
 function compiled(): ValidateFunction {
   if (!validator) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
+    // verbose: errors carry `schema` and `parentSchema`, which the messages need (allowed keys, enum values).
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
     validator = ajv.compile(flowJsonSchema());
   }
   return validator;
@@ -74,14 +75,33 @@ function jsonType(v: unknown): string {
  */
 function narrow(errors: readonly ErrorObject[], data: unknown): ErrorObject[] {
   const anyOfs = errors.filter((e) => e.keyword === 'anyOf');
-  // Process deepest schema paths first so nested unions are narrowed before outer ones.
-  anyOfs.sort((a, b) => b.schemaPath.length - a.schemaPath.length);
+  // Process deepest unions first so nested unions are narrowed before outer ones.
+  const depth = (e: ErrorObject): number => pointerPath(e.instancePath).length;
+  anyOfs.sort((a, b) => depth(b) - depth(a) || b.schemaPath.length - a.schemaPath.length);
+  // Errors of a nested Step share the schema path prefix "#/anyOf" of every
+  // enclosing step (ajv compiles Step as its own function): an error belongs
+  // to the innermost union whose instance and schema paths both contain it.
+  const owner = (e: ErrorObject): ErrorObject | undefined => {
+    let best: ErrorObject | undefined;
+    for (const u of anyOfs) {
+      if (u === e || !e.schemaPath.startsWith(`${u.schemaPath}/`)) continue;
+      if (e.instancePath !== u.instancePath && !e.instancePath.startsWith(`${u.instancePath}/`))
+        continue;
+      if (
+        !best ||
+        depth(u) > depth(best) ||
+        (depth(u) === depth(best) && u.schemaPath.length > best.schemaPath.length)
+      )
+        best = u;
+    }
+    return best;
+  };
   let current = [...errors];
   for (const union of anyOfs) {
     if (!current.includes(union)) continue;
     const prefix = union.schemaPath; // ".../anyOf"
     const branchOf = (e: ErrorObject): number | undefined => {
-      if (!e.schemaPath.startsWith(`${prefix}/`)) return undefined;
+      if (owner(e) !== union) return undefined;
       const m = /^(\d+)/.exec(e.schemaPath.slice(prefix.length + 1));
       return m ? Number(m[1]) : undefined;
     };
@@ -108,7 +128,14 @@ function narrow(errors: readonly ErrorObject[], data: unknown): ErrorObject[] {
 }
 
 function isStepUnion(union: ErrorObject): boolean {
-  return union.schemaPath.endsWith('$defs/Step/anyOf');
+  // ajv compiles the recursive Step definition as its own function, so its
+  // errors have schema paths relative to it ("#/anyOf"): recognise the union
+  // by its branches (verbose errors carry the schema) rather than by path.
+  const branches = union.schema as { title?: unknown }[] | undefined;
+  return (
+    union.schemaPath.endsWith('$defs/Step/anyOf') ||
+    (Array.isArray(branches) && branches.some((b) => b.title === 'message step'))
+  );
 }
 
 function chooseBranch(

@@ -40,7 +40,7 @@ export function tokenize(text: string): Token[] {
       continue;
     }
     if (/[0-9]/.test(c)) {
-      const m = /^[0-9]+/.exec(text.slice(i));
+      const m = /^[0-9]+(?:\.[0-9]+)*/.exec(text.slice(i));
       const num = m?.[0] ?? c;
       tokens.push({ type: 'number', text: num, offset: i });
       i += num.length;

@@ -63,6 +63,9 @@ export function checkGuards(ctx: RuleContext): void {
       }
     } else if (s.kind === 'action' && s.when !== undefined) {
       check(s.when, s.loc, s);
+    } else if (s.kind === 'message') {
+      // A value required only under a condition names that condition with a guard (`when:`).
+      for (const v of valuesOf(s)) if (v.when !== undefined) check(v.when, v.loc, s);
     }
   }
 }
@@ -118,16 +121,23 @@ export function checkLocalChoice(ctx: RuleContext, order: PartialOrder): void {
           e.refPath.length > 0 &&
           [...inOperand].some((x) => x.kind === 'ref' && x.id === e.refPath[0]),
       );
-      const all = [...events, ...refEvents];
+      // A state step asserts a condition; it is no event anybody performs, so it cannot make a choice non-local.
+      const all = [...events, ...refEvents].filter((e) => e.source.kind !== 'state');
       const minimal = all.filter(
         (e) => !all.some((f) => f !== e && order.happensBefore(f.index, e.index)),
       );
       // An unresolved ref is opaque: who acts first inside it is unknown (ref-missing-flow reports it).
+      // A message sent TO the decider may start an operand: the decider's choice is driven by what
+      // it receives (a trigger, e.g. OMA CPM 8.2.2.3 "If the SIP BYE request was sent by ...").
       const foreign = minimal.filter(
-        (e) => e.kind !== 'receive' && e.kind !== 'ref' && e.participant !== s.decidedBy,
+        (e) =>
+          e.kind !== 'ref' &&
+          e.participant !== s.decidedBy &&
+          !(e.kind === 'send' && e.message?.to === s.decidedBy) &&
+          !(e.kind === 'receive' && e.message?.from === undefined),
       );
       const receivesFirst = minimal.filter(
-        (e) => e.kind === 'receive' && e.message?.from !== undefined,
+        (e) => e.kind === 'receive' && e.message?.from !== undefined && e.participant !== s.decidedBy,
       );
       for (const e of [...foreign, ...receivesFirst]) {
         ctx.report(

@@ -10,7 +10,8 @@ import { stepName, type RuleContext } from './context.js';
 export function checkParticipants(ctx: RuleContext): void {
   const ids = [...ctx.flow.participants.keys()];
   const check = (id: string | undefined, what: string, loc: SourceLocation, step: Step): void => {
-    if (id === undefined || ctx.flow.participants.has(id)) return;
+    // An empty id is a missing receiver: message-without-receiver reports it.
+    if (id === undefined || id === '' || ctx.flow.participants.has(id)) return;
     const byLabel = [...ctx.flow.participants.values()].find((p) => p.label === id);
     const hint = byLabel
       ? `; "${id}" is the label of participant "${byLabel.id}"`

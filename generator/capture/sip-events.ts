@@ -1,0 +1,161 @@
+/**
+ * Ingest: turns the capture reader's raw SIP and MBCP events into parsed
+ * events with the runtime's one SIP parser and MBCP codec. A message that
+ * does not parse, and a capture that is malformed or cut short, become
+ * located findings (frame number and reason); ingest itself never throws on
+ * bad input and keeps every event read before a fault.
+ */
+import { MbcpDecodeError, decodeMbcp } from '../../runtime/mbcp/index.js';
+import type { MbcpMessage } from '../../runtime/mbcp/index.js';
+import { SipParseError, parseMessage } from '../../runtime/sip/message/index.js';
+import type { SipMessage } from '../../runtime/sip/message/index.js';
+import type { CaptureInput } from './byte-window.js';
+import { CaptureError } from './capture-errors.js';
+import type { CaptureLocation } from './capture-errors.js';
+import type { CaptureReadOptions } from './capture-reader.js';
+import { readCapture } from './capture-reader.js';
+import type { CaptureEvent, CaptureStats } from './capture-types.js';
+
+/** Something wrong found while ingesting: where, and why. */
+export interface IngestFinding {
+  readonly kind: 'sip-parse-error' | 'mbcp-decode-error' | 'capture-error';
+  /** Frame of the message (or of the record where the capture failed, when known). */
+  readonly frame: number | undefined;
+  readonly reason: string;
+  /** For parse errors: the byte offset in the message; for capture errors: the file location. */
+  readonly offset?: number;
+  readonly location?: CaptureLocation;
+}
+
+/** A SIP event, parsed when it could be (`finding` says why not). */
+export interface SipIngestEvent extends CaptureEvent {
+  readonly kind: 'sip';
+  readonly message?: SipMessage;
+  readonly finding?: IngestFinding;
+}
+
+/** An MBCP event, decoded when it could be. */
+export interface MbcpIngestEvent extends CaptureEvent {
+  readonly kind: 'mbcp';
+  readonly mbcp?: MbcpMessage;
+  readonly finding?: IngestFinding;
+}
+
+/** One ingested event. */
+export type IngestEvent = SipIngestEvent | MbcpIngestEvent;
+
+/** Options of `ingestCapture`: the reader's, plus how many findings to keep. */
+export interface IngestOptions extends CaptureReadOptions {
+  /** Findings kept in `findings` (all are counted). Default 1000. */
+  readonly maxFindings?: number;
+}
+
+/** A capture being ingested: iterate for events; stats and findings fill as it goes. */
+export interface CaptureIngest extends AsyncIterable<IngestEvent> {
+  readonly stats: CaptureStats;
+  /** The first `maxFindings` findings. */
+  readonly findings: readonly IngestFinding[];
+  /** Counts of SIP parse errors, MBCP decode errors and capture errors. */
+  readonly counts: { parseErrors: number; mbcpErrors: number; captureErrors: number };
+}
+
+/** Parses one raw SIP event with the runtime parser; a parse error becomes the event's finding. */
+export function toSipEvent(event: CaptureEvent): SipIngestEvent {
+  try {
+    const message = parseMessage(event.bytes, {
+      transport: event.transport === 'tcp' ? 'stream' : 'datagram',
+    });
+    return { ...event, kind: 'sip', message };
+  } catch (error) {
+    // The parser's contract is SipParseError; any other error it raises on
+    // captured bytes is still bad input and becomes a finding, not a crash.
+    const finding: IngestFinding =
+      error instanceof SipParseError
+        ? {
+            kind: 'sip-parse-error',
+            frame: event.frame,
+            reason: `${error.reason} (line ${error.line}, column ${error.column})`,
+            offset: error.offset,
+          }
+        : {
+            kind: 'sip-parse-error',
+            frame: event.frame,
+            reason: `${(error as Error).name}: ${(error as Error).message}`,
+          };
+    return { ...event, kind: 'sip', finding };
+  }
+}
+
+/** Decodes one raw MBCP event with the runtime codec; a decode error becomes the event's finding. */
+export function toMbcpEvent(event: CaptureEvent): MbcpIngestEvent {
+  try {
+    return { ...event, kind: 'mbcp', mbcp: decodeMbcp(event.bytes) };
+  } catch (error) {
+    const finding: IngestFinding =
+      error instanceof MbcpDecodeError
+        ? {
+            kind: 'mbcp-decode-error',
+            frame: event.frame,
+            reason: `${error.reason} (${error.field})`,
+            offset: error.offset,
+          }
+        : {
+            kind: 'mbcp-decode-error',
+            frame: event.frame,
+            reason: `${(error as Error).name}: ${(error as Error).message}`,
+          };
+    return { ...event, kind: 'mbcp', finding };
+  }
+}
+
+class CaptureIngestImpl implements CaptureIngest {
+  readonly findings: IngestFinding[] = [];
+  readonly counts = { parseErrors: 0, mbcpErrors: 0, captureErrors: 0 };
+  private readonly reader;
+  private readonly maxFindings: number;
+
+  constructor(input: CaptureInput, options: IngestOptions) {
+    this.reader = readCapture(input, options);
+    this.maxFindings = options.maxFindings ?? 1000;
+  }
+
+  get stats(): CaptureStats {
+    return this.reader.stats;
+  }
+
+  private record(finding: IngestFinding): void {
+    if (finding.kind === 'sip-parse-error') this.counts.parseErrors++;
+    else if (finding.kind === 'mbcp-decode-error') this.counts.mbcpErrors++;
+    else this.counts.captureErrors++;
+    if (finding.kind !== 'capture-error') this.reader.stats.parseErrors++;
+    if (this.findings.length < this.maxFindings) this.findings.push(finding);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<IngestEvent> {
+    try {
+      for await (const raw of this.reader) {
+        const event = raw.kind === 'sip' ? toSipEvent(raw) : toMbcpEvent(raw);
+        if (event.finding) this.record(event.finding);
+        yield event;
+      }
+    } catch (error) {
+      if (!(error instanceof CaptureError)) throw error;
+      this.record({
+        kind: 'capture-error',
+        frame: error.location.frame,
+        reason: error.reason,
+        offset: error.location.offset,
+        location: error.location,
+      });
+    }
+  }
+}
+
+/**
+ * Reads a capture and parses what it finds. Never throws on bad input: a
+ * malformed capture ends the iteration early with a `capture-error`
+ * finding, after every event before the fault.
+ */
+export function ingestCapture(input: CaptureInput, options: IngestOptions = {}): CaptureIngest {
+  return new CaptureIngestImpl(input, options);
+}

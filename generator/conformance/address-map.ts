@@ -1,0 +1,170 @@
+/**
+ * Participant addresses: the `--map` file (participant id or figure label ->
+ * "ip", "ip:port" or "[ipv6]:port"), and the bindings inferred from a trace
+ * when no map is given, each with its evidence.
+ */
+import { readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Flow } from '../model/flow-model.js';
+
+/** An address a participant uses: an IP, with a port when the map gives one. */
+export interface AddressSpec {
+  readonly ip: string;
+  readonly port?: number;
+}
+
+/** A transport endpoint seen on the wire. */
+export interface WireEndpoint {
+  readonly ip: string;
+  readonly port: number;
+}
+
+/** A map file that cannot be used, with its place. */
+export class AddressMapError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: number,
+    readonly reason: string,
+  ) {
+    super(`${file}:${line}:${column}: ${reason}`);
+    this.name = 'AddressMapError';
+  }
+}
+
+/** Parses "ip", "ip:port", "[ipv6]:port" or a bare IPv6 address. */
+export function parseAddress(text: string): AddressSpec | undefined {
+  const t = text.trim();
+  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(t);
+  if (bracket) {
+    const ip = bracket[1] ?? '';
+    if (isIP(ip) !== 6) return undefined;
+    return bracket[2] === undefined
+      ? { ip: normalizeIp(ip) }
+      : { ip: normalizeIp(ip), port: Number(bracket[2]) };
+  }
+  if (isIP(t)) return { ip: normalizeIp(t) };
+  const m = /^([^:]+):(\d+)$/.exec(t);
+  if (m && isIP(m[1] ?? '') === 4) return { ip: m[1] ?? '', port: Number(m[2]) };
+  return undefined;
+}
+
+/** IPv6 in a canonical compressed form, so "::1" and "0:0::1" compare equal. */
+export function normalizeIp(ip: string): string {
+  if (isIP(ip) !== 6) return ip;
+  try {
+    return new URL(`http://[${ip}]/`).hostname.slice(1, -1);
+  } catch {
+    return ip.toLowerCase();
+  }
+}
+
+/** Formats an address spec as written in a map. */
+export function formatAddress(a: AddressSpec | WireEndpoint): string {
+  const host = a.ip.includes(':') ? `[${a.ip}]` : a.ip;
+  return a.port === undefined ? a.ip : `${host}:${a.port}`;
+}
+
+/** True when an endpoint seen on the wire is one of the participant's addresses. */
+export function addressMatches(specs: readonly AddressSpec[], seen: WireEndpoint): boolean {
+  return specs.some((s) => s.ip === seen.ip && (s.port === undefined || s.port === seen.port));
+}
+
+/**
+ * Reads a map file for a flow: keys are participant ids or figure labels.
+ * Unknown participants and bad addresses are located errors.
+ */
+export async function readAddressMap(
+  file: string,
+  flow: Flow,
+): Promise<Map<string, AddressSpec[]>> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new AddressMapError(
+      file,
+      1,
+      1,
+      (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message,
+    );
+  }
+  return parseAddressMap(text, file, flow);
+}
+
+/** Offset of the key of `participants.<key>` in the text. */
+function keyOffset(doc: Document, key: string): number | undefined {
+  const participants = doc.get('participants', true);
+  if (!isMap(participants)) return undefined;
+  for (const pair of participants.items) {
+    if (isScalar(pair.key) && String(pair.key.value) === key) return pair.key.range?.[0];
+  }
+  return undefined;
+}
+
+/** Parses map text (see {@link readAddressMap}). */
+export function parseAddressMap(
+  text: string,
+  file: string,
+  flow: Flow,
+): Map<string, AddressSpec[]> {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines });
+  const at = (offset: number | undefined): { line: number; col: number } =>
+    lines.linePos(offset ?? 0);
+  const firstError = doc.errors[0];
+  if (firstError) {
+    const p = at(firstError.pos[0]);
+    throw new AddressMapError(
+      file,
+      p.line,
+      p.col,
+      firstError.message.split('\n')[0] ?? 'YAML error',
+    );
+  }
+  const data = doc.toJS() as { participants?: Record<string, unknown> } | null;
+  if (
+    !data ||
+    typeof data !== 'object' ||
+    !data.participants ||
+    typeof data.participants !== 'object'
+  ) {
+    throw new AddressMapError(
+      file,
+      1,
+      1,
+      'a map needs "participants:" with participant ids or labels and addresses',
+    );
+  }
+  const byLabel = new Map([...flow.participants.values()].map((p) => [p.label, p.id]));
+  const out = new Map<string, AddressSpec[]>();
+  for (const [key, value] of Object.entries(data.participants)) {
+    const p = at(keyOffset(doc, key));
+    const id = flow.participants.has(key) ? key : byLabel.get(key);
+    if (id === undefined) {
+      throw new AddressMapError(
+        file,
+        p.line,
+        p.col,
+        `"${key}" is neither a participant id nor a label of flow ${flow.id} (participants: ${[...flow.participants.values()].map((x) => `${x.id} "${x.label}"`).join(', ')})`,
+      );
+    }
+    const values = Array.isArray(value) ? value : [value];
+    const specs: AddressSpec[] = [];
+    for (const v of values) {
+      const spec = typeof v === 'string' ? parseAddress(v) : undefined;
+      if (!spec) {
+        throw new AddressMapError(
+          file,
+          p.line,
+          p.col,
+          `${JSON.stringify(v)} is not an address ("ip", "ip:port" or "[ipv6]:port")`,
+        );
+      }
+      specs.push(spec);
+    }
+    out.set(id, [...(out.get(id) ?? []), ...specs]);
+  }
+  return out;
+}

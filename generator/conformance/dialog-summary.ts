@@ -1,0 +1,143 @@
+/**
+ * Dialog state as a capture shows it: what RFC 3261 12 and TS 24.229
+ * 5.4.5.1.2 say a dialog stores, read from the messages of one Call-ID seen
+ * so far (initial INVITE, its 2xx, later requests). Derived values of a flow
+ * ("CSeq stored plus one", "To as received in the 200 OK") are computed from
+ * it.
+ */
+import type { SipMessage } from '../../runtime/sip/message/index.js';
+
+/** What a dialog stores, as far as the trace shows. */
+export interface DialogSummary {
+  callId: string;
+  /** From of the initial INVITE (the calling user). */
+  callingFrom?: string;
+  callingTag?: string;
+  /** To of the 2xx to the initial INVITE (the called user, with its tag). */
+  calledTo?: string;
+  calledTag?: string;
+  callingContact?: string;
+  calledContact?: string;
+  /** Record-Route of the initial INVITE / its 2xx, top first. */
+  recordRoute: string[];
+  /** Highest CSeq seen for requests from the calling to the called user, and back. */
+  cseqCallerToCallee?: number;
+  cseqCalleeToCaller?: number;
+  /** Messages of this Call-ID seen so far. */
+  messages: number;
+}
+
+/** Creates an empty summary. */
+export function newSummary(callId: string): DialogSummary {
+  return { callId, recordRoute: [], messages: 0 };
+}
+
+function tagOf(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const m = /;\s*tag\s*=\s*([^;>\s,]+)/i.exec(value);
+  return m?.[1];
+}
+
+function cseqOf(msg: SipMessage): { seq: number; method: string } | undefined {
+  const v = msg.headers.get('cseq');
+  const m = v ? /^\s*(\d+)\s+(\S+)/.exec(v) : null;
+  return m ? { seq: Number(m[1]), method: m[2] ?? '' } : undefined;
+}
+
+/** Updates a summary with one more message of its Call-ID. */
+export function updateSummary(s: DialogSummary, msg: SipMessage): void {
+  s.messages++;
+  const cseq = cseqOf(msg);
+  const from = msg.headers.get('from');
+  const to = msg.headers.get('to');
+  if (msg.kind === 'request') {
+    if (msg.method === 'INVITE' && s.callingFrom === undefined && !tagOf(to)) {
+      // RFC 3261 12.1.2: the initial INVITE fixes the calling party's From, Contact and route.
+      s.callingFrom = from;
+      s.callingTag = tagOf(from);
+      s.callingContact = msg.headers.get('contact');
+      s.recordRoute = msg.headers.getAll('record-route');
+    }
+    if (cseq && msg.method !== 'ACK' && msg.method !== 'CANCEL') {
+      const fromTag = tagOf(from);
+      if (s.callingTag !== undefined && fromTag === s.callingTag) {
+        s.cseqCallerToCallee = Math.max(s.cseqCallerToCallee ?? 0, cseq.seq);
+      } else if (s.calledTag !== undefined && fromTag === s.calledTag) {
+        s.cseqCalleeToCaller = Math.max(s.cseqCalleeToCaller ?? 0, cseq.seq);
+      }
+    }
+    return;
+  }
+  if (
+    cseq?.method === 'INVITE' &&
+    msg.status >= 200 &&
+    msg.status < 300 &&
+    s.calledTo === undefined
+  ) {
+    // RFC 3261 12.1.1: the 2xx fixes the called party's To (with tag) and Contact.
+    s.calledTo = to;
+    s.calledTag = tagOf(to);
+    s.calledContact = msg.headers.get('contact');
+    const rr = msg.headers.getAll('record-route');
+    if (rr.length > 0) s.recordRoute = rr;
+  }
+}
+
+/** The URI inside a Contact value ("<sip:a@b>;expires=3" -> "sip:a@b"). */
+export function contactUri(contact: string | undefined): string | undefined {
+  if (!contact) return undefined;
+  const m = /<([^>]*)>/.exec(contact);
+  return (m ? m[1] : contact.split(';')[0])?.trim();
+}
+
+/**
+ * Reads a dialog path ("dialog.cseq.callerToCallee") from the point of view
+ * of `sender`: "calling" when the sender is the calling party's side, else
+ * "called". Undefined when the trace does not show the value.
+ */
+export function readDialogPath(
+  s: DialogSummary,
+  path: string,
+  senderIsCaller: boolean | undefined,
+): string | number | undefined {
+  switch (path) {
+    case 'dialog.callId':
+      return s.callId;
+    case 'dialog.calling.from':
+      return s.callingFrom;
+    case 'dialog.called.to':
+      return s.calledTo;
+    case 'dialog.calling.contact':
+    case 'dialog.calling.contactBinding':
+      return contactUri(s.callingContact);
+    case 'dialog.called.contact':
+    case 'dialog.called.contactBinding':
+      return contactUri(s.calledContact);
+    case 'dialog.cseq.callerToCallee':
+      return s.cseqCallerToCallee;
+    case 'dialog.cseq.calleeToCaller':
+      return s.cseqCalleeToCaller;
+    case 'dialog.remoteTarget':
+      if (senderIsCaller === undefined) return undefined;
+      return contactUri(senderIsCaller ? s.calledContact : s.callingContact);
+    case 'dialog.localCseq':
+      return senderIsCaller === undefined
+        ? undefined
+        : senderIsCaller
+          ? s.cseqCallerToCallee
+          : s.cseqCalleeToCaller;
+    case 'dialog.remoteCseq':
+      return senderIsCaller === undefined
+        ? undefined
+        : senderIsCaller
+          ? s.cseqCalleeToCaller
+          : s.cseqCallerToCallee;
+    case 'dialog.localTag':
+      return senderIsCaller === undefined ? undefined : senderIsCaller ? s.callingTag : s.calledTag;
+    case 'dialog.remoteTag':
+      return senderIsCaller === undefined ? undefined : senderIsCaller ? s.calledTag : s.callingTag;
+    default:
+      // Route sets depend on where the capture point sits; they are not compared.
+      return undefined;
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * One instance of a flow in the traffic: the dialogs (Call-IDs) joined to
+ * it, the observed message matched to each expected message (per loop
+ * iteration), retransmissions, unexpected messages and bound variables.
+ */
+import type { DialogSummary } from './dialog-summary.js';
+import type { ExpectedFlow, ExpectedMessage } from './expected.js';
+import { describeType } from './expected.js';
+import type { ObservedMessage } from './observed.js';
+import { seconds, summarize } from './observed.js';
+import { InstanceBindings, type ParticipantBindings } from './participants.js';
+import type { DialogEvidence, UnexpectedReport } from './report.js';
+import { checkValues, observedField, type FieldDiff } from './values.js';
+
+/** An observed message matched to an expected one (only what the verdict needs is kept). */
+export interface Match {
+  readonly frame: number;
+  /** Seconds since the epoch. */
+  readonly time: number;
+  /** The message itself, kept only when a later step derives a value from it. */
+  readonly observed: ObservedMessage | undefined;
+  readonly diffs: readonly FieldDiff[];
+  retransmissions: number;
+  /** Set when the message resembles the step but differs in kind (status, direction). */
+  readonly loose: boolean;
+}
+
+/** The key of an expected message in one loop iteration. */
+export function slot(message: number, iteration: number): number {
+  return iteration * 65536 + message;
+}
+
+/** The expected message of a slot. */
+export function slotMessage(key: number): number {
+  return key % 65536;
+}
+
+/** The method of the request a response answers (its CSeq method). */
+export function requestMethod(
+  exp: ExpectedFlow,
+  m: ExpectedMessage,
+  seen = new Set<number>(),
+): string | undefined {
+  if (m.type.protocol !== 'sip') return undefined;
+  if (m.type.type === 'request') return m.type.method;
+  if (seen.has(m.index)) return undefined;
+  seen.add(m.index);
+  if (m.answers !== undefined) {
+    const a = exp.messages[m.answers];
+    return a ? requestMethod(exp, a, seen) : undefined;
+  }
+  const relayed = m.step.relays;
+  if (relayed === undefined) return undefined;
+  const prefix = m.id.slice(0, m.id.length - m.step.id.length);
+  const r = exp.messages.find((x) => x.id === `${prefix}${relayed}`);
+  return r ? requestMethod(exp, r, seen) : undefined;
+}
+
+function cseqOf(o: ObservedMessage): { seq: string; method: string } | undefined {
+  const v = o.sip?.headers.get('cseq');
+  const m = v ? /^\s*(\d+)\s+(\S+)/.exec(v) : null;
+  return m ? { seq: m[1] ?? '', method: m[2] ?? '' } : undefined;
+}
+
+/** Identity of a transmission, to recognise retransmissions (RFC 3261 17: same branch, CSeq, method or status). */
+export function transmissionKey(o: ObservedMessage): string {
+  if (o.mbcp) return `mbcp|${o.mbcp.kind}|${o.src.ip}:${o.src.port}>${o.dst.ip}:${o.dst.port}`;
+  const sip = o.sip;
+  if (!sip) return `raw|${o.frame}`;
+  const via = sip.headers.get('via') ?? '';
+  const branch = /;\s*branch\s*=\s*([^;,\s]+)/i.exec(via)?.[1] ?? '';
+  const cseq = sip.headers.get('cseq') ?? '';
+  const head = sip.kind === 'request' ? sip.method : String(sip.status);
+  return `${head}|${branch}|${cseq}|${o.src.ip}:${o.src.port}>${o.dst.ip}:${o.dst.port}`;
+}
+
+/** One instance being assembled. */
+export class Instance {
+  /** slot key slot(message, iteration) -> match. */
+  readonly matches = new Map<number, Match>();
+  /** Call-ID -> groups joined through it. */
+  readonly callIds = new Map<string, Set<number>>();
+  /** group -> iterations bound (loop groups can be bound once per iteration). */
+  readonly groupIterations = new Map<number, number[]>();
+  /** loop key -> iterations created. */
+  readonly loopIterations = new Map<string, number>();
+  readonly vars = new Map<string, string>();
+  readonly unexpected: UnexpectedReport[] = [];
+  readonly evidence: DialogEvidence[] = [];
+  /** Which endpoint is which participant in this instance. */
+  readonly bindings: InstanceBindings;
+  private readonly seenKeys = new Map<string, number>();
+  lastActivity: number;
+  /** Capture time at which every mandatory step was matched. */
+  completeAt: number | undefined;
+  /** Provisional responses not in the flow (RFC 3261 8.2.6: 100 Trying is hop by hop). */
+  tolerated = 0;
+
+  constructor(
+    readonly id: number,
+    readonly expected: ExpectedFlow,
+    readonly firstFrame: number,
+    time: number,
+  ) {
+    this.lastActivity = time;
+    this.bindings = new InstanceBindings(expected.multiple);
+  }
+
+
+  /** Does the observed message have the kind and ends of expected message `m` (in `iteration`)? */
+  fits(
+    m: ExpectedMessage,
+    o: ObservedMessage,
+    iteration: number,
+    people: ParticipantBindings,
+    loose = false,
+  ): boolean {
+    const t = m.type;
+    if (t.protocol === 'indication') return false;
+    if (t.protocol === 'mbcp') {
+      if (!o.mbcp || o.mbcp.kind !== t.name.replace(/^Media Burst /, '')) return false;
+    } else {
+      const sip = o.sip;
+      if (!sip) return false;
+      if (t.type === 'request') {
+        if (sip.kind !== 'request' || sip.method !== t.method) return false;
+      } else {
+        if (sip.kind !== 'response') return false;
+        const method = requestMethod(this.expected, m);
+        if (method !== undefined && cseqOf(o)?.method !== method) return false;
+        // A loose fit keeps the CSeq method but lets the status differ (reported as a mismatch).
+        if (!loose && sip.status !== t.status) return false;
+        if (loose && sip.status === t.status) return false;
+      }
+    }
+    return (
+      (m.from === undefined || people.fits(m.from, o.src, o.transport, this.bindings, iteration)) &&
+      people.fits(m.to, o.dst, o.transport, this.bindings, iteration)
+    );
+  }
+
+  /** Binds the participants of a matched message. */
+  bindEnds(
+    m: ExpectedMessage,
+    o: ObservedMessage,
+    iteration: number,
+    people: ParticipantBindings,
+  ): void {
+    const what = `${describeType(m.type)} of step ${m.id}, frame ${o.frame}`;
+    if (m.from !== undefined) people.bind(m.from, o.src, `sender of ${what}`, this.bindings, iteration);
+    people.bind(m.to, o.dst, `receiver of ${what}`, this.bindings, iteration);
+  }
+
+  /** Records a match and checks its values. */
+  record(
+    m: ExpectedMessage,
+    iteration: number,
+    o: ObservedMessage,
+    summaries: ReadonlyMap<string, DialogSummary>,
+    loose: boolean,
+  ): void {
+    const callId = o.sip?.headers.get('call-id')?.trim();
+    const dialog = callId ? summaries.get(callId) : undefined;
+    const fromTag = /;\s*tag\s*=\s*([^;>\s,]+)/i.exec(o.sip?.headers.get('from') ?? '')?.[1];
+    const senderIsCaller =
+      o.sip?.kind === 'request' && dialog?.callingTag !== undefined && fromTag !== undefined
+        ? fromTag === dialog.callingTag
+        : undefined;
+    const diffs: FieldDiff[] = [];
+    if (
+      loose &&
+      o.sip?.kind === 'response' &&
+      m.type.protocol === 'sip' &&
+      m.type.type === 'response'
+    ) {
+      diffs.push({
+        field: 'status',
+        expected: String(m.type.status),
+        actual: `${o.sip.status} ${o.sip.reason}`,
+      });
+    }
+    const prefix = m.id.slice(0, m.id.length - m.step.id.length);
+    diffs.push(
+      ...checkValues(m.step, o, {
+        vars: this.vars,
+        dialog,
+        senderIsCaller,
+        stepField: (step, field) => {
+          const target = this.expected.messages.find((x) => x.id === `${prefix}${step}`);
+          const hit = target
+            ? (this.matches.get(slot(target.index, iteration)) ??
+              this.matches.get(slot(target.index, 0)))
+            : undefined;
+          return hit?.observed ? observedField(hit.observed, field) : undefined;
+        },
+      }),
+    );
+    this.matches.set(slot(m.index, iteration), {
+      frame: o.frame,
+      time: seconds(o.time),
+      observed: this.expected.referenced.has(m.index) ? o : undefined,
+      diffs,
+      retransmissions: 0,
+      loose,
+    });
+    this.seenKeys.set(transmissionKey(o), slot(m.index, iteration));
+  }
+
+  /** A retransmission of an already matched transmission: counted, not a deviation. */
+  retransmission(o: ObservedMessage): boolean {
+    const key = this.seenKeys.get(transmissionKey(o));
+    if (key === undefined) return false;
+    const hit = this.matches.get(key);
+    if (hit) hit.retransmissions++;
+    return true;
+  }
+
+  noteUnexpected(o: ObservedMessage): void {
+    if (o.sip?.kind === 'response' && o.sip.status < 200) {
+      this.tolerated++;
+      return;
+    }
+    this.unexpected.push({ frame: o.frame, summary: summarize(o) });
+  }
+
+  touch(o: ObservedMessage): void {
+    this.lastActivity = Math.max(this.lastActivity, seconds(o.time));
+  }
+
+  /** Iterations a group is bound in. */
+  iterationsOf(group: number): readonly number[] {
+    return this.groupIterations.get(group) ?? [];
+  }
+
+  bindGroup(group: number, iteration: number, callId: string | undefined): void {
+    const its = this.groupIterations.get(group) ?? [];
+    if (!its.includes(iteration)) its.push(iteration);
+    this.groupIterations.set(group, its);
+    if (callId !== undefined) {
+      const gs = this.callIds.get(callId) ?? new Set();
+      gs.add(group);
+      this.callIds.set(callId, gs);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * The observed side of a conformance check: messages seen on the wire, from
+ * a capture (generator/capture) or from the runtime's transport hook.
+ */
+import type { MbcpMessage } from '../../runtime/mbcp/index.js';
+import type { SipMessage } from '../../runtime/sip/message/index.js';
+import type { WireEndpoint } from './address-map.js';
+
+/** A capture or hook timestamp: seconds since the epoch plus nanoseconds. */
+export interface ObservedTime {
+  readonly sec: number;
+  readonly nsec: number;
+}
+
+/** One message seen on the wire. */
+export interface ObservedMessage {
+  /** Frame number (1-based, as tshark counts) or sequence number of a live trace. */
+  readonly frame: number;
+  readonly time: ObservedTime;
+  readonly src: WireEndpoint;
+  readonly dst: WireEndpoint;
+  readonly transport: 'udp' | 'tcp' | 'ws';
+  readonly sip?: SipMessage;
+  readonly mbcp?: MbcpMessage;
+}
+
+/** Seconds since the epoch as a float, for time differences in reports. */
+export function seconds(t: ObservedTime): number {
+  return t.sec + t.nsec / 1e9;
+}
+
+/** A one-line summary of an observed message: "BYE sip:x@y", "200 OK (BYE)", "MBCP Disconnect". */
+export function summarize(m: ObservedMessage): string {
+  if (m.sip) {
+    if (m.sip.kind === 'request') return `${m.sip.method} ${m.sip.requestUri}`;
+    const cseq = m.sip.headers.get('cseq')?.trim().split(/\s+/)[1];
+    return `${m.sip.status} ${m.sip.reason}${cseq ? ` (${cseq})` : ''}`;
+  }
+  if (m.mbcp) return `MBCP ${m.mbcp.kind}`;
+  return 'unparsed message';
+}

@@ -1,0 +1,114 @@
+/**
+ * Which wire endpoints are which participants. The map fixes some; the
+ * others are inferred per instance at first sight (so each session of a
+ * capture may have its own PoC Client), and per loop iteration for
+ * `multiple` participants. The report aggregates what was inferred, with
+ * the evidence of its first sighting.
+ */
+import { addressMatches, formatAddress, type AddressSpec, type WireEndpoint } from './address-map.js';
+import type { ExpectedFlow } from './expected.js';
+import type { MappingReport } from './report.js';
+
+/** Endpoint equality: UDP compares ports, TCP and WebSocket only addresses (ephemeral client ports). */
+export function sameEndpoint(a: WireEndpoint, b: WireEndpoint, transport: string): boolean {
+  return a.ip === b.ip && (transport !== 'udp' || a.port === b.port);
+}
+
+/** The bindings one instance has made: participant -> endpoint, per iteration for multiple participants. */
+export interface LocalBindings {
+  get(participant: string, iteration: number): WireEndpoint | undefined;
+  set(participant: string, iteration: number, endpoint: WireEndpoint): void;
+  /** Every endpoint bound in the instance with its participant. */
+  entries(): Iterable<readonly [string, WireEndpoint]>;
+}
+
+/** Map-backed {@link LocalBindings}. */
+export class InstanceBindings implements LocalBindings {
+  private readonly byKey = new Map<string, WireEndpoint>();
+
+  constructor(private readonly multiple: ReadonlySet<string>) {}
+
+  private key(p: string, it: number): string {
+    return this.multiple.has(p) ? `${p}@${it}` : p;
+  }
+
+  get(p: string, it: number): WireEndpoint | undefined {
+    return this.byKey.get(this.key(p, it));
+  }
+
+  set(p: string, it: number, e: WireEndpoint): void {
+    const k = this.key(p, it);
+    if (!this.byKey.has(k)) this.byKey.set(k, e);
+  }
+
+  *entries(): Iterable<readonly [string, WireEndpoint]> {
+    for (const [k, e] of this.byKey) yield [k.replace(/@\d+$/, ''), e];
+  }
+}
+
+/** Participant bindings of one check run: the map, and what instances inferred. */
+export class ParticipantBindings {
+  private readonly seen = new Map<string, { endpoints: Map<string, number>; evidence: string }>();
+
+  constructor(
+    private readonly expected: ExpectedFlow,
+    private readonly map: ReadonlyMap<string, readonly AddressSpec[]>,
+  ) {}
+
+  /**
+   * Does `seen` fit participant `p` in an instance (iteration `it`)? Ports are compared; over TCP
+   * (and WebSocket) a participant also sends from ephemeral ports, so there the address alone is
+   * enough when no other participant uses it.
+   */
+  fits(p: string, seen: WireEndpoint, transport: string, local: LocalBindings, it: number): boolean {
+    const stream = transport !== 'udp';
+    const mapped = this.map.get(p);
+    if (mapped) {
+      if (addressMatches(mapped, seen)) return true;
+      return stream && mapped.some((m) => m.ip === seen.ip) && !this.ipSharedInMap(p, seen.ip);
+    }
+    const b = local.get(p, it);
+    if (b) {
+      if (sameEndpoint(b, seen, 'udp')) return true;
+      if (!stream || b.ip !== seen.ip) return false;
+      for (const [q, other] of local.entries()) if (q !== p && other.ip === seen.ip) return false;
+      return !this.ipSharedInMap(p, seen.ip);
+    }
+    // An unbound participant may not take an endpoint another participant holds in this instance or in the map.
+    for (const [q, other] of local.entries()) if (q !== p && sameEndpoint(other, seen, 'udp')) return false;
+    for (const [, specs] of this.map) if (addressMatches(specs, seen)) return false;
+    return true;
+  }
+
+  private ipSharedInMap(p: string, ip: string): boolean {
+    for (const [q, specs] of this.map) if (q !== p && specs.some((s) => s.ip === ip)) return true;
+    return false;
+  }
+
+  /** Binds `p` to `seen` in the instance when the map does not fix it, and records the sighting. */
+  bind(p: string, seen: WireEndpoint, evidence: string, local: LocalBindings, it: number): void {
+    if (this.map.has(p) || local.get(p, it)) return;
+    local.set(p, it, seen);
+    const entry = this.seen.get(p) ?? { endpoints: new Map<string, number>(), evidence };
+    const key = formatAddress(seen);
+    entry.endpoints.set(key, (entry.endpoints.get(key) ?? 0) + 1);
+    this.seen.set(p, entry);
+  }
+
+  /** The mapping as reported: mapped addresses, or the inferred ones (most seen first, at most 8). */
+  report(): Record<string, MappingReport> {
+    const out: Record<string, MappingReport> = {};
+    for (const [id, p] of this.expected.flow.participants) {
+      const mapped = this.map.get(id);
+      const inf = this.seen.get(id);
+      if (mapped) out[id] = { label: p.label, addresses: mapped.map(formatAddress), source: 'map' };
+      else if (inf) {
+        const all = [...inf.endpoints.entries()].sort((a, b) => b[1] - a[1]);
+        const shown = all.slice(0, 8).map(([a]) => a);
+        const more = all.length > 8 ? `; ${all.length} addresses in all, one per instance` : '';
+        out[id] = { label: p.label, addresses: shown, source: 'inferred', evidence: `${inf.evidence}${more}` };
+      } else out[id] = { label: p.label, addresses: [], source: 'unresolved' };
+    }
+    return out;
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * Checking the values of an observed message against a flow step: the
+ * Request-URI, headers and body. Normative values are compared, examples
+ * are not; templates bind their variables at the first occurrence and must
+ * hold afterwards; derived values are computed from the dialog state and
+ * earlier steps the trace shows (DESIGN.md, "values").
+ */
+import type { Derivation, MessageStep, Value } from '../model/flow-model.js';
+import { contactUri, readDialogPath, type DialogSummary } from './dialog-summary.js';
+import type { ObservedMessage } from './observed.js';
+
+/** One field that differs: what the flow expects and what the trace shows. */
+export interface FieldDiff {
+  readonly field: string;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+/** What value checks can read. */
+export interface ValueContext {
+  /** Variables of the instance, bound at their first occurrence. */
+  readonly vars: Map<string, string>;
+  /** A field of the observed message matched to an earlier step of the instance. */
+  stepField(step: string, field: string): string | undefined;
+  readonly dialog: DialogSummary | undefined;
+  /** Whether the sender of this message is the calling party of the dialog. */
+  readonly senderIsCaller: boolean | undefined;
+}
+
+const decoder = new TextDecoder();
+
+/** Collapses white space around separators so "a; b=c" equals "a;b=c". */
+function normalize(v: string): string {
+  return v
+    .trim()
+    .replace(/\s*([;,=])\s*/g, '$1')
+    .replace(/\s+/g, ' ');
+}
+
+function sameText(expected: string, actual: string): boolean {
+  const a = normalize(expected);
+  const b = normalize(actual);
+  // Tokens compare without case (RFC 3261 7.3.1); values holding a URI keep case for the user part.
+  return a.includes(':') ? a === b : a.toLowerCase() === b.toLowerCase();
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Reads a field of an observed message: "requestUri", "status", "body", "headers.<Name>". */
+export function observedField(m: ObservedMessage, field: string): string | undefined {
+  const sip = m.sip;
+  if (!sip) return undefined;
+  if (field === 'requestUri') return sip.kind === 'request' ? sip.requestUri : undefined;
+  if (field === 'status') return sip.kind === 'response' ? String(sip.status) : undefined;
+  if (field === 'body')
+    return sip.body.length > 0 ? decoder.decode(sip.body).replace(/\r\n/g, '\n').trim() : undefined;
+  if (field.startsWith('headers.')) {
+    const all = sip.headers.getAll(field.slice('headers.'.length));
+    return all.length > 0 ? all.join(', ') : undefined;
+  }
+  return undefined;
+}
+
+type Derived =
+  | { readonly kind: 'value'; readonly value: string }
+  | { readonly kind: 'range'; readonly min: number; readonly max: number }
+  | { readonly kind: 'unknown' };
+
+function evaluate(d: Derivation, ctx: ValueContext): Derived {
+  switch (d.kind) {
+    case 'random':
+      return { kind: 'range', min: d.min, max: d.max };
+    case 'path': {
+      if (d.root === 'dialog') {
+        const v = ctx.dialog ? readDialogPath(ctx.dialog, d.path, ctx.senderIsCaller) : undefined;
+        return v === undefined ? { kind: 'unknown' } : { kind: 'value', value: String(v) };
+      }
+      if (d.root === 'var') {
+        const v = ctx.vars.get(d.path.slice(4));
+        return v === undefined ? { kind: 'unknown' } : { kind: 'value', value: v };
+      }
+      return { kind: 'unknown' };
+    }
+    case 'step': {
+      const v = ctx.stepField(d.step, d.field);
+      return v === undefined ? { kind: 'unknown' } : { kind: 'value', value: v };
+    }
+    case 'plus': {
+      const base = evaluate(d.base, ctx);
+      if (base.kind !== 'value') return base;
+      const n = Number(/^\s*(\d+)/.exec(base.value)?.[1]);
+      return Number.isFinite(n) ? { kind: 'value', value: String(n + d.add) } : { kind: 'unknown' };
+    }
+    case 'fallback': {
+      const first = evaluate(d.first, ctx);
+      return first.kind === 'unknown' ? evaluate(d.otherwise, ctx) : first;
+    }
+  }
+}
+
+/** The part of an observed header value a derived value is compared with. */
+function comparable(field: string, actual: string): string {
+  const name = field.toLowerCase();
+  if (name === 'headers.cseq') return /^\s*(\d+)/.exec(actual)?.[1] ?? actual;
+  if (name === 'requesturi' || name === 'headers.contact' || name === 'headers.route')
+    return contactUri(actual) ?? actual;
+  return actual;
+}
+
+/** Address headers compare by URI and tag, not by display name or spacing. */
+function sameAddress(a: string, b: string): boolean {
+  const tag = (v: string): string | undefined => /;\s*tag\s*=\s*([^;>\s,]+)/i.exec(v)?.[1];
+  return (contactUri(a) ?? a) === (contactUri(b) ?? b) && tag(a) === tag(b);
+}
+
+function checkValue(
+  v: Value,
+  field: string,
+  actual: string | undefined,
+  ctx: ValueContext,
+  diffs: FieldDiff[],
+): void {
+  const c = v.constraint;
+  const report = (expected: string): void => {
+    diffs.push({ field, expected, actual: actual ?? '(absent)' });
+  };
+  if (actual === undefined) {
+    // A value required only under a condition (`when`) may be absent: the trace cannot show the condition.
+    if (c.kind !== 'example' && c.kind !== 'absent' && v.when === undefined) {
+      report(
+        c.kind === 'literal' || c.kind === 'contains'
+          ? c.text
+          : c.kind === 'template'
+            ? c.text
+            : c.kind === 'pattern'
+              ? `/${c.regex}/`
+              : c.kind === 'derived'
+                ? c.expression
+                : 'present',
+      );
+    }
+    return;
+  }
+  switch (c.kind) {
+    case 'example':
+    case 'present':
+      break;
+    case 'absent':
+      report('(absent)');
+      break;
+    case 'literal':
+      if (!sameText(c.text, actual)) report(c.text);
+      break;
+    case 'contains':
+      if (!actual.toLowerCase().includes(c.text.toLowerCase())) report(`… ${c.text} …`);
+      break;
+    case 'pattern':
+      if (!new RegExp(`^(?:${c.regex})$`).test(actual.trim())) report(`/${c.regex}/`);
+      break;
+    case 'template': {
+      const names: string[] = [];
+      const source = c.text.split(/(\$\{[^}]+\})/).map((part) => {
+        const m = /^\$\{([^}]+)\}$/.exec(part);
+        if (!m) return escapeRegex(normalize(part));
+        const name = m[1] ?? '';
+        const bound = ctx.vars.get(name);
+        if (bound !== undefined) return escapeRegex(bound);
+        names.push(name);
+        return '(.+?)';
+      });
+      const match = new RegExp(`^${source.join('')}$`).exec(normalize(actual));
+      if (!match) {
+        report(c.text.replace(/\$\{([^}]+)\}/g, (_, n: string) => ctx.vars.get(n) ?? `\${${n}}`));
+        break;
+      }
+      names.forEach((n, i) => {
+        if (!ctx.vars.has(n)) ctx.vars.set(n, match[i + 1] ?? '');
+      });
+      break;
+    }
+    case 'derived': {
+      const d = evaluate(c.derivation, ctx);
+      const got = comparable(field, actual);
+      if (d.kind === 'range') {
+        const n = Number(got);
+        if (!(Number.isInteger(n) && n >= d.min && n <= d.max))
+          report(`${c.expression} (a number in ${d.min}..${d.max})`);
+      } else if (d.kind === 'value') {
+        const want = comparable(field, d.value);
+        const ok = /^headers\.(from|to)$/i.test(field)
+          ? sameAddress(want, got)
+          : sameText(want, got);
+        if (!ok) report(`${want} (${c.expression})`);
+      }
+      break;
+    }
+  }
+  if (v.bind && !ctx.vars.has(v.bind)) ctx.vars.set(v.bind, actual.trim());
+}
+
+/** Compares the values of an observed SIP message with a step; returns the fields that differ. */
+export function checkValues(
+  step: MessageStep,
+  observed: ObservedMessage,
+  ctx: ValueContext,
+): FieldDiff[] {
+  const diffs: FieldDiff[] = [];
+  if (!observed.sip) return diffs;
+  if (step.requestUri)
+    checkValue(step.requestUri, 'requestUri', observedField(observed, 'requestUri'), ctx, diffs);
+  for (const h of step.headers) {
+    const field = `headers.${h.name}`;
+    if (h.values.length === 1) {
+      const v = h.values[0];
+      if (v) checkValue(v, field, observedField(observed, field), ctx, diffs);
+      continue;
+    }
+    const actual = observed.sip.headers.getAll(h.name);
+    h.values.forEach((v, i) => checkValue(v, `${field}[${i}]`, actual[i], ctx, diffs));
+  }
+  if (step.body) checkValue(step.body, 'body', observedField(observed, 'body'), ctx, diffs);
+  return diffs;
+}

@@ -1,0 +1,183 @@
+import { parseContacts, parseExpires, parseReferTo, parseRouteList } from './address-headers.js';
+import {
+  parseEvent,
+  parseMessageUid,
+  parsePrivacy,
+  parseReasons,
+  parseSubscriptionState,
+  parseTargetDialog,
+} from './extension-headers.js';
+import { parseNameAddr } from './name-addr.js';
+import {
+  parseCallId,
+  parseContentLength,
+  parseCSeq,
+  parseDate,
+  parseMaxForwards,
+  parseMediaType,
+  parseTokenList,
+} from './simple-headers.js';
+import { headerKey } from './header-names.js';
+import type { SipHeaderField } from './sip-headers.js';
+import { parseVias } from './via.js';
+
+/** Parses one header line's value; the header name is for error messages. */
+export type HeaderValueParser = (value: string, header: string) => unknown;
+
+/**
+ * The one parser for each header the message layer understands, by lookup
+ * key. A field's parsed form is cached on it, so each line is parsed once.
+ */
+export const headerParsers: ReadonlyMap<string, HeaderValueParser> = new Map<
+  string,
+  HeaderValueParser
+>([
+  ['via', parseVias],
+  ['from', parseNameAddr],
+  ['to', parseNameAddr],
+  ['contact', parseContacts],
+  ['route', parseRouteList],
+  ['record-route', parseRouteList],
+  ['call-id', parseCallId],
+  ['cseq', parseCSeq],
+  ['max-forwards', parseMaxForwards],
+  ['content-length', parseContentLength],
+  ['date', parseDate],
+  ['content-type', parseMediaType],
+  ['expires', parseExpires],
+  ['refer-to', parseReferTo],
+  ['target-dialog', parseTargetDialog],
+  ['subscription-state', parseSubscriptionState],
+  ['event', parseEvent],
+  ['privacy', parsePrivacy],
+  ['reason', parseReasons],
+  ['message-uid', parseMessageUid],
+  ['require', parseTokenList],
+  ['proxy-require', parseTokenList],
+  ['supported', parseTokenList],
+  ['unsupported', parseTokenList],
+  ['allow', parseTokenList],
+]);
+
+/**
+ * Headers checked while a message is parsed. RFC 4475 3.1.2 expects a
+ * parser to reject messages whose To, From, Contact, Via, CSeq, Call-ID,
+ * Max-Forwards, Content-Length or Date are malformed; the rest are parsed
+ * when first read.
+ */
+export const eagerHeaders: ReadonlySet<string> = new Set([
+  'via',
+  'from',
+  'to',
+  'contact',
+  'route',
+  'record-route',
+  'call-id',
+  'cseq',
+  'max-forwards',
+  'content-length',
+  'date',
+]);
+
+/** The parsed form of a field, parsing and caching it on first use. */
+export function parsedField(field: SipHeaderField): unknown {
+  if (field.parsed === undefined) {
+    const parser = headerParsers.get(field.key);
+    field.parsed = parser ? parser(field.value, field.name) : field.value;
+  }
+  return field.parsed;
+}
+
+/** What the parser needs to know about a header name, looked up once per line. */
+export interface HeaderInfo {
+  readonly key: string;
+  /** The parser to run while the message is parsed, when the header is eager. */
+  readonly eager: HeaderValueParser | undefined;
+}
+
+const infoCache = new Map<string, HeaderInfo>();
+
+/** A spelling we expect often, found without slicing or hashing the name. */
+interface KnownSpelling {
+  readonly spelling: string;
+  readonly info: HeaderInfo;
+}
+
+// Indexed by name length, then by the lower-cased first letter.
+const known: KnownSpelling[][][] = [];
+
+for (const spelling of [
+  'Via',
+  'v',
+  'From',
+  'f',
+  'To',
+  't',
+  'Call-ID',
+  'Call-Id',
+  'i',
+  'CSeq',
+  'Contact',
+  'm',
+  'Max-Forwards',
+  'Content-Length',
+  'l',
+  'Content-Type',
+  'c',
+  'Route',
+  'Record-Route',
+  'Date',
+  'Expires',
+  'Allow',
+  'Supported',
+  'k',
+  'Require',
+  'Accept',
+  'User-Agent',
+  'Server',
+  'Event',
+  'o',
+  'Subscription-State',
+  'Refer-To',
+  'r',
+  'Target-Dialog',
+  'Privacy',
+  'Reason',
+  'Message-UID',
+  'P-Asserted-Identity',
+  'P-Preferred-Identity',
+  'Accept-Contact',
+  'Session-Expires',
+  'Min-SE',
+  'Referred-By',
+  'Allow-Events',
+]) {
+  const first = spelling.charCodeAt(0) | 0x20;
+  const byFirst = (known[spelling.length] ??= []);
+  (byFirst[first] ??= []).push({ spelling, info: headerInfo(spelling) });
+}
+
+/**
+ * The header at `start`..`end` of `text` when it is spelled as one of the
+ * common names: returns the interned spelling and its info without
+ * allocating, or undefined.
+ */
+export function knownHeaderAt(text: string, start: number, end: number): KnownSpelling | undefined {
+  const candidates = known[end - start]?.[text.charCodeAt(start) | 0x20];
+  if (candidates === undefined) return undefined;
+  for (const candidate of candidates)
+    if (text.startsWith(candidate.spelling, start)) return candidate;
+  return undefined;
+}
+
+/** Key and eager parser of a header name as written on the wire (cached per spelling). */
+export function headerInfo(name: string): HeaderInfo {
+  let info = infoCache.get(name);
+  if (info === undefined) {
+    const key = headerKey(name);
+    info = { key, eager: eagerHeaders.has(key) ? headerParsers.get(key) : undefined };
+    // Bounded: unknown header names come from the network.
+    if (infoCache.size < 4096) infoCache.set(name, info);
+  }
+  return info;
+}

@@ -1,0 +1,354 @@
+import { isAscii } from 'node:buffer';
+import { allIn, isDigit, TOKEN } from './char-classes.js';
+import { headerInfo, knownHeaderAt } from './header-registry.js';
+import type { CSeq } from './simple-headers.js';
+import { SipHeaderField, SipHeaders } from './sip-headers.js';
+import { CheckedRequestUri, SipRequest, SipResponse } from './sip-message.js';
+import type { SipMessage } from './sip-message.js';
+import { locate, SipParseError } from './sip-parse-error.js';
+import type { SipParseErrorCode } from './sip-parse-error.js';
+import { checkUri } from './uri.js';
+
+/** How the message arrived, which decides how its body is delimited. */
+export interface ParseOptions {
+  /**
+   * `datagram` (default): a missing Content-Length means the body runs to
+   * the end and extra bytes after it are discarded (RFC 3261 18.3).
+   * `stream`: the input is exactly one framed message and Content-Length is
+   * mandatory (RFC 3261 18.3, 20.14).
+   */
+  readonly transport?: 'datagram' | 'stream';
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// Anything in a header value other than printable ASCII, SP and HTAB.
+const ANOMALY = /[^\t\x20-\x7e]/;
+const VERSION = /^SIP\/(\d+)\.(\d+)$/i;
+// The empty line ending the header section, as bytes so indexOf converts nothing per call.
+const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
+
+/**
+ * Bytes as a one-byte string. Buffer#latin1Slice is the binding behind
+ * toString('latin1') without its argument checks (the bounds here are ours).
+ */
+function latin1(buf: Buffer, start: number, end: number): string {
+  return (buf as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(start, end);
+}
+
+function toBuffer(data: Uint8Array | string): Buffer {
+  if (typeof data === 'string') return Buffer.from(data, 'utf8');
+  if (Buffer.isBuffer(data)) return data;
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+function fail(
+  buf: Buffer,
+  offset: number,
+  code: SipParseErrorCode,
+  reason: string,
+  header?: string,
+  status = 400,
+): never {
+  const text = buf.toString('latin1', 0, Math.min(buf.length, offset + 1));
+  throw new SipParseError(code, reason, locate(text, offset, header), status);
+}
+
+function relocate(buf: Buffer, base: number, error: unknown): never {
+  if (!(error instanceof SipParseError)) throw error;
+  fail(buf, base + error.offset, error.code, error.reason, error.header, error.status);
+}
+
+/** Decodes a latin1 view of header bytes as strict UTF-8 (RFC 3261 25.1 TEXT-UTF8). */
+function decodeUtf8(buf: Buffer, latin1: string, offset: number, header: string): string {
+  try {
+    return utf8.decode(Buffer.from(latin1, 'latin1'));
+  } catch {
+    return fail(buf, offset, 'bad-utf8', 'header value is not valid UTF-8', header);
+  }
+}
+
+/**
+ * Checks one value of a header section that has control or non-ASCII
+ * characters: a control character may only appear as a quoted-pair (RFC
+ * 3261 25.1), and octets above 0x7F must be UTF-8.
+ */
+function cleanValue(buf: Buffer, value: string, offset: number, header: string): string {
+  let high = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x80) high = true;
+    else if ((c < 0x20 && c !== 9) || c === 0x7f) {
+      // RFC 3261 25.1: quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
+      if (i === 0 || value.charCodeAt(i - 1) !== 92) {
+        fail(
+          buf,
+          offset + i,
+          'bad-header-value',
+          `control character 0x${c.toString(16)} in header value`,
+          header,
+        );
+      }
+    }
+  }
+  return high ? decodeUtf8(buf, value, offset, header) : value;
+}
+
+/**
+ * The index of the CR ending the line that starts at `pos`. RFC 3261 7:
+ * lines end in CRLF; a lone CR or LF is an error.
+ */
+function endOfLine(buf: Buffer, head: string, pos: number, base: number): number {
+  const lf = head.indexOf('\n', pos);
+  const cr = head.indexOf('\r', pos);
+  if (lf < 0 || cr !== lf - 1)
+    fail(
+      buf,
+      base + Math.min(lf < 0 ? head.length : lf, cr < 0 ? head.length : cr),
+      'bad-line-ending',
+      'lines must end in CRLF',
+    );
+  return cr;
+}
+
+function parseStartLine(
+  buf: Buffer,
+  line: string,
+  base: number,
+): { request?: [string, string, string]; response?: [string, number, string] } {
+  if (line.startsWith('SIP/') || line.startsWith('sip/')) {
+    // RFC 3261 7.2: Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF
+    const sp = line.indexOf(' ');
+    if (sp < 0) fail(buf, base + line.length, 'bad-status-line', 'status line has no status code');
+    const version = line.slice(0, sp);
+    checkVersion(buf, version, base);
+    const code = line.slice(sp + 1, sp + 4);
+    if (
+      code.length !== 3 ||
+      !isDigit(code.charCodeAt(0)) ||
+      !isDigit(code.charCodeAt(1)) ||
+      !isDigit(code.charCodeAt(2)) ||
+      line.charCodeAt(sp + 4) !== 32
+    ) {
+      fail(
+        buf,
+        base + sp + 1,
+        'bad-status-code',
+        'the status code must be three digits followed by SP',
+      );
+    }
+    const status = Number(code);
+    // RFC 3261 7.2: the first digit is the class, 1 to 6.
+    if (status < 100 || status > 699)
+      fail(buf, base + sp + 1, 'bad-status-code', `status code ${status} is outside 100-699`);
+    let reason = line.slice(sp + 5);
+    for (let i = 0; i < reason.length; i++) {
+      const c = reason.charCodeAt(i);
+      if ((c < 0x20 && c !== 9) || c === 0x7f)
+        fail(buf, base + sp + 5 + i, 'bad-reason-phrase', 'control character in reason phrase');
+      if (c >= 0x80) {
+        reason = decodeUtf8(buf, reason, base + sp + 5, 'Reason-Phrase');
+        break;
+      }
+    }
+    return { response: [version, status, reason] };
+  }
+  // RFC 3261 7.1: Request-Line = Method SP Request-URI SP SIP-Version CRLF, exactly one SP each.
+  const sp1 = line.indexOf(' ');
+  const sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
+  if (sp1 <= 0 || sp2 < 0)
+    fail(
+      buf,
+      base + Math.max(sp1, 0),
+      'bad-request-line',
+      'request line must be "Method SP Request-URI SP SIP-Version"',
+    );
+  if (sp2 === sp1 + 1)
+    fail(buf, base + sp2, 'bad-request-line', 'more than one SP between method and Request-URI');
+  if (line.indexOf(' ', sp2 + 1) >= 0)
+    fail(
+      buf,
+      base + line.indexOf(' ', sp2 + 1),
+      'bad-request-line',
+      'white space inside the Request-URI or after the version',
+    );
+  const method = line.slice(0, sp1);
+  if (!allIn(method, TOKEN))
+    fail(buf, base, 'bad-method', `method ${JSON.stringify(method)} is not a token`);
+  const version = line.slice(sp2 + 1);
+  checkVersion(buf, version, base + sp2 + 1);
+  return { request: [method, line.slice(sp1 + 1, sp2), version] };
+}
+
+function checkVersion(buf: Buffer, version: string, offset: number): void {
+  const m = VERSION.exec(version);
+  if (!m) fail(buf, offset, 'bad-version', `bad SIP version ${JSON.stringify(version)}`);
+  // RFC 3261 8.2.2 / 21.5.6: another version gets 505 (RFC 4475 3.1.2.16 badvers).
+  if (Number(m[1]) !== 2 || Number(m[2]) !== 0) {
+    fail(
+      buf,
+      offset,
+      'unsupported-version',
+      `SIP version ${version} is not supported`,
+      undefined,
+      505,
+    );
+  }
+}
+
+/**
+ * Parses one SIP message (RFC 3261 7) from bytes or text. Strict: anything
+ * RFC 3261 section 25 does not allow in the start line and the core headers
+ * is a SipParseError with its location, the only error this throws.
+ */
+export function parseMessage(data: Uint8Array | string, options: ParseOptions = {}): SipMessage {
+  const buf = toBuffer(data);
+  let start = 0;
+  // RFC 3261 7.5: CRLFs before the start line are ignored.
+  while (start + 1 < buf.length && buf[start] === 13 && buf[start + 1] === 10) start += 2;
+  if (start >= buf.length) fail(buf, start, 'empty-message', 'no message');
+  const headEnd = buf.indexOf(HEAD_END, start);
+  if (headEnd < 0)
+    fail(
+      buf,
+      buf.length,
+      'incomplete-headers',
+      'the header section does not end with an empty line',
+    );
+  // One byte per character, so offsets in `head` are byte offsets.
+  const head = latin1(buf, start, headEnd + 2);
+  // Fast path: an all-ASCII header section needs no UTF-8 decoding; control
+  // characters are then caught by each header's grammar, or by ANOMALY for
+  // headers parsed later.
+  const ascii = isAscii(buf.subarray(start, headEnd));
+  let lineEnd = endOfLine(buf, head, 0, start);
+  const startLine = parseStartLine(buf, head.slice(0, lineEnd), start);
+  const fields: SipHeaderField[] = [];
+  const method = startLine.request?.[0];
+  let pos = lineEnd + 2;
+  while (pos < head.length) {
+    const c = head.charCodeAt(pos);
+    if (c === 32 || c === 9)
+      fail(buf, start + pos, 'bad-header-line', 'continuation line without a header');
+    lineEnd = endOfLine(buf, head, pos, start);
+    const colon = head.indexOf(':', pos);
+    if (colon < 0 || colon > lineEnd)
+      fail(buf, start + pos, 'bad-header-line', 'header line without ":"');
+    let nameEnd = colon;
+    // RFC 3261 25.1: HCOLON = *( SP / HTAB ) ":" SWS
+    while (
+      nameEnd > pos &&
+      (head.charCodeAt(nameEnd - 1) === 32 || head.charCodeAt(nameEnd - 1) === 9)
+    )
+      nameEnd--;
+    const spelled = knownHeaderAt(head, pos, nameEnd);
+    const name = spelled === undefined ? head.slice(pos, nameEnd) : spelled.spelling;
+    if (spelled === undefined && !allIn(name, TOKEN))
+      fail(buf, start + pos, 'bad-header-name', `bad header name ${JSON.stringify(name)}`);
+    const info = spelled === undefined ? headerInfo(name) : spelled.info;
+    let valueStart = colon + 1;
+    // RFC 3261 7.3.1: a line starting with SP or HTAB continues the header (folding).
+    let folded = false;
+    while (head.charCodeAt(lineEnd + 2) === 32 || head.charCodeAt(lineEnd + 2) === 9) {
+      folded = true;
+      lineEnd = endOfLine(buf, head, lineEnd + 2, start);
+    }
+    let valueEnd = lineEnd;
+    let c2 = head.charCodeAt(valueStart);
+    while (valueStart < valueEnd && (c2 === 32 || c2 === 9 || c2 === 13 || c2 === 10))
+      c2 = head.charCodeAt(++valueStart) | 0;
+    c2 = head.charCodeAt(valueEnd - 1);
+    while (valueEnd > valueStart && (c2 === 32 || c2 === 9 || c2 === 13 || c2 === 10))
+      c2 = head.charCodeAt(--valueEnd - 1);
+    let value = head.slice(valueStart, valueEnd);
+    // Each CRLF of a fold becomes two SP, keeping offsets and meaning (RFC 3261 7.3.1).
+    if (folded) value = value.replace(/\r\n/g, '  ');
+    const key = info.key;
+    if (!ascii) value = cleanValue(buf, value, start + valueStart, name);
+    else if (info.eager === undefined && ANOMALY.test(value))
+      cleanValue(buf, value, start + valueStart, name);
+    const field = new SipHeaderField(name, key, value);
+    if (info.eager !== undefined) {
+      try {
+        field.parsed = info.eager(value, name);
+      } catch (error) {
+        relocate(buf, start + valueStart, error);
+      }
+      // RFC 3261 8.1.1.5: the CSeq method matches the request method (RFC 4475 3.1.2.17-18).
+      if (key === 'cseq' && method !== undefined && (field.parsed as CSeq).method !== method) {
+        fail(
+          buf,
+          start + valueStart,
+          'cseq-method-mismatch',
+          `CSeq method ${(field.parsed as CSeq).method} does not match ${method}`,
+          name,
+        );
+      }
+    }
+    fields.push(field);
+    pos = lineEnd + 2;
+  }
+  const headers = SipHeaders.adopt(fields);
+  const body = sliceBody(buf, headEnd + 4, fields, options.transport ?? 'datagram');
+  if (startLine.response) {
+    const [version, status, reason] = startLine.response;
+    return new SipResponse(status, reason, headers, body, version);
+  }
+  const [, requestUri, version] = startLine.request ?? ['', '', ''];
+  try {
+    checkUri(requestUri, 'request-uri', 'Request-URI', 0, requestUri.length);
+  } catch (error) {
+    relocate(buf, start + (method?.length ?? 0) + 1, error);
+  }
+  return new SipRequest(method ?? '', new CheckedRequestUri(requestUri), headers, body, version);
+}
+
+function sliceBody(
+  buf: Buffer,
+  bodyStart: number,
+  fields: SipHeaderField[],
+  transport: 'datagram' | 'stream',
+): Uint8Array {
+  let length: number | undefined;
+  let conflicting = false;
+  for (const field of fields) {
+    if (field.key !== 'content-length') continue;
+    const value = field.parsed as number;
+    if (length !== undefined && length !== value) conflicting = true;
+    length = value;
+  }
+  const available = buf.length - bodyStart;
+  if (length === undefined || conflicting) {
+    // RFC 3261 18.3: over a stream the Content-Length header field MUST be used.
+    if (transport === 'stream') {
+      fail(
+        buf,
+        bodyStart,
+        conflicting ? 'bad-content-length' : 'missing-content-length',
+        conflicting
+          ? 'conflicting Content-Length values'
+          : 'a message on a stream needs Content-Length',
+      );
+    }
+    // RFC 3261 18.3: over UDP without Content-Length the body ends with the datagram;
+    // conflicting values (RFC 4475 3.3.9 mcl01) are left for validateRequest to answer 400.
+    return buf.subarray(bodyStart);
+  }
+  // RFC 3261 18.3: fewer octets than Content-Length is an error (RFC 4475 3.1.2.2 clerr).
+  if (length > available)
+    fail(
+      buf,
+      buf.length,
+      'content-length-mismatch',
+      `Content-Length ${length} exceeds the ${available} octets received`,
+      'Content-Length',
+    );
+  if (transport === 'stream' && length < available)
+    fail(
+      buf,
+      bodyStart + length,
+      'content-length-mismatch',
+      'bytes after the body of a framed message',
+    );
+  // RFC 3261 18.3: datagram octets beyond Content-Length are discarded (RFC 4475 3.1.1.8 dblreq).
+  return buf.subarray(bodyStart, bodyStart + length);
+}

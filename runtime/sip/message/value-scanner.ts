@@ -1,0 +1,128 @@
+import { isIn, isWsp, TOKEN } from './char-classes.js';
+import { SipParseError } from './sip-parse-error.js';
+import type { SipParseErrorCode } from './sip-parse-error.js';
+
+/**
+ * A cursor over one unfolded header value. Folding was already undone by the
+ * message parser (RFC 3261 7.3.1: each CRLF of a continuation became white
+ * space), so LWS and SWS here are runs of SP and HTAB.
+ */
+export class ValueScanner {
+  /** Current position. */
+  pos: number;
+
+  constructor(
+    /** The header value (or URI) being read. */
+    readonly text: string,
+    /** Header name used in error messages. */
+    readonly header?: string,
+    start = 0,
+    /** End (exclusive) of the part to read. */
+    readonly end = text.length,
+  ) {
+    this.pos = start;
+  }
+
+  /** Throws a SipParseError at the cursor (or `at`). */
+  fail(code: SipParseErrorCode, reason: string, at = this.pos): never {
+    throw SipParseError.at(code, reason, at, this.header);
+  }
+
+  /** Whether the cursor reached the end. */
+  get done(): boolean {
+    return this.pos >= this.end;
+  }
+
+  /** Character code at the cursor, or -1 at the end. */
+  peek(): number {
+    return this.pos < this.end ? this.text.charCodeAt(this.pos) : -1;
+  }
+
+  /** Skips SP/HTAB; returns whether any was skipped. */
+  skipWs(): boolean {
+    const start = this.pos;
+    while (this.pos < this.end && isWsp(this.text.charCodeAt(this.pos))) this.pos++;
+    return this.pos > start;
+  }
+
+  /**
+   * Skips optional white space, then `ch` if it is next (and the white space
+   * after it): the SEMI, COMMA, EQUAL, COLON, SLASH separators of RFC 3261
+   * 25.1. Leaves the cursor before the white space when `ch` is absent.
+   */
+  separator(ch: number): boolean {
+    const start = this.pos;
+    this.skipWs();
+    if (this.peek() === ch) {
+      this.pos++;
+      this.skipWs();
+      return true;
+    }
+    this.pos = start;
+    return false;
+  }
+
+  /** Requires `ch` as a separator (white space allowed on both sides). */
+  expectSeparator(ch: number, code: SipParseErrorCode, reason: string): void {
+    if (!this.separator(ch)) this.fail(code, reason);
+  }
+
+  /** Reads 1*token; fails with `code` when there is none. */
+  token(code: SipParseErrorCode, what: string): string {
+    const start = this.pos;
+    while (this.pos < this.end && isIn(this.text.charCodeAt(this.pos), TOKEN)) this.pos++;
+    if (this.pos === start) this.fail(code, `expected ${what}`);
+    return this.text.slice(start, this.pos);
+  }
+
+  /** Reads characters of class `flag` (possibly none). */
+  run(flag: number): string {
+    const start = this.pos;
+    while (this.pos < this.end && isIn(this.text.charCodeAt(this.pos), flag)) this.pos++;
+    return this.text.slice(start, this.pos);
+  }
+
+  /**
+   * Reads a quoted-string at the cursor and returns its content with the
+   * quoted-pairs resolved.
+   */
+  quotedString(): string {
+    const open = this.pos;
+    // RFC 3261 25.1: quoted-string = SWS DQUOTE *(qdtext / quoted-pair ) DQUOTE
+    if (this.peek() !== 34) this.fail('bad-quoted-string', 'expected a quoted string');
+    let i = this.pos + 1;
+    let out = '';
+    let chunk = i;
+    for (;;) {
+      if (i >= this.end) this.fail('bad-quoted-string', 'unterminated quoted string', open);
+      const c = this.text.charCodeAt(i);
+      if (c === 34) break;
+      if (c === 92) {
+        // RFC 3261 25.1: quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
+        const next = i + 1 < this.end ? this.text.charCodeAt(i + 1) : -1;
+        if (next < 0 || next === 10 || next === 13 || next > 0x7f) {
+          this.fail('bad-quoted-string', 'bad quoted-pair', i);
+        }
+        out += this.text.slice(chunk, i) + String.fromCharCode(next);
+        i += 2;
+        chunk = i;
+        continue;
+      }
+      // RFC 3261 25.1: qdtext = LWS / %x21 / %x23-5B / %x5D-7E / UTF8-NONASCII
+      if ((c < 0x20 && c !== 9) || c === 0x7f) {
+        this.fail('bad-quoted-string', 'control character in quoted string', i);
+      }
+      i++;
+    }
+    out += this.text.slice(chunk, i);
+    this.pos = i + 1;
+    return out;
+  }
+
+  /** Fails unless only white space remains. */
+  expectEnd(code: SipParseErrorCode, what: string): void {
+    this.skipWs();
+    if (!this.done)
+      this.fail(code, `unexpected ${JSON.stringify(this.text[this.pos])} after ${what}`);
+  }
+}
