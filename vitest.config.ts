@@ -17,5 +17,4 @@ export const config = defineConfig({
 });
 
 // vitest loads the default export of its config file.
-// eslint-disable-next-line no-restricted-syntax
 export default config;

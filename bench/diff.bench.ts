@@ -26,10 +26,18 @@ interface Measured {
 /** Runs a command under GNU time and reads its wall time and peak resident memory. */
 function measure(cmd: string, args: string[]): Measured {
   const started = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], { maxBuffer: 2 ** 31 - 1, encoding: 'buffer' });
+  const r = spawnSync('/usr/bin/time', ['-v', cmd, ...args], {
+    maxBuffer: 2 ** 31 - 1,
+    encoding: 'buffer',
+  });
   const seconds = (performance.now() - started) / 1000;
   const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr.toString())?.[1];
-  return { seconds, maxRssMb: Number(rss ?? 0) / 1024, status: r.status, stdoutBytes: r.stdout.length };
+  return {
+    seconds,
+    maxRssMb: Number(rss ?? 0) / 1024,
+    status: r.status,
+    stdoutBytes: r.stdout.length,
+  };
 }
 
 /** Writes `instances` interleaved Figure 16 sessions; returns the packet count. */
@@ -57,7 +65,8 @@ async function writeCapture(file: string, instances: number): Promise<number> {
       startNs: start + BigInt(i) * 100_000n,
       stepNs: 2_000_000n,
     });
-    for (const m of msgs) window.push({ timeNs: m.packet.timeNs, write: () => writer.write(m.packet) });
+    for (const m of msgs)
+      window.push({ timeNs: m.packet.timeNs, write: () => writer.write(m.packet) });
     // Flush everything older than the newest session's start: it can no longer be overtaken.
     const horizon = start + BigInt(i) * 100_000n;
     window.sort((a, b) => (a.timeNs < b.timeNs ? -1 : a.timeNs > b.timeNs ? 1 : 0));
@@ -77,8 +86,32 @@ export const benchmark: Benchmark = {
       const file = join(dir, 'figure16.pcap');
       const packets = await writeCapture(file, instances);
       const sizeMb = statSync(file).size / 2 ** 20;
-      const tshark = measure('tshark', ['-r', file, '-Y', 'sip', '-T', 'fields', '-e', 'frame.number', '-e', 'sip.Method', '-e', 'sip.Status-Code', '-e', 'sip.Call-ID']);
-      const ours = measure(process.execPath, ['bin/flowspec.js', 'diff', FLOW, file, '--format', 'json', '--out', join(dir, 'report.json')]);
+      const tshark = measure('tshark', [
+        '-r',
+        file,
+        '-Y',
+        'sip',
+        '-T',
+        'fields',
+        '-e',
+        'frame.number',
+        '-e',
+        'sip.Method',
+        '-e',
+        'sip.Status-Code',
+        '-e',
+        'sip.Call-ID',
+      ]);
+      const ours = measure(process.execPath, [
+        'bin/flowspec.js',
+        'diff',
+        FLOW,
+        file,
+        '--format',
+        'json',
+        '--out',
+        join(dir, 'report.json'),
+      ]);
       const row = (name: string, m: Measured): string =>
         `| ${name} | ${m.seconds.toFixed(2)} | ${Math.round(packets / m.seconds).toLocaleString('en')} | ${m.maxRssMb.toFixed(0)} | ${m.status} |`;
       const ratio = tshark.seconds / ours.seconds;

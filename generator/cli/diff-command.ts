@@ -77,7 +77,8 @@ export async function runDiff(
 
   const expected = expandFlow(flow, resolve);
   const idle = opts.idle === undefined ? undefined : Number(opts.idle);
-  if (idle !== undefined && !(idle > 0)) throw new UsageError(`--idle takes a number of seconds above 0, not ${opts.idle}`);
+  if (idle !== undefined && !(idle > 0))
+    throw new UsageError(`--idle takes a number of seconds above 0, not ${opts.idle}`);
   const checker = new ConformanceChecker(expected, {
     ...(idle !== undefined ? { idleSeconds: idle } : {}),
     ...(map ? { map } : {}),

@@ -30,23 +30,49 @@ export async function runLadder(
     throw new UsageError(`${capture}: no such file`);
   }
   const maxSteps = opts.maxSteps === undefined ? 500 : Number(opts.maxSteps);
-  if (!Number.isInteger(maxSteps) || maxSteps < 1) throw new UsageError(`--max-steps takes a positive whole number, not ${opts.maxSteps}`);
+  if (!Number.isInteger(maxSteps) || maxSteps < 1)
+    throw new UsageError(`--max-steps takes a positive whole number, not ${opts.maxSteps}`);
   const ingest = ingestCapture(capture);
   const messages: ObservedMessage[] = [];
   for await (const e of ingest) {
-    if (e.kind === 'sip' && e.message) messages.push({ frame: e.frame, time: e.time, src: e.src, dst: e.dst, transport: e.transport, sip: e.message });
-    else if (e.kind === 'mbcp' && e.mbcp) messages.push({ frame: e.frame, time: e.time, src: e.src, dst: e.dst, transport: e.transport, mbcp: e.mbcp });
+    if (e.kind === 'sip' && e.message)
+      messages.push({
+        frame: e.frame,
+        time: e.time,
+        src: e.src,
+        dst: e.dst,
+        transport: e.transport,
+        sip: e.message,
+      });
+    else if (e.kind === 'mbcp' && e.mbcp)
+      messages.push({
+        frame: e.frame,
+        time: e.time,
+        src: e.src,
+        dst: e.dst,
+        transport: e.transport,
+        mbcp: e.mbcp,
+      });
     if (messages.length > maxSteps * 4) break;
   }
   if (ingest.counts.captureErrors > 0 && ingest.stats.packets === 0) {
-    throw new UsageError(`${capture}: ${ingest.findings.find((f) => f.kind === 'capture-error')?.reason ?? 'not a capture'}`);
+    throw new UsageError(
+      `${capture}: ${ingest.findings.find((f) => f.kind === 'capture-error')?.reason ?? 'not a capture'}`,
+    );
   }
   if (ingest.counts.parseErrors > 0) {
     const first = ingest.findings.find((f) => f.kind === 'sip-parse-error');
-    io.err(`${capture}: ${ingest.counts.parseErrors} SIP message(s) did not parse and are left out (first: frame ${first?.frame ?? '?'}: ${first?.reason ?? ''})\n`);
+    io.err(
+      `${capture}: ${ingest.counts.parseErrors} SIP message(s) did not parse and are left out (first: frame ${first?.frame ?? '?'}: ${first?.reason ?? ''})\n`,
+    );
   }
   const name = basename(capture).replace(/\.(pcapng|pcap|cap)$/i, '');
-  const id = `ladder.${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'capture'}`;
+  const id = `ladder.${
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'capture'
+  }`;
   const ladder = ladderFromTrace(messages, {
     id: /^ladder\.[a-z]/.test(id) ? id : `ladder.c-${id.slice(7)}`,
     title: `Ladder of ${basename(capture)}`,
@@ -56,11 +82,15 @@ export async function runLadder(
   });
   // Point the editor at the project's schema when there is one (VS Code completion).
   const schemaFile = resolve('schema/flow.schema.json');
-  const schema = existsSync(schemaFile) ? relative(dirname(resolve(opts.out ?? 'x')), schemaFile) : undefined;
+  const schema = existsSync(schemaFile)
+    ? relative(dirname(resolve(opts.out ?? 'x')), schemaFile)
+    : undefined;
   const text = flowToYaml(ladder.flow, schema === undefined ? {} : { schema });
   if (opts.out !== undefined) {
     await writeFile(opts.out, text);
-    io.err(`wrote ${opts.out}: ${ladder.flow.steps.length} steps, ${Object.keys(ladder.flow.participants).length} participants${ladder.omitted ? `, ${ladder.omitted} messages left out (--max-steps)` : ''}\n`);
+    io.err(
+      `wrote ${opts.out}: ${ladder.flow.steps.length} steps, ${Object.keys(ladder.flow.participants).length} participants${ladder.omitted ? `, ${ladder.omitted} messages left out (--max-steps)` : ''}\n`,
+    );
   } else io.out(text);
   if (opts.mapOut !== undefined) {
     await writeFile(opts.mapOut, stringify({ participants: ladder.map }));

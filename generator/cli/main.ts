@@ -64,7 +64,10 @@ function program(io: Io, setExit: (code: number) => void): Command {
         .default('text'),
     )
     .option('--out <file>', 'write the report to a file')
-    .option('--idle <seconds>', 'capture seconds after which an unfinished instance is given up (default 300)')
+    .option(
+      '--idle <seconds>',
+      'capture seconds after which an unfinished instance is given up (default 300)',
+    )
     .option(
       '--all-instances',
       'list every passing instance (default: the first 1000; failing ones are always listed)',
@@ -88,16 +91,26 @@ function program(io: Io, setExit: (code: number) => void): Command {
 
   cmd
     .command('ladder')
-    .description('Draw a capture as a draft flow: participants from addresses, steps from messages, dialogs grouped.')
+    .description(
+      'Draw a capture as a draft flow: participants from addresses, steps from messages, dialogs grouped.',
+    )
     .argument('<capture>', 'the capture file (pcap or pcapng)')
     .option('--out <file>', 'write the flow to a file instead of standard output')
-    .option('--map-out <file>', 'also write the participant addresses as a map for `flowspec diff --map`')
+    .option(
+      '--map-out <file>',
+      'also write the participant addresses as a map for `flowspec diff --map`',
+    )
     .option('--max-steps <n>', 'steps written at most (default 500)')
     .option('--call-id <id...>', 'only these Call-IDs')
-    .action(async (capture: string, opts: { out?: string; mapOut?: string; maxSteps?: string; callId?: string[] }) => {
-      const { runLadder } = await import('./ladder-command.js');
-      setExit(await runLadder(capture, opts, io));
-    });
+    .action(
+      async (
+        capture: string,
+        opts: { out?: string; mapOut?: string; maxSteps?: string; callId?: string[] },
+      ) => {
+        const { runLadder } = await import('./ladder-command.js');
+        setExit(await runLadder(capture, opts, io));
+      },
+    );
 
   cmd
     .command('schema')

@@ -76,7 +76,9 @@ export class ConformanceChecker {
       this.bySignature.set(key, [...(this.bySignature.get(key) ?? []), m]);
     }
     this.requiredGroups = new Set(
-      expected.wire.filter((m) => m.context.opts.length === 0 && m.context.loop === undefined).map((m) => m.group),
+      expected.wire
+        .filter((m) => m.context.opts.length === 0 && m.context.loop === undefined)
+        .map((m) => m.group),
     );
   }
 
@@ -91,7 +93,10 @@ export class ConformanceChecker {
     }
     if (waiting) this.awaiting.add(inst);
     else this.awaiting.delete(inst);
-    if (inst.completeAt === undefined && this.expected.mandatory.every((i) => inst.matches.has(slot(i, 0)))) {
+    if (
+      inst.completeAt === undefined &&
+      this.expected.mandatory.every((i) => inst.matches.has(slot(i, 0)))
+    ) {
       const altsSettled = [...this.expected.altSizes.keys()].every(
         (alt) => this.hasEmptyOperand(alt) || this.altHasMatch(inst, alt),
       );
@@ -209,7 +214,6 @@ export class ConformanceChecker {
     }
     return false;
   }
-
 
   /** True when another operand of one of m's alts already has a match. */
   private excluded(inst: Instance, m: ExpectedMessage): boolean {
@@ -348,11 +352,15 @@ export class ConformanceChecker {
       for (const [key, hit] of inst.matches) {
         if (slotMessage(key) !== p) continue;
         const pm = this.expected.messages[p];
-        if (pm && (!best || hit.frame > best.frame)) best = { id: pm.id, frame: hit.frame, sender: pm.from };
+        if (pm && (!best || hit.frame > best.frame))
+          best = { id: pm.id, frame: hit.frame, sender: pm.from };
       }
     }
     if (!best) return undefined;
-    const by = best.sender === m.from && m.from !== undefined ? `, sent by ${m.from} after its step ${best.id}` : '';
+    const by =
+      best.sender === m.from && m.from !== undefined
+        ? `, sent by ${m.from} after its step ${best.id}`
+        : '';
     return `follows step ${best.id} (frame ${best.frame})${by}`;
   }
 

@@ -248,7 +248,10 @@ export function expandFlow(flow: Flow, resolve?: (id: string) => Flow | undefine
     }
   }
   const mandatory = wire
-    .filter((m) => m.context.alts.length === 0 && m.context.opts.length === 0 && m.context.loop === undefined)
+    .filter(
+      (m) =>
+        m.context.alts.length === 0 && m.context.opts.length === 0 && m.context.loop === undefined,
+    )
     .map((m) => m.index);
   return {
     flow,

@@ -106,7 +106,6 @@ export class Instance {
     this.bindings = new InstanceBindings(expected.multiple);
   }
 
-
   /** Does the observed message have the kind and ends of expected message `m` (in `iteration`)? */
   fits(
     m: ExpectedMessage,
@@ -147,7 +146,8 @@ export class Instance {
     people: ParticipantBindings,
   ): void {
     const what = `${describeType(m.type)} of step ${m.id}, frame ${o.frame}`;
-    if (m.from !== undefined) people.bind(m.from, o.src, `sender of ${what}`, this.bindings, iteration);
+    if (m.from !== undefined)
+      people.bind(m.from, o.src, `sender of ${what}`, this.bindings, iteration);
     people.bind(m.to, o.dst, `receiver of ${what}`, this.bindings, iteration);
   }
 

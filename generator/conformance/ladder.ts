@@ -90,7 +90,12 @@ export function ladderFromTrace(messages: Iterable<ObservedMessage>, opts: Ladde
     const text = `frame ${o.frame}, ${new Date(o.time.sec * 1000 + Math.floor(o.time.nsec / 1e6)).toISOString()}`;
     if (o.mbcp) {
       // The flow vocabulary names floor-control messages as the OMA PoC figures do.
-      const name = ['Disconnect', 'Connect', 'Queue Status Request', 'Queue Status Response'].includes(o.mbcp.kind)
+      const name = [
+        'Disconnect',
+        'Connect',
+        'Queue Status Request',
+        'Queue Status Response',
+      ].includes(o.mbcp.kind)
         ? o.mbcp.kind
         : `Media Burst ${o.mbcp.kind}`;
       steps.push({ id, message: { mbcp: name as never, from, to }, text } as StepDocument);
@@ -106,7 +111,14 @@ export function ladderFromTrace(messages: Iterable<ObservedMessage>, opts: Ladde
     // RFC 3261 16.6/16.7: the same request or response passed on by the participant that received it.
     const relayed = [...hops]
       .reverse()
-      .find((h) => h.callId === callId && h.cseq === cseq && h.kind === sip.kind && h.head === head && h.to === from);
+      .find(
+        (h) =>
+          h.callId === callId &&
+          h.cseq === cseq &&
+          h.kind === sip.kind &&
+          h.head === head &&
+          h.to === from,
+      );
     if (relayed) {
       step['relays'] = relayed.id;
       relaysOut.add(from);
@@ -114,14 +126,23 @@ export function ladderFromTrace(messages: Iterable<ObservedMessage>, opts: Ladde
     if (sip.kind === 'response') {
       const request = [...hops]
         .reverse()
-        .find((h) => h.callId === callId && h.cseq === cseq && h.kind === 'request' && h.from === to && h.to === from);
+        .find(
+          (h) =>
+            h.callId === callId &&
+            h.cseq === cseq &&
+            h.kind === 'request' &&
+            h.from === to &&
+            h.to === from,
+        );
       if (!request && !relayed) {
         // A response whose request is not in the capture (it started mid-call) cannot be a step.
         orphans++;
         continue;
       }
       if (request && !relayed) step['answers'] = request.id;
-      step['message'] = relayed ? { from, to } : { sip: `${sip.status} ${sip.reason}`.trim(), from, to };
+      step['message'] = relayed
+        ? { from, to }
+        : { sip: `${sip.status} ${sip.reason}`.trim(), from, to };
     } else {
       step['message'] = relayed ? { from, to } : { sip: sip.method, from, to };
       step['requestUri'] = { example: sip.requestUri };
@@ -140,7 +161,11 @@ export function ladderFromTrace(messages: Iterable<ObservedMessage>, opts: Ladde
     participants[id] = {
       role,
       label: addr,
-      ...(relaysOut.has(id) ? { mode: 'proxy' as const } : bridges.has(id) ? { mode: 'b2bua' as const } : {}),
+      ...(relaysOut.has(id)
+        ? { mode: 'proxy' as const }
+        : bridges.has(id)
+          ? { mode: 'b2bua' as const }
+          : {}),
     };
     map[id] = addr;
   }
@@ -151,7 +176,10 @@ export function ladderFromTrace(messages: Iterable<ObservedMessage>, opts: Ladde
     origin: 'project',
     source: { document: opts.capture },
     participants,
-    steps: steps.length > 0 ? steps : [{ id: '1', state: 'No SIP or MBCP message in the capture' } as StepDocument],
+    steps:
+      steps.length > 0
+        ? steps
+        : [{ id: '1', state: 'No SIP or MBCP message in the capture' } as StepDocument],
   };
   return { flow, map, omitted, retransmissions, orphans };
 }

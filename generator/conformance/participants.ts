@@ -5,7 +5,12 @@
  * `multiple` participants. The report aggregates what was inferred, with
  * the evidence of its first sighting.
  */
-import { addressMatches, formatAddress, type AddressSpec, type WireEndpoint } from './address-map.js';
+import {
+  addressMatches,
+  formatAddress,
+  type AddressSpec,
+  type WireEndpoint,
+} from './address-map.js';
 import type { ExpectedFlow } from './expected.js';
 import type { MappingReport } from './report.js';
 
@@ -60,7 +65,13 @@ export class ParticipantBindings {
    * (and WebSocket) a participant also sends from ephemeral ports, so there the address alone is
    * enough when no other participant uses it.
    */
-  fits(p: string, seen: WireEndpoint, transport: string, local: LocalBindings, it: number): boolean {
+  fits(
+    p: string,
+    seen: WireEndpoint,
+    transport: string,
+    local: LocalBindings,
+    it: number,
+  ): boolean {
     const stream = transport !== 'udp';
     const mapped = this.map.get(p);
     if (mapped) {
@@ -75,7 +86,8 @@ export class ParticipantBindings {
       return !this.ipSharedInMap(p, seen.ip);
     }
     // An unbound participant may not take an endpoint another participant holds in this instance or in the map.
-    for (const [q, other] of local.entries()) if (q !== p && sameEndpoint(other, seen, 'udp')) return false;
+    for (const [q, other] of local.entries())
+      if (q !== p && sameEndpoint(other, seen, 'udp')) return false;
     for (const [, specs] of this.map) if (addressMatches(specs, seen)) return false;
     return true;
   }
@@ -106,7 +118,12 @@ export class ParticipantBindings {
         const all = [...inf.endpoints.entries()].sort((a, b) => b[1] - a[1]);
         const shown = all.slice(0, 8).map(([a]) => a);
         const more = all.length > 8 ? `; ${all.length} addresses in all, one per instance` : '';
-        out[id] = { label: p.label, addresses: shown, source: 'inferred', evidence: `${inf.evidence}${more}` };
+        out[id] = {
+          label: p.label,
+          addresses: shown,
+          source: 'inferred',
+          evidence: `${inf.evidence}${more}`,
+        };
       } else out[id] = { label: p.label, addresses: [], source: 'unresolved' };
     }
     return out;

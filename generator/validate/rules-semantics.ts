@@ -137,7 +137,8 @@ export function checkLocalChoice(ctx: RuleContext, order: PartialOrder): void {
           !(e.kind === 'receive' && e.message?.from === undefined),
       );
       const receivesFirst = minimal.filter(
-        (e) => e.kind === 'receive' && e.message?.from !== undefined && e.participant !== s.decidedBy,
+        (e) =>
+          e.kind === 'receive' && e.message?.from !== undefined && e.participant !== s.decidedBy,
       );
       for (const e of [...foreign, ...receivesFirst]) {
         ctx.report(

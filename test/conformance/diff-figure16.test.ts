@@ -120,7 +120,10 @@ describe('flowspec diff against Figure 16', () => {
     const msgs = interleaved(expected, 1);
     // PoC Server X answers (step 9) before the BYE reached it (step 8).
     const i8 = msgs.findIndex((m) => m.step === '8@0');
-    const [nine] = msgs.splice(msgs.findIndex((m) => m.step === '9@0'), 1);
+    const [nine] = msgs.splice(
+      msgs.findIndex((m) => m.step === '9@0'),
+      1,
+    );
     if (!nine) throw new Error('no step 9');
     msgs.splice(i8, 0, nine);
     const { code, report } = await diffJson(msgs);
@@ -132,7 +135,10 @@ describe('flowspec diff against Figure 16', () => {
     const msgs = interleaved(expected, 1);
     // PoC Server A opens its other leg (step 6) before it received the BYE (step 3).
     const i3 = msgs.findIndex((m) => m.step === '3@0');
-    const [six] = msgs.splice(msgs.findIndex((m) => m.step === '6@0'), 1);
+    const [six] = msgs.splice(
+      msgs.findIndex((m) => m.step === '6@0'),
+      1,
+    );
     if (!six) throw new Error('no step 6');
     msgs.splice(i3, 0, six);
     const file = writeCapture(msgs);
@@ -140,7 +146,10 @@ describe('flowspec diff against Figure 16', () => {
     writeFileSync(map, 'participants:\n  PoC Client A: 127.0.0.1:5061\n');
     const r = await cli(['diff', FIGURE_16, file, '--map', map, '--format', 'json']);
     expect(r.code).toBe(1);
-    expect(stepOf(JSON.parse(r.out) as JsonReport, 0, '6')).toMatchObject({ status: 'out-of-order', violates: '4' });
+    expect(stepOf(JSON.parse(r.out) as JsonReport, 0, '6')).toMatchObject({
+      status: 'out-of-order',
+      violates: '4',
+    });
   });
 
   it('does not count retransmissions as deviations', async () => {

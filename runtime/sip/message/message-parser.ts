@@ -32,7 +32,10 @@ const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
  * toString('latin1') without its argument checks (the bounds here are ours).
  */
 function latin1(buf: Buffer, start: number, end: number): string {
-  return (buf as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(start, end);
+  return (buf as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(
+    start,
+    end,
+  );
 }
 
 function toBuffer(data: Uint8Array | string): Buffer {
