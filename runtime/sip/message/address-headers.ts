@@ -5,8 +5,7 @@ import { ParamList } from './header-params.js';
 import type { HeaderParams } from './header-params.js';
 import type { Uri } from './uri.js';
 import { parseDeltaSeconds } from './simple-headers.js';
-import { SipParseError } from './sip-parse-error.js';
-import { ValueScanner } from './value-scanner.js';
+import { scanList, ValueScanner } from './value-scanner.js';
 
 /** One Contact value (RFC 3261 20.10) with the GRUU parameters of RFC 5627. */
 export interface SipContact extends NameAddr {
@@ -107,15 +106,9 @@ function toContact(address: NameAddr, scanner: ValueScanner): SipContact {
 /** RFC 3261 20.10: Contact = ( STAR / (contact-param *(COMMA contact-param))). */
 export function parseContacts(value: string, header = 'Contact'): SipContacts {
   if (value.trim() === '*') return '*';
-  const scanner: ValueScanner = new ValueScanner(value, header);
-  const list: SipContact[] = [];
-  for (;;) {
-    list.push(toContact(scanNameAddr(scanner), scanner));
-    scanner.skipWs();
-    if (scanner.done) return list;
-    if (!scanner.separator(44))
-      scanner.fail('bad-name-addr', `unexpected ${JSON.stringify(value[scanner.pos])} in Contact`);
-  }
+  return scanList(value, header, 'bad-name-addr', (scanner) =>
+    toContact(scanNameAddr(scanner), scanner),
+  );
 }
 
 /** Refer-To (RFC 3515 2.1) with the method the referred request must use. */
@@ -152,30 +145,16 @@ export function parseReferTo(value: string, header = 'Refer-To'): ReferTo {
   return { ...base, method: undefined, methodSource: undefined };
 }
 
-/** Reads a comma-less address list without the Contact extras (Route, Record-Route). */
+/** Route and Record-Route values (RFC 3261 20.30, 20.34): name-addr only, never addr-spec. */
 export function parseRouteList(value: string, header = 'Route'): NameAddr[] {
-  const scanner: ValueScanner = new ValueScanner(value, header);
-  const list: NameAddr[] = [];
-  for (;;) {
+  return scanList(value, header, 'bad-name-addr', (scanner) => {
     const address = scanNameAddr(scanner);
-    // RFC 3261 25.1: route-param = name-addr *( SEMI rr-param ), never addr-spec.
+    // RFC 3261 25.1: route-param = name-addr *( SEMI rr-param ).
     if (address.form !== 'name-addr') {
-      throw SipParseError.at(
-        'bad-name-addr',
-        `${header} values must be enclosed in "<" and ">"`,
-        scanner.pos,
-        header,
-      );
+      scanner.fail('bad-name-addr', `${header} values must be enclosed in "<" and ">"`);
     }
-    list.push(address);
-    scanner.skipWs();
-    if (scanner.done) return list;
-    if (!scanner.separator(44))
-      scanner.fail(
-        'bad-name-addr',
-        `unexpected ${JSON.stringify(value[scanner.pos])} in ${header}`,
-      );
-  }
+    return address;
+  });
 }
 
 /** Parses an Expires header (RFC 3261 20.19). */

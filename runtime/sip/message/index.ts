@@ -23,17 +23,11 @@ export {
 export type { RequestOptions, ResponseOptions } from './message-builders.js';
 export { SipStreamFramer } from './stream-framer.js';
 export type { FramerOptions } from './stream-framer.js';
-export { parseUri, createSipUri, formatUri, escapeUri, unescapeUri } from './uri.js';
-export type {
-  Uri,
-  SipUri,
-  TelUri,
-  UrnUri,
-  AbsoluteUri,
-  UriParams,
-  UriContext,
-  SipUriParts,
-} from './uri.js';
+export { parseUri } from './uri.js';
+export { createSipUri, formatUri } from './uri-builder.js';
+export type { SipUriParts } from './uri-builder.js';
+export { escapeUri, unescapeUri } from './uri-escaping.js';
+export type { Uri, SipUri, TelUri, UrnUri, AbsoluteUri, UriParams, UriContext } from './uri.js';
 export { hostAddress, isIpv4, isIpv6, isHostname } from './host.js';
 export type { HostKind, HostPort } from './host.js';
 export { parseNameAddr, parseNameAddrList, formatNameAddr } from './name-addr.js';

@@ -1,12 +1,12 @@
 import { isAscii } from 'node:buffer';
-import { allIn, isDigit, TOKEN } from './char-classes.js';
+import { allIn, TOKEN } from './char-classes.js';
 import { headerInfo, knownHeaderAt } from './header-registry.js';
+import { decodeUtf8, fail, latin1, relocate, toBuffer } from './message-bytes.js';
 import type { CSeq } from './simple-headers.js';
 import { SipHeaderField, SipHeaders } from './sip-headers.js';
 import { CheckedRequestUri, SipRequest, SipResponse } from './sip-message.js';
 import type { SipMessage } from './sip-message.js';
-import { locate, SipParseError } from './sip-parse-error.js';
-import type { SipParseErrorCode } from './sip-parse-error.js';
+import { parseStartLine } from './start-line.js';
 import { checkUri } from './uri.js';
 
 /** How the message arrived, which decides how its body is delimited. */
@@ -20,55 +20,10 @@ export interface ParseOptions {
   readonly transport?: 'datagram' | 'stream';
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 // Anything in a header value other than printable ASCII, SP and HTAB.
 const ANOMALY = /[^\t\x20-\x7e]/;
-const VERSION = /^SIP\/(\d+)\.(\d+)$/i;
 // The empty line ending the header section, as bytes so indexOf converts nothing per call.
 const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
-
-/**
- * Bytes as a one-byte string. Buffer#latin1Slice is the binding behind
- * toString('latin1') without its argument checks (the bounds here are ours).
- */
-function latin1(buf: Buffer, start: number, end: number): string {
-  return (buf as unknown as { latin1Slice(start: number, end: number): string }).latin1Slice(
-    start,
-    end,
-  );
-}
-
-function toBuffer(data: Uint8Array | string): Buffer {
-  if (typeof data === 'string') return Buffer.from(data, 'utf8');
-  if (Buffer.isBuffer(data)) return data;
-  return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-}
-
-function fail(
-  buf: Buffer,
-  offset: number,
-  code: SipParseErrorCode,
-  reason: string,
-  header?: string,
-  status = 400,
-): never {
-  const text = buf.toString('latin1', 0, Math.min(buf.length, offset + 1));
-  throw new SipParseError(code, reason, locate(text, offset, header), status);
-}
-
-function relocate(buf: Buffer, base: number, error: unknown): never {
-  if (!(error instanceof SipParseError)) throw error;
-  fail(buf, base + error.offset, error.code, error.reason, error.header, error.status);
-}
-
-/** Decodes a latin1 view of header bytes as strict UTF-8 (RFC 3261 25.1 TEXT-UTF8). */
-function decodeUtf8(buf: Buffer, latin1: string, offset: number, header: string): string {
-  try {
-    return utf8.decode(Buffer.from(latin1, 'latin1'));
-  } catch {
-    return fail(buf, offset, 'bad-utf8', 'header value is not valid UTF-8', header);
-  }
-}
 
 /**
  * Checks one value of a header section that has control or non-ASCII
@@ -111,91 +66,6 @@ function endOfLine(buf: Buffer, head: string, pos: number, base: number): number
       'lines must end in CRLF',
     );
   return cr;
-}
-
-function parseStartLine(
-  buf: Buffer,
-  line: string,
-  base: number,
-): { request?: [string, string, string]; response?: [string, number, string] } {
-  if (line.startsWith('SIP/') || line.startsWith('sip/')) {
-    // RFC 3261 7.2: Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF
-    const sp = line.indexOf(' ');
-    if (sp < 0) fail(buf, base + line.length, 'bad-status-line', 'status line has no status code');
-    const version = line.slice(0, sp);
-    checkVersion(buf, version, base);
-    const code = line.slice(sp + 1, sp + 4);
-    if (
-      code.length !== 3 ||
-      !isDigit(code.charCodeAt(0)) ||
-      !isDigit(code.charCodeAt(1)) ||
-      !isDigit(code.charCodeAt(2)) ||
-      line.charCodeAt(sp + 4) !== 32
-    ) {
-      fail(
-        buf,
-        base + sp + 1,
-        'bad-status-code',
-        'the status code must be three digits followed by SP',
-      );
-    }
-    const status = Number(code);
-    // RFC 3261 7.2: the first digit is the class, 1 to 6.
-    if (status < 100 || status > 699)
-      fail(buf, base + sp + 1, 'bad-status-code', `status code ${status} is outside 100-699`);
-    let reason = line.slice(sp + 5);
-    for (let i = 0; i < reason.length; i++) {
-      const c = reason.charCodeAt(i);
-      if ((c < 0x20 && c !== 9) || c === 0x7f)
-        fail(buf, base + sp + 5 + i, 'bad-reason-phrase', 'control character in reason phrase');
-      if (c >= 0x80) {
-        reason = decodeUtf8(buf, reason, base + sp + 5, 'Reason-Phrase');
-        break;
-      }
-    }
-    return { response: [version, status, reason] };
-  }
-  // RFC 3261 7.1: Request-Line = Method SP Request-URI SP SIP-Version CRLF, exactly one SP each.
-  const sp1 = line.indexOf(' ');
-  const sp2 = sp1 < 0 ? -1 : line.indexOf(' ', sp1 + 1);
-  if (sp1 <= 0 || sp2 < 0)
-    fail(
-      buf,
-      base + Math.max(sp1, 0),
-      'bad-request-line',
-      'request line must be "Method SP Request-URI SP SIP-Version"',
-    );
-  if (sp2 === sp1 + 1)
-    fail(buf, base + sp2, 'bad-request-line', 'more than one SP between method and Request-URI');
-  if (line.indexOf(' ', sp2 + 1) >= 0)
-    fail(
-      buf,
-      base + line.indexOf(' ', sp2 + 1),
-      'bad-request-line',
-      'white space inside the Request-URI or after the version',
-    );
-  const method = line.slice(0, sp1);
-  if (!allIn(method, TOKEN))
-    fail(buf, base, 'bad-method', `method ${JSON.stringify(method)} is not a token`);
-  const version = line.slice(sp2 + 1);
-  checkVersion(buf, version, base + sp2 + 1);
-  return { request: [method, line.slice(sp1 + 1, sp2), version] };
-}
-
-function checkVersion(buf: Buffer, version: string, offset: number): void {
-  const m = VERSION.exec(version);
-  if (!m) fail(buf, offset, 'bad-version', `bad SIP version ${JSON.stringify(version)}`);
-  // RFC 3261 8.2.2 / 21.5.6: another version gets 505 (RFC 4475 3.1.2.16 badvers).
-  if (Number(m[1]) !== 2 || Number(m[2]) !== 0) {
-    fail(
-      buf,
-      offset,
-      'unsupported-version',
-      `SIP version ${version} is not supported`,
-      undefined,
-      505,
-    );
-  }
 }
 
 /**

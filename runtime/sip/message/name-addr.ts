@@ -4,7 +4,7 @@ import type { HeaderParams } from './header-params.js';
 import { SipParseError } from './sip-parse-error.js';
 import { checkUri, parseUri } from './uri.js';
 import type { Uri } from './uri.js';
-import { ValueScanner } from './value-scanner.js';
+import { scanList, ValueScanner } from './value-scanner.js';
 
 /**
  * An address as in From, To, Contact, Route, Record-Route, Refer-To
@@ -136,19 +136,7 @@ export function parseNameAddr(value: string, header?: string): NameAddr {
 
 /** Parses a comma-separated list of addresses (Route, Record-Route, Contact ...). */
 export function parseNameAddrList(value: string, header?: string): NameAddr[] {
-  const scanner: ValueScanner = new ValueScanner(value, header);
-  const list: NameAddr[] = [];
-  for (;;) {
-    list.push(scanNameAddr(scanner));
-    scanner.skipWs();
-    if (scanner.done) return list;
-    // RFC 3261 7.3.1: several values of one header are separated by commas.
-    if (!scanner.separator(44))
-      scanner.fail(
-        'bad-name-addr',
-        `unexpected ${JSON.stringify(value[scanner.pos])} after an address`,
-      );
-  }
+  return scanList(value, header, 'bad-name-addr', scanNameAddr);
 }
 
 /** What `formatNameAddr` writes. */

@@ -19,11 +19,14 @@ const PASSWORD = run("A-Za-z0-9\\-_.!~*'()&=+$,");
 // hostname = *( domainlabel "." ) toplabel [ "." ]
 const LABEL = '[A-Za-z0-9]+(?:-+[A-Za-z0-9]+)*';
 const TOP = '[A-Za-z][A-Za-z0-9]*(?:-+[A-Za-z0-9]+)*';
-const HOSTNAME = `(?:${LABEL}\\.)*${TOP}\\.?`;
+/** RFC 3261 25.1 hostname, as a pattern. */
+export const HOSTNAME = `(?:${LABEL}\\.)*${TOP}\\.?`;
 const OCTET = '(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
-const IPV4 = `${OCTET}(?:\\.${OCTET}){3}`;
+/** RFC 3261 25.1 IPv4address without leading zeros, as a pattern. */
+export const IPV4 = `${OCTET}(?:\\.${OCTET}){3}`;
 // Longest alternatives first: nothing anchors the end, so the first match wins.
-const PORT = '(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})';
+export const PORT =
+  '(?:6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4})';
 // uri-parameter = pname [ "=" pvalue ], both 1*paramchar
 const PARAM = nonEmptyRun("A-Za-z0-9\\-_.!~*'()\\[\\]/:&+$");
 

@@ -1,4 +1,5 @@
-import { HNV, isAlpha, isDigit, isHex, isIn, PARAM, PASSWORD, URIC, USER } from './char-classes.js';
+import { isAlpha, isDigit, isHex, PARAM, PASSWORD, URIC, USER, HNV } from './char-classes.js';
+import { scanEscaped, unescapeUri } from './uri-escaping.js';
 import { scanHostPort, skipHostPort } from './host.js';
 import { isCommonSipUri } from './uri-fast-path.js';
 import type { HostKind } from './host.js';
@@ -62,67 +63,6 @@ export type Uri = SipUri | TelUri | UrnUri | AbsoluteUri;
 
 /** Where a URI occurs, which changes what it may contain (RFC 3261 19.1.1 table 1). */
 export type UriContext = 'request-uri' | 'name-addr' | 'addr-spec';
-
-const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-
-/**
- * Resolves %HH escapes (RFC 3261 19.1.2). The octets are read as UTF-8;
- * sequences that are not UTF-8 become U+FFFD, while `raw` keeps the exact text.
- */
-export function unescapeUri(text: string): string {
-  if (!text.includes('%')) return text;
-  const bytes: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (
-      c === 37 &&
-      i + 2 < text.length &&
-      isHex(text.charCodeAt(i + 1)) &&
-      isHex(text.charCodeAt(i + 2))
-    ) {
-      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else if (c < 0x80) {
-      bytes.push(c);
-    } else {
-      bytes.push(...Buffer.from(text[i] ?? '', 'utf8'));
-    }
-  }
-  return decoder.decode(Uint8Array.from(bytes));
-}
-
-/** Escapes every character of `text` outside class `flag` as %HH of its UTF-8 octets. */
-export function escapeUri(text: string, flag: number): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (isIn(c, flag)) {
-      out += text[i];
-      continue;
-    }
-    for (const byte of Buffer.from(text[i] ?? '', 'utf8')) {
-      out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-    }
-  }
-  return out;
-}
-
-/** Advances over characters of class `flag` and %HH escapes; returns the new index. */
-function scanEscaped(text: string, i: number, end: number, flag: number): number {
-  while (i < end) {
-    const c = text.charCodeAt(i);
-    if (isIn(c, flag)) i++;
-    else if (
-      c === 37 &&
-      i + 2 < end &&
-      isHex(text.charCodeAt(i + 1)) &&
-      isHex(text.charCodeAt(i + 2))
-    )
-      i += 3;
-    else break;
-  }
-  return i;
-}
 
 function fail(reason: string, at: number, header?: string): never {
   throw SipParseError.at('bad-uri', reason, at, header);
@@ -358,46 +298,4 @@ function parseUrn(text: string, i: number, end: number, raw: string, header?: st
     nss: text.slice(colon + 1, end),
     raw,
   };
-}
-
-/** The parts from which `createSipUri` builds a SIP URI. */
-export interface SipUriParts {
-  readonly scheme?: 'sip' | 'sips';
-  readonly user?: string | undefined;
-  readonly password?: string | undefined;
-  /** Host; IPv6 addresses with or without brackets. */
-  readonly host: string;
-  readonly port?: number | undefined;
-  readonly params?: Iterable<readonly [string, string | null]>;
-  readonly headers?: Iterable<readonly [string, string]>;
-}
-
-/** Builds a SIP URI, escaping each part as RFC 3261 19.1.2 requires, and validates it. */
-export function createSipUri(parts: SipUriParts): SipUri {
-  const host =
-    parts.host.includes(':') && !parts.host.startsWith('[') ? `[${parts.host}]` : parts.host;
-  let text = `${parts.scheme ?? 'sip'}:`;
-  if (parts.user !== undefined) {
-    text += escapeUri(parts.user, USER);
-    if (parts.password !== undefined) text += `:${escapeUri(parts.password, PASSWORD)}`;
-    text += '@';
-  }
-  text += host;
-  if (parts.port !== undefined) text += `:${parts.port}`;
-  for (const [name, value] of parts.params ?? []) {
-    text += `;${escapeUri(name, PARAM)}${value === null ? '' : `=${escapeUri(value, PARAM)}`}`;
-  }
-  let sep = '?';
-  for (const [name, value] of parts.headers ?? []) {
-    text += `${sep}${escapeUri(name, HNV)}=${escapeUri(value, HNV)}`;
-    sep = '&';
-  }
-  const uri = parseUri(text, 'name-addr');
-  if (uri.kind !== 'sip') fail('not a SIP URI', 0);
-  return uri;
-}
-
-/** The URI as text (its `raw` form). */
-export function formatUri(uri: Uri): string {
-  return uri.raw;
 }

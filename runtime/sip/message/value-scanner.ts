@@ -126,3 +126,25 @@ export class ValueScanner {
       this.fail(code, `unexpected ${JSON.stringify(this.text[this.pos])} after ${what}`);
   }
 }
+
+/**
+ * Reads a comma-separated list (RFC 3261 7.3.1: several values of one header
+ * are separated by COMMA) with `readOne` for each element.
+ */
+export function scanList<T>(
+  value: string,
+  header: string | undefined,
+  code: SipParseErrorCode,
+  readOne: (scanner: ValueScanner) => T,
+): T[] {
+  const scanner = new ValueScanner(value, header);
+  const list: T[] = [];
+  for (;;) {
+    list.push(readOne(scanner));
+    scanner.skipWs();
+    if (scanner.done) return list;
+    if (!scanner.separator(44)) {
+      scanner.fail(code, `unexpected ${JSON.stringify(value[scanner.pos])} after a list element`);
+    }
+  }
+}

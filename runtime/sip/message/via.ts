@@ -1,9 +1,10 @@
-import { isDigit } from './char-classes.js';
-import { formatParams, ParamList, scanParams } from './header-params.js';
+import { EMPTY_PARAMS, formatParams, ParamList, scanParams } from './header-params.js';
 import type { HeaderParams } from './header-params.js';
 import { hostAddress, isIpv4, isIpv6, scanHostPort } from './host.js';
 import type { HostKind, HostPort } from './host.js';
-import { ValueScanner } from './value-scanner.js';
+import { HOSTNAME, IPV4, PORT } from './uri-fast-path.js';
+import { scanList } from './value-scanner.js';
+import type { ValueScanner } from './value-scanner.js';
 
 /** One Via header value (RFC 3261 20.42, 25.1 via-parm). */
 export interface Via {
@@ -30,14 +31,6 @@ export interface Via {
   readonly rport: number | true | undefined;
   readonly maddr: string | undefined;
   readonly ttl: number | undefined;
-}
-
-function digits(scanner: ValueScanner, name: string, value: string, max: number): number {
-  let ok = value.length > 0 && value.length <= 10;
-  for (let i = 0; ok && i < value.length; i++) ok = isDigit(value.charCodeAt(i));
-  if (!ok || Number(value) > max)
-    scanner.fail('bad-via', `bad ${name} parameter ${JSON.stringify(value)}`);
-  return Number(value);
 }
 
 /** A Via value read from a header; parameters are cut out when first read. */
@@ -90,33 +83,91 @@ class ViaValue implements Via {
   }
 }
 
-/** Checks the Via parameters with a grammar of their own (RFC 3261 25.1 via-params, RFC 3581). */
+/**
+ * What is wrong with a Via parameter that has a grammar of its own (RFC 3261
+ * 25.1 via-params, RFC 3581 rport), or undefined. `name` is lower-case.
+ */
+function viaParamProblem(name: string, value: string | null): string | undefined {
+  switch (name) {
+    case 'branch':
+    case 'maddr':
+      return value === null ? `the ${name} parameter needs a value` : undefined;
+    case 'ttl':
+      // RFC 3261 25.1: ttl = 1*3DIGIT ; 0 to 255
+      return value === null || !/^\d{1,3}$/.test(value) || Number(value) > 255
+        ? `bad ttl ${JSON.stringify(value)}`
+        : undefined;
+    case 'rport':
+      // RFC 3581 4: response-port = "rport" [EQUAL 1*DIGIT]
+      return value !== null && (!/^\d{1,5}$/.test(value) || Number(value) > 65535)
+        ? `bad rport ${JSON.stringify(value)}`
+        : undefined;
+    case 'received': {
+      // RFC 5118 4.5: received may carry an IPv6 address with or without brackets.
+      const address = value === null ? '' : hostAddress(value);
+      return isIpv4(address) || isIpv6(address)
+        ? undefined
+        : `bad received address ${JSON.stringify(value)}`;
+    }
+    default:
+      return undefined;
+  }
+}
+
+const SPECIAL = ['branch', 'maddr', 'ttl', 'rport', 'received'] as const;
+
+/** Checks the Via parameters with a grammar of their own. */
 function checkViaParams(scanner: ValueScanner, params: ParamList): void {
-  const received = params.indexOf('received');
-  if (received >= 0) {
-    const value = params.rawValueAt(received);
-    // RFC 5118 4.5: received may carry an IPv6 address with or without brackets.
-    const address = value === null ? '' : hostAddress(value);
-    if (!isIpv4(address) && !isIpv6(address))
-      scanner.fail('bad-via', `bad received address ${JSON.stringify(value)}`);
-  }
-  for (const name of ['branch', 'maddr'] as const) {
+  for (const name of SPECIAL) {
     const at = params.indexOf(name);
-    if (at >= 0 && params.rawValueAt(at) === null)
-      scanner.fail('bad-via', `the ${name} parameter needs a value`);
+    const problem = at < 0 ? undefined : viaParamProblem(name, params.rawValueAt(at));
+    if (problem !== undefined) scanner.fail('bad-via', problem);
   }
-  const ttl = params.indexOf('ttl');
-  if (ttl >= 0) digits(scanner, 'ttl', params.rawValueAt(ttl) ?? '', 255);
-  const rport = params.indexOf('rport');
-  if (rport >= 0) {
-    const value = params.rawValueAt(rport);
-    if (value !== null) digits(scanner, 'rport', value, 65535);
+}
+
+// RFC 3261 25.1, the usual shape of a via-parm: "SIP/2.0/" transport SP sent-by
+// *( ";" token [ "=" token ] ), without LWS. Anything else takes the scanner.
+const TOKEN = "[A-Za-z0-9\\-.!%*_+`'~]+";
+const COMMON_VIA = new RegExp(
+  `SIP/2\\.0/(UDP|TCP|TLS|SCTP|WS|WSS) (${IPV4}|${HOSTNAME})(?::(${PORT}))?((?:;${TOKEN}(?:=${TOKEN})?)*)`,
+  'y',
+);
+
+/** The via-parm at the cursor when it has the usual shape and sound parameters. */
+function commonVia(scanner: ValueScanner): Via | undefined {
+  const text = scanner.text;
+  COMMON_VIA.lastIndex = scanner.pos;
+  const m = COMMON_VIA.exec(text);
+  if (m === null) return undefined;
+  const stop = COMMON_VIA.lastIndex;
+  let k = stop;
+  while (k < scanner.end && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
+  if (stop > scanner.end || (k < scanner.end && text.charCodeAt(k) !== 44)) return undefined;
+  const [, transport = '', host = '', port, paramText = ''] = m;
+  for (const param of paramText.split(';')) {
+    if (param.length === 0) continue;
+    const eq = param.indexOf('=');
+    const name = (eq < 0 ? param : param.slice(0, eq)).toLowerCase();
+    if (viaParamProblem(name, eq < 0 ? null : param.slice(eq + 1)) !== undefined) return undefined;
   }
+  scanner.pos = stop;
+  const params =
+    paramText.length === 0
+      ? EMPTY_PARAMS
+      : new ParamList(text, stop - paramText.length, stop, 'received');
+  const sentBy = {
+    host,
+    hostKind: isIpv4(host) ? 'ipv4' : 'domain',
+    port: port === undefined ? undefined : Number(port),
+  } as const;
+  return new ViaValue('SIP', '2.0', transport, sentBy, params);
 }
 
 /** Reads one via-parm at the cursor. */
 export function scanVia(scanner: ValueScanner): Via {
   scanner.skipWs();
+  const common = commonVia(scanner);
+  if (common !== undefined) return common;
   // RFC 3261 25.1: sent-protocol = protocol-name SLASH protocol-version SLASH transport
   let protocolName = 'SIP';
   let protocolVersion = '2.0';
@@ -151,15 +202,7 @@ export function scanVia(scanner: ValueScanner): Via {
 
 /** Parses a Via header value: one or more comma-separated via-parms. */
 export function parseVias(value: string, header = 'Via'): Via[] {
-  const scanner: ValueScanner = new ValueScanner(value, header);
-  const list: Via[] = [];
-  for (;;) {
-    list.push(scanVia(scanner));
-    scanner.skipWs();
-    if (scanner.done) return list;
-    if (!scanner.separator(44))
-      scanner.fail('bad-via', `unexpected ${JSON.stringify(value[scanner.pos])} in Via`);
-  }
+  return scanList(value, header, 'bad-via', scanVia);
 }
 
 /** What `formatVia` writes. */

@@ -1,0 +1,4 @@
+/** Misuse of a clock, such as advancing a fake clock backwards. */
+export class ClockError extends Error {
+  override readonly name = 'ClockError';
+}
