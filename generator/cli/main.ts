@@ -122,6 +122,43 @@ function program(io: Io, setExit: (code: number) => void): Command {
       setExit(await runSchema(opts, io));
     });
 
+  cmd
+    .command('export-sipp')
+    .description(
+      'Write a SIPp scenario that plays one participant of a flow (its part of the establishing flows first). Exit 2 on an unknown or idle participant.',
+    )
+    .argument('<flow>', 'the flow file')
+    .requiredOption('--participant <label>', 'participant id or figure label to play')
+    .option('--peer <label>', 'keep only the messages exchanged with this participant')
+    .option('--out <file>', 'write the scenario to a file instead of standard output')
+    .option(
+      '--alt <step=n>',
+      'alt operand to play, 1-based (STEP or FLOW:STEP; repeatable); default the first',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
+    .option(
+      '--without-opt <step>',
+      'leave out this opt fragment (STEP or FLOW:STEP; repeatable)',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
+    .action(
+      async (
+        flow: string,
+        opts: {
+          participant: string;
+          peer?: string;
+          out?: string;
+          alt?: string[];
+          withoutOpt?: string[];
+        },
+      ) => {
+        const { runExportSipp } = await import('./export-sipp-command.js');
+        setExit(await runExportSipp(flow, opts, io));
+      },
+    );
+
   return cmd;
 }
 
