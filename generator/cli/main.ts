@@ -48,6 +48,35 @@ function program(io: Io, setExit: (code: number) => void): Command {
     });
 
   cmd
+    .command('lint')
+    .description(
+      'Review flows as a careful reader of the seeds would: sentences vs hops, malformed values, spellings, ranges, cross-references, contradictions. Exit 1 when any finding is an error.',
+    )
+    .argument('<paths...>', 'flow files or folders (folders: every *.flow.yaml inside)')
+    .addOption(
+      new Option('--format <format>', 'output format').choices(FINDING_FORMATS).default('text'),
+    )
+    .action(async (paths: string[], opts: { format: FindingFormat }) => {
+      const { runLint } = await import('./lint-command.js');
+      setExit(await runLint(paths, opts.format, io));
+    });
+
+  cmd
+    .command('import-text')
+    .description(
+      'Read OMA/3GPP contribution text (figure step lists, numbered procedures) and write draft flows; report findings about the text. Exit 1 when any finding is an error.',
+    )
+    .argument('<seed>', 'the text file')
+    .option('--out <dir>', 'folder for the draft flow files (default: drafts/<seed name>)')
+    .addOption(
+      new Option('--format <format>', 'output format').choices(FINDING_FORMATS).default('text'),
+    )
+    .action(async (seed: string, opts: { out?: string; format: FindingFormat }) => {
+      const { runImportText } = await import('./import-command.js');
+      setExit(await runImportText(seed, opts, io));
+    });
+
+  cmd
     .command('diff')
     .description(
       'Check a capture (pcap or pcapng) against a flow. Exit 0 when every instance conforms, 1 when any deviates, 2 on unusable input.',
