@@ -106,7 +106,7 @@ export default tseslint.config(
     ),
   },
   {
-    files: ['electron.vite.config.ts', 'vite.config.ts', 'vitest.config.ts', 'eslint.config.js'],
+    files: ['*.config.ts', 'eslint.config.js'],
     rules: { 'no-restricted-syntax': 'off' },
   },
 );

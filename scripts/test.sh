@@ -5,3 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --peers
 npx vitest run "$@"
+# End-to-end: the editor in the browser mode, driven in Debian's Chromium (test/e2e).
+npx vitest run --config vitest.e2e.config.ts

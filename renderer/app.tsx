@@ -1,0 +1,258 @@
+/**
+ * The editor window: flow browser, YAML editor, sequence diagram, side panel
+ * and problems, kept in sync through the backend API.
+ */
+import { ReactFlowProvider } from '@xyflow/react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type {
+  ApiFinding,
+  DiagramRow,
+  FlowEdit,
+  FlowEntry,
+  FlowStructureEdit,
+} from '../api/index.js';
+import { flowApi } from './api-client.js';
+import { SequenceDiagram } from './diagram/sequence-diagram.js';
+import { rowAtLine } from './diagram/layout.js';
+import { YamlEditor, type YamlEditorHandle } from './editor/yaml-editor.js';
+import { useKeyboardShortcuts } from './keyboard-shortcuts.js';
+import { FlowBrowser } from './panels/flow-browser.js';
+import { MessagePanel } from './panels/message-panel.js';
+import { ProblemsPanel } from './panels/problems-panel.js';
+import { Toolbar } from './panels/toolbar.js';
+import { useTheme } from './theme.js';
+import { useRecentFlows } from './recent-flows.js';
+import { useFlowDocument } from './use-flow-document.js';
+
+/** The step to select after an edit: where a moved or added step lands, none after a delete or wrap. */
+function selectionAfter(
+  edit: FlowEdit | Exclude<FlowStructureEdit, { kind: 'moveParticipant' }>,
+): string | undefined {
+  switch (edit.kind) {
+    case 'deleteStep':
+    case 'wrapSteps':
+      return undefined;
+    case 'moveStep':
+      return edit.toList ? undefined : [...edit.path.slice(0, -1), edit.toIndex].join('.');
+    case 'insertMessage':
+      return [...edit.listPath, edit.index].join('.');
+    default:
+      return edit.path.join('.');
+  }
+}
+
+function samePath(a: readonly (string | number)[], b: readonly (string | number)[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** The whole editor. */
+export function App() {
+  const [status, setStatus] = useState('');
+  const report = useCallback((m: string) => setStatus(m), []);
+  const doc = useFlowDocument(report);
+  const [flows, setFlows] = useState<readonly FlowEntry[]>([]);
+  const [selectedKey, setSelectedKey] = useState<string | undefined>();
+  const [theme, toggleTheme] = useTheme();
+  const [recent, remember] = useRecentFlows();
+  useEffect(() => {
+    if (doc.path) remember(doc.path);
+  }, [doc.path, remember]);
+  const editor = useRef<YamlEditorHandle>(null);
+
+  const refreshList = useCallback(() => {
+    flowApi.call('listFlows', {}).then(
+      (r) => setFlows(r.flows),
+      (e: unknown) => report(`cannot list flows: ${(e as Error).message}`),
+    );
+  }, [report]);
+
+  const { open, reloadIfClean } = doc;
+  useEffect(() => {
+    refreshList();
+    const wanted = new URLSearchParams(window.location.search).get('flow');
+    if (wanted) void open(wanted);
+    return flowApi.watch((e) => {
+      refreshList();
+      if (e.kind === 'changed')
+        void reloadIfClean(e.path).then((r) => r && report(`reloaded ${e.path} from disk`));
+    });
+  }, [open, reloadIfClean, refreshList, report]);
+
+  const dirty = doc.dirty;
+  const openFlow = useCallback(
+    (path: string) => {
+      if (dirty && !window.confirm('The open flow has unsaved edits. Open another and drop them?'))
+        return;
+      setSelectedKey(undefined);
+      const url = new URL(window.location.href);
+      url.searchParams.set('flow', path);
+      window.history.replaceState(null, '', url);
+      void open(path);
+    },
+    [open, dirty],
+  );
+
+  const rows = doc.diagram?.rows;
+  const selectedRow = useMemo(() => rows?.find((r) => r.key === selectedKey), [rows, selectedKey]);
+
+  const select = useCallback(
+    (key: string) => {
+      setSelectedKey(key);
+      const row = rows?.find((r) => r.key === key);
+      if (row) editor.current?.revealStep(row.line, row.endLine);
+    },
+    [rows],
+  );
+
+  // The text through a ref: edit callbacks stay the same while typing, so the
+  // memoised diagram does not re-render on every keystroke.
+  const textRef = useRef(doc.text);
+  textRef.current = doc.text;
+  const applyEdit = useCallback(
+    async (edit: FlowEdit | FlowStructureEdit) => {
+      if (!doc.path) return;
+      try {
+        const { text } = await flowApi.call('editFlow', {
+          path: doc.path,
+          text: textRef.current,
+          edit,
+        });
+        editor.current?.replaceText(text);
+        // Reordering lifelines leaves every step where it was.
+        if (edit.kind !== 'moveParticipant') setSelectedKey(selectionAfter(edit));
+        report(`${edit.kind} applied`);
+      } catch (e) {
+        report(`edit refused: ${(e as Error).message}`);
+      }
+    },
+    [doc.path, report],
+  );
+
+  const reorder = useCallback(
+    (row: DiagramRow, target: DiagramRow) => {
+      // Dropped on a row of another step list (a fragment operand): the step moves into it.
+      const toList = samePath(row.parentPath, target.parentPath) ? undefined : target.parentPath;
+      void applyEdit({
+        kind: 'moveStep',
+        path: row.path,
+        toIndex: target.index,
+        ...(toList ? { toList } : {}),
+      });
+    },
+    [applyEdit],
+  );
+
+  const moveLifeline = useCallback(
+    (id: string, target: string, after: boolean) =>
+      void applyEdit({ kind: 'moveParticipant', id, target, after }),
+    [applyEdit],
+  );
+
+  const moveSelected = useCallback(
+    (delta: number) => {
+      if (!selectedRow) return;
+      const siblings = rows?.filter((r) => samePath(r.parentPath, selectedRow.parentPath)) ?? [];
+      const to = selectedRow.index + delta;
+      if (to < 0 || !siblings.some((s) => s.index === to)) return;
+      void applyEdit({ kind: 'moveStep', path: selectedRow.path, toIndex: to });
+    },
+    [applyEdit, rows, selectedRow],
+  );
+
+  useKeyboardShortcuts({
+    save: () => void doc.save(),
+    undo: () => editor.current?.undo(),
+    redo: () => editor.current?.redo(),
+    deleteSelected: () =>
+      selectedRow && void applyEdit({ kind: 'deleteStep', path: selectedRow.path }),
+    moveSelected,
+    toggleTheme,
+  });
+
+  const nextId = useMemo(
+    () => String(Math.max(0, ...(rows ?? []).map((r) => Number.parseInt(r.stepId, 10) || 0)) + 1),
+    [rows],
+  );
+
+  const goTo = useCallback((f: ApiFinding) => editor.current?.revealStep(f.line, f.line), []);
+  const lifelineLabel = useCallback(
+    (id: string | undefined) =>
+      id === undefined
+        ? 'environment'
+        : (doc.diagram?.lifelines.find((l) => l.id === id)?.label ?? id),
+    [doc.diagram],
+  );
+
+  return (
+    <div className={`app theme-${theme}`} data-theme={theme}>
+      <Toolbar
+        path={doc.path}
+        title={doc.diagram?.title}
+        dirty={doc.dirty}
+        diagram={doc.diagram}
+        text={doc.text}
+        theme={theme}
+        onSave={() => void doc.save()}
+        onUndo={() => editor.current?.undo()}
+        onRedo={() => editor.current?.redo()}
+        onToggleTheme={toggleTheme}
+        report={report}
+      />
+      <FlowBrowser flows={flows} openPath={doc.path} onOpen={openFlow} recent={recent} />
+      <main className="workspace">
+        <div className="editor-pane">
+          {doc.path ? (
+            <YamlEditor
+              ref={editor}
+              path={doc.path}
+              initialText={doc.loadedText}
+              theme={theme}
+              findings={doc.findings}
+              onChange={doc.setText}
+              onCursorLine={(line) => {
+                const key = doc.diagram ? rowAtLine(doc.diagram, line) : undefined;
+                if (key !== undefined) setSelectedKey(key);
+              }}
+              onSave={() => void doc.save()}
+            />
+          ) : (
+            <div className="empty">Open a flow from the list on the left.</div>
+          )}
+        </div>
+        <div className="diagram-pane">
+          {doc.diagram ? (
+            <ReactFlowProvider>
+              <SequenceDiagram
+                model={doc.diagram}
+                selectedKey={selectedKey}
+                stale={doc.stale}
+                onSelect={select}
+                onReorder={reorder}
+                onMoveLifeline={moveLifeline}
+              />
+            </ReactFlowProvider>
+          ) : (
+            <div className="empty">
+              {doc.path ? 'The flow does not load yet: see Problems.' : ''}
+            </div>
+          )}
+        </div>
+        <ProblemsPanel findings={doc.findings} onGoTo={goTo} />
+      </main>
+      <MessagePanel
+        row={selectedRow}
+        lifelines={doc.diagram?.lifelines ?? []}
+        nextId={nextId}
+        lifelineLabel={lifelineLabel}
+        onEdit={(e) => void applyEdit(e)}
+      />
+      <footer className="status-bar" data-testid="status">
+        <span>{status}</span>
+        <span>
+          {doc.stale ? 'diagram shows the last valid text · ' : ''}
+          {doc.analyzeMs !== undefined ? `analysed in ${doc.analyzeMs.toFixed(0)} ms` : ''}
+        </span>
+      </footer>
+    </div>
+  );
+}
