@@ -260,7 +260,8 @@ export function computeOrder(flow: Flow, opts: OrderOptions = {}): PartialOrder 
           changed = true;
         }
         for (let i = 0; i < words; i++) {
-          const merged = (r[i] ?? 0) | (rp[i] ?? 0);
+          // >>> 0: bitwise results are signed; the array holds unsigned words (bit 31 would never settle).
+          const merged = ((r[i] ?? 0) | (rp[i] ?? 0)) >>> 0;
           if (merged !== r[i]) {
             r[i] = merged;
             changed = true;

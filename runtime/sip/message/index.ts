@@ -26,7 +26,7 @@ export type { FramerOptions } from './stream-framer.js';
 export { parseUri } from './uri.js';
 export { createSipUri, formatUri } from './uri-builder.js';
 export type { SipUriParts } from './uri-builder.js';
-export { escapeUri, unescapeUri } from './uri-escaping.js';
+export { unescapeUri } from './uri-escaping.js';
 export type { Uri, SipUri, TelUri, UrnUri, AbsoluteUri, UriParams, UriContext } from './uri.js';
 export { hostAddress, isIpv4, isIpv6, isHostname } from './host.js';
 export type { HostKind, HostPort } from './host.js';

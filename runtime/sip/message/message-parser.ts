@@ -22,8 +22,6 @@ export interface ParseOptions {
 
 // Anything in a header value other than printable ASCII, SP and HTAB.
 const ANOMALY = /[^\t\x20-\x7e]/;
-// The empty line ending the header section, as bytes so indexOf converts nothing per call.
-const HEAD_END = Buffer.from('\r\n\r\n', 'latin1');
 
 /**
  * Checks one value of a header section that has control or non-ASCII
@@ -36,8 +34,8 @@ function cleanValue(buf: Buffer, value: string, offset: number, header: string):
     const c = value.charCodeAt(i);
     if (c >= 0x80) high = true;
     else if ((c < 0x20 && c !== 9) || c === 0x7f) {
-      // RFC 3261 25.1: quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
-      if (i === 0 || value.charCodeAt(i - 1) !== 92) {
+      // RFC 3261 25.1: quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F), never CR or LF
+      if (i === 0 || value.charCodeAt(i - 1) !== 92 || c === 13 || c === 10) {
         fail(
           buf,
           offset + i,
@@ -57,15 +55,21 @@ function cleanValue(buf: Buffer, value: string, offset: number, header: string):
  */
 function endOfLine(buf: Buffer, head: string, pos: number, base: number): number {
   const lf = head.indexOf('\n', pos);
-  const cr = head.indexOf('\r', pos);
-  if (lf < 0 || cr !== lf - 1)
-    fail(
-      buf,
-      base + Math.min(lf < 0 ? head.length : lf, cr < 0 ? head.length : cr),
-      'bad-line-ending',
-      'lines must end in CRLF',
-    );
-  return cr;
+  // A lone LF is caught here; a lone CR inside a line is caught by the check
+  // of whatever holds it (start line, header name, header value grammar).
+  if (lf < 1 || head.charCodeAt(lf - 1) !== 13) {
+    fail(buf, base + (lf < 0 ? head.length : lf), 'bad-line-ending', 'lines must end in CRLF');
+  }
+  return lf - 1;
+}
+
+const EMPTY_BODY = new Uint8Array(0);
+
+/** A plain Uint8Array view of bytes `start`..`end` (cheaper to make than a Buffer slice). */
+function view(buf: Buffer, start: number, end: number): Uint8Array {
+  return end <= start
+    ? EMPTY_BODY
+    : new Uint8Array(buf.buffer, buf.byteOffset + start, end - start);
 }
 
 /**
@@ -79,26 +83,31 @@ export function parseMessage(data: Uint8Array | string, options: ParseOptions = 
   // RFC 3261 7.5: CRLFs before the start line are ignored.
   while (start + 1 < buf.length && buf[start] === 13 && buf[start + 1] === 10) start += 2;
   if (start >= buf.length) fail(buf, start, 'empty-message', 'no message');
-  const headEnd = buf.indexOf(HEAD_END, start);
-  if (headEnd < 0)
+  // One byte per character, so offsets in these strings are byte offsets.
+  const all = latin1(buf, start, buf.length);
+  const headLength = all.indexOf('\r\n\r\n');
+  if (headLength < 0)
     fail(
       buf,
       buf.length,
       'incomplete-headers',
       'the header section does not end with an empty line',
     );
-  // One byte per character, so offsets in `head` are byte offsets.
-  const head = latin1(buf, start, headEnd + 2);
+  const headEnd = start + headLength;
+  // The header section is `all` up to `headLimit` (its last CRLF included);
+  // reading `all` directly spares every access the indirection of a slice.
+  const head = all;
+  const headLimit = headLength + 2;
   // Fast path: an all-ASCII header section needs no UTF-8 decoding; control
   // characters are then caught by each header's grammar, or by ANOMALY for
   // headers parsed later.
-  const ascii = isAscii(buf.subarray(start, headEnd));
+  const ascii = isAscii(view(buf, start, headEnd));
   let lineEnd = endOfLine(buf, head, 0, start);
   const startLine = parseStartLine(buf, head.slice(0, lineEnd), start);
   const fields: SipHeaderField[] = [];
   const method = startLine.request?.[0];
   let pos = lineEnd + 2;
-  while (pos < head.length) {
+  while (pos < headLimit) {
     const c = head.charCodeAt(pos);
     if (c === 32 || c === 9)
       fail(buf, start + pos, 'bad-header-line', 'continuation line without a header');
@@ -204,7 +213,7 @@ function sliceBody(
     }
     // RFC 3261 18.3: over UDP without Content-Length the body ends with the datagram;
     // conflicting values (RFC 4475 3.3.9 mcl01) are left for validateRequest to answer 400.
-    return buf.subarray(bodyStart);
+    return view(buf, bodyStart, buf.length);
   }
   // RFC 3261 18.3: fewer octets than Content-Length is an error (RFC 4475 3.1.2.2 clerr).
   if (length > available)
@@ -223,5 +232,5 @@ function sliceBody(
       'bytes after the body of a framed message',
     );
   // RFC 3261 18.3: datagram octets beyond Content-Length are discarded (RFC 4475 3.1.1.8 dblreq).
-  return buf.subarray(bodyStart, bodyStart + length);
+  return view(buf, bodyStart, bodyStart + length);
 }

@@ -1,8 +1,15 @@
-import { getContacts, getExpires, getTopVia, getVias } from './header-accessors.js';
+import { randomBytes } from 'node:crypto';
+import {
+  getContacts,
+  getContentType,
+  getExpires,
+  getTo,
+  getTopVia,
+  getVias,
+} from './header-accessors.js';
 import { isIpv4 } from './host.js';
 import { splitHeaderList } from './header-names.js';
 import { parsedField } from './header-registry.js';
-import type { MediaType } from './simple-headers.js';
 import type { SipRequest, SipResponse } from './sip-message.js';
 import { SipHeaderCountError, SipParseError } from './sip-parse-error.js';
 
@@ -123,10 +130,7 @@ export function validateRequest(
   ];
   // RFC 3261 8.2.3: a body of a type we do not understand gets 415 with Accept.
   if (request.body.length > 0) {
-    const type =
-      h.get('content-type') === undefined
-        ? undefined
-        : (parsedField(h.fields('content-type')[0] as never) as MediaType);
+    const type = getContentType(request);
     if (type === undefined || !accepted.includes(type.mediaType)) {
       return reject(415, 'Unsupported Media Type', `body of type ${type?.mediaType ?? '(none)'}`, [
         ['Accept', accepted.join(', ')],
@@ -158,7 +162,7 @@ function tokens(request: SipRequest, name: string): string[] {
 }
 
 function checkRegister(request: SipRequest, policy: ValidationPolicy): Rejection | undefined {
-  const to = parsedField(request.headers.fields('to')[0] as never) as { uri: { kind: string } };
+  const to = getTo(request);
   // RFC 3261 10.3 item 5: the address-of-record in To must be a SIP or SIPS URI
   // (RFC 4475 3.3.4 unksm2).
   if (to.uri.kind !== 'sip')
@@ -176,7 +180,7 @@ function checkRegister(request: SipRequest, policy: ValidationPolicy): Rejection
       return reject(401, 'Unauthorized', `Authorization scheme ${scheme} is not supported`, [
         [
           'WWW-Authenticate',
-          `Digest realm="${request.uri.kind === 'sip' ? request.uri.host : 'flowspec'}", nonce="${Date.now().toString(16)}", algorithm=MD5, qop="auth"`,
+          `Digest realm="${request.uri.kind === 'sip' ? request.uri.host : 'flowspec'}", nonce="${randomBytes(16).toString('hex')}", algorithm=MD5, qop="auth"`,
         ],
       ]);
     }

@@ -1,4 +1,4 @@
-import { allIn, isDigit, TOKEN, WORD } from './char-classes.js';
+import { allIn, isDigit, TOKEN } from './char-classes.js';
 import { scanParams } from './header-params.js';
 import type { HeaderParams } from './header-params.js';
 import { SipParseError } from './sip-parse-error.js';
@@ -22,6 +22,7 @@ export interface MediaType {
 }
 
 const MAX_UINT32 = 4294967295;
+const CSEQ = /^([0-9]{1,10})[ \t]+([A-Za-z0-9\-.!%*_+`'~]+)$/;
 
 /** Parses an unsigned decimal of at most `max`; `code` names the header rule. */
 export function parseDecimal(
@@ -52,6 +53,9 @@ export function parseDecimal(
  * expressible as a 32-bit unsigned integer.
  */
 export function parseCSeq(value: string, header = 'CSeq'): CSeq {
+  // Fast path for the usual spelling; anything else gets the scanner and its precise errors.
+  const m = CSEQ.exec(value);
+  if (m !== null && Number(m[1]) <= MAX_UINT32) return { seq: Number(m[1]), method: m[2] ?? '' };
   const scanner: ValueScanner = new ValueScanner(value, header);
   const start = scanner.pos;
   while (isDigit(scanner.peek())) scanner.pos++;
@@ -70,14 +74,15 @@ export function parseCSeq(value: string, header = 'CSeq'): CSeq {
   return { seq, method };
 }
 
+// RFC 3261 25.1: word = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~" /
+// "(" / ")" / "<" / ">" / ":" / "\" / DQUOTE / "/" / "[" / "]" / "?" / "{" / "}")
+const WORD_CHARS = '[A-Za-z0-9\\-.!%*_+`\'~()<>:\\\\"/[\\]?{}]+';
+const CALL_ID = new RegExp(`^${WORD_CHARS}(?:@${WORD_CHARS})?$`);
+
 /** RFC 3261 25.1: callid = word [ "@" word ]. */
 export function parseCallId(value: string, header = 'Call-ID'): string {
-  const at = value.indexOf('@');
-  const ok =
-    at < 0
-      ? allIn(value, WORD)
-      : allIn(value.slice(0, at), WORD) && allIn(value.slice(at + 1), WORD);
-  if (!ok) throw SipParseError.at('bad-call-id', `bad Call-ID ${JSON.stringify(value)}`, 0, header);
+  if (!CALL_ID.test(value))
+    throw SipParseError.at('bad-call-id', `bad Call-ID ${JSON.stringify(value)}`, 0, header);
   return value;
 }
 

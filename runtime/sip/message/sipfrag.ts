@@ -25,6 +25,10 @@ const REQUEST = /^([^ ]+) ([^ ]+) SIP\/2\.0$/;
 
 /** Parses a message/sipfrag body; throws SipParseError (code `bad-sipfrag`) on a malformed one. */
 export function parseSipFrag(data: Uint8Array | string): SipFrag {
+  const bytes =
+    typeof data === 'string'
+      ? Buffer.from(data, 'utf8')
+      : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const text =
     typeof data === 'string'
       ? data
@@ -41,11 +45,13 @@ export function parseSipFrag(data: Uint8Array | string): SipFrag {
     fail(`bad sipfrag start line ${JSON.stringify(startLine)}`, 0);
   const fields: SipHeaderField[] = [];
   let pos = firstEnd < 0 ? text.length : firstEnd + 2;
-  let body = new Uint8Array(0);
+  let body: Uint8Array = new Uint8Array(0);
   while (pos < text.length) {
     let end = text.indexOf('\r\n', pos);
     if (end === pos) {
-      body = Buffer.from(text.slice(pos + 2), 'utf8');
+      // The body keeps its bytes: cut it from the input, after the empty line.
+      const blank = bytes.indexOf('\r\n\r\n');
+      body = bytes.subarray(blank < 0 ? bytes.length : blank + 4);
       break;
     }
     if (end < 0) end = text.length;

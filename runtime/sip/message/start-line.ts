@@ -76,6 +76,7 @@ export function parseStartLine(buf: Buffer, line: string, base: number): StartLi
 }
 
 function checkVersion(buf: Buffer, version: string, offset: number): void {
+  if (version === 'SIP/2.0') return;
   const m = VERSION.exec(version);
   if (!m) fail(buf, offset, 'bad-version', `bad SIP version ${JSON.stringify(version)}`);
   // RFC 3261 8.2.2 / 21.5.6: another version gets 505 (RFC 4475 3.1.2.16 badvers).

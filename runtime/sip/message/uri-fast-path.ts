@@ -30,13 +30,16 @@ export const PORT =
 // uri-parameter = pname [ "=" pvalue ], both 1*paramchar
 const PARAM = nonEmptyRun("A-Za-z0-9\\-_.!~*'()\\[\\]/:&+$");
 
-const COMMON_SIP_URI = new RegExp(
-  `[Ss][Ii][Pp][Ss]?:(?:${USER}(?::${PASSWORD})?@)?(?:${IPV4}|${HOSTNAME})(?::${PORT})?(?:;${PARAM}(?:=${PARAM})?)*`,
-  'y',
-);
+const HOSTPORT_PARAMS = `(?:${IPV4}|${HOSTNAME})(?::${PORT})?(?:;${PARAM}(?:=${PARAM})?)*`;
+// Two expressions, with and without userinfo, chosen by whether an "@" is
+// there: a user part that turns out to be a host would otherwise be read twice.
+const WITH_USER = new RegExp(`[Ss][Ii][Pp][Ss]?:${USER}(?::${PASSWORD})?@${HOSTPORT_PARAMS}`, 'y');
+const WITHOUT_USER = new RegExp(`[Ss][Ii][Pp][Ss]?:${HOSTPORT_PARAMS}`, 'y');
 
 /** Whether `text` from `start` to exactly `end` is a SIP URI of the common shape. */
 export function isCommonSipUri(text: string, start: number, end: number): boolean {
-  COMMON_SIP_URI.lastIndex = start;
-  return COMMON_SIP_URI.test(text) && COMMON_SIP_URI.lastIndex === end;
+  const at = text.indexOf('@', start);
+  const pattern = at >= 0 && at < end ? WITH_USER : WITHOUT_USER;
+  pattern.lastIndex = start;
+  return pattern.test(text) && pattern.lastIndex === end;
 }

@@ -116,6 +116,22 @@ function viaParamProblem(name: string, value: string | null): string | undefined
 
 const SPECIAL = ['branch', 'maddr', 'ttl', 'rport', 'received'] as const;
 
+/** Which of SPECIAL the name between `start` and `end` is (any case), read without slicing. */
+function specialName(
+  text: string,
+  start: number,
+  end: number,
+): (typeof SPECIAL)[number] | undefined {
+  search: for (const name of SPECIAL) {
+    if (name.length !== end - start) continue;
+    for (let i = 0; i < name.length; i++) {
+      if ((text.charCodeAt(start + i) | 0x20) !== name.charCodeAt(i)) continue search;
+    }
+    return name;
+  }
+  return undefined;
+}
+
 /** Checks the Via parameters with a grammar of their own. */
 function checkViaParams(scanner: ValueScanner, params: ParamList): void {
   for (const name of SPECIAL) {
@@ -143,12 +159,24 @@ function commonVia(scanner: ValueScanner): Via | undefined {
   let k = stop;
   while (k < scanner.end && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
   if (stop > scanner.end || (k < scanner.end && text.charCodeAt(k) !== 44)) return undefined;
-  const [, transport = '', host = '', port, paramText = ''] = m;
-  for (const param of paramText.split(';')) {
-    if (param.length === 0) continue;
-    const eq = param.indexOf('=');
-    const name = (eq < 0 ? param : param.slice(0, eq)).toLowerCase();
-    if (viaParamProblem(name, eq < 0 ? null : param.slice(eq + 1)) !== undefined) return undefined;
+  const transport = m[1] ?? '';
+  const host = m[2] ?? '';
+  const port = m[3];
+  const paramText = m[4] ?? '';
+  // Only the five parameters with a grammar of their own need a look.
+  for (let p = stop - paramText.length; p < stop;) {
+    const next = text.indexOf(';', p + 1);
+    const end = next < 0 || next > stop ? stop : next;
+    const eq = text.indexOf('=', p + 1);
+    const nameEnd = eq < 0 || eq > end ? end : eq;
+    const name = specialName(text, p + 1, nameEnd);
+    if (name === 'branch' || name === 'maddr') {
+      if (nameEnd === end) return undefined;
+    } else if (name !== undefined) {
+      const value = nameEnd === end ? null : text.slice(nameEnd + 1, end);
+      if (viaParamProblem(name, value) !== undefined) return undefined;
+    }
+    p = end;
   }
   scanner.pos = stop;
   const params =

@@ -9,6 +9,7 @@ import {
   getVias,
   parseMessage,
   parseUri,
+  parseVias,
   serializeMessage,
   SipHeaderCountError,
   SipParseError,
@@ -267,5 +268,66 @@ describe('the common-URI fast path agrees with the full URI scanner', () => {
     ]) {
       expect(isCommonSipUri(uri, 0, uri.length), uri).toBe(false);
     }
+  });
+});
+
+describe('the common-Via fast path agrees with the full Via scanner', () => {
+  const hosts = ['192.0.2.1', 'h.example.com', '256.1.1.1', 'a-.b', '10.0.0.1x', 'host'];
+  const ports = ['', ':5060', ':65535', ':65536', ':0'];
+  const params = [
+    'branch=z9hG4bK1',
+    'branch',
+    'rport',
+    'rport=5061',
+    'rport=99999',
+    'ttl=16',
+    'ttl=300',
+    'ttl',
+    'received=192.0.2.9',
+    'received=example.com',
+    'maddr=224.0.0.1',
+    'maddr',
+    'lr',
+    'x=y',
+    'Branch=z9hG4bKc',
+  ];
+  /** The same Via with white space where RFC 3261 allows it, which the fast path does not take. */
+  const spaced = (via: string): string =>
+    via
+      .replace(/;/g, ' ; ')
+      .replace(/=/g, ' = ')
+      .replace(/^SIP\/2\.0\//, 'SIP / 2.0 / ');
+  const outcome = (via: string): unknown => {
+    try {
+      return parseVias(via).map((v) => [
+        v.transport,
+        v.host,
+        v.port,
+        v.branch,
+        v.rport,
+        v.ttl,
+        v.received,
+        v.maddr,
+        [...v.params],
+      ]);
+    } catch (error) {
+      if (error instanceof SipParseError) return error.code;
+      throw error;
+    }
+  };
+  it('gives the same values and the same errors with and without optional white space', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('UDP', 'TCP', 'TLS', 'SCTP', 'WS'),
+        fc.constantFrom(...hosts),
+        fc.constantFrom(...ports),
+        fc.array(fc.constantFrom(...params), { maxLength: 4 }),
+        (transport, host, port, list) => {
+          const via = `SIP/2.0/${transport} ${host}${port}${list.map((p) => `;${p}`).join('')}`;
+          expect(outcome(via)).toEqual(outcome(spaced(via)));
+        },
+      ),
+      { numRuns: 3000, seed: 5118 },
+    );
   });
 });

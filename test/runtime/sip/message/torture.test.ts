@@ -313,3 +313,35 @@ describe('details of the valid torture messages', () => {
     });
   });
 });
+
+describe('line endings and control characters (RFC 3261 7, 25.1)', () => {
+  const base =
+    'OPTIONS sip:a@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nX-Note: fine\r\nCall-ID: x@y\r\nCSeq: 1 OPTIONS\r\nl: 0\r\n\r\n';
+  const variants: [string, string][] = [
+    ['a bare LF ending a line', base.replace('X-Note: fine\r\n', 'X-Note: fine\n')],
+    ['a bare CR inside an unknown header', base.replace('X-Note: fine', 'X-Note: fi\rne')],
+    ['a bare CR inside a known header', base.replace('Call-ID: x@y', 'Call-ID: x\r@y')],
+    [
+      'a bare CR in the start line',
+      base.replace('OPTIONS sip:a@example.com', 'OPTIONS sip:a@exa\rmple.com'),
+    ],
+    ['a quoted-pair holding CR', base.replace('X-Note: fine', 'X-Note: "a\\\rb"')],
+    [
+      'a raw control character in an unknown header',
+      base.replace('X-Note: fine', 'X-Note: a\x01b'),
+    ],
+    ['a quoted-pair CR next to UTF-8', base.replace('X-Note: fine', 'X-Note: "é\\\rb"')],
+  ];
+  for (const [what, text] of variants) {
+    it(`rejects ${what}`, () => {
+      expect(parseError(Buffer.from(text, 'utf8')).code).toMatch(/^bad-/);
+    });
+  }
+  it('accepts the message without them, and a control character as a quoted-pair in a known header', () => {
+    expect(parseMessage(base).headers.get('x-note')).toBe('fine');
+    const pair = parseMessage(
+      base.replace('Call-ID: x@y', 'Call-ID: x@y\r\nTo: "a\\\x01b" <sip:a@example.com>'),
+    );
+    expect(getTo(pair).displayName).toBe('a\x01b');
+  });
+});
