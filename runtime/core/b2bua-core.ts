@@ -1,0 +1,275 @@
+/**
+ * The B2BUA core (issue 3 item 5): a user agent core whose sessions pair a
+ * client leg and a server leg, each its own dialog with its own Call-ID and
+ * tags. An INVITE on the client leg opens the server leg; release of one leg
+ * releases the other (OMA PoC Figure 16 steps 3 -> 6); a REFER method=BYE
+ * releases the other leg under an implicit subscription (OMA PoC Figure 17);
+ * re-INVITEs are relayed, or issued to remove media streams (CPM IWF policy).
+ */
+import { DialogState } from '../sip/dialog/index.js';
+import type { Dialog } from '../sip/dialog/index.js';
+import { getTargetDialog } from '../sip/message/index.js';
+import type { SipRequest, SipResponse } from '../sip/message/index.js';
+import type { TransportTarget } from '../sip/transport/index.js';
+import { SessionStore } from '../session/index.js';
+import type { SessionSnapshot } from '../session/index.js';
+import { B2buaLeg, B2buaSession, B2buaSessionState } from './b2bua-session.js';
+import { CoreError } from './core-errors.js';
+import { Listeners } from './listeners.js';
+import type { IncomingRequest } from './incoming-request.js';
+import { removeMediaStreams } from './media-streams.js';
+import type { StreamMatch } from './media-streams.js';
+import { acceptReferBye, isReferBye } from './refer-notifier.js';
+import type { ReferByeOutcome } from './refer-notifier.js';
+import { relayInvite } from './b2bua-invite.js';
+import type { UserAgentCore } from './user-agent-core.js';
+
+/**
+ * Which comes first when a BYE arrives on one leg. OMA PoC Figure 16 answers
+ * the BYE (step 4) before sending BYE on the other leg (step 6); OMA CPM
+ * 8.2.2.3 4.c answers only after the other leg's 200.
+ */
+export enum ReleaseOrder {
+  AnswerFirst = 'answer-first',
+  ReleaseFirst = 'release-first',
+}
+
+/** Where the server leg of a new session goes. */
+export interface B2buaRoute {
+  readonly requestUri: string;
+  /** To of the server leg; defaults to the client leg's To. */
+  readonly to?: string;
+  /** From of the server leg without tag; defaults to the client leg's From without its tag. */
+  readonly from?: string;
+  /** Transport target; defaults to the next hop of the new INVITE. */
+  readonly target?: TransportTarget;
+}
+
+/** Construction options of a {@link B2buaCore}. */
+export interface B2buaCoreOptions {
+  readonly core: UserAgentCore;
+  /** Chooses the server leg of an incoming INVITE; undefined answers 404 (RFC 3261 21.4.5). */
+  route(invite: SipRequest): B2buaRoute | undefined;
+  /** Default {@link ReleaseOrder.AnswerFirst}. */
+  readonly releaseOrder?: ReleaseOrder;
+}
+
+/** A B2BUA on one user agent core. */
+export class B2buaCore {
+  /** The user agent core both legs run on. */
+  readonly core: UserAgentCore;
+  /** Sessions by id, with the core's dialogs and transactions. */
+  readonly sessions = new SessionStore<B2buaSession>('b2bua');
+  /** What comes first when a BYE arrives on one leg; may be changed between calls. */
+  releaseOrder: ReleaseOrder;
+  private readonly route: (invite: SipRequest) => B2buaRoute | undefined;
+  private readonly byDialog = new Map<string, { session: B2buaSession; leg: B2buaLeg }>();
+
+  constructor(options: B2buaCoreOptions) {
+    this.core = options.core;
+    this.route = options.route;
+    this.releaseOrder = options.releaseOrder ?? ReleaseOrder.AnswerFirst;
+    this.sessions.addSource(this.core.countSource);
+    this.core
+      .on('INVITE', (incoming) => this.receiveInvite(incoming))
+      .on('BYE', (incoming) => this.guard(incoming, this.receiveBye(incoming)))
+      .on('REFER', (incoming) => this.guard(incoming, this.receiveRefer(incoming)));
+  }
+
+  /**
+   * Failures of the asynchronous work behind a request (a timed-out BYE on
+   * the other leg, an unanswered NOTIFY ...), after the request itself was
+   * answered 500 if it was still pending.
+   */
+  readonly errors = new Listeners<[Error, IncomingRequest]>();
+
+  /** Dialogs, transactions and sessions (for leak checks). */
+  snapshot(): SessionSnapshot {
+    return this.sessions.snapshot();
+  }
+
+  /** The session and leg a dialog belongs to. */
+  sessionOf(dialog: Dialog): { session: B2buaSession; leg: B2buaLeg } | undefined {
+    return this.byDialog.get(dialog.key);
+  }
+
+  /** Releases every active leg of a session with BYE (a network-initiated release). */
+  async release(session: B2buaSession): Promise<SipResponse[]> {
+    session.state = B2buaSessionState.Releasing;
+    const legs = session.legs().filter((leg) => leg.active && !leg.releasing);
+    return Promise.all(legs.map((leg) => this.releaseLeg(leg)));
+  }
+
+  /**
+   * RFC 3264 8.2 (CPM IWF policy): re-INVITEs on both legs whose offers set
+   * the port of the matched streams to zero. Resolves with the final
+   * responses, client leg first.
+   */
+  async removeStreams(session: B2buaSession, match: StreamMatch): Promise<SipResponse[]> {
+    const legs = session
+      .legs()
+      .flatMap((leg) =>
+        leg.active && leg.dialog && leg.localSdp !== undefined
+          ? [{ leg, dialog: leg.dialog, previous: leg.localSdp }]
+          : [],
+      );
+    return Promise.all(
+      legs.map(async ({ leg, dialog, previous }) => {
+        const offer = removeMediaStreams(previous, match);
+        const { response } = await this.core.reinvite(dialog, {
+          contentType: 'application/sdp',
+          body: offer,
+        }).result;
+        if (response.status >= 200 && response.status < 300) leg.localSdp = offer;
+        return response;
+      }),
+    );
+  }
+
+  /** Sends BYE on a leg; its invite usage ends with the response (RFC 3261 15.1.1). */
+  releaseLeg(leg: B2buaLeg): Promise<SipResponse> {
+    const dialog = leg.dialog;
+    if (!dialog) throw new CoreError(`the ${leg.name} leg has no dialog`, { callId: leg.callId });
+    leg.releasing = true;
+    return this.core.bye(dialog);
+  }
+
+  /** @internal Registers a leg's dialog and drops the session once no leg is left. */
+  attach(session: B2buaSession, leg: B2buaLeg, dialog: Dialog): void {
+    leg.dialog = dialog;
+    this.byDialog.set(dialog.key, { session, leg });
+    dialog.onStateChange((state) => {
+      if (state !== DialogState.Terminated) return;
+      this.byDialog.delete(dialog.key);
+      this.finishIfDone(session);
+    });
+  }
+
+  /** @internal Ends the session when neither leg has a live dialog and no INVITE is pending. */
+  finishIfDone(session: B2buaSession): void {
+    if (session.state === B2buaSessionState.Initiating) return;
+    const alive = session
+      .legs()
+      .some((leg) => leg.dialog !== undefined && leg.dialog.state !== DialogState.Terminated);
+    if (alive) return;
+    session.state = B2buaSessionState.Terminated;
+    this.sessions.delete(session.id);
+  }
+
+  private guard(incoming: IncomingRequest, work: Promise<unknown>): void {
+    work.catch((error: unknown) => {
+      if (incoming.pending) incoming.respond(500, { reason: 'Server Internal Error' });
+      this.errors.emit(
+        error instanceof Error ? error : new CoreError(String(error), { method: incoming.method }),
+        incoming,
+      );
+    });
+  }
+
+  private receiveInvite(incoming: IncomingRequest): void {
+    const found = incoming.dialog ? this.byDialog.get(incoming.dialog.key) : undefined;
+    if (incoming.dialog && !found) {
+      incoming.respond(481);
+      return;
+    }
+    if (found) {
+      this.guard(incoming, this.relayReinvite(incoming, found.session, found.leg));
+      return;
+    }
+    const route = this.route(incoming.request);
+    if (!route) {
+      incoming.respond(404);
+      return;
+    }
+    relayInvite(this, incoming, route);
+  }
+
+  private async relayReinvite(
+    incoming: IncomingRequest,
+    session: B2buaSession,
+    leg: B2buaLeg,
+  ): Promise<void> {
+    const other = session.other(leg);
+    if (!other?.active || !other.dialog) {
+      incoming.respond(481);
+      return;
+    }
+    // RFC 7092 3.1: a B2BUA passes the new offer on to the other leg and the answer back.
+    const offer = Buffer.from(incoming.request.body).toString('utf8');
+    const contentType = incoming.request.headers.get('Content-Type');
+    const { response } = await this.core.reinvite(other.dialog, {
+      ...(contentType !== undefined ? { contentType, body: offer } : {}),
+    }).result;
+    const answerType = response.headers.get('Content-Type');
+    const answer = Buffer.from(response.body).toString('utf8');
+    incoming.respond(response.status, {
+      reason: response.reason,
+      ...(answerType !== undefined ? { contentType: answerType, body: answer } : {}),
+    });
+    if (response.status >= 200 && response.status < 300) {
+      if (contentType !== undefined) other.localSdp = offer;
+      if (answerType !== undefined) leg.localSdp = answer;
+    }
+  }
+
+  private async receiveBye(incoming: IncomingRequest): Promise<void> {
+    const found = incoming.dialog ? this.byDialog.get(incoming.dialog.key) : undefined;
+    if (!found) {
+      // RFC 3261 15.1.2: a BYE in a dialog that belongs to no session just ends that dialog.
+      incoming.respond(200);
+      return;
+    }
+    const { session, leg } = found;
+    const other = session.other(leg);
+    session.state = B2buaSessionState.Releasing;
+    const releaseOther = async (): Promise<void> => {
+      // A glare BYE (both legs released at once) is not sent twice.
+      if (other?.active && !other.releasing) await this.releaseLeg(other).catch(() => undefined);
+    };
+    if (this.releaseOrder === ReleaseOrder.AnswerFirst) {
+      // OMA PoC Figure 16 steps 3 -> 4 -> 6: 200 to the BYE, then BYE on the other leg.
+      incoming.respond(200);
+      await releaseOther();
+    } else {
+      // OMA CPM 8.2.2.3 4.c: the BYE is answered after the other leg's 200.
+      await releaseOther();
+      if (incoming.pending) incoming.respond(200);
+    }
+  }
+
+  private async receiveRefer(incoming: IncomingRequest): Promise<ReferByeOutcome | undefined> {
+    // RFC 3515 2.4.2: a REFER this B2BUA will not act on is refused.
+    if (!isReferBye(incoming.request)) {
+      incoming.respond(403, { reason: 'Only REFER method=BYE is supported' });
+      return undefined;
+    }
+    const found = this.referredSession(incoming);
+    if (!found) {
+      // RFC 4538 4: a Target-Dialog naming no dialog of this UA is answered 481.
+      incoming.respond(481);
+      return undefined;
+    }
+    const other = found.session.other(found.leg);
+    return acceptReferBye(this.core, incoming, async () => {
+      if (!other?.active || other.releasing)
+        return { status: 481, reason: 'Call/Transaction Does Not Exist' };
+      return this.releaseLeg(other);
+    });
+  }
+
+  /** The session a REFER is about: the dialog it came in, else its Target-Dialog (RFC 4538). */
+  private referredSession(
+    incoming: IncomingRequest,
+  ): { session: B2buaSession; leg: B2buaLeg } | undefined {
+    if (incoming.dialog) return this.byDialog.get(incoming.dialog.key);
+    const target = getTargetDialog(incoming.request);
+    if (!target?.localTag || !target.remoteTag) return undefined;
+    // RFC 4538 7: local-tag is the sender's tag, so it is this end's remote tag.
+    const dialog = this.core.dialogs.get({
+      callId: target.callId,
+      localTag: target.remoteTag,
+      remoteTag: target.localTag,
+    });
+    return dialog ? this.byDialog.get(dialog.key) : undefined;
+  }
+}
