@@ -1,12 +1,12 @@
 /**
- * `npm run bench`: runs every benchmark module listed below, each measured
- * side by side with its anchor (tshark, Kamailio, the fastest npm parser) in
- * the same run, and rewrites docs/benchmarks.md from their reports.
+ * `npm run bench`: runs every benchmark module (`bench/*.bench.ts`), each
+ * measured side by side with its anchor (tshark, Kamailio, the fastest npm
+ * parser) in the same run, and writes docs/benchmarks.md from their reports.
  *
- * A benchmark module exports `benchmark: Benchmark`. Pass names to run a
- * subset: `npm run bench -- sip-parser`.
+ * Pass names to run a subset (`npm run bench -- sip-parser diff`): their
+ * sections of docs/benchmarks.md are replaced and the others kept.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname } from 'node:path';
 import { loadBenchmarks } from './registry.js';
@@ -15,37 +15,54 @@ const benchmarks = await loadBenchmarks();
 
 const wanted = new Set(process.argv.slice(2));
 const selected = benchmarks.filter((b) => wanted.size === 0 || wanted.has(b.name));
-if (selected.length === 0) {
+if (selected.length === 0 || selected.length < wanted.size) {
   process.stderr.write(
-    `bench: no benchmark named ${[...wanted].join(', ')}; known: ${benchmarks.map((b) => b.name).join(', ')}\n`,
+    `bench: unknown benchmark in ${[...wanted].join(', ')}; known: ${benchmarks.map((b) => b.name).join(', ')}\n`,
   );
   process.exit(2);
 }
 
-const sections: string[] = [];
+const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
+const out = 'docs/benchmarks.md';
+
+/** Sections of the current file by benchmark name (marked with an HTML comment). */
+function currentSections(): Map<string, string> {
+  const map = new Map<string, string>();
+  if (!existsSync(out)) return map;
+  const text = readFileSync(out, 'utf8');
+  for (const part of text.split(/(?=<!-- bench: )/)) {
+    const m = /^<!-- bench: ([\w-]+) -->/.exec(part);
+    if (m?.[1]) map.set(m[1], part.trimEnd());
+  }
+  return map;
+}
+
+const sections = currentSections();
 for (const bench of selected) {
   process.stderr.write(`bench: ${bench.name} ...\n`);
   const started = performance.now();
   const markdown = await bench.run();
-  process.stderr.write(
-    `bench: ${bench.name} done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+  const seconds = (performance.now() - started) / 1000;
+  process.stderr.write(`bench: ${bench.name} done in ${seconds.toFixed(1)} s\n`);
+  process.stdout.write(`${markdown.trimEnd()}\n\n`);
+  sections.set(
+    bench.name,
+    `<!-- bench: ${bench.name} -->\n${markdown.trimEnd()}\n\n_Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}._`,
   );
-  sections.push(markdown.trimEnd());
 }
 
 const header = [
   '# Benchmarks',
   '',
-  'Written by `npm run bench`; every figure is measured in the same run as its anchor.',
-  '',
-  `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}.`,
+  'Written by `npm run bench` (all) or `npm run bench -- NAME...` (those sections only). Every',
+  'figure is measured in the same run as its anchor (tshark, Kamailio, the fastest npm parser).',
   '',
 ].join('\n');
-const out = 'docs/benchmarks.md';
-if (wanted.size === 0) {
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${header}\n${sections.join('\n\n')}\n`);
-  process.stderr.write(`bench: wrote ${out}\n`);
-} else {
-  process.stdout.write(`${sections.join('\n\n')}\n`);
-}
+const order = benchmarks.map((b) => b.name);
+const body = [...sections.entries()]
+  .sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]))
+  .map(([, text]) => text)
+  .join('\n\n');
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, `${header}\n${body}\n`);
+process.stderr.write(`bench: wrote ${out}\n`);

@@ -7,3 +7,5 @@ bash scripts/setup.sh --peers
 npx vitest run "$@"
 # End-to-end: the editor in the browser mode, driven in Debian's Chromium (test/e2e).
 npx vitest run --config vitest.e2e.config.ts
+# Interop: Kamailio, SIPp, dumpcap and network namespaces (test/interop, docs/interop.md).
+npx vitest run --config vitest.interop.config.ts
