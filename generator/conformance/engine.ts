@@ -8,13 +8,16 @@
  * capture time, and only compact dialog summaries are kept per Call-ID.
  */
 import type { AddressSpec } from './address-map.js';
+import { AddressIndex } from './address-index.js';
 import { newSummary, updateSummary, type DialogSummary } from './dialog-summary.js';
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
 import { describeType } from './expected.js';
-import { Instance, slot, slotMessage } from './instance.js';
+import { Instance, slot } from './instance.js';
 import { seconds, type ObservedMessage } from './observed.js';
 import { ParticipantBindings } from './participants.js';
-import type { ConformanceReport, InstanceReport, StepReport } from './report.js';
+import type { ConformanceReport, InstanceReport } from './report.js';
+import { AltStructure, instanceVerdict } from './verdict.js';
+import { StepPlacement } from './placement.js';
 
 /** Options of a conformance check. */
 export interface ConformanceOptions {
@@ -38,6 +41,25 @@ export interface ConformanceOptions {
   readonly maxPassingListed?: number;
 }
 
+type JoinMode = 'required' | 'anchored' | 'optional' | 'early';
+
+/** Replays tried per message that no operand the instance took can place. */
+const MAX_REPLAYS = 12;
+
+/** A replay: the rebuilt instance, or where it failed. */
+interface ReplayResult {
+  readonly instance?: Instance;
+  readonly failedIn?: Instance;
+  readonly failedOn?: ObservedMessage;
+}
+
+/** A step of an instance a message from a new dialog would take. */
+interface JoinPlan {
+  readonly inst: Instance;
+  readonly m: ExpectedMessage;
+  readonly it: number;
+}
+
 /** Streams observed messages into instances and verdicts. */
 export class ConformanceChecker {
   private readonly people: ParticipantBindings;
@@ -49,13 +71,16 @@ export class ConformanceChecker {
   private readonly finished: InstanceReport[] = [];
   private readonly wireByEvent: readonly ExpectedMessage[];
   private readonly starts: readonly ExpectedMessage[];
-  /** Wire messages by signature ("R:BYE", "S:200", "M:Disconnect"), in the flow's order. */
-  private readonly bySignature = new Map<string, ExpectedMessage[]>();
+  private readonly steps: StepPlacement;
   /** Open instances that still wait for a dialog of a group outside opt and loop fragments. */
   private readonly awaiting = new Set<Instance>();
   /** Groups outside opt and loop fragments. */
   private readonly requiredGroups: ReadonlySet<number>;
+  private readonly alts: AltStructure;
+  private readonly byAddress = new AddressIndex();
   private nextId = 0;
+  /** True while an instance is rebuilt by {@link replay}: the engine's maps are left alone. */
+  private replaying = false;
   private unrelated = 0;
   private late = 0;
   private messages = 0;
@@ -69,12 +94,10 @@ export class ConformanceChecker {
     private readonly opts: ConformanceOptions = {},
   ) {
     this.people = new ParticipantBindings(expected, opts.map ?? new Map());
+    this.alts = new AltStructure(expected);
     this.wireByEvent = [...expected.wire].sort((a, b) => a.event - b.event);
     this.starts = this.wireByEvent.filter((m) => (expected.before[m.index] ?? []).length === 0);
-    for (const m of this.wireByEvent) {
-      const key = expectedSignature(m);
-      this.bySignature.set(key, [...(this.bySignature.get(key) ?? []), m]);
-    }
+    this.steps = new StepPlacement(expected, this.wireByEvent);
     this.requiredGroups = new Set(
       expected.wire
         .filter((m) => m.context.opts.length === 0 && m.context.loop === undefined)
@@ -91,25 +114,25 @@ export class ConformanceChecker {
         break;
       }
     }
-    if (waiting) this.awaiting.add(inst);
+    if (this.replaying) {
+      // A replayed instance joins the sets only when it replaces the original.
+    } else if (waiting) this.awaiting.add(inst);
     else this.awaiting.delete(inst);
     if (
       inst.completeAt === undefined &&
       this.expected.mandatory.every((i) => inst.matches.has(slot(i, 0)))
     ) {
+      // An alt is settled when the trace chose an operand, when it may leave no trace (an empty
+      // operand, inside an opt or loop), or when an enclosing alt took another operand.
       const altsSettled = [...this.expected.altSizes.keys()].every(
-        (alt) => this.hasEmptyOperand(alt) || this.altHasMatch(inst, alt),
+        (alt) =>
+          this.alts.hasEmptyOperand(alt) ||
+          this.alts.optional(alt) ||
+          this.steps.altHasMatch(inst, alt) ||
+          this.alts.enclosing(alt).some((a) => this.steps.operandExcluded(inst, a)),
       );
       if (altsSettled) inst.completeAt = now;
     }
-  }
-
-  private altHasMatch(inst: Instance, alt: string): boolean {
-    for (const key of inst.matches.keys()) {
-      const m = this.expected.messages[slotMessage(key)];
-      if (m?.context.alts.some((a) => a.startsWith(`${alt}:`))) return true;
-    }
-    return false;
   }
 
   /** Feeds one observed message (in wire order). */
@@ -121,13 +144,22 @@ export class ConformanceChecker {
       this.lastSweep = now;
     }
     const callId = o.sip?.headers.get('call-id')?.trim();
+    let summary: DialogSummary | undefined;
     if (o.sip && callId) {
-      let s = this.summaries.get(callId);
-      if (!s) {
-        s = newSummary(callId);
-        this.summaries.set(callId, s);
+      summary = this.summaries.get(callId);
+      if (!summary) {
+        summary = newSummary(callId);
+        this.summaries.set(callId, summary);
       }
-      updateSummary(s, o.sip);
+    }
+    this.place(o, callId);
+    // A message is checked against the state stored before it ("the CSeq value that was stored
+    // ... incremented by one", TS 24.229 5.4.5.1.2; RFC 3261 12.2.1.1), then updates it.
+    if (summary && o.sip) updateSummary(summary, o.sip);
+  }
+
+  private place(o: ObservedMessage, callId: string | undefined): void {
+    if (callId !== undefined) {
       const bound = this.byCallId.get(callId);
       if (bound) {
         bound.touch(o);
@@ -139,15 +171,28 @@ export class ConformanceChecker {
         return;
       }
     }
-    for (const inst of this.awaiting) if (this.join(inst, o, callId, false)) return;
+    if (this.joinBest(this.awaiting, o, callId, 'required')) return;
+    // A dialog of an opt or loop whose ends the instance already knows belongs to it rather than
+    // starting an instance of its own (a PoC Server X releasing each participant, Figure 16 step 12).
+    // Only instances that already exchanged messages with the sender's address can be anchored
+    // or reinterpreted for it: the index keeps both linear in those, not in all open instances.
+    const near = this.byAddress.near(o.src.ip);
+    if (this.joinBest(near, o, callId, 'anchored')) return;
+    for (const inst of near)
+      if (inst.altMatches > 0 && this.reinterpretFor(inst, o, callId)) return;
     if (this.start(o, callId)) return;
-    for (const inst of this.open) if (this.join(inst, o, callId, true)) return;
+    if (this.joinBest(this.open, o, callId, 'optional')) return;
     // Last resort: a message that fits an instance but comes before its predecessors (reported out of order).
-    for (const inst of this.open) if (this.join(inst, o, callId, false, true)) return;
+    if (this.joinBest(this.open, o, callId, 'early')) return;
     if (callId) {
       this.pending.set(callId, (this.pending.get(callId) ?? 0) + 1);
       this.limitPending();
     } else this.unrelated++;
+  }
+
+  /** Notes that `inst` exchanged `o` (unless replaying: a replay is indexed when it is taken). */
+  private index(inst: Instance, o: ObservedMessage): void {
+    if (!this.replaying) this.byAddress.add(inst, o);
   }
 
   /** Finishes every instance and returns the report. */
@@ -194,200 +239,262 @@ export class ConformanceChecker {
     }
   }
 
-  /**
-   * True when an immediate predecessor of m is matched (or m has none): in
-   * the same iteration when both are in the same loop, in any otherwise.
-   */
-  private ready(inst: Instance, m: ExpectedMessage, it: number): boolean {
-    const preds = this.expected.immediate[m.index] ?? [];
-    if (preds.length === 0) return true;
-    for (const p of preds) {
-      const pm = this.expected.messages[p];
-      if (!pm) continue;
-      if (pm.context.loop === undefined) {
-        if (inst.matches.has(slot(p, 0))) return true;
-      } else if (pm.context.loop === m.context.loop) {
-        if (inst.matches.has(slot(p, it))) return true;
-      } else {
-        for (const key of inst.matches.keys()) if (slotMessage(key) === p) return true;
-      }
-    }
-    return false;
-  }
-
-  /** True when another operand of one of m's alts already has a match. */
-  private excluded(inst: Instance, m: ExpectedMessage): boolean {
-    if (m.context.alts.length === 0) return false;
-    for (const key of inst.matches.keys()) {
-      const other = this.expected.messages[slotMessage(key)];
-      if (!other) continue;
-      for (const a of m.context.alts) {
-        const [alt, op] = a.split(':');
-        for (const b of other.context.alts) {
-          const [alt2, op2] = b.split(':');
-          if (alt === alt2 && op !== op2) return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  /** The iteration a new binding of m's group would take in the instance (not yet created). */
-  private peekIteration(inst: Instance, m: ExpectedMessage): number {
-    const loop = m.context.loop;
-    if (loop === undefined) return 0;
-    const count = inst.loopIterations.get(loop) ?? 0;
-    const bound = inst.iterationsOf(m.group);
-    for (let it = 0; it < count; it++) {
-      if (bound.includes(it)) continue;
-      const preds = this.expected.immediate[m.index] ?? [];
-      if (preds.some((p) => inst.matches.has(slot(p, it)))) return it;
-    }
-    return count;
-  }
-
-  /** Creates the iteration `it` of m's loop when it is new. */
-  private commitIteration(inst: Instance, m: ExpectedMessage, it: number): void {
-    const loop = m.context.loop;
-    if (loop !== undefined && it >= (inst.loopIterations.get(loop) ?? 0))
-      inst.loopIterations.set(loop, it + 1);
-  }
-
   private feed(inst: Instance, o: ObservedMessage, callId: string): void {
-    if (inst.retransmission(o)) return;
+    if (inst.retransmission(o) || this.feedPlace(inst, o, callId)) {
+      inst.remember(o, callId);
+      this.index(inst, o);
+      return;
+    }
+    if (!this.replaying && this.reinterpretFor(inst, o, callId)) return;
+    inst.remember(o, callId);
+    inst.noteUnexpected(o);
+  }
+
+  /** Places a message of a dialog the instance holds; false when no step takes it. */
+  private feedPlace(inst: Instance, o: ObservedMessage, callId: string): boolean {
     const groups = inst.callIds.get(callId) ?? new Set<number>();
     // Passes: a step whose predecessors are matched; then any step of the signature (it will be
     // reported out of order); then a step the message only resembles (reported as a mismatch).
     for (const pass of ['ready', 'any', 'loose'] as const) {
       const loose = pass === 'loose';
-      for (const m of loose ? this.wireByEvent : this.candidates(o)) {
-        if (this.excluded(inst, m)) continue;
+      // Steps the message fits; among several (par operands, both ends already known), the one
+      // whose values it carries (the S-CSCF's BYE to the calling user is item 2, not item 1).
+      const fitting: { m: ExpectedMessage; it: number; viaCallId: boolean }[] = [];
+      for (const m of loose ? this.wireByEvent : this.steps.candidates(o)) {
+        if (this.steps.excluded(inst, m)) continue;
         const its = inst.iterationsOf(m.group);
         const viaCallId = groups.has(m.group);
         // In-dialog groups (e.g. NOTIFYs of a REFER's implicit subscription) share the Call-ID of the instance.
         const candidates = viaCallId ? its : its.length === 0 && !loose ? [-1] : [];
         for (const cand of candidates) {
-          const it = cand === -1 ? this.peekIteration(inst, m) : cand;
+          const it = cand === -1 ? this.steps.peekIteration(inst, m) : cand;
           if (inst.matches.has(slot(m.index, it))) continue;
-          if (pass === 'ready' && !this.ready(inst, m, it)) continue;
+          if (pass === 'ready' && !this.steps.ready(inst, m, it)) continue;
           if (!inst.fits(m, o, it, this.people, loose)) continue;
-          this.commitIteration(inst, m, it);
-          inst.record(m, it, o, this.summaries, loose);
-          inst.bindEnds(m, o, it, this.people);
-          if (!viaCallId)
-            inst.evidence.push({
-              callId,
-              steps: [m.id],
-              evidence: `in the dialog already joined at frame ${o.frame}`,
-            });
-          inst.bindGroup(m.group, it, callId);
-          this.update(inst, seconds(o.time));
-          return;
+          fitting.push({ m, it, viaCallId });
+          break;
         }
+        if (loose && fitting.length > 0) break;
       }
-    }
-    inst.noteUnexpected(o);
-  }
-
-  /**
-   * Tries to join a message to an open instance. `speculative` selects the
-   * groups inside opt fragments and loops: they are tried only after the
-   * message could not start an instance of its own.
-   */
-  private candidates(o: ObservedMessage): readonly ExpectedMessage[] {
-    return this.bySignature.get(observedSignature(o)) ?? [];
-  }
-
-  private join(
-    inst: Instance,
-    o: ObservedMessage,
-    callId: string | undefined,
-    speculative: boolean,
-    early = false,
-  ): boolean {
-    for (const m of this.candidates(o)) {
-      const optional = m.context.opts.length > 0 || m.context.loop !== undefined;
-      if (optional !== speculative) continue;
-      const its = inst.iterationsOf(m.group);
-      if (m.context.loop === undefined && its.length > 0 && callId !== undefined) continue;
-      if (this.excluded(inst, m)) continue;
-      const it =
-        callId === undefined
-          ? (its.find((i) => !inst.matches.has(slot(m.index, i))) ?? this.peekIteration(inst, m))
-          : this.peekIteration(inst, m);
-      if (
-        inst.matches.has(slot(m.index, it)) ||
-        (!early && !this.ready(inst, m, it)) ||
-        !inst.fits(m, o, it, this.people)
-      )
-        continue;
-      if (early && this.expected.startGroups.has(m.group)) continue;
-      this.commitIteration(inst, m, it);
-      const cause = callId === undefined ? undefined : this.cause(inst, m);
-      inst.record(m, it, o, this.summaries, false);
+      const chosen =
+        fitting.length > 1
+          ? (fitting.find((f) => inst.valueDiffs(f.m, f.it, o, this.summaries).length === 0) ??
+            fitting[0])
+          : fitting[0];
+      if (!chosen) continue;
+      const { m, it, viaCallId } = chosen;
+      this.steps.commitIteration(inst, m, it);
+      inst.record(m, it, o, this.summaries, loose);
       inst.bindEnds(m, o, it, this.people);
-      inst.bindGroup(m.group, it, callId);
-      this.update(inst, seconds(o.time));
-      if (callId !== undefined) {
+      if (!viaCallId)
         inst.evidence.push({
           callId,
           steps: [m.id],
-          evidence: cause
-            ? `${describeType(m.type)} of step ${m.id} (frame ${o.frame}) ${cause}`
-            : `frame ${o.frame}`,
+          evidence: `in the dialog already joined at frame ${o.frame}`,
         });
-        this.byCallId.set(callId, inst);
-        this.pending.delete(callId);
-      }
-      inst.touch(o);
+      inst.bindGroup(m.group, it, callId);
+      this.update(inst, seconds(o.time));
       return true;
     }
     return false;
   }
 
-  /** Why a new dialog belongs to this instance: the latest matched predecessor. */
-  private cause(inst: Instance, m: ExpectedMessage): string | undefined {
-    let best: { id: string; frame: number; sender: string | undefined } | undefined;
-    for (const p of this.expected.before[m.index] ?? []) {
-      for (const [key, hit] of inst.matches) {
-        if (slotMessage(key) !== p) continue;
-        const pm = this.expected.messages[p];
-        if (pm && (!best || hit.frame > best.frame))
-          best = { id: pm.id, frame: hit.frame, sender: pm.from };
+  /**
+   * Alt operands are chosen by the trace (Z.120 alt): when a message fits a step of another
+   * operand than the one an instance took (Figure 19's BYEs look like Figure 18's until the MBCP
+   * Disconnect; a PF's BYE from its client starts the proxy and the B2BUA case alike), the
+   * instance is replayed with the operand it took banned, and the replay replaces it when it
+   * places every message it had and this one too. Returns true when the message was placed so.
+   */
+  private reinterpretFor(inst: Instance, o: ObservedMessage, callId: string | undefined): boolean {
+    if (inst.log === undefined) return false;
+    // Breadth first over the operands to rule out: a replay that fails on a message may call for
+    // ruling out one more (Figure 10's PF: not the proxy case, then not the client's BYE either).
+    const queue = [...this.steps.conflicts(inst, o, this.people)].map(
+      (c) => new Set([...inst.banned, c]),
+    );
+    for (let attempts = 0; attempts < MAX_REPLAYS; attempts++) {
+      const banned = queue.shift();
+      if (!banned) return false;
+      const r = this.replay(inst, banned, o, callId);
+      if (r.failedIn && r.failedOn) {
+        for (const c of this.steps.conflicts(r.failedIn, r.failedOn, this.people))
+          if (!banned.has(c)) queue.push(new Set([...banned, c]));
+        continue;
+      }
+      const replay = r.instance;
+      if (!replay) continue;
+      this.open.delete(inst);
+      this.awaiting.delete(inst);
+      this.byAddress.remove(inst);
+      this.open.add(replay);
+      for (const entry of replay.log ?? []) this.index(replay, entry.o);
+      for (const id of replay.callIds.keys()) {
+        this.byCallId.set(id, replay);
+        this.pending.delete(id);
+      }
+      this.update(replay, seconds(o.time));
+      return true;
+    }
+    return false;
+  }
+
+  /** The instance rebuilt from its messages and `o` with `banned` operands; undefined when one does not fit. */
+  private replay(
+    inst: Instance,
+    banned: ReadonlySet<string>,
+    o: ObservedMessage,
+    callId: string | undefined,
+  ): ReplayResult {
+    const log = [...(inst.log ?? []), { o, callId }];
+    const first = log[0];
+    if (!first) return {};
+    const fresh = new Instance(inst.id, this.expected, first.o.frame, seconds(first.o.time));
+    for (const b of banned) fresh.banned.add(b);
+    this.replaying = true;
+    try {
+      if (!this.seed(fresh, first.o, first.callId)) return {};
+      for (const { o: next, callId: id } of log.slice(1)) {
+        if (id !== undefined && fresh.callIds.has(id)) {
+          const before = fresh.unexpected.length;
+          this.feed(fresh, next, id);
+          if (fresh.unexpected.length > before) return { failedIn: fresh, failedOn: next };
+          continue;
+        }
+        const modes: JoinMode[] = ['required', 'anchored', 'optional', 'early'];
+        const plan = modes.map((mode) => this.plan(fresh, next, id, mode)).find((p) => p);
+        if (!plan) return { failedIn: fresh, failedOn: next };
+        this.commitJoin(plan, next, id);
+      }
+      return { instance: fresh };
+    } finally {
+      this.replaying = false;
+    }
+  }
+
+  /** Joins the message to the first (oldest) instance a step of which it fits. */
+  private joinBest(
+    instances: Iterable<Instance>,
+    o: ObservedMessage,
+    callId: string | undefined,
+    mode: JoinMode,
+  ): boolean {
+    for (const inst of instances) {
+      const p = this.plan(inst, o, callId, mode);
+      if (p) {
+        this.commitJoin(p, o, callId);
+        return true;
       }
     }
-    if (!best) return undefined;
-    const by =
-      best.sender === m.from && m.from !== undefined
-        ? `, sent by ${m.from} after its step ${best.id}`
-        : '';
-    return `follows step ${best.id} (frame ${best.frame})${by}`;
+    return false;
+  }
+
+  /** Where the message would go in an instance: the first step of its kind that fits. */
+  private plan(
+    inst: Instance,
+    o: ObservedMessage,
+    callId: string | undefined,
+    mode: JoinMode,
+  ): JoinPlan | undefined {
+    const early = mode === 'early';
+    for (const m of this.steps.candidates(o)) {
+      const optional = m.context.opts.length > 0 || m.context.loop !== undefined;
+      if (optional !== (mode === 'anchored' || mode === 'optional')) continue;
+      const its = inst.iterationsOf(m.group);
+      if (m.context.loop === undefined && its.length > 0 && callId !== undefined) continue;
+      if (this.steps.excluded(inst, m)) continue;
+      const it =
+        callId === undefined
+          ? (its.find((i) => !inst.matches.has(slot(m.index, i))) ??
+            this.steps.peekIteration(inst, m))
+          : this.steps.peekIteration(inst, m);
+      if (
+        inst.matches.has(slot(m.index, it)) ||
+        (!early && !this.steps.ready(inst, m, it)) ||
+        (mode === 'anchored' && !inst.anchored(m, it, this.people)) ||
+        !inst.fits(m, o, it, this.people)
+      )
+        continue;
+      if (early && this.expected.startGroups.has(m.group)) continue;
+      return { inst, m, it };
+    }
+    return undefined;
+  }
+
+  private commitJoin(plan: JoinPlan, o: ObservedMessage, callId: string | undefined): void {
+    const { inst, m, it } = plan;
+    const cause = callId === undefined ? undefined : this.steps.cause(inst, m);
+    this.commit(
+      inst,
+      m,
+      it,
+      o,
+      callId,
+      cause
+        ? `${describeType(m.type)} of step ${m.id} (frame ${o.frame}) ${cause}`
+        : `frame ${o.frame}`,
+    );
+    inst.touch(o);
+  }
+
+  /** Records `o` as step `m` (iteration `it`) of `inst`, joining its Call-ID with the evidence. */
+  private commit(
+    inst: Instance,
+    m: ExpectedMessage,
+    it: number,
+    o: ObservedMessage,
+    callId: string | undefined,
+    evidence: string,
+  ): void {
+    inst.remember(o, callId);
+    this.index(inst, o);
+    this.steps.commitIteration(inst, m, it);
+    inst.record(m, it, o, this.summaries, false);
+    inst.bindEnds(m, o, it, this.people);
+    inst.bindGroup(m.group, it, callId);
+    this.update(inst, seconds(o.time));
+    if (callId === undefined) return;
+    inst.evidence.push({ callId, steps: [m.id], evidence });
+    if (!this.replaying) {
+      this.byCallId.set(callId, inst);
+      this.pending.delete(callId);
+    }
   }
 
   private start(o: ObservedMessage, callId: string | undefined): boolean {
-    const fitting = this.candidates(o);
+    const inst = new Instance(this.nextId, this.expected, o.frame, seconds(o.time));
+    if (!this.seed(inst, o, callId)) return false;
+    this.nextId++;
+    this.open.add(inst);
+    this.update(inst, seconds(o.time));
+    return true;
+  }
+
+  /** Records `o` as the first message of `inst` (a step without wire predecessors). */
+  private seed(inst: Instance, o: ObservedMessage, callId: string | undefined): boolean {
+    const fitting = this.steps.candidates(o);
+    const starts: { m: ExpectedMessage; it: number }[] = [];
     for (const m of this.starts) {
-      if (!fitting.includes(m)) continue;
-      const inst = new Instance(this.nextId, this.expected, o.frame, seconds(o.time));
-      const it = this.peekIteration(inst, m);
-      if (!inst.fits(m, o, it, this.people)) continue;
-      this.commitIteration(inst, m, it);
-      this.nextId++;
-      inst.record(m, it, o, this.summaries, false);
-      inst.bindEnds(m, o, it, this.people);
-      inst.bindGroup(m.group, it, callId);
-      this.update(inst, seconds(o.time));
-      if (callId !== undefined) {
-        inst.evidence.push({
-          callId,
-          steps: [m.id],
-          evidence: `starts the instance: ${describeType(m.type)} of step ${m.id} at frame ${o.frame}`,
-        });
-        this.byCallId.set(callId, inst);
-        this.pending.delete(callId);
-      }
-      this.open.add(inst);
-      this.update(inst, seconds(o.time));
+      if (!fitting.includes(m) || this.steps.excluded(inst, m)) continue;
+      const it = this.steps.peekIteration(inst, m);
+      if (inst.fits(m, o, it, this.people)) starts.push({ m, it });
+    }
+    // Starts of par operands may look alike: the one whose values the message carries wins.
+    const chosen =
+      starts.length > 1
+        ? (starts.find((f) => inst.valueDiffs(f.m, f.it, o, this.summaries).length === 0) ??
+          starts[0])
+        : starts[0];
+    if (chosen) {
+      const { m, it } = chosen;
+      this.commit(
+        inst,
+        m,
+        it,
+        o,
+        callId,
+        `starts the instance: ${describeType(m.type)} of step ${m.id} at frame ${o.frame}`,
+      );
       return true;
     }
     return false;
@@ -396,6 +503,7 @@ export class ConformanceChecker {
   private close(inst: Instance): void {
     this.open.delete(inst);
     this.awaiting.delete(inst);
+    this.byAddress.remove(inst);
     for (const callId of inst.callIds.keys()) {
       this.byCallId.delete(callId);
       this.summaries.delete(callId);
@@ -403,7 +511,7 @@ export class ConformanceChecker {
       if (this.closed.size > 100_000)
         this.closed.delete(this.closed.values().next().value as string);
     }
-    const report = this.verdict(inst);
+    const report = instanceVerdict(this.expected, inst, this.alts);
     if (report.verdict === 'fail') {
       this.failing++;
       this.finished.push(report);
@@ -411,145 +519,6 @@ export class ConformanceChecker {
       this.passingListed++;
       this.finished.push(report);
     } else this.passingNotListed++;
-  }
-
-  /** Builds the per-step verdicts of a finished instance. */
-  private verdict(inst: Instance): InstanceReport {
-    const exp = this.expected;
-    // alt operands: the one the trace shows (most matches); with no evidence, an empty operand if any.
-    const chosen = new Map<string, string>();
-    const altOperands = new Map<string, Map<string, number>>();
-    for (const m of exp.wire) {
-      for (const a of m.context.alts) {
-        const [alt = '', op = ''] = a.split(':');
-        const ops = altOperands.get(alt) ?? new Map<string, number>();
-        const hits = [...inst.matches.keys()].filter((k) => slotMessage(k) === m.index).length;
-        ops.set(op, (ops.get(op) ?? 0) + hits);
-        altOperands.set(alt, ops);
-      }
-    }
-    for (const [alt, ops] of altOperands) {
-      const best = [...ops.entries()].sort((x, y) => y[1] - x[1] || Number(x[0]) - Number(y[0]))[0];
-      if (best && best[1] > 0) chosen.set(alt, best[0]);
-      else chosen.set(alt, '');
-    }
-    const taken = (m: ExpectedMessage): boolean =>
-      m.context.alts.every((a) => {
-        const [alt = '', op = ''] = a.split(':');
-        const c = chosen.get(alt);
-        // No operand seen: the first operand is the expected one unless the alt has an operand without wire messages.
-        return c === '' ? op === '0' && !this.hasEmptyOperand(alt) : c === op;
-      }) &&
-      m.context.opts.every((opt) =>
-        exp.wire.some(
-          (w) =>
-            w.context.opts.includes(opt) &&
-            [...inst.matches.keys()].some((k) => slotMessage(k) === w.index),
-        ),
-      );
-    const steps: StepReport[] = [];
-    const loopCount = (m: ExpectedMessage): number =>
-      m.context.loop === undefined ? 1 : (inst.loopIterations.get(m.context.loop) ?? 0);
-    const slots: { m: ExpectedMessage; it: number }[] = [];
-    for (const m of [...exp.wire].sort((a, b) => a.event - b.event)) {
-      if (!taken(m)) continue;
-      for (let it = 0; it < loopCount(m); it++) slots.push({ m, it });
-    }
-    let previous: number | undefined;
-    const ordered = [...slots].sort((a, b) => {
-      const fa = inst.matches.get(slot(a.m.index, a.it))?.frame ?? Infinity;
-      const fb = inst.matches.get(slot(b.m.index, b.it))?.frame ?? Infinity;
-      return fa - fb;
-    });
-    const deltas = new Map<number, number>();
-    for (const s of ordered) {
-      const hit = inst.matches.get(slot(s.m.index, s.it));
-      if (!hit) continue;
-      const t = hit.time;
-      if (previous !== undefined) deltas.set(slot(s.m.index, s.it), t - previous);
-      previous = t;
-    }
-    for (const { m, it } of slots) {
-      const key = slot(m.index, it);
-      const hit = inst.matches.get(key);
-      const id = it > 0 ? `${m.id}[${it + 1}]` : m.id;
-      const summary = `${describeType(m.type)} ${m.from ?? '(outside)'} -> ${m.to}`;
-      if (!hit) {
-        steps.push({
-          id,
-          status: 'missing',
-          summary,
-          frame: null,
-          time: null,
-          diffs: [],
-          violates: null,
-          retransmissions: 0,
-          delta: null,
-        });
-        continue;
-      }
-      // The violated predecessor reported is the latest one in the flow's order (the immediate one when it is violated).
-      let violates: string | null = null;
-      let latest = -1;
-      for (const p of exp.before[m.index] ?? []) {
-        const ph = inst.matches.get(slot(p, it)) ?? inst.matches.get(slot(p, 0));
-        const pm = exp.messages[p];
-        if (ph && pm && ph.frame > hit.frame && pm.event > latest) {
-          violates = pm.id;
-          latest = pm.event;
-        }
-      }
-      const status = violates ? 'out-of-order' : hit.diffs.length > 0 ? 'mismatch' : 'matched';
-      steps.push({
-        id,
-        status,
-        summary,
-        frame: hit.frame,
-        time: hit.time,
-        diffs: hit.diffs,
-        violates,
-        retransmissions: hit.retransmissions,
-        delta: deltas.get(key) ?? null,
-      });
-    }
-    const ok = steps.every((s) => s.status === 'matched') && inst.unexpected.length === 0;
-    return {
-      verdict: ok ? 'pass' : 'fail',
-      steps,
-      unexpected: inst.unexpected,
-      dialogs: inst.evidence,
-      firstFrame: inst.firstFrame,
-    };
-  }
-
-  private readonly emptyOperandMemo = new Map<string, boolean>();
-
-  private hasEmptyOperand(alt: string): boolean {
-    let v = this.emptyOperandMemo.get(alt);
-    if (v === undefined) {
-      v = this.computeEmptyOperand(alt);
-      this.emptyOperandMemo.set(alt, v);
-    }
-    return v;
-  }
-
-  private computeEmptyOperand(alt: string): boolean {
-    const operandsWithWire = new Set<string>();
-    let max = -1;
-    for (const m of this.expected.wire) {
-      for (const a of m.context.alts) {
-        const [name, op] = a.split(':');
-        if (name !== alt) continue;
-        operandsWithWire.add(op ?? '');
-        max = Math.max(max, Number(op));
-      }
-    }
-    // Operands are numbered densely; a gap or fewer operands with wire messages than declared means an empty one.
-    return operandsWithWire.size < max + 1 || this.declaredOperands(alt) > operandsWithWire.size;
-  }
-
-  private declaredOperands(alt: string): number {
-    return this.expected.altSizes.get(alt) ?? 0;
   }
 }
 
@@ -562,19 +531,4 @@ export async function checkConformance(
   const checker = new ConformanceChecker(expected, opts);
   for await (const o of events) checker.push(o);
   return checker.finish();
-}
-
-/** Signature of an expected message: what it must be on the wire. */
-function expectedSignature(m: ExpectedMessage): string {
-  const t = m.type;
-  if (t.protocol === 'sip') return t.type === 'request' ? `R:${t.method}` : `S:${t.status}`;
-  if (t.protocol === 'mbcp') return `M:${t.name.replace(/^Media Burst /, '')}`;
-  return `I:${t.name}`;
-}
-
-/** Signature of an observed message. */
-function observedSignature(o: ObservedMessage): string {
-  if (o.sip) return o.sip.kind === 'request' ? `R:${o.sip.method}` : `S:${o.sip.status}`;
-  if (o.mbcp) return `M:${o.mbcp.kind}`;
-  return '?';
 }

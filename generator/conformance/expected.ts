@@ -151,8 +151,11 @@ export function expandFlow(flow: Flow, resolve?: (id: string) => Flow | undefine
             if (j !== undefined) uf.union(messages[j]?.group ?? group, group);
           }
           if (s.dialog !== undefined) {
-            const g = labels.get(s.dialog);
-            if (g === undefined) labels.set(s.dialog, group);
+            // Inside a loop each iteration has its own dialog (one per IWF, per participant): a
+            // label joins the messages of one loop, or those outside loops, never both.
+            const label = `${s.dialog}|${ctx.loop ?? ''}`;
+            const g = labels.get(label);
+            if (g === undefined) labels.set(label, group);
             else uf.union(g, group);
           }
           break;

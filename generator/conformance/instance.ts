@@ -8,7 +8,7 @@ import type { ExpectedFlow, ExpectedMessage } from './expected.js';
 import { describeType } from './expected.js';
 import type { ObservedMessage } from './observed.js';
 import { seconds, summarize } from './observed.js';
-import { InstanceBindings, type ParticipantBindings } from './participants.js';
+import { bindingIteration, InstanceBindings, type ParticipantBindings } from './participants.js';
 import type { DialogEvidence, UnexpectedReport } from './report.js';
 import { checkValues, observedField, type FieldDiff } from './values.js';
 
@@ -24,6 +24,9 @@ export interface Match {
   /** Set when the message resembles the step but differs in kind (status, direction). */
   readonly loose: boolean;
 }
+
+/** Messages an instance keeps for a replay (alt operands chosen again); bigger ones are not replayed. */
+const MAX_LOG = 256;
 
 /** The key of an expected message in one loop iteration. */
 export function slot(message: number, iteration: number): number {
@@ -93,6 +96,18 @@ export class Instance {
   lastActivity: number;
   /** Capture time at which every mandatory step was matched. */
   completeAt: number | undefined;
+  /** Matched slots inside alt operands, and outside any alt. */
+  altMatches = 0;
+  plainMatches = 0;
+  /** IP addresses the instance's messages came from or went to (the engine's index). */
+  readonly addresses = new Set<string>();
+  /** Alt operands ("alt0:1") a reinterpretation ruled out for this instance. */
+  readonly banned = new Set<string>();
+  /**
+   * The messages placed in the instance, so that it can be replayed with another alt operand;
+   * dropped (undefined) once the instance grows past {@link MAX_LOG} messages.
+   */
+  log: { readonly o: ObservedMessage; readonly callId: string | undefined }[] | undefined = [];
   /** Provisional responses not in the flow (RFC 3261 8.2.6: 100 Trying is hop by hop). */
   tolerated = 0;
 
@@ -104,6 +119,23 @@ export class Instance {
   ) {
     this.lastActivity = time;
     this.bindings = new InstanceBindings(expected.multiple);
+  }
+
+  /** Keeps a placed message for a replay. */
+  remember(o: ObservedMessage, callId: string | undefined): void {
+    if (this.log === undefined) return;
+    if (this.log.length >= MAX_LOG) this.log = undefined;
+    else this.log.push({ o, callId });
+  }
+
+  /** Operands of `alt` that matched messages of the instance lie in. */
+  takenOperands(alt: string): Set<string> {
+    const out = new Set<string>();
+    for (const key of this.matches.keys()) {
+      const m = this.expected.messages[slotMessage(key)];
+      for (const a of m?.context.alts ?? []) if (a.startsWith(`${alt}:`)) out.add(a);
+    }
+    return out;
   }
 
   /** Does the observed message have the kind and ends of expected message `m` (in `iteration`)? */
@@ -130,11 +162,27 @@ export class Instance {
         // A loose fit keeps the CSeq method but lets the status differ (reported as a mismatch).
         if (!loose && sip.status !== t.status) return false;
         if (loose && sip.status === t.status) return false;
+        // A provisional response is no wrong final response: 1xx the flow does not draw are
+        // tolerated (RFC 3261 8.2.6: 100 Trying is hop by hop), never a mismatch of a final step.
+        if (loose && sip.status < 200 && t.status >= 200) return false;
       }
     }
+    const it = bindingIteration(m, iteration);
+    // MBCP rides in RTCP, on other ports than the participant's SIP (OMA PoC UP): like a stream,
+    // it is compared by address.
+    const transport = o.mbcp ? 'rtcp' : o.transport;
     return (
-      (m.from === undefined || people.fits(m.from, o.src, o.transport, this.bindings, iteration)) &&
-      people.fits(m.to, o.dst, o.transport, this.bindings, iteration)
+      (m.from === undefined || people.fits(m.from, o.src, transport, this.bindings, it)) &&
+      people.fits(m.to, o.dst, transport, this.bindings, it)
+    );
+  }
+
+  /** True when an end of `m` is already known in the instance (bound here or fixed by the map). */
+  anchored(m: ExpectedMessage, iteration: number, people: ParticipantBindings): boolean {
+    return [m.from, m.to].some(
+      (p) =>
+        p !== undefined &&
+        (people.isMapped(p) || this.bindings.get(p, bindingIteration(m, iteration)) !== undefined),
     );
   }
 
@@ -147,8 +195,48 @@ export class Instance {
   ): void {
     const what = `${describeType(m.type)} of step ${m.id}, frame ${o.frame}`;
     if (m.from !== undefined)
-      people.bind(m.from, o.src, `sender of ${what}`, this.bindings, iteration);
-    people.bind(m.to, o.dst, `receiver of ${what}`, this.bindings, iteration);
+      people.bind(
+        m.from,
+        o.src,
+        `sender of ${what}`,
+        this.bindings,
+        bindingIteration(m, iteration),
+      );
+    people.bind(m.to, o.dst, `receiver of ${what}`, this.bindings, bindingIteration(m, iteration));
+  }
+
+  /**
+   * The fields of `o` that differ from step `m` (iteration `iteration`); variables bind only when
+   * `bind` is set, so a candidate step can be tried without changing the instance.
+   */
+  valueDiffs(
+    m: ExpectedMessage,
+    iteration: number,
+    o: ObservedMessage,
+    summaries: ReadonlyMap<string, DialogSummary>,
+    bind = false,
+  ): FieldDiff[] {
+    const callId = o.sip?.headers.get('call-id')?.trim();
+    const dialog = callId ? summaries.get(callId) : undefined;
+    const fromTag = /;\s*tag\s*=\s*([^;>\s,]+)/i.exec(o.sip?.headers.get('from') ?? '')?.[1];
+    const senderIsCaller =
+      o.sip?.kind === 'request' && dialog?.callingTag !== undefined && fromTag !== undefined
+        ? fromTag === dialog.callingTag
+        : undefined;
+    const prefix = m.id.slice(0, m.id.length - m.step.id.length);
+    return checkValues(m.step, o, {
+      vars: bind ? this.vars : new Map(this.vars),
+      dialog,
+      senderIsCaller,
+      stepField: (step, field) => {
+        const target = this.expected.messages.find((x) => x.id === `${prefix}${step}`);
+        const hit = target
+          ? (this.matches.get(slot(target.index, iteration)) ??
+            this.matches.get(slot(target.index, 0)))
+          : undefined;
+        return hit?.observed ? (observedField(hit.observed, field) ?? null) : undefined;
+      },
+    });
   }
 
   /** Records a match and checks its values. */
@@ -159,13 +247,6 @@ export class Instance {
     summaries: ReadonlyMap<string, DialogSummary>,
     loose: boolean,
   ): void {
-    const callId = o.sip?.headers.get('call-id')?.trim();
-    const dialog = callId ? summaries.get(callId) : undefined;
-    const fromTag = /;\s*tag\s*=\s*([^;>\s,]+)/i.exec(o.sip?.headers.get('from') ?? '')?.[1];
-    const senderIsCaller =
-      o.sip?.kind === 'request' && dialog?.callingTag !== undefined && fromTag !== undefined
-        ? fromTag === dialog.callingTag
-        : undefined;
     const diffs: FieldDiff[] = [];
     if (
       loose &&
@@ -179,22 +260,11 @@ export class Instance {
         actual: `${o.sip.status} ${o.sip.reason}`,
       });
     }
-    const prefix = m.id.slice(0, m.id.length - m.step.id.length);
-    diffs.push(
-      ...checkValues(m.step, o, {
-        vars: this.vars,
-        dialog,
-        senderIsCaller,
-        stepField: (step, field) => {
-          const target = this.expected.messages.find((x) => x.id === `${prefix}${step}`);
-          const hit = target
-            ? (this.matches.get(slot(target.index, iteration)) ??
-              this.matches.get(slot(target.index, 0)))
-            : undefined;
-          return hit?.observed ? observedField(hit.observed, field) : undefined;
-        },
-      }),
-    );
+    diffs.push(...this.valueDiffs(m, iteration, o, summaries, true));
+    if (!this.matches.has(slot(m.index, iteration))) {
+      if (m.context.alts.length > 0) this.altMatches++;
+      else this.plainMatches++;
+    }
     this.matches.set(slot(m.index, iteration), {
       frame: o.frame,
       time: seconds(o.time),

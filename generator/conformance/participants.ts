@@ -19,6 +19,18 @@ export function sameEndpoint(a: WireEndpoint, b: WireEndpoint, transport: string
   return a.ip === b.ip && (transport !== 'udp' || a.port === b.port);
 }
 
+/**
+ * The iteration a `multiple` participant is bound in for message `m`: its loop iteration, or -1
+ * outside loops, where it is the one participant that acted on its own (the IWF whose BYE starts
+ * 8.2.2.3 item 6), not one of those a loop goes through ("each of the remaining IWFs").
+ */
+export function bindingIteration(
+  m: { readonly context: { readonly loop?: string } },
+  iteration: number,
+): number {
+  return m.context.loop === undefined ? -1 : iteration;
+}
+
 /** The bindings one instance has made: participant -> endpoint, per iteration for multiple participants. */
 export interface LocalBindings {
   get(participant: string, iteration: number): WireEndpoint | undefined;
@@ -47,7 +59,7 @@ export class InstanceBindings implements LocalBindings {
   }
 
   *entries(): Iterable<readonly [string, WireEndpoint]> {
-    for (const [k, e] of this.byKey) yield [k.replace(/@\d+$/, ''), e];
+    for (const [k, e] of this.byKey) yield [k.replace(/@-?\d+$/, ''), e];
   }
 }
 
@@ -62,8 +74,8 @@ export class ParticipantBindings {
 
   /**
    * Does `seen` fit participant `p` in an instance (iteration `it`)? Ports are compared; over TCP
-   * (and WebSocket) a participant also sends from ephemeral ports, so there the address alone is
-   * enough when no other participant uses it.
+   * (and WebSocket) a participant also sends from ephemeral ports, and MBCP (`rtcp`) comes from
+   * its media ports, so there the address alone is enough when no other participant uses it.
    */
   fits(
     p: string,
@@ -90,6 +102,11 @@ export class ParticipantBindings {
       if (q !== p && sameEndpoint(other, seen, 'udp')) return false;
     for (const [, specs] of this.map) if (addressMatches(specs, seen)) return false;
     return true;
+  }
+
+  /** True when the map fixes the participant's address. */
+  isMapped(p: string): boolean {
+    return this.map.has(p);
   }
 
   private ipSharedInMap(p: string, ip: string): boolean {

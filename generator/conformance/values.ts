@@ -20,8 +20,11 @@ export interface FieldDiff {
 export interface ValueContext {
   /** Variables of the instance, bound at their first occurrence. */
   readonly vars: Map<string, string>;
-  /** A field of the observed message matched to an earlier step of the instance. */
-  stepField(step: string, field: string): string | undefined;
+  /**
+   * A field of the observed message matched to an earlier step of the instance: null when that
+   * message was seen without the field, undefined when the step was not seen.
+   */
+  stepField(step: string, field: string): string | null | undefined;
   readonly dialog: DialogSummary | undefined;
   /** Whether the sender of this message is the calling party of the dialog. */
   readonly senderIsCaller: boolean | undefined;
@@ -66,6 +69,8 @@ export function observedField(m: ObservedMessage, field: string): string | undef
 type Derived =
   | { readonly kind: 'value'; readonly value: string }
   | { readonly kind: 'range'; readonly min: number; readonly max: number }
+  /** The source holds no such field, so neither may the derived one (RFC 3261 9.1: the CANCEL's Route). */
+  | { readonly kind: 'absent' }
   | { readonly kind: 'unknown' };
 
 function evaluate(d: Derivation, ctx: ValueContext): Derived {
@@ -85,6 +90,7 @@ function evaluate(d: Derivation, ctx: ValueContext): Derived {
     }
     case 'step': {
       const v = ctx.stepField(d.step, d.field);
+      if (v === null) return { kind: 'absent' };
       return v === undefined ? { kind: 'unknown' } : { kind: 'value', value: v };
     }
     case 'plus': {
@@ -95,7 +101,9 @@ function evaluate(d: Derivation, ctx: ValueContext): Derived {
     }
     case 'fallback': {
       const first = evaluate(d.first, ctx);
-      return first.kind === 'unknown' ? evaluate(d.otherwise, ctx) : first;
+      return first.kind === 'unknown' || first.kind === 'absent'
+        ? evaluate(d.otherwise, ctx)
+        : first;
     }
   }
 }
@@ -104,8 +112,10 @@ function evaluate(d: Derivation, ctx: ValueContext): Derived {
 function comparable(field: string, actual: string): string {
   const name = field.toLowerCase();
   if (name === 'headers.cseq') return /^\s*(\d+)/.exec(actual)?.[1] ?? actual;
-  if (name === 'requesturi' || name === 'headers.contact' || name === 'headers.route')
-    return contactUri(actual) ?? actual;
+  // RFC 3261 20.10: in a Contact or Route value without angle brackets, ";" starts header
+  // parameters; a Request-URI is a bare URI whose parameters (";gr=", RFC 5627) are its own.
+  if (name === 'requesturi') return /<([^>]*)>/.exec(actual)?.[1]?.trim() ?? actual.trim();
+  if (name === 'headers.contact' || name === 'headers.route') return contactUri(actual) ?? actual;
   return actual;
 }
 
@@ -127,8 +137,13 @@ function checkValue(
     diffs.push({ field, expected, actual: actual ?? '(absent)' });
   };
   if (actual === undefined) {
-    // A value required only under a condition (`when`) may be absent: the trace cannot show the condition.
-    if (c.kind !== 'example' && c.kind !== 'absent' && v.when === undefined) {
+    // A value required only under a condition (`when`) may be absent: the trace cannot show the
+    // condition. A value copied from a field the source message does not have is absent too.
+    // A derived value the trace cannot compute (a route set seen from elsewhere, a value only an
+    // action produced) cannot be required either: its absence may be right.
+    const derivedKind = c.kind === 'derived' ? evaluate(c.derivation, ctx).kind : undefined;
+    const copiesAbsent = derivedKind === 'absent' || derivedKind === 'unknown';
+    if (c.kind !== 'example' && c.kind !== 'absent' && v.when === undefined && !copiesAbsent) {
       report(
         c.kind === 'literal' || c.kind === 'contains'
           ? c.text
@@ -183,7 +198,8 @@ function checkValue(
     case 'derived': {
       const d = evaluate(c.derivation, ctx);
       const got = comparable(field, actual);
-      if (d.kind === 'range') {
+      if (d.kind === 'absent') report(`(absent) (${c.expression})`);
+      else if (d.kind === 'range') {
         const n = Number(got);
         if (!(Number.isInteger(n) && n >= d.min && n <= d.max))
           report(`${c.expression} (a number in ${d.min}..${d.max})`);

@@ -35,31 +35,26 @@ const REASON_PATTERN = '/^SIP *; *cause=[1-6][0-9][0-9]( *;.*)?$/';
 
 /**
  * What the diff reports for Kamailio's BYE towards the called UE (step 1 or
- * 3) and the calling UE (2 or 4): no Reason unless asked for; no Route where
- * the stored route set is empty (every UE but one behind the P-CSCF).
+ * 3) and the calling UE (2 or 4): no Reason unless asked for. Kamailio's
+ * stored route sets are empty (no Route, which is right) or hold the P-CSCF;
+ * the route set towards each party as the S-CSCF stored it is not visible in
+ * a capture, so the diff does not judge Route (docs/interop.md).
  */
 function releaseFindings(toCalled: string, toCalling: string, variant: Variant): string[] {
   const reason = (step: string): string[] =>
     variant.extraHeaders
       ? []
       : [`${step} mismatch headers.Reason: expected ${REASON_PATTERN}; got (absent)`];
-  return [
-    `${toCalled} mismatch headers.Route: expected dialog.called.route; got (absent)`,
-    ...reason(toCalled),
-    ...(variant.pcscf
-      ? []
-      : [`${toCalling} mismatch headers.Route: expected dialog.calling.route; got (absent)`]),
-    ...reason(toCalling),
-  ];
+  return [...reason(toCalled), ...reason(toCalling)];
 }
 
-/** What the diff reports for the session set-up (Kamailio's 100 Trying, SIPp's 180 Ringing). */
+/**
+ * What the diff reports for the session set-up: the set-up itself conforms
+ * (Kamailio's 100 Trying and SIPp's 180 Ringing are tolerated provisional
+ * responses); the release that follows in the same dialog is not part of
+ * ims.establish.session.
+ */
 const ESTABLISH_FINDINGS = [
-  '3 mismatch status: expected 200; got 180 Ringing',
-  '4 out-of-order status: expected 200; got 100 trying -- your call is important to us',
-  `5 mismatch requestUri: expected sip:user2_public1@127.A.B.3:5060${CALLED_GRUU} (step(3).headers.Contact); got sip:user2_public1@127.A.B.3:5060${CALLED_GRUU}`,
-  'unexpected: 200 OK (INVITE)',
-  'unexpected: 200 OK (INVITE)',
   `unexpected: BYE sip:user1_public1@127.A.B.2:5060${CALLING_GRUU}`,
   `unexpected: BYE sip:user2_public1@127.A.B.3:5060${CALLED_GRUU}`,
   'unexpected: 200 OK (BYE)',
@@ -175,7 +170,8 @@ describe.each(VARIANTS)(
 
     it('diffs against ims.scscf.release.calling with exactly the known differences', async () => {
       const d = await diff(run, CALLING_FLOW, 'calling');
-      expect(d.exitCode, d.text).toBe(1);
+      // With a Reason passed to dlg.end_dlg, Kamailio's release conforms: the diff passes.
+      expect(d.exitCode, d.text).toBe(variant.extraHeaders ? 0 : 1);
       expect(d.report.instances).toHaveLength(1);
       expect(d.report.unrelated).toBe(0);
       expect(sorted(d.findings)).toEqual(sorted(releaseFindings('1', '2', variant)));
@@ -183,7 +179,7 @@ describe.each(VARIANTS)(
 
     it('diffs against ims.scscf.release.called with exactly the known differences', async () => {
       const d = await diff(run, CALLED_FLOW, 'called');
-      expect(d.exitCode, d.text).toBe(1);
+      expect(d.exitCode, d.text).toBe(variant.extraHeaders ? 0 : 1);
       expect(d.report.instances).toHaveLength(1);
       expect(sorted(d.findings)).toEqual(sorted(releaseFindings('3', '4', variant)));
     });

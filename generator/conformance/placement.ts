@@ -1,0 +1,184 @@
+/**
+ * Where an observed message may go in an instance: which steps have its
+ * signature, whether a step's predecessors are matched (per loop iteration,
+ * Z.120 weak sequencing between iterations), which alt operands the
+ * instance's matches exclude, and which loop iteration a new dialog takes.
+ */
+import type { ExpectedFlow, ExpectedMessage } from './expected.js';
+import { slot, slotMessage, type Instance } from './instance.js';
+import type { ObservedMessage } from './observed.js';
+import type { ParticipantBindings } from './participants.js';
+
+/** Step placement rules of one expected flow. */
+export class StepPlacement {
+  /** Wire messages by signature ("R:BYE", "S:200", "M:Disconnect"), in the flow's order. */
+  private readonly bySignature = new Map<string, ExpectedMessage[]>();
+
+  constructor(
+    private readonly expected: ExpectedFlow,
+    wireByEvent: readonly ExpectedMessage[],
+  ) {
+    for (const m of wireByEvent) {
+      const key = expectedSignature(m);
+      this.bySignature.set(key, [...(this.bySignature.get(key) ?? []), m]);
+    }
+  }
+
+  /** True when another operand of the alt of `operand` ("alt0:1") has a match. */
+  operandExcluded(inst: Instance, operand: string): boolean {
+    const [alt = ''] = operand.split(':');
+    for (const key of inst.matches.keys()) {
+      const m = this.expected.messages[slotMessage(key)];
+      if (m?.context.alts.some((a) => a.startsWith(`${alt}:`) && a !== operand)) return true;
+    }
+    return false;
+  }
+
+  altHasMatch(inst: Instance, alt: string): boolean {
+    for (const key of inst.matches.keys()) {
+      const m = this.expected.messages[slotMessage(key)];
+      if (m?.context.alts.some((a) => a.startsWith(`${alt}:`))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * True when an immediate predecessor of m is matched (or m has none): in
+   * the same iteration when both are in the same loop, in any otherwise.
+   */
+  ready(inst: Instance, m: ExpectedMessage, it: number): boolean {
+    if (!this.previousIterationDone(inst, m, it)) return false;
+    const preds = this.expected.immediate[m.index] ?? [];
+    if (preds.length === 0) return true;
+    for (const p of preds) {
+      const pm = this.expected.messages[p];
+      if (!pm) continue;
+      if (pm.context.loop === undefined) {
+        if (inst.matches.has(slot(p, 0))) return true;
+      } else if (pm.context.loop === m.context.loop) {
+        if (inst.matches.has(slot(p, it))) return true;
+      } else {
+        for (const key of inst.matches.keys()) if (slotMessage(key) === p) return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Z.120 loops compose iterations by weak sequencing: on each lifeline, the events of one
+   * iteration come before those of the next. A new iteration is opened by m's sender only once
+   * every message it sent or received in the previous iteration was seen; before that, the
+   * message belongs to another instance (PoC Server X releasing another session, Figure 18).
+   */
+  previousIterationDone(inst: Instance, m: ExpectedMessage, it: number): boolean {
+    const loop = m.context.loop;
+    if (loop === undefined || it === 0 || it < (inst.loopIterations.get(loop) ?? 0)) return true;
+    return this.expected.wire.every(
+      (w) =>
+        w.context.loop !== loop ||
+        (w.from !== m.from && w.to !== m.from) ||
+        w.context.opts.length > m.context.opts.length ||
+        this.excluded(inst, w) ||
+        inst.matches.has(slot(w.index, it - 1)),
+    );
+  }
+
+  /** True when another operand of one of m's alts already has a match. */
+  excluded(inst: Instance, m: ExpectedMessage): boolean {
+    if (m.context.alts.length === 0) return false;
+    if (m.context.alts.some((a) => inst.banned.has(a))) return true;
+    for (const key of inst.matches.keys()) {
+      const other = this.expected.messages[slotMessage(key)];
+      if (!other) continue;
+      for (const a of m.context.alts) {
+        const [alt, op] = a.split(':');
+        for (const b of other.context.alts) {
+          const [alt2, op2] = b.split(':');
+          if (alt === alt2 && op !== op2) return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The iteration a new binding of m's group would take in the instance (not yet created). */
+  peekIteration(inst: Instance, m: ExpectedMessage): number {
+    const loop = m.context.loop;
+    if (loop === undefined) return 0;
+    const count = inst.loopIterations.get(loop) ?? 0;
+    const bound = inst.iterationsOf(m.group);
+    for (let it = 0; it < count; it++) {
+      if (bound.includes(it)) continue;
+      const preds = this.expected.immediate[m.index] ?? [];
+      if (preds.some((p) => inst.matches.has(slot(p, it)))) return it;
+    }
+    return count;
+  }
+
+  /** Creates the iteration `it` of m's loop when it is new. */
+  commitIteration(inst: Instance, m: ExpectedMessage, it: number): void {
+    const loop = m.context.loop;
+    if (loop !== undefined && it >= (inst.loopIterations.get(loop) ?? 0))
+      inst.loopIterations.set(loop, it + 1);
+  }
+
+  /**
+   * Tries to join a message to an open instance. `speculative` selects the
+   * groups inside opt fragments and loops: they are tried only after the
+   * message could not start an instance of its own.
+   */
+  candidates(o: ObservedMessage): readonly ExpectedMessage[] {
+    return this.bySignature.get(observedSignature(o)) ?? [];
+  }
+
+  /** Why a new dialog belongs to this instance: the latest matched predecessor. */
+  cause(inst: Instance, m: ExpectedMessage): string | undefined {
+    let best: { id: string; frame: number; sender: string | undefined } | undefined;
+    for (const p of this.expected.before[m.index] ?? []) {
+      for (const [key, hit] of inst.matches) {
+        if (slotMessage(key) !== p) continue;
+        const pm = this.expected.messages[p];
+        if (pm && (!best || hit.frame > best.frame))
+          best = { id: pm.id, frame: hit.frame, sender: pm.from };
+      }
+    }
+    if (!best) return undefined;
+    const by =
+      best.sender === m.from && m.from !== undefined
+        ? `, sent by ${m.from} after its step ${best.id}`
+        : '';
+    return `follows step ${best.id} (frame ${best.frame})${by}`;
+  }
+
+  /** Alt operands the instance took that keep `o` from a step of its kind in another operand. */
+  conflicts(inst: Instance, o: ObservedMessage, people: ParticipantBindings): Set<string> {
+    // Participants inferred only from steps inside alts may be wrong too (the IWF whose BYE was
+    // taken for the client's): then any message of the kind may call for a replay.
+    const loose = inst.plainMatches === 0;
+    const out = new Set<string>();
+    for (const m of this.candidates(o)) {
+      if (m.context.alts.length === 0 || !this.excluded(inst, m)) continue;
+      if (!loose && !inst.fits(m, o, this.peekIteration(inst, m), people)) continue;
+      for (const a of m.context.alts) {
+        const [alt = ''] = a.split(':');
+        for (const taken of inst.takenOperands(alt)) if (taken !== a) out.add(taken);
+      }
+    }
+    return out;
+  }
+}
+
+/** Signature of an expected message: what it must be on the wire. */
+export function expectedSignature(m: ExpectedMessage): string {
+  const t = m.type;
+  if (t.protocol === 'sip') return t.type === 'request' ? `R:${t.method}` : `S:${t.status}`;
+  if (t.protocol === 'mbcp') return `M:${t.name.replace(/^Media Burst /, '')}`;
+  return `I:${t.name}`;
+}
+
+/** Signature of an observed message. */
+export function observedSignature(o: ObservedMessage): string {
+  if (o.sip) return o.sip.kind === 'request' ? `R:${o.sip.method}` : `S:${o.sip.status}`;
+  if (o.mbcp) return `M:${o.mbcp.kind}`;
+  return '?';
+}

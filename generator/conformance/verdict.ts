@@ -1,0 +1,168 @@
+/**
+ * The verdict of a finished instance: the alt operands the trace chose, the
+ * slots (step x loop iteration) expected on that path, and per step matched,
+ * missing, mismatch or out of order (the violated happens-before named).
+ */
+import type { ExpectedFlow, ExpectedMessage } from './expected.js';
+import { describeType } from './expected.js';
+import { slot, slotMessage, type Instance } from './instance.js';
+import type { InstanceReport, StepReport } from './report.js';
+
+/** Which alts of a flow have an operand without wire messages (it may leave no trace). */
+export class AltStructure {
+  private readonly memo = new Map<string, boolean>();
+
+  /** Per alt: the operands enclosing it ("alt0:1"), and whether it lies inside an opt or loop. */
+  private readonly outer = new Map<string, { enclosing: readonly string[]; optional: boolean }>();
+
+  constructor(private readonly expected: ExpectedFlow) {
+    for (const m of expected.wire)
+      m.context.alts.forEach((a, i) => {
+        const [alt = ''] = a.split(':');
+        const optional = m.context.opts.length > 0 || m.context.loop !== undefined;
+        const known = this.outer.get(alt);
+        this.outer.set(alt, {
+          enclosing: m.context.alts.slice(0, i),
+          optional: optional && (known?.optional ?? true),
+        });
+      });
+  }
+
+  /** Operands enclosing `alt`, outermost first. */
+  enclosing(alt: string): readonly string[] {
+    return this.outer.get(alt)?.enclosing ?? [];
+  }
+
+  /** True when the alt lies inside an opt or loop: an instance may show none of it. */
+  optional(alt: string): boolean {
+    return this.outer.get(alt)?.optional ?? true;
+  }
+
+  /** True when some operand of `alt` sends nothing on the wire. */
+  hasEmptyOperand(alt: string): boolean {
+    let v = this.memo.get(alt);
+    if (v === undefined) {
+      const withWire = new Set<string>();
+      for (const m of this.expected.wire)
+        for (const a of m.context.alts) {
+          const [name, op = ''] = a.split(':');
+          if (name === alt) withWire.add(op);
+        }
+      v = (this.expected.altSizes.get(alt) ?? 0) > withWire.size;
+      this.memo.set(alt, v);
+    }
+    return v;
+  }
+}
+
+/** Builds the per-step verdicts of a finished instance. */
+export function instanceVerdict(
+  exp: ExpectedFlow,
+  inst: Instance,
+  alts: AltStructure,
+): InstanceReport {
+  // alt operands: the one the trace shows (most matches); with no evidence, an empty operand if any.
+  const chosen = new Map<string, string>();
+  const altOperands = new Map<string, Map<string, number>>();
+  for (const m of exp.wire) {
+    for (const a of m.context.alts) {
+      const [alt = '', op = ''] = a.split(':');
+      const ops = altOperands.get(alt) ?? new Map<string, number>();
+      const hits = [...inst.matches.keys()].filter((k) => slotMessage(k) === m.index).length;
+      ops.set(op, (ops.get(op) ?? 0) + hits);
+      altOperands.set(alt, ops);
+    }
+  }
+  for (const [alt, ops] of altOperands) {
+    const best = [...ops.entries()].sort((x, y) => y[1] - x[1] || Number(x[0]) - Number(y[0]))[0];
+    if (best && best[1] > 0) chosen.set(alt, best[0]);
+    else chosen.set(alt, '');
+  }
+  const taken = (m: ExpectedMessage): boolean =>
+    m.context.alts.every((a) => {
+      const [alt = '', op = ''] = a.split(':');
+      const c = chosen.get(alt);
+      // No operand seen: the first operand is the expected one unless the alt has an operand without wire messages.
+      return c === '' ? op === '0' && !alts.hasEmptyOperand(alt) : c === op;
+    }) &&
+    m.context.opts.every((opt) =>
+      exp.wire.some(
+        (w) =>
+          w.context.opts.includes(opt) &&
+          [...inst.matches.keys()].some((k) => slotMessage(k) === w.index),
+      ),
+    );
+  const steps: StepReport[] = [];
+  const loopCount = (m: ExpectedMessage): number =>
+    m.context.loop === undefined ? 1 : (inst.loopIterations.get(m.context.loop) ?? 0);
+  const slots: { m: ExpectedMessage; it: number }[] = [];
+  for (const m of [...exp.wire].sort((a, b) => a.event - b.event)) {
+    if (!taken(m)) continue;
+    for (let it = 0; it < loopCount(m); it++) slots.push({ m, it });
+  }
+  let previous: number | undefined;
+  const ordered = [...slots].sort((a, b) => {
+    const fa = inst.matches.get(slot(a.m.index, a.it))?.frame ?? Infinity;
+    const fb = inst.matches.get(slot(b.m.index, b.it))?.frame ?? Infinity;
+    return fa - fb;
+  });
+  const deltas = new Map<number, number>();
+  for (const s of ordered) {
+    const hit = inst.matches.get(slot(s.m.index, s.it));
+    if (!hit) continue;
+    const t = hit.time;
+    if (previous !== undefined) deltas.set(slot(s.m.index, s.it), t - previous);
+    previous = t;
+  }
+  for (const { m, it } of slots) {
+    const key = slot(m.index, it);
+    const hit = inst.matches.get(key);
+    const id = it > 0 ? `${m.id}[${it + 1}]` : m.id;
+    const summary = `${describeType(m.type)} ${m.from ?? '(outside)'} -> ${m.to}`;
+    if (!hit) {
+      steps.push({
+        id,
+        status: 'missing',
+        summary,
+        frame: null,
+        time: null,
+        diffs: [],
+        violates: null,
+        retransmissions: 0,
+        delta: null,
+      });
+      continue;
+    }
+    // The violated predecessor reported is the latest one in the flow's order (the immediate one when it is violated).
+    let violates: string | null = null;
+    let latest = -1;
+    for (const p of exp.before[m.index] ?? []) {
+      const ph = inst.matches.get(slot(p, it)) ?? inst.matches.get(slot(p, 0));
+      const pm = exp.messages[p];
+      if (ph && pm && ph.frame > hit.frame && pm.event > latest) {
+        violates = pm.id;
+        latest = pm.event;
+      }
+    }
+    const status = violates ? 'out-of-order' : hit.diffs.length > 0 ? 'mismatch' : 'matched';
+    steps.push({
+      id,
+      status,
+      summary,
+      frame: hit.frame,
+      time: hit.time,
+      diffs: hit.diffs,
+      violates,
+      retransmissions: hit.retransmissions,
+      delta: deltas.get(key) ?? null,
+    });
+  }
+  const ok = steps.every((s) => s.status === 'matched') && inst.unexpected.length === 0;
+  return {
+    verdict: ok ? 'pass' : 'fail',
+    steps,
+    unexpected: inst.unexpected,
+    dialogs: inst.evidence,
+    firstFrame: inst.firstFrame,
+  };
+}
