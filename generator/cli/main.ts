@@ -142,6 +142,19 @@ function program(io: Io, setExit: (code: number) => void): Command {
     );
 
   cmd
+    .command('generate')
+    .description(
+      'Project the flows onto their roles and write generated/: one handler module per role and one vitest file per runnable flow. With --check, write nothing and exit 1 when generated/ is stale.',
+    )
+    .option('--flows <dir>', 'folder of flow files', 'flows')
+    .option('--out <dir>', 'output folder', 'generated')
+    .option('--check', 'exit 1 when the output folder differs from what would be generated')
+    .action(async (opts: { flows: string; out: string; check?: boolean }) => {
+      const { runGenerate } = await import('./generate-command.js');
+      setExit(await runGenerate(opts, io));
+    });
+
+  cmd
     .command('schema')
     .description('Print the flow JSON Schema (the one published at schema/flow.schema.json).')
     .option('--out <file>', 'write it to a file instead of standard output')

@@ -19,11 +19,12 @@ export interface HasHeaders {
 }
 
 function optional<T>(msg: HasHeaders, name: string): T | undefined {
-  const fields = msg.headers.fields(name);
+  const field = msg.headers.first(name);
+  if (field === undefined) return undefined;
   // RFC 3261 7.3.1: only list headers may occur more than once (RFC 4475 3.3.8 multi01).
-  if (fields.length > 1) throw new SipHeaderCountError(canonicalHeaderName(name), fields.length);
-  const field = fields[0];
-  return field === undefined ? undefined : (parsedField(field) as T);
+  const count = msg.headers.count(name);
+  if (count > 1) throw new SipHeaderCountError(canonicalHeaderName(name), count);
+  return parsedField(field) as T;
 }
 
 function required<T>(msg: HasHeaders, name: string): T {
@@ -45,7 +46,7 @@ export function getVias(msg: HasHeaders): Via[] {
 
 /** The top Via; throws SipHeaderCountError when there is none (RFC 3261 8.1.1.7). */
 export function getTopVia(msg: HasHeaders): Via {
-  const field = msg.headers.fields('via')[0];
+  const field = msg.headers.first('via');
   const top = field === undefined ? undefined : (parsedField(field) as Via[])[0];
   if (top === undefined) throw new SipHeaderCountError('Via', 0);
   return top;

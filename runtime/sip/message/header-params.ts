@@ -75,22 +75,43 @@ export class ParamList implements ReadonlyMap<string, string | null> {
     return start < 0 ? null : this.text.slice(start, this.spans[index + 1]);
   }
 
+  /**
+   * Index into `spans` of the value of the last parameter named `name` (the
+   * one a Map built in order keeps), comparing names case-insensitively.
+   */
+  private lastValueIndex(name: string): number {
+    const { text, spans } = this;
+    let found = -1;
+    for (let p = 0; p < spans.length; p += 4) {
+      const start = spans[p] ?? 0;
+      if ((spans[p + 1] ?? 0) - start !== name.length) continue;
+      let i = 0;
+      while (i < name.length) {
+        const c = text.charCodeAt(start + i);
+        // Only A-Z fold (RFC 3261 7.3.1: parameter names compare case-insensitively).
+        if ((c >= 65 && c <= 90 ? c | 0x20 : c) !== name.charCodeAt(i)) break;
+        i++;
+      }
+      if (i === name.length) found = p + 2;
+    }
+    return found;
+  }
+
+  /** The value at `index` of `spans`, unquoted (RFC 3261 25.1 quoted-string). */
+  private valueAt(index: number): string | null {
+    const { text, spans } = this;
+    const start = spans[index] ?? -1;
+    if (start < 0) return null;
+    if (text.charCodeAt(start) !== 34) return text.slice(start, spans[index + 1]);
+    return new ValueScanner(text, undefined, start, spans[index + 1]).quotedString();
+  }
+
   private map(): Map<string, string | null> {
     if (this.built !== undefined) return this.built;
     const map = new Map<string, string | null>();
     const { text, spans } = this;
-    for (let p = 0; p < spans.length; p += 4) {
-      const name = text.slice(spans[p], spans[p + 1]).toLowerCase();
-      const valueStart = spans[p + 2] ?? -1;
-      let value: string | null = null;
-      if (valueStart >= 0) {
-        if (text.charCodeAt(valueStart) === 34) {
-          const scanner = new ValueScanner(text, undefined, valueStart, spans[p + 3]);
-          value = scanner.quotedString();
-        } else value = text.slice(valueStart, spans[p + 3]);
-      }
-      map.set(name, value);
-    }
+    for (let p = 0; p < spans.length; p += 4)
+      map.set(text.slice(spans[p], spans[p + 1]).toLowerCase(), this.valueAt(p + 2));
     this.built = map;
     return map;
   }
@@ -104,12 +125,15 @@ export class ParamList implements ReadonlyMap<string, string | null> {
     return this.text.slice(this.start, this.end);
   }
 
+  // Single lookups (a tag, a branch) read the spans without building the Map.
   get(name: string): string | null | undefined {
-    return this.map().get(name);
+    if (this.built !== undefined) return this.built.get(name);
+    const index = this.lastValueIndex(name);
+    return index < 0 ? undefined : this.valueAt(index);
   }
 
   has(name: string): boolean {
-    return this.map().has(name);
+    return this.built !== undefined ? this.built.has(name) : this.lastValueIndex(name) >= 0;
   }
 
   forEach(

@@ -165,8 +165,13 @@ for (const spelling of [
 export function knownHeaderAt(text: string, start: number, end: number): KnownSpelling | undefined {
   const candidates = known[end - start]?.[text.charCodeAt(start) | 0x20];
   if (candidates === undefined) return undefined;
-  for (const candidate of candidates)
-    if (text.startsWith(candidate.spelling, start)) return candidate;
+  // A loop of charCodeAt compiles to plain loads; startsWith is a builtin call per candidate.
+  search: for (const candidate of candidates) {
+    const spelling = candidate.spelling;
+    for (let i = 1; i < spelling.length; i++)
+      if (text.charCodeAt(start + i) !== spelling.charCodeAt(i)) continue search;
+    if (text.charCodeAt(start) === spelling.charCodeAt(0)) return candidate;
+  }
   return undefined;
 }
 

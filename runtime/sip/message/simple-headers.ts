@@ -1,4 +1,4 @@
-import { allIn, isDigit, TOKEN } from './char-classes.js';
+import { allIn, isDigit, isIn, TOKEN } from './char-classes.js';
 import { scanParams } from './header-params.js';
 import type { HeaderParams } from './header-params.js';
 import { SipParseError } from './sip-parse-error.js';
@@ -22,7 +22,6 @@ export interface MediaType {
 }
 
 const MAX_UINT32 = 4294967295;
-const CSEQ = /^([0-9]{1,10})[ \t]+([A-Za-z0-9\-.!%*_+`'~]+)$/;
 
 /** Parses an unsigned decimal of at most `max`; `code` names the header rule. */
 export function parseDecimal(
@@ -33,8 +32,14 @@ export function parseDecimal(
   header?: string,
   offset = 0,
 ): number {
+  // Summed while checked: exact up to 2^53, and anything above `max` fails anyway.
   let ok = text.length > 0;
-  for (let i = 0; ok && i < text.length; i++) ok = isDigit(text.charCodeAt(i));
+  let sum = 0;
+  for (let i = 0; ok && i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    ok = isDigit(c);
+    sum = sum * 10 + (c - 48);
+  }
   if (!ok)
     throw SipParseError.at(
       code,
@@ -42,7 +47,7 @@ export function parseDecimal(
       offset,
       header,
     );
-  const value = text.length > 16 ? Infinity : Number(text);
+  const value = text.length > 16 ? Infinity : sum;
   if (value > max)
     throw SipParseError.at(code, `${what} ${text} is larger than ${max}`, offset, header);
   return value;
@@ -53,9 +58,21 @@ export function parseDecimal(
  * expressible as a 32-bit unsigned integer.
  */
 export function parseCSeq(value: string, header = 'CSeq'): CSeq {
-  // Fast path for the usual spelling; anything else gets the scanner and its precise errors.
-  const m = CSEQ.exec(value);
-  if (m !== null && Number(m[1]) <= MAX_UINT32) return { seq: Number(m[1]), method: m[2] ?? '' };
+  // Fast path for the usual spelling, 1*10DIGIT 1*(SP / HTAB) token, read with
+  // char codes; anything else gets the scanner and its precise errors.
+  let n = 0;
+  let i = 0;
+  let c = value.charCodeAt(0);
+  while (i < 10 && c >= 48 && c <= 57) {
+    n = n * 10 + (c - 48);
+    c = value.charCodeAt(++i);
+  }
+  let j = i;
+  while (c === 32 || c === 9) c = value.charCodeAt(++j);
+  const methodStart = j;
+  while (j < value.length && isIn(c, TOKEN)) c = value.charCodeAt(++j);
+  if (i > 0 && methodStart > i && j > methodStart && j === value.length && n <= MAX_UINT32)
+    return { seq: n, method: value.slice(methodStart) };
   const scanner: ValueScanner = new ValueScanner(value, header);
   const start = scanner.pos;
   while (isDigit(scanner.peek())) scanner.pos++;

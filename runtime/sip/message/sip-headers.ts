@@ -50,8 +50,10 @@ function checkField(name: string, value: string): void {
 export class SipHeaders implements Iterable<SipHeaderField> {
   #fields: SipHeaderField[];
 
-  constructor(fields: Iterable<SipHeaderField | readonly [string, string]> = []) {
+  constructor(fields?: Iterable<SipHeaderField | readonly [string, string]>) {
     this.#fields = [];
+    // `adopt` passes nothing, sparing each parsed message an iterator.
+    if (fields === undefined) return;
     for (const field of fields) {
       if (field instanceof SipHeaderField) this.#fields.push(field);
       else this.append(field[0], field[1]);
@@ -94,6 +96,13 @@ export class SipHeaders implements Iterable<SipHeaderField> {
       else out.push(field.value);
     }
     return out;
+  }
+
+  /** The first line with this name, or undefined (no array is made, unlike `fields`). */
+  first(name: string): SipHeaderField | undefined {
+    const key = headerKey(name);
+    for (const field of this.#fields) if (field.key === key) return field;
+    return undefined;
   }
 
   /** The lines with this name, in order. */

@@ -10,7 +10,7 @@ export interface StartLine {
 }
 
 /** Parses the start line (RFC 3261 7.1, 7.2); `base` is its byte offset in `buf`. */
-export function parseStartLine(buf: Buffer, line: string, base: number): StartLine {
+export function parseStartLine(buf: Uint8Array, line: string, base: number): StartLine {
   if (line.startsWith('SIP/') || line.startsWith('sip/')) {
     // RFC 3261 7.2: Status-Line = SIP-Version SP Status-Code SP Reason-Phrase CRLF
     const sp = line.indexOf(' ');
@@ -75,7 +75,7 @@ export function parseStartLine(buf: Buffer, line: string, base: number): StartLi
   return { request: [method, line.slice(sp1 + 1, sp2), version] };
 }
 
-function checkVersion(buf: Buffer, version: string, offset: number): void {
+function checkVersion(buf: Uint8Array, version: string, offset: number): void {
   if (version === 'SIP/2.0') return;
   const m = VERSION.exec(version);
   if (!m) fail(buf, offset, 'bad-version', `bad SIP version ${JSON.stringify(version)}`);

@@ -122,14 +122,30 @@ function specialName(
   start: number,
   end: number,
 ): (typeof SPECIAL)[number] | undefined {
-  search: for (const name of SPECIAL) {
-    if (name.length !== end - start) continue;
-    for (let i = 0; i < name.length; i++) {
-      if ((text.charCodeAt(start + i) | 0x20) !== name.charCodeAt(i)) continue search;
-    }
-    return name;
+  // Length and first letter pick the one candidate; most parameters stop here.
+  const first = text.charCodeAt(start) | 0x20;
+  let name: (typeof SPECIAL)[number];
+  switch (end - start) {
+    case 3:
+      name = 'ttl';
+      break;
+    case 5:
+      name = first === 0x6d ? 'maddr' : 'rport';
+      break;
+    case 6:
+      name = 'branch';
+      break;
+    case 8:
+      name = 'received';
+      break;
+    default:
+      return undefined;
   }
-  return undefined;
+  if (first !== name.charCodeAt(0)) return undefined;
+  for (let i = 1; i < name.length; i++) {
+    if ((text.charCodeAt(start + i) | 0x20) !== name.charCodeAt(i)) return undefined;
+  }
+  return name;
 }
 
 /** Checks the Via parameters with a grammar of their own. */
@@ -143,32 +159,59 @@ function checkViaParams(scanner: ValueScanner, params: ParamList): void {
 
 // RFC 3261 25.1, the usual shape of a via-parm: "SIP/2.0/" transport SP sent-by
 // *( ";" token [ "=" token ] ), without LWS. Anything else takes the scanner.
+// Tested, not executed: the parts are found again by position below, which is
+// cheaper than the match array and capture strings of exec.
 const TOKEN = "[A-Za-z0-9\\-.!%*_+`'~]+";
 const COMMON_VIA = new RegExp(
-  `SIP/2\\.0/(UDP|TCP|TLS|SCTP|WS|WSS) (${IPV4}|${HOSTNAME})(?::(${PORT}))?((?:;${TOKEN}(?:=${TOKEN})?)*)`,
+  `SIP/2\\.0/(?:UDP|TCP|TLS|SCTP|WS|WSS) (?:${IPV4}|${HOSTNAME})(?::${PORT})?(?:;${TOKEN}(?:=${TOKEN})?)*`,
   'y',
 );
+
+/** The transport between `start` and `end`, without slicing for the two usual ones. */
+function transportAt(text: string, start: number, end: number): string {
+  if (end - start === 3 && text.charCodeAt(start + 1) === 0x43) {
+    const first = text.charCodeAt(start);
+    if (first === 0x55) return 'UDP';
+    if (first === 0x54) return 'TCP';
+  }
+  return text.slice(start, end);
+}
 
 /** The via-parm at the cursor when it has the usual shape and sound parameters. */
 function commonVia(scanner: ValueScanner): Via | undefined {
   const text = scanner.text;
-  COMMON_VIA.lastIndex = scanner.pos;
-  const m = COMMON_VIA.exec(text);
-  if (m === null) return undefined;
+  const from = scanner.pos;
+  COMMON_VIA.lastIndex = from;
+  if (!COMMON_VIA.test(text)) return undefined;
   const stop = COMMON_VIA.lastIndex;
   let k = stop;
   while (k < scanner.end && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
   if (stop > scanner.end || (k < scanner.end && text.charCodeAt(k) !== 44)) return undefined;
-  const transport = m[1] ?? '';
-  const host = m[2] ?? '';
-  const port = m[3];
-  const paramText = m[4] ?? '';
-  // Only the five parameters with a grammar of their own need a look.
-  for (let p = stop - paramText.length; p < stop;) {
+  // The expression matched, so: "SIP/2.0/" (8 characters), the transport up to
+  // SP, the host up to ":" or ";" (neither occurs in IPv4 or a hostname), the
+  // port's digits, then the parameters.
+  const sp = text.indexOf(' ', from + 8);
+  const transport = transportAt(text, from + 8, sp);
+  const semi = text.indexOf(';', sp + 1);
+  const paramStart = semi < 0 || semi > stop ? stop : semi;
+  const colon = text.indexOf(':', sp + 1);
+  const hostEnd = colon < 0 || colon > paramStart ? paramStart : colon;
+  const host = text.slice(sp + 1, hostEnd);
+  let port: number | undefined;
+  if (hostEnd < paramStart) {
+    port = 0;
+    for (let i = hostEnd + 1; i < paramStart; i++) port = port * 10 + text.charCodeAt(i) - 48;
+  }
+  // The spans are recorded for ParamList (the branch is read from nearly every
+  // message); only the five parameters with a grammar of their own need a look.
+  const spans: number[] = [];
+  for (let p = paramStart; p < stop;) {
+    // indexOf runs as a native search, faster than a loop of charCodeAt.
     const next = text.indexOf(';', p + 1);
     const end = next < 0 || next > stop ? stop : next;
     const eq = text.indexOf('=', p + 1);
     const nameEnd = eq < 0 || eq > end ? end : eq;
+    spans.push(p + 1, nameEnd, nameEnd === end ? -1 : nameEnd + 1, end);
     const name = specialName(text, p + 1, nameEnd);
     if (name === 'branch' || name === 'maddr') {
       if (nameEnd === end) return undefined;
@@ -180,14 +223,8 @@ function commonVia(scanner: ValueScanner): Via | undefined {
   }
   scanner.pos = stop;
   const params =
-    paramText.length === 0
-      ? EMPTY_PARAMS
-      : new ParamList(text, stop - paramText.length, stop, 'received');
-  const sentBy = {
-    host,
-    hostKind: isIpv4(host) ? 'ipv4' : 'domain',
-    port: port === undefined ? undefined : Number(port),
-  } as const;
+    paramStart === stop ? EMPTY_PARAMS : new ParamList(text, paramStart, stop, 'received', spans);
+  const sentBy = { host, hostKind: isIpv4(host) ? 'ipv4' : 'domain', port } as const;
   return new ViaValue('SIP', '2.0', transport, sentBy, params);
 }
 

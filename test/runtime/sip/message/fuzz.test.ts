@@ -273,7 +273,7 @@ describe('the common-URI fast path agrees with the full URI scanner', () => {
 
 describe('the common-Via fast path agrees with the full Via scanner', () => {
   const hosts = ['192.0.2.1', 'h.example.com', '256.1.1.1', 'a-.b', '10.0.0.1x', 'host'];
-  const ports = ['', ':5060', ':65535', ':65536', ':0'];
+  const ports = ['', ':5060', ':65535', ':65536', ':0', ':05060', ':00001', ':1', ':99999'];
   const params = [
     'branch=z9hG4bK1',
     'branch',
@@ -302,6 +302,7 @@ describe('the common-Via fast path agrees with the full Via scanner', () => {
       return parseVias(via).map((v) => [
         v.transport,
         v.host,
+        v.hostKind,
         v.port,
         v.branch,
         v.rport,

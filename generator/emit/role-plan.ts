@@ -1,0 +1,323 @@
+/**
+ * What one role's module holds, worked out from its merged spec: how it is
+ * built on the runtime, its handlers (one per method, branches per trigger),
+ * its entry points (user actions and network indications), its facts and
+ * the reactions it cannot run yet.
+ */
+import type { LocalEvent, Reaction, RoleSpec } from '../projection/local-types.js';
+import { GUARD_VARIABLES } from '../model/vocabulary.js';
+import type { Stmt } from './code-block.js';
+import { entryName, roleNames, type RoleNames } from './role-catalog.js';
+import { guardCode, guardVariablesOf } from './guard-code.js';
+import { compileReaction, type CoreKind } from './reaction-body.js';
+
+/** One branch of a handler: the reactions that share a body, and when it applies. */
+export interface Branch {
+  readonly reactions: readonly Reaction[];
+  /** TypeScript condition over `f` and `incoming`; undefined when the branch always applies. */
+  readonly when?: string;
+  readonly stmts: readonly Stmt[];
+}
+
+/** A handler of received requests of one method. */
+export interface Handler {
+  readonly method: string;
+  readonly name: string;
+  readonly branches: readonly Branch[];
+}
+
+/** An entry point: a user action, a decision of the role, or a network indication. */
+export interface Entry {
+  readonly name: string;
+  readonly reaction: Reaction;
+  readonly stmts: readonly Stmt[];
+  readonly usesRecord: boolean;
+}
+
+/** A row of the generated reactions table. */
+export interface TableRow {
+  readonly trigger: string;
+  readonly flows: readonly string[];
+  readonly steps: readonly string[];
+  readonly places: readonly string[];
+  /** Where it runs: `onBye`, `leaveOnDemand`, `ProxyCore (RFC 3261 16)` ... */
+  readonly runs: string;
+  readonly executable: boolean;
+  readonly note?: string;
+  /** Recorded variants of other flows for the same trigger (`flow: file:line: reason`); the default runs. */
+  readonly variants?: string;
+}
+
+/** A fact (guard variable) the role reads, with its TypeScript type. */
+export interface Fact {
+  readonly name: string;
+  readonly type: string;
+  readonly doc: string;
+}
+
+/** An action a proxy-mode role takes before relaying a request. */
+export interface ProxyAction {
+  readonly method: string;
+  readonly action: string;
+  readonly flow: string;
+  readonly step: string;
+}
+
+/** The plan of one role's module. */
+export interface RolePlan {
+  readonly names: RoleNames;
+  readonly spec: RoleSpec;
+  readonly kind: CoreKind;
+  readonly handlers: readonly Handler[];
+  readonly entries: readonly Entry[];
+  readonly facts: readonly Fact[];
+  readonly table: readonly TableRow[];
+  /** Whether handlers loop over the session's other dialogs. */
+  readonly usesEach: boolean;
+  /** Whether handlers ask where a request comes from (the served client or not). */
+  readonly usesOrigin: boolean;
+  /** A B2BUA role that also works as a proxy (OMA CPM Participating Function): a second class. */
+  readonly hasProxyMode: boolean;
+  /** Actions the role takes in proxy mode before relaying a request of a method. */
+  readonly proxyActions: readonly ProxyAction[];
+}
+
+function kindOf(spec: RoleSpec): CoreKind {
+  if (spec.role === 'sip-core') return 'proxy';
+  if (spec.role === 's-cscf') return 's-cscf';
+  if (spec.modes.includes('b2bua')) return 'b2bua';
+  return 'ua';
+}
+
+function steps(r: Reaction): string[] {
+  const own = [r.first, ...r.events].map((e) => `${e.flow}#${e.step}`);
+  const alt = r.alternatives.flat().map((e) => `${e.flow}#${e.step}`);
+  return [...own, ...r.stepRefs, ...alt].filter((s, i, a) => a.indexOf(s) === i);
+}
+
+function isSipRequestTrigger(r: Reaction): boolean {
+  return (
+    r.trigger.kind === 'receive' && r.first.peer !== undefined && /^[A-Z]+$/.test(r.first.label)
+  );
+}
+
+function pascal(method: string): string {
+  return method[0] + method.slice(1).toLowerCase();
+}
+
+function factsOf(spec: RoleSpec): Fact[] {
+  const names = new Set<string>();
+  const all: LocalEvent[] = spec.reactions.flatMap((r) => [r.first, ...r.events]);
+  for (const e of all)
+    for (const g of e.guards) if (g.local) for (const v of guardVariablesOf(g.guard)) names.add(v);
+  return [...names].sort().map((name) => {
+    const t = GUARD_VARIABLES[name];
+    const type =
+      t === undefined
+        ? 'string | number | boolean'
+        : t.type === 'enum'
+          ? t.values.map((v) => `'${v}'`).join(' | ')
+          : t.type;
+    return { name, type, doc: t?.doc ?? `Flow variable ${name}.` };
+  });
+}
+
+function uniqueName(base: string, taken: Set<string>): string {
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}${i}`;
+  taken.add(name);
+  return name;
+}
+
+function originKind(r: Reaction): string {
+  return r.trigger.origin === 'served-client' ? 'served-client' : 'other';
+}
+
+/**
+ * What tells a branch's reactions from the others' at run time: the guards
+ * their trigger holds under, else where the request comes from (the served
+ * client or another entity).
+ */
+function conditionOf(mine: readonly Reaction[], others: readonly Reaction[]): string | undefined {
+  const guards = mine[0]?.trigger.guards ?? [];
+  if (guards.length > 0 && mine.every((r) => r.trigger.guards.join() === guards.join())) {
+    // Who sent the request is known from the request, not from configuration.
+    return guards
+      .map((g) =>
+        guardCode(g).replace(
+          /f\['trigger\.from'\] === '([\w-]+)'/g,
+          (_, from: string) =>
+            `this.originOf(incoming) === '${from === 'served-client' ? 'served-client' : 'other'}'`,
+        ),
+      )
+      .join(' && ');
+  }
+  const origins = new Set(mine.map(originKind));
+  const theirs = new Set(others.map(originKind));
+  const [origin] = [...origins];
+  if (origins.size === 1 && origin !== undefined && !theirs.has(origin)) {
+    return `this.originOf(incoming) === '${origin}'`;
+  }
+  return undefined;
+}
+
+/** Plans the module of one role. */
+export function planRole(spec: RoleSpec): RolePlan {
+  const names = roleNames(spec.role);
+  const kind = kindOf(spec);
+  const table: TableRow[] = [];
+  const proxyActions: ProxyAction[] = [];
+  const unreachable = new Map<string, string>();
+  const byMethod = new Map<string, { r: Reaction; stmts: readonly Stmt[] }[]>();
+  const entries: Entry[] = [];
+  const taken = new Set<string>();
+  const row = (r: Reaction, runs: string, executable: boolean, note?: string): void => {
+    table.push({
+      trigger: r.key,
+      flows: r.flows,
+      steps: steps(r),
+      places: r.places,
+      runs,
+      executable,
+      ...(note !== undefined ? { note } : {}),
+      ...(r.variants.length > 0
+        ? { variants: r.variants.map((v) => `${v.flow}: ${v.reason}`).join('; ') }
+        : {}),
+    });
+  };
+  for (const r of spec.reactions) {
+    if (kind === 'proxy' || (kind === 's-cscf' && isSipRequestTrigger(r))) {
+      row(r, 'ProxyCore: stateful relay (RFC 3261 16)', true);
+      continue;
+    }
+    if (kind === 'b2bua' && r.trigger.mode === 'proxy' && isSipRequestTrigger(r)) {
+      // The role in proxy mode (OMA CPM 8.2.2.3): relays, with its actions taken before it relays.
+      const odd = r.events.find((e) => e.kind === 'send' && e.relays === undefined);
+      if (odd) {
+        row(
+          r,
+          `${names.className}Proxy`,
+          false,
+          `${odd.step}: a proxy-mode reaction that does more than relay`,
+        );
+        continue;
+      }
+      for (const e of r.events) {
+        if (e.kind === 'action' && e.action !== undefined) {
+          proxyActions.push({
+            method: r.first.label,
+            action: e.action,
+            flow: e.flow,
+            step: e.step,
+          });
+        }
+      }
+      row(r, `${names.className}Proxy: ProxyCore relay (RFC 3261 16)`, true);
+      continue;
+    }
+    if (isSipRequestTrigger(r)) {
+      const method = r.first.label;
+      if (method === 'ACK') {
+        row(r, 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)', true);
+        continue;
+      }
+      if (kind === 'b2bua' && (method === 'INVITE' || method === 'REFER')) {
+        const runs =
+          method === 'INVITE'
+            ? 'B2buaCore: relayInvite (RFC 7092 3.1)'
+            : 'B2buaCore: REFER method=BYE (RFC 3515, RFC 6665)';
+        row(r, runs, true);
+        continue;
+      }
+      const compiled = compileReaction(kind, r, 'triggered');
+      if (!compiled.ok) {
+        row(r, `on${pascal(method)}`, false, compiled.reason);
+        continue;
+      }
+      const list = byMethod.get(method) ?? [];
+      list.push({ r, stmts: compiled.stmts });
+      byMethod.set(method, list);
+      row(r, `on${pascal(method)}`, true);
+      continue;
+    }
+    if (r.trigger.kind === 'receive' && r.first.peer !== undefined) {
+      row(r, '-', false, `${r.first.label}: only SIP requests and indications are dispatched yet`);
+      continue;
+    }
+    const name = uniqueName(entryName(r.first.flow), taken);
+    const compiled = compileReaction(kind, r, 'entry');
+    if (!compiled.ok) {
+      row(r, name, false, compiled.reason);
+      continue;
+    }
+    entries.push({ name, reaction: r, stmts: compiled.stmts, usesRecord: kind === 's-cscf' });
+    row(r, name, true);
+  }
+  const handlers: Handler[] = [...byMethod.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([method, list]) => {
+      const groups = new Map<string, { reactions: Reaction[]; stmts: readonly Stmt[] }>();
+      for (const { r, stmts } of list) {
+        const key = JSON.stringify(stmts.filter((s) => s.kind !== 'comment'));
+        const g = groups.get(key);
+        if (g) g.reactions.push(r);
+        else groups.set(key, { reactions: [r], stmts });
+      }
+      const raw = [...groups.values()];
+      const conditioned = raw.map((g) => ({
+        g,
+        cond: conditionOf(
+          g.reactions,
+          raw.filter((o) => o !== g).flatMap((o) => o.reactions),
+        ),
+      }));
+      // An if/else chain: branches with a condition first, then one default. A branch whose
+      // condition repeats an earlier one, or a second branch without any, could never be told
+      // apart at run time: its reactions are reported as not executable instead of run by chance.
+      const branches: Branch[] = [];
+      const seen = new Set<string>();
+      let fallback: (typeof raw)[number] | undefined;
+      for (const { g, cond } of conditioned) {
+        if (cond !== undefined && !seen.has(cond)) {
+          seen.add(cond);
+          branches.push({ reactions: g.reactions, stmts: g.stmts, when: cond });
+        } else if (cond === undefined && fallback === undefined) fallback = g;
+        else {
+          const shadow = cond === undefined ? fallback?.reactions[0]?.key : cond;
+          for (const r of g.reactions) {
+            unreachable.set(
+              r.key,
+              `cannot be told apart at run time from ${shadow ?? 'another branch'}`,
+            );
+          }
+        }
+      }
+      if (fallback) branches.push({ reactions: fallback.reactions, stmts: fallback.stmts });
+      return { method, name: `on${pascal(method)}`, branches };
+    });
+  const finalTable = table.map((t) => {
+    const why = unreachable.get(t.trigger);
+    return why === undefined ? t : { ...t, executable: false, note: why };
+  });
+  const usesEach = JSON.stringify([...handlers, ...entries.map((e) => e.stmts)]).includes(
+    'this.each(',
+  );
+  const usesOrigin = handlers.some((h) =>
+    h.branches.some((b) => b.when?.includes('this.originOf(') === true),
+  );
+  return {
+    names,
+    spec,
+    kind,
+    handlers,
+    entries,
+    facts: factsOf(spec),
+    table: finalTable,
+    usesEach,
+    usesOrigin,
+    hasProxyMode: kind === 'b2bua' && spec.modes.includes('proxy'),
+    proxyActions: proxyActions.filter(
+      (a, i) => proxyActions.findIndex((b) => b.method === a.method && b.action === a.action) === i,
+    ),
+  };
+}

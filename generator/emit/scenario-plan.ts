@@ -1,0 +1,391 @@
+/**
+ * The scenario of a flow's generated test, worked out from the flows: which
+ * role instances to start and in which order, the route each new request
+ * takes (from the hops of the establishing flow), the entry points that
+ * build the precondition and trigger the flow, and one case per alt/opt
+ * operand combination the generated roles can run.
+ */
+import type { Flow, MessageStep } from '../model/flow-model.js';
+import { GUARD_VARIABLES } from '../model/vocabulary.js';
+import { computeOrder } from '../order/happens-before.js';
+import type { Reaction } from '../projection/local-types.js';
+import { reactionsOf } from '../projection/merge-roles.js';
+import {
+  baseParticipant,
+  originOf,
+  projectFlowAll,
+  type FlowResolver,
+} from '../projection/project-flow.js';
+import { indexFlowSteps, sessionOf } from '../projection/step-context.js';
+import { evaluateGuard, guardVariablesOf } from './guard-code.js';
+import type { RolePlan } from './role-plan.js';
+
+/** A call of an entry point (instance ids). */
+export interface CallPlan {
+  readonly at: string;
+  readonly entry: string;
+  readonly to?: string;
+  readonly route?: readonly string[];
+}
+
+/** Everything one test case runs. */
+export interface CasePlan {
+  readonly name: string;
+  readonly facts: Readonly<Record<string, string | number | boolean>>;
+  readonly roles: readonly {
+    readonly id: string;
+    readonly participant: string;
+    readonly role: string;
+    readonly mode?: string;
+  }[];
+  readonly outbound: Readonly<Record<string, readonly string[]>>;
+  readonly served: Readonly<Record<string, readonly string[]>>;
+  /** B2BUA instance id -> the next B2BUA instance its server legs are addressed to. */
+  readonly nextHop: Readonly<Record<string, string>>;
+  readonly establish: readonly CallPlan[];
+  readonly trigger: readonly CallPlan[];
+  /** Ends what the flow leaves running when a policy keeps it (the refs the policy did not take). */
+  readonly teardown: readonly CallPlan[];
+  /** `participant action` for every flow action the case runs, sorted. */
+  readonly actions: readonly string[];
+}
+
+/** The scenario of one flow: its runnable cases and the ones left out, with why. */
+export interface ScenarioPlan {
+  readonly flow: Flow;
+  readonly cases: readonly CasePlan[];
+  readonly skipped: readonly string[];
+}
+
+type Facts = Readonly<Record<string, string | number | boolean>>;
+
+class Builder {
+  readonly outbound = new Map<string, string[]>();
+  readonly nextHop = new Map<string, string>();
+  readonly served = new Map<string, Set<string>>();
+
+  constructor(
+    private readonly resolve: FlowResolver,
+    private readonly kinds: ReadonlyMap<string, string>,
+    private readonly flowOf: Flow,
+  ) {}
+
+  kindOf(participant: string): string {
+    const p = this.flowOf.participants.get(participant);
+    const kind = (p !== undefined ? this.kinds.get(p.role) : undefined) ?? 'none';
+    // A B2BUA-capable role drawn in proxy mode (OMA CPM Figure 9) runs as a proxy.
+    return kind === 'b2bua' && p?.mode === 'proxy' ? 'proxy' : kind;
+  }
+
+  isClient(p: string): boolean {
+    return originOf(this.flowOf.participants.get(p)?.role) === 'served-client';
+  }
+
+  isProxy(p: string): boolean {
+    const k = this.kindOf(p);
+    return k === 'proxy' || k === 's-cscf';
+  }
+
+  /** Hops of a request and its relays: sender first. */
+  hops(flow: Flow, step: MessageStep): string[] {
+    const steps = [...indexFlowSteps(flow).byId.values()];
+    const out = [step.from ?? '', step.to];
+    let cur = step;
+    for (;;) {
+      const next = steps.find((s): s is MessageStep => s.kind === 'message' && s.relays === cur.id);
+      if (!next) return out;
+      out.push(next.to);
+      cur = next;
+    }
+  }
+
+  /** The chain of a new INVITE through B2BUAs: the route of its sender and its final target. */
+  chain(
+    flow: Flow,
+    step: MessageStep,
+    inst: (p: string) => string,
+  ): { to: string; route: string[] } {
+    const hops = this.hops(flow, step);
+    const sender = hops[0] ?? '';
+    let last = hops[hops.length - 1] ?? '';
+    const route = hops.slice(1, -1).map(inst);
+    if (this.kindOf(last) === 'b2bua') {
+      route.push(inst(last));
+      // A B2BUA serves the client that reaches it, not another server (RFC 7092 3.1 roles).
+      if (this.isClient(sender)) this.serve(inst(last), inst(sender));
+      // The B2BUA opens its other leg: the next INVITE it sends in the flow.
+      let b2bua = last;
+      for (let guard = 0; guard < 4 && this.kindOf(b2bua) === 'b2bua'; guard++) {
+        const steps = [...indexFlowSteps(flow).byId.values()];
+        const next = steps.find(
+          (s): s is MessageStep =>
+            s.kind === 'message' &&
+            s.from === b2bua &&
+            s.relays === undefined &&
+            s.message?.protocol === 'sip' &&
+            s.message.type === 'request' &&
+            s.message.method === 'INVITE',
+        );
+        if (!next) break;
+        const leg = this.hops(flow, next);
+        const proxies = leg
+          .slice(1, -1)
+          .filter((p) => this.isProxy(p))
+          .map(inst);
+        this.outbound.set(inst(b2bua), proxies.slice(0, 2));
+        const end = leg[leg.length - 1] ?? '';
+        if (this.kindOf(end) !== 'b2bua') this.serve(inst(b2bua), inst(end));
+        else this.nextHop.set(inst(b2bua), inst(end));
+        last = end;
+        b2bua = end;
+      }
+    }
+    return { to: inst(last), route };
+  }
+
+  serve(b2bua: string, ua: string): void {
+    const set = this.served.get(b2bua) ?? new Set<string>();
+    set.add(ua);
+    this.served.set(b2bua, set);
+  }
+
+  resolveFlow(id: string): Flow | undefined {
+    return this.resolve(id);
+  }
+}
+
+const entryCache = new WeakMap<Flow, { participant: string; r: Reaction }[]>();
+
+/** The entry points of a flow (user actions, decisions, indications) in flow order. */
+function entryReactions(flow: Flow, resolve: FlowResolver): { participant: string; r: Reaction }[] {
+  const hit = entryCache.get(flow);
+  if (hit) return hit;
+  const found = findEntries(flow, resolve);
+  entryCache.set(flow, found);
+  return found;
+}
+
+function findEntries(flow: Flow, resolve: FlowResolver): { participant: string; r: Reaction }[] {
+  const out: { participant: string; r: Reaction }[] = [];
+  for (const p of projectFlowAll(flow, resolve)) {
+    for (const r of reactionsOf(p, resolve)) {
+      if (r.trigger.kind === 'start' || r.first.peer === undefined)
+        out.push({ participant: p.participant, r });
+    }
+  }
+  const order = computeOrder(flow, { resolve, loopIterations: 1 }).linearize();
+  const pos = (x: { participant: string; r: Reaction }): number =>
+    order.findIndex(
+      (e) =>
+        e.step === x.r.first.step &&
+        baseParticipant(e.participant) === x.participant &&
+        (e.flow === x.r.first.flow || e.refPath.length > 0),
+    );
+  return out.sort((a, b) => pos(a) - pos(b));
+}
+
+function calls(
+  flow: Flow,
+  resolve: FlowResolver,
+  plans: ReadonlyMap<string, RolePlan>,
+  b: Builder,
+  n: number,
+): CallPlan[] | string {
+  const out: CallPlan[] = [];
+  for (const { participant, r } of entryReactions(flow, resolve)) {
+    const role = flow.participants.get(participant)?.role;
+    const plan = role !== undefined ? plans.get(role) : undefined;
+    const entry = plan?.entries.find((e) => e.reaction.key === r.key);
+    if (!entry)
+      return `${r.first.at}: the entry point of ${participant} (${r.key}) is not generated`;
+    const repeat = r.first.loops.length > 0 ? n : 1;
+    for (let i = 0; i < repeat; i++) {
+      const inst = (p: string): string => (flow.participants.get(p)?.multiple ? `${p}[${i}]` : p);
+      const invite = r.events.find((e) => e.kind === 'send' && e.label === 'INVITE');
+      if (invite) {
+        const holder = resolve(invite.flow);
+        const step = holder ? indexFlowSteps(holder).byId.get(invite.step) : undefined;
+        if (!holder || step?.kind !== 'message') return `${invite.at}: INVITE step not found`;
+        const { to, route } = b.chain(holder, step, inst);
+        out.push({ at: inst(participant), entry: entry.name, to, route });
+      } else out.push({ at: inst(participant), entry: entry.name });
+    }
+  }
+  return out;
+}
+
+/**
+ * A Route derived from a stored route set (TS 24.229 5.4.5.1.2) is empty when
+ * the flow draws no node between the parties, yet the conformance engine
+ * requires the header: such a flow cannot pass on a topology of its own
+ * participants, so no case is generated (test/generator checks it instead).
+ */
+function routeFromStoredSet(flow: Flow): string | undefined {
+  for (const s of indexFlowSteps(flow).byId.values()) {
+    if (s.kind !== 'message') continue;
+    const route = s.headers.find((h) => h.name.toLowerCase() === 'route');
+    const derived = route?.values.find(
+      (v) =>
+        v.constraint.kind === 'derived' &&
+        /^dialog\.(called|calling)\.route/.test(v.constraint.expression),
+    );
+    if (derived) {
+      return `step ${s.id} (${flow.file}:${s.loc.line}): Route is derived from a stored route set, empty without the undrawn nodes between the parties, while the conformance engine requires the header`;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Flows a policy chose not to run here (a ref under a `policy.*` guard that
+ * is false, its other guards not false): what the generated test runs after
+ * the check to end the session the policy kept.
+ */
+function untakenRefs(flow: Flow, facts: Facts): string[] {
+  const { context } = indexFlowSteps(flow);
+  const out: string[] = [];
+  for (const [step, ctx] of context) {
+    if (step.kind !== 'ref') continue;
+    const values = ctx.guards.map((g) => ({
+      policy: guardVariablesOf(g.guard).some((v) => v.startsWith('policy.')),
+      v: evaluateGuard(g.guard, facts),
+    }));
+    if (
+      values.some((x) => x.v === false && x.policy) &&
+      values.every((x) => x.v !== false || x.policy)
+    )
+      out.push(step.flow);
+  }
+  return [...new Set(out)];
+}
+
+function valuesOf(name: string): (string | boolean)[] {
+  const t = GUARD_VARIABLES[name];
+  if (t?.type === 'enum') return [...t.values];
+  if (t?.type === 'boolean') return [true, false];
+  return [];
+}
+
+/** Plans the scenario of a flow that has a precondition built by another flow. */
+export function planScenario(
+  flow: Flow,
+  resolve: FlowResolver,
+  roles: readonly RolePlan[],
+): ScenarioPlan {
+  const plans = new Map(roles.map((p) => [p.spec.role as string, p]));
+  const kinds = new Map(roles.map((p) => [p.spec.role as string, p.kind as string]));
+  const establishedBy = sessionOf(flow);
+  const establishing = establishedBy !== undefined ? resolve(establishedBy) : undefined;
+  if (!establishing)
+    return { flow, cases: [], skipped: ['no precondition flow to establish the session by'] };
+  const routed = routeFromStoredSet(flow);
+  if (routed !== undefined) return { flow, cases: [], skipped: [routed] };
+  const projections = projectFlowAll(flow, resolve);
+  const vars = new Set<string>();
+  for (const p of projections)
+    for (const e of p.events)
+      for (const g of e.guards) for (const v of guardVariablesOf(g.guard)) vars.add(v);
+  let combos: Facts[] = [{}];
+  for (const v of [...vars].sort()) {
+    const values = valuesOf(v);
+    if (values.length === 0) continue;
+    combos = combos.flatMap((c) => values.map((x) => ({ ...c, [v]: x })));
+  }
+  const loops = projections.some((p) => p.events.some((e) => e.loops.length > 0));
+  const counts = loops && [...flow.participants.values()].some((p) => p.multiple) ? [1, 2] : [1];
+  const cases: CasePlan[] = [];
+  const skipped: string[] = [];
+  const seen = new Set<string>();
+  for (const facts of combos) {
+    const running = projections.flatMap((p) =>
+      p.events
+        .filter(
+          (e) =>
+            e.kind !== 'state' && e.guards.every((g) => evaluateGuard(g.guard, facts) !== false),
+        )
+        .map((e) => ({ p, e })),
+    );
+    const name =
+      Object.entries(facts)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(', ') || 'the flow as drawn';
+    const signature = running.map(({ e }) => `${e.flow}#${e.step}`).join();
+    if (seen.has(signature)) continue;
+    seen.add(signature);
+    const missing = running.find(({ p, e }) => {
+      const rows =
+        plans.get(p.role)?.table.filter((t) => t.steps.includes(`${e.flow}#${e.step}`)) ?? [];
+      return !rows.some((t) => t.executable);
+    });
+    if (missing) {
+      const row = plans
+        .get(missing.p.role)
+        ?.table.find((t) => t.steps.includes(`${missing.e.flow}#${missing.e.step}`));
+      skipped.push(
+        `${name}: ${missing.e.flow} step ${missing.e.step} at ${missing.p.participant}: ${row?.note ?? 'no generated reaction'}`,
+      );
+      continue;
+    }
+    for (const n of counts) {
+      const b = new Builder(resolve, kinds, flow);
+      const establish = calls(establishing, resolve, plans, b, n);
+      const trigger = calls(flow, resolve, plans, b, n);
+      if (typeof establish === 'string' || typeof trigger === 'string') {
+        skipped.push(`${name}: ${typeof establish === 'string' ? establish : String(trigger)}`);
+        break;
+      }
+      const teardown: CallPlan[] = [];
+      for (const ref of untakenRefs(flow, facts)) {
+        const target = resolve(ref);
+        const more = target ? calls(target, resolve, plans, b, n) : `ref ${ref} not found`;
+        if (typeof more === 'string') {
+          skipped.push(`${name}: teardown: ${more}`);
+          continue;
+        }
+        teardown.push(...more);
+      }
+      const ids: { id: string; participant: string; role: string; mode?: string }[] = [];
+      for (const p of flow.participants.values()) {
+        const k = n > 0 && p.multiple ? n : 1;
+        for (let i = 0; i < k; i++)
+          ids.push({
+            id: p.multiple ? `${p.id}[${i}]` : p.id,
+            participant: p.id,
+            role: p.role,
+            ...(p.mode !== undefined ? { mode: p.mode } : {}),
+          });
+      }
+      // Proxies first, then B2BUAs (they need their proxies' addresses), then the rest.
+      const rank = (r: { id: string; participant: string }): number =>
+        b.nextHop.has(r.id)
+          ? 1.5
+          : b.isProxy(r.participant)
+            ? 0
+            : b.kindOf(r.participant) === 'b2bua'
+              ? 1
+              : 2;
+      ids.sort((x, y) => rank(x) - rank(y));
+      cases.push({
+        name: counts.length > 1 ? `${name}, ${n} participant${n > 1 ? 's' : ''}` : name,
+        facts,
+        roles: ids,
+        outbound: Object.fromEntries([...b.outbound].sort()),
+        nextHop: Object.fromEntries([...b.nextHop].sort()),
+        served: Object.fromEntries(
+          [...b.served].map(([k, v]) => [k, [...v].sort()] as const).sort(),
+        ),
+        establish,
+        trigger,
+        teardown,
+        actions: running
+          .filter(({ e }) => e.kind === 'action' && e.action !== undefined)
+          .flatMap(({ p, e }) => {
+            const times = e.loops.length > 0 ? n : 1;
+            return Array.from({ length: times }, () => `${p.participant} ${e.action ?? ''}`);
+          })
+          .sort(),
+      });
+    }
+  }
+  return { flow, cases, skipped };
+}

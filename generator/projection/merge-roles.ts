@@ -1,0 +1,361 @@
+/**
+ * Merging: the local projections of every flow onto every participant of
+ * one role become one handler spec for the role, a list of reactions keyed
+ * by their trigger. Two flows giving the same trigger different behaviour
+ * is a {@link ContradictionError}, unless one of them records the choice.
+ */
+import type { Flow } from '../model/flow-model.js';
+import type { Mode, Role } from '../model/vocabulary.js';
+import { ROLES } from '../model/vocabulary.js';
+import type {
+  LocalEvent,
+  LocalProjection,
+  Reaction,
+  RoleSpec,
+  Trigger,
+  Variant,
+} from './local-types.js';
+import { ContradictionError, type ConflictSide } from './projection-errors.js';
+import { projectFlowAll, type FlowResolver } from './project-flow.js';
+import { sessionOf } from './step-context.js';
+import { applyDialogEvent, initialDialogs } from './local-state.js';
+
+/** The dispatch key of a trigger. */
+export function triggerKey(t: Trigger): string {
+  const guards = t.guards.length === 0 ? '' : ` [${t.guards.join(' && ')}]`;
+  return (
+    `${t.kind} ${t.flow !== undefined ? `${t.flow}:` : ''}${t.label} from ${t.origin}${t.via !== undefined ? ` via ${t.via}` : ''}` +
+    ` dialogs={${t.dialogs.join(',')}} mode=${t.mode ?? '-'}${guards}`
+  );
+}
+
+/** One event as text: `send 200 -> sip-core [policy.release == 'release-all']`. */
+export function describeEvent(e: LocalEvent): string {
+  const own = e.guards.filter((g) => g.local).map((g) => g.guard);
+  const guard = own.length === 0 ? '' : ` [${own.join(' && ')}]`;
+  const loop = e.loops.length === 0 ? '' : ` *${e.loops.join('*')}`;
+  // Where a relayed message goes is routing's business (Route, Request-URI), not the role's.
+  const peer =
+    e.kind === 'send' && e.relays !== undefined
+      ? ' (relay)'
+      : e.kind === 'send'
+        ? ` -> ${e.peerRole ?? '?'}`
+        : e.kind === 'receive'
+          ? ` <- ${e.peerRole ?? 'environment'}`
+          : '';
+  const what = e.kind === 'action' || e.kind === 'state' ? e.label : `${e.kind} ${e.label}`;
+  return `${what}${peer}${guard}${loop}`;
+}
+
+function plain(e: LocalEvent): string {
+  return `${e.kind} ${e.label}`;
+}
+
+/** Events that count for comparison: a 100 Trying is the transaction layer's (RFC 3261 17.2.1), not the role's. */
+function significant(events: readonly LocalEvent[]): LocalEvent[] {
+  return events.filter((e) => !(e.kind === 'send' && e.label === '100'));
+}
+
+/** True when `small`'s events (guards aside) occur in `big` in order. */
+function isSubsequence(small: readonly LocalEvent[], big: readonly LocalEvent[]): boolean {
+  const s = significant(small);
+  let i = 0;
+  for (const e of significant(big)) if (i < s.length && plain(e) === plain(s[i] as LocalEvent)) i++;
+  return i === s.length;
+}
+
+/**
+ * The event sequences of a reaction under each choice of the operands the
+ * role decides itself (at most 64 worlds).
+ */
+function worlds(events: readonly LocalEvent[]): LocalEvent[][] {
+  const fragments = new Map<string, Set<number>>();
+  for (const e of events) {
+    for (const g of e.guards) {
+      if (!g.local) continue;
+      const ops = fragments.get(g.fragment) ?? new Set<number>();
+      ops.add(g.operand);
+      fragments.set(g.fragment, ops);
+    }
+  }
+  let choices: Map<string, number>[] = [new Map()];
+  for (const [fragment, ops] of fragments) {
+    // An opt has one operand: taking it or not are both worlds.
+    const options = ops.size === 1 ? [...ops, -1] : [...ops];
+    choices = choices.flatMap((c) => options.map((o) => new Map([...c, [fragment, o]])));
+    if (choices.length > 64) return [[...events]];
+  }
+  return choices.map((c) =>
+    events.filter((e) => e.guards.every((g) => !g.local || c.get(g.fragment) === g.operand)),
+  );
+}
+
+/** True when some world of `a` is a subsequence of `b`, or the reverse, and `a` has choices. */
+function worldsMeet(a: readonly LocalEvent[], b: readonly LocalEvent[]): boolean {
+  const ws = worlds(a);
+  if (ws.length < 2) return false;
+  return ws.some((w) => w.length > 0 && (isSubsequence(w, b) || isSubsequence(b, w)));
+}
+
+/**
+ * True when the two first differ at a message each receives: the peer
+ * chooses (an external choice, Scribble's merge), so both are kept.
+ */
+function divergeOnReceive(a: readonly LocalEvent[], b: readonly LocalEvent[]): boolean {
+  const x = significant(a);
+  const y = significant(b);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    const p = x[i] as LocalEvent;
+    const q = y[i] as LocalEvent;
+    if (plain(p) === plain(q)) continue;
+    return p.kind === 'receive' && q.kind === 'receive';
+  }
+  return false;
+}
+
+function behaviour(events: readonly LocalEvent[]): string {
+  return events.map(describeEvent).join('; ');
+}
+
+/** True when the two lie in different operands of one alt: they never both happen. */
+function exclusive(a: LocalEvent, b: LocalEvent): boolean {
+  return a.guards.some((g) =>
+    b.guards.some((h) => h.fragment === g.fragment && h.operand !== g.operand),
+  );
+}
+
+/** Splits a projection into reactions: each starts at a received request or indication. */
+export function reactionsOf(p: LocalProjection, resolve: FlowResolver): Reaction[] {
+  interface Open {
+    first: LocalEvent;
+    events: LocalEvent[];
+    kind: Trigger['kind'];
+    dialogs: string[];
+  }
+  const out: Open[] = [];
+  let current: Open | undefined;
+  const flow = resolve(p.flow);
+  const state = flow ? initialDialogs(flow, p.participant, resolve) : new Set<string>();
+  for (const e of p.events) {
+    if (e.kind === 'state') continue;
+    if (e.kind === 'receive' && !e.isResponse) {
+      current = { first: e, events: [], kind: 'receive', dialogs: [...state].sort() };
+      out.push(current);
+    } else {
+      // A response belongs to the reaction of the request it answers; otherwise,
+      // alt operands being exclusive, to the latest reaction it can follow.
+      const answered =
+        e.kind === 'send' && e.isResponse && e.answers !== undefined
+          ? out.find(
+              (r) => r.kind === 'receive' && r.first.step === e.answers && r.first.flow === e.flow,
+            )
+          : undefined;
+      const home = answered ?? [...out].reverse().find((r) => !exclusive(r.first, e));
+      if (home) home.events.push(e);
+      else {
+        current = { first: e, events: [e], kind: 'start', dialogs: [...state].sort() };
+        out.push(current);
+      }
+    }
+    applyDialogEvent(state, e);
+  }
+  return out.map((r) => {
+    const flow = resolve(r.first.flow);
+    const session = (flow ? sessionOf(flow) : undefined) ?? p.session;
+    const trigger: Trigger = {
+      kind: r.kind,
+      label: r.first.label,
+      // A user action or an indication from the environment is an entry point of its own flow.
+      ...(r.kind === 'start' || r.first.peer === undefined ? { flow: r.first.flow } : {}),
+      origin: r.kind === 'start' ? 'self' : (r.first.origin ?? 'network'),
+      ...(r.kind === 'receive' && r.first.peerRole !== undefined ? { via: r.first.peerRole } : {}),
+      ...(session !== undefined ? { session } : {}),
+      dialogs: r.dialogs,
+      ...(p.mode !== undefined ? { mode: p.mode } : {}),
+      guards: r.first.guards.filter((g) => g.local).map((g) => g.guard),
+    };
+    return {
+      trigger,
+      key: triggerKey(trigger),
+      first: r.first,
+      events: r.events,
+      flows: [p.flow],
+      places: [`${r.first.at} step ${r.first.step}`],
+      variants: [],
+      alternatives: [],
+      stepRefs: [r.first, ...r.events]
+        .map((e) => `${e.flow}#${e.step}`)
+        .filter((x, i, a) => a.indexOf(x) === i),
+    };
+  });
+}
+
+const CHOICE_WORDS = /contradict|wins|instead of|override|preferred|takes precedence/i;
+
+/**
+ * Where `r` records its behaviour as a case of its own: a `problems:` entry
+ * at one of its steps naming the other flow (id, figure, clause) or a
+ * choice, or a note on one of its events from the first difference on.
+ */
+function recorded(r: Reaction, other: Reaction, resolve: FlowResolver): string | undefined {
+  const flow = resolve(r.first.flow);
+  const otherFlow = resolve(other.first.flow);
+  if (flow && otherFlow) {
+    const names = [
+      otherFlow.id,
+      otherFlow.source?.figure !== undefined ? `Figure ${otherFlow.source.figure}` : undefined,
+      otherFlow.source?.clause,
+    ].filter((n): n is string => n !== undefined);
+    const steps = ownSteps(r);
+    for (const pr of flow.problems) {
+      const text = `${pr.problem} ${pr.choice} ${pr.reason}`;
+      const atStep = pr.step !== undefined && steps.includes(pr.step);
+      if (atStep && (CHOICE_WORDS.test(text) || names.some((n) => text.includes(n)))) {
+        return `${flow.file}:${pr.loc.line}: ${pr.choice}`;
+      }
+    }
+  }
+  const mine = significant(r.events);
+  const theirs = significant(other.events);
+  let i = 0;
+  while (
+    i < mine.length &&
+    i < theirs.length &&
+    plain(mine[i] as LocalEvent) === plain(theirs[i] as LocalEvent)
+  )
+    i++;
+  const noted = mine.slice(i).find((e) => e.note !== undefined);
+  return noted ? `${noted.at}: ${noted.note ?? ''}` : undefined;
+}
+
+function side(r: Reaction): ConflictSide {
+  return {
+    flow: r.first.flow,
+    at: r.first.at,
+    steps: [r.first.step, ...r.events.filter((e) => e !== r.first).map((e) => e.step)],
+    behaviour: behaviour(r.events),
+  };
+}
+
+function ownSteps(r: Reaction): string[] {
+  return [r.first, ...r.events]
+    .filter((e) => e.flow === r.first.flow)
+    .flatMap((e) => [e.step, ...e.refPath]);
+}
+
+function asVariant(r: Reaction, reason: string): Variant {
+  return { flow: r.first.flow, events: r.events, reason, places: r.places };
+}
+
+/** `primary` with everything `other` contributed: flows, places, steps, alternatives, variants. */
+function join(primary: Reaction, other: Reaction, extra: Partial<Reaction> = {}): Reaction {
+  const union = <T>(a: readonly T[], b: readonly T[]): T[] => [...new Set([...a, ...b])];
+  return {
+    ...primary,
+    flows: union(primary.flows, other.flows),
+    places: union(primary.places, other.places),
+    stepRefs: union(primary.stepRefs, other.stepRefs),
+    alternatives: union(primary.alternatives, other.alternatives),
+    variants: union(primary.variants, other.variants),
+    ...extra,
+  };
+}
+
+/** Merges `incoming` into `existing` (same key); throws when they contradict. */
+function mergeReaction(
+  role: Role,
+  existing: Reaction,
+  incoming: Reaction,
+  resolve: FlowResolver,
+): Reaction {
+  if (behaviour(existing.events) === behaviour(incoming.events)) return join(existing, incoming);
+  // A flow may leave out part of a role (an end it does not draw further):
+  // when one reaction's events are a subsequence of the other's, the larger refines it.
+  if (isSubsequence(existing.events, incoming.events)) return join(incoming, existing);
+  if (isSubsequence(incoming.events, existing.events)) return join(existing, incoming);
+  // A role's own choice (alt/opt it decides) may take the other flow's path in one of its operands.
+  if (
+    worldsMeet(existing.events, incoming.events) ||
+    worldsMeet(incoming.events, existing.events)
+  ) {
+    const [big, small] =
+      existing.events.length >= incoming.events.length
+        ? [existing, incoming]
+        : [incoming, existing];
+    const merged = join(big, small);
+    return { ...merged, alternatives: [...merged.alternatives, small.events] };
+  }
+  // The peer chooses by what it answers (an external choice): both are kept.
+  if (divergeOnReceive(existing.events, incoming.events)) {
+    const merged = join(existing, incoming);
+    return { ...merged, alternatives: [...merged.alternatives, incoming.events] };
+  }
+  const incomingRecord = recorded(incoming, existing, resolve);
+  if (incomingRecord !== undefined) {
+    return {
+      ...existing,
+      variants: [...existing.variants, asVariant(incoming, incomingRecord), ...incoming.variants],
+    };
+  }
+  const existingRecord = recorded(existing, incoming, resolve);
+  if (existingRecord !== undefined) {
+    return {
+      ...incoming,
+      variants: [...existing.variants, asVariant(existing, existingRecord), ...incoming.variants],
+    };
+  }
+  throw new ContradictionError(role, existing.key, side(existing), side(incoming));
+}
+
+function sourceText(f: Flow): string {
+  const s = f.source;
+  if (!s) return f.origin === 'project' ? 'project-authored' : '';
+  const parts = [s.spec, s.clause ? `clause ${s.clause}` : undefined];
+  if (s.figure !== undefined) parts.push(`Figure ${s.figure}`);
+  return parts.filter((x) => x !== undefined).join(', ');
+}
+
+/**
+ * Builds the handler spec of every role that takes part in `flows`, in
+ * catalog order; reactions keep the order in which flows (sorted by id) and
+ * their events give them, so output is deterministic.
+ */
+export function mergeRoles(flows: readonly Flow[], resolve: FlowResolver): RoleSpec[] {
+  const sorted = [...flows].sort((x, y) => x.id.localeCompare(y.id));
+  const byRole = new Map<
+    Role,
+    { flows: Map<string, Flow>; modes: Set<Mode>; reactions: Map<string, Reaction> }
+  >();
+  for (const flow of sorted) {
+    for (const p of projectFlowAll(flow, resolve)) {
+      let entry = byRole.get(p.role);
+      if (!entry) {
+        entry = { flows: new Map(), modes: new Set(), reactions: new Map() };
+        byRole.set(p.role, entry);
+      }
+      const reactions = reactionsOf(p, resolve);
+      if (reactions.length === 0) continue;
+      if (p.mode) entry.modes.add(p.mode);
+      for (const r of reactions) {
+        for (const id of r.flows) {
+          const f = resolve(id);
+          if (f) entry.flows.set(f.id, f);
+        }
+        const src = resolve(r.first.flow);
+        if (src) entry.flows.set(src.id, src);
+        const prev = entry.reactions.get(r.key);
+        entry.reactions.set(r.key, prev ? mergeReaction(p.role, prev, r, resolve) : r);
+      }
+    }
+  }
+  return ROLES.filter((role) => byRole.has(role)).map((role) => {
+    const entry = byRole.get(role);
+    const fl = [...(entry?.flows.values() ?? [])].sort((x, y) => x.id.localeCompare(y.id));
+    return {
+      role,
+      flows: fl.map((f) => ({ id: f.id, file: f.file, source: sourceText(f) })),
+      modes: [...(entry?.modes ?? [])].sort(),
+      reactions: [...(entry?.reactions.values() ?? [])],
+    };
+  });
+}
