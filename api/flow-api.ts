@@ -3,6 +3,7 @@
  * by electron/ over IPC and by the web server over HTTP. Types and names
  * only; the implementation lives in generator/api/.
  */
+import type { CaptureDiff, CaptureSource } from './capture-diff.js';
 import type { DiagramModel, YamlPath } from './diagram-model.js';
 
 /** A finding as the editor shows it (rule, severity, 1-based location). */
@@ -127,6 +128,17 @@ export interface ApiMethods {
     request: { readonly path: string; readonly text: string; readonly format: TextExportFormat };
     response: { readonly text: string; readonly fileName: string };
   };
+  diffCapture: {
+    request: {
+      /** The open flow, and its text as the editor holds it (the diagram shows that text). */
+      readonly path: string;
+      readonly text: string;
+      readonly capture: CaptureSource;
+      /** Participant addresses, as the text of a `flowspec diff --map` file. */
+      readonly map?: string;
+    };
+    response: { readonly diff: CaptureDiff; readonly elapsedMs: number };
+  };
   getSchema: {
     request: Record<string, never>;
     response: { readonly uri: string; readonly schema: unknown };
@@ -148,6 +160,7 @@ export const API_METHODS = [
   'analyzeFlow',
   'editFlow',
   'exportText',
+  'diffCapture',
   'getSchema',
 ] as const satisfies readonly ApiMethod[];
 
@@ -159,6 +172,7 @@ export const API_CHANNELS = {
   analyzeFlow: 'flowspec:analyzeFlow',
   editFlow: 'flowspec:editFlow',
   exportText: 'flowspec:exportText',
+  diffCapture: 'flowspec:diffCapture',
   getSchema: 'flowspec:getSchema',
 } as const satisfies Record<ApiMethod, string>;
 

@@ -1,4 +1,14 @@
 /** The typed contract between the renderer and the backend. */
+export { MAX_CAPTURE_UPLOAD, STEP_DIFF_STATUSES } from './capture-diff.js';
+export type {
+  CaptureDiff,
+  CaptureFieldDiff,
+  CaptureInstanceDiff,
+  CaptureSource,
+  CaptureStepDiff,
+  CaptureUnexpected,
+  StepDiffStatus,
+} from './capture-diff.js';
 export {
   API_CHANNELS,
   API_HTTP_PREFIX,

@@ -3,7 +3,7 @@
  * and problems, kept in sync through the backend API.
  */
 import { ReactFlowProvider } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type {
   ApiFinding,
   DiagramRow,
@@ -14,14 +14,17 @@ import type {
 import { flowApi } from './api-client.js';
 import { SequenceDiagram } from './diagram/sequence-diagram.js';
 import { rowAtLine } from './diagram/layout.js';
-import { YamlEditor, type YamlEditorHandle } from './editor/yaml-editor.js';
+import { LazyYamlEditor } from './editor/lazy-yaml-editor.js';
+import type { YamlEditorHandle } from './editor/yaml-editor.js';
 import { useKeyboardShortcuts } from './keyboard-shortcuts.js';
+import { CapturePanel } from './panels/capture-panel.js';
 import { FlowBrowser } from './panels/flow-browser.js';
 import { MessagePanel } from './panels/message-panel.js';
 import { ProblemsPanel } from './panels/problems-panel.js';
 import { Toolbar } from './panels/toolbar.js';
 import { useTheme } from './theme.js';
 import { useRecentFlows } from './recent-flows.js';
+import { useCaptureDiff } from './use-capture-diff.js';
 import { useFlowDocument } from './use-flow-document.js';
 
 /** The step to select after an edit: where a moved or added step lands, none after a delete or wrap. */
@@ -58,6 +61,28 @@ export function App() {
     if (doc.path) remember(doc.path);
   }, [doc.path, remember]);
   const editor = useRef<YamlEditorHandle>(null);
+  // The text through a ref: edit callbacks stay the same while typing, so the
+  // memoised diagram does not re-render on every keystroke.
+  const textRef = useRef(doc.text);
+  textRef.current = doc.text;
+  const loadedTextRef = useRef(doc.loadedText);
+  loadedTextRef.current = doc.loadedText;
+  const currentText = useCallback(() => textRef.current, []);
+  /** The step selected while Monaco was still loading: revealed once it is there. */
+  const pendingReveal = useRef<{ line: number; endLine: number } | undefined>(undefined);
+  /** True once Monaco holds the open flow (it loads after the window). */
+  const monacoReady = useRef(false);
+  const { setText } = doc;
+  const editorReady = useCallback(() => {
+    monacoReady.current = true;
+    // Diagram edits made while Monaco loaded: onto its undo stack.
+    if (textRef.current !== loadedTextRef.current) editor.current?.replaceText(textRef.current);
+    const p = pendingReveal.current;
+    pendingReveal.current = undefined;
+    if (p) editor.current?.revealStep(p.line, p.endLine);
+  }, []);
+  const capture = useCaptureDiff(doc.path, doc.diagram, currentText, report);
+  const overlay = capture.overlay;
 
   const refreshList = useCallback(() => {
     flowApi.call('listFlows', {}).then(
@@ -79,17 +104,20 @@ export function App() {
   }, [open, reloadIfClean, refreshList, report]);
 
   const dirty = doc.dirty;
+  const clearCapture = capture.clear;
   const openFlow = useCallback(
     (path: string) => {
       if (dirty && !window.confirm('The open flow has unsaved edits. Open another and drop them?'))
         return;
       setSelectedKey(undefined);
+      clearCapture();
       const url = new URL(window.location.href);
       url.searchParams.set('flow', path);
+      url.searchParams.delete('capture');
       window.history.replaceState(null, '', url);
       void open(path);
     },
-    [open, dirty],
+    [open, dirty, clearCapture],
   );
 
   const rows = doc.diagram?.rows;
@@ -99,15 +127,13 @@ export function App() {
     (key: string) => {
       setSelectedKey(key);
       const row = rows?.find((r) => r.key === key);
-      if (row) editor.current?.revealStep(row.line, row.endLine);
+      if (!row) return;
+      if (monacoReady.current) editor.current?.revealStep(row.line, row.endLine);
+      else pendingReveal.current = { line: row.line, endLine: row.endLine };
     },
     [rows],
   );
 
-  // The text through a ref: edit callbacks stay the same while typing, so the
-  // memoised diagram does not re-render on every keystroke.
-  const textRef = useRef(doc.text);
-  textRef.current = doc.text;
   const applyEdit = useCallback(
     async (edit: FlowEdit | FlowStructureEdit) => {
       if (!doc.path) return;
@@ -117,7 +143,10 @@ export function App() {
           text: textRef.current,
           edit,
         });
-        editor.current?.replaceText(text);
+        // Edits land in Monaco's model, on its undo stack; before Monaco is there, in the
+        // document, and Monaco takes them over when it arrives (editorReady).
+        if (monacoReady.current) editor.current?.replaceText(text);
+        else setText(text);
         // Reordering lifelines leaves every step where it was.
         if (edit.kind !== 'moveParticipant') setSelectedKey(selectionAfter(edit));
         report(`${edit.kind} applied`);
@@ -125,7 +154,7 @@ export function App() {
         report(`edit refused: ${(e as Error).message}`);
       }
     },
-    [doc.path, report],
+    [doc.path, setText, report],
   );
 
   const reorder = useCallback(
@@ -196,25 +225,30 @@ export function App() {
         onUndo={() => editor.current?.undo()}
         onRedo={() => editor.current?.redo()}
         onToggleTheme={toggleTheme}
+        onOpenCapture={(file) => void capture.openFile(file)}
+        captureBusy={capture.busy}
         report={report}
       />
       <FlowBrowser flows={flows} openPath={doc.path} onOpen={openFlow} recent={recent} />
       <main className="workspace">
         <div className="editor-pane">
           {doc.path ? (
-            <YamlEditor
-              ref={editor}
-              path={doc.path}
-              initialText={doc.loadedText}
-              theme={theme}
-              findings={doc.findings}
-              onChange={doc.setText}
-              onCursorLine={(line) => {
-                const key = doc.diagram ? rowAtLine(doc.diagram, line) : undefined;
-                if (key !== undefined) setSelectedKey(key);
-              }}
-              onSave={() => void doc.save()}
-            />
+            <Suspense fallback={<div className="empty">Loading the YAML editor…</div>}>
+              <LazyYamlEditor
+                ref={editor}
+                onReady={editorReady}
+                path={doc.path}
+                initialText={doc.loadedText}
+                theme={theme}
+                findings={doc.findings}
+                onChange={doc.setText}
+                onCursorLine={(line) => {
+                  const key = doc.diagram ? rowAtLine(doc.diagram, line) : undefined;
+                  if (key !== undefined) setSelectedKey(key);
+                }}
+                onSave={() => void doc.save()}
+              />
+            </Suspense>
           ) : (
             <div className="empty">Open a flow from the list on the left.</div>
           )}
@@ -226,6 +260,7 @@ export function App() {
                 model={doc.diagram}
                 selectedKey={selectedKey}
                 stale={doc.stale}
+                overlay={overlay}
                 onSelect={select}
                 onReorder={reorder}
                 onMoveLifeline={moveLifeline}
@@ -239,13 +274,25 @@ export function App() {
         </div>
         <ProblemsPanel findings={doc.findings} onGoTo={goTo} />
       </main>
-      <MessagePanel
-        row={selectedRow}
-        lifelines={doc.diagram?.lifelines ?? []}
-        nextId={nextId}
-        lifelineLabel={lifelineLabel}
-        onEdit={(e) => void applyEdit(e)}
-      />
+      <div className="side-column">
+        {capture.diff && (
+          <CapturePanel
+            diff={capture.diff}
+            instance={capture.instance}
+            overlay={overlay ?? new Map()}
+            selectedRow={selectedRow}
+            onSelectInstance={capture.selectInstance}
+            onClear={capture.clear}
+          />
+        )}
+        <MessagePanel
+          row={selectedRow}
+          lifelines={doc.diagram?.lifelines ?? []}
+          nextId={nextId}
+          lifelineLabel={lifelineLabel}
+          onEdit={(e) => void applyEdit(e)}
+        />
+      </div>
       <footer className="status-bar" data-testid="status">
         <span>{status}</span>
         <span>

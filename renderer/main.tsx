@@ -1,20 +1,13 @@
-/** Entry of the renderer: loads the schema into Monaco, then mounts the editor. */
+/** Entry of the renderer: mounts the editor (Monaco follows, see lazy-yaml-editor.tsx). */
 import '@xyflow/react/dist/style.css';
 import { createRoot } from 'react-dom/client';
-import { flowApi } from './api-client.js';
 import { App } from './app.js';
-import { setupMonaco } from './editor/monaco-setup.js';
 import './theme.css';
 import './styles.css';
 import './diagram/diagram.css';
 import './panels/side-panel.css';
+import './panels/capture-panel.css';
 
-async function start(): Promise<void> {
-  const host = document.getElementById('root');
-  if (!host) throw new Error('index.html has no #root');
-  const { uri, schema } = await flowApi.call('getSchema', {});
-  setupMonaco(uri, schema);
-  createRoot(host).render(<App />);
-}
-
-void start();
+const host = document.getElementById('root');
+if (!host) throw new Error('index.html has no #root');
+createRoot(host).render(<App />);

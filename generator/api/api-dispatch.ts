@@ -3,6 +3,7 @@
  * service and wraps the answer or the typed error in the API envelope.
  */
 import type { ApiErrorBody, ApiResult } from '../../api/index.js';
+import { CaptureDiffError, CaptureNotFoundError } from './capture-diff.js';
 import { FlowEditError } from './flow-edits.js';
 import { FlowNotFoundError, type FlowService } from './flow-service.js';
 import { ProjectPathError } from './project-files.js';
@@ -12,8 +13,10 @@ import { ApiRequestError, isApiMethod, parseApiRequest } from './request-validat
 export function apiError(e: unknown): ApiErrorBody {
   if (e instanceof ApiRequestError) return { code: 'bad-request', message: e.message };
   if (e instanceof ProjectPathError) return { code: 'forbidden', message: e.message };
-  if (e instanceof FlowNotFoundError) return { code: 'not-found', message: e.message };
+  if (e instanceof FlowNotFoundError || e instanceof CaptureNotFoundError)
+    return { code: 'not-found', message: e.message };
   if (e instanceof FlowEditError) return { code: 'edit-failed', message: e.message };
+  if (e instanceof CaptureDiffError) return { code: 'bad-request', message: e.message };
   return { code: 'internal', message: e instanceof Error ? e.message : String(e) };
 }
 

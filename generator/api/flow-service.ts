@@ -22,9 +22,15 @@ import type { Flow } from '../model/flow-model.js';
 import { flowJsonSchema } from '../model/json-schema.js';
 import { lintFlow, lintPeers, type LintPeers } from '../lint/index.js';
 import { validateFlow } from '../validate/validate-flow.js';
+import { CaptureDiffError, CaptureNotFoundError, diffCaptureAgainstFlow } from './capture-diff.js';
 import { buildDiagram } from './diagram-builder.js';
 import { applyFlowEdit } from './flow-edits.js';
-import { FLOW_FILE_NAME, projectPath, resolveFlowPath } from './project-files.js';
+import {
+  FLOW_FILE_NAME,
+  projectPath,
+  resolveCapturePath,
+  resolveFlowPath,
+} from './project-files.js';
 import { exportDiagramText } from './text-export.js';
 
 /** The folder of the project root that holds flows. */
@@ -193,6 +199,33 @@ export function createFlowService(root: string): FlowService {
         text: exportDiagramText(buildDiagram(loaded.flow, loaded.document), format),
         fileName: `${base}.${format === 'mermaid' ? 'mmd' : 'puml'}`,
       };
+    },
+    async diffCapture({ path, text, capture, map }) {
+      const t0 = performance.now();
+      await resolveFlowPath(root, path);
+      const loaded = loadFlowText(text, path);
+      const others = await index(path);
+      const resolve = (id: string): Flow | undefined => others.get(id);
+      const errors = loaded.flow
+        ? validateFlow(loaded.flow, resolve).filter((f) => f.severity === 'error')
+        : [];
+      if (!loaded.flow || errors.length > 0 || loaded.findings.some((f) => f.severity === 'error'))
+        throw new CaptureDiffError(path, 'the flow has errors (see Problems); fix them first');
+      const input =
+        capture.kind === 'path'
+          ? { capture: await resolveCapturePath(root, capture.path), name: capture.path }
+          : { capture: Buffer.from(capture.base64, 'base64'), name: capture.name };
+      if (capture.kind === 'path')
+        await stat(input.capture).catch(() => {
+          throw new CaptureNotFoundError(capture.path);
+        });
+      const diff = await diffCaptureAgainstFlow({
+        flow: loaded.flow,
+        resolve,
+        ...input,
+        ...(map !== undefined ? { map } : {}),
+      });
+      return { diff, elapsedMs: performance.now() - t0 };
     },
     async getSchema() {
       return { uri: SCHEMA_URI, schema: flowJsonSchema() };

@@ -20,13 +20,31 @@ export class ProjectPathError extends Error {
 /** File names the editor reads and writes. */
 export const FLOW_FILE_NAME = /\.flow\.ya?ml$/;
 
+/** Capture files the editor may read (diff against a flow). */
+export const CAPTURE_FILE_NAME = /\.(pcap|pcapng|cap)$/;
+
 function inside(root: string, p: string): boolean {
   const r = relative(root, p);
   return r === '' || (!r.startsWith('..') && !isAbsolute(r));
 }
 
 /** Resolves a request path to an absolute flow file path inside `root`. */
-export async function resolveFlowPath(root: string, path: string): Promise<string> {
+export function resolveFlowPath(root: string, path: string): Promise<string> {
+  return resolveProjectFile(root, path, FLOW_FILE_NAME, 'not a .flow.yaml file');
+}
+
+/** Resolves a request path to an absolute capture file path inside `root`. */
+export function resolveCapturePath(root: string, path: string): Promise<string> {
+  return resolveProjectFile(root, path, CAPTURE_FILE_NAME, 'not a .pcap, .pcapng or .cap file');
+}
+
+/** Resolves a request path to a file inside `root` whose name matches `name`. */
+async function resolveProjectFile(
+  root: string,
+  path: string,
+  name: RegExp,
+  wrongName: string,
+): Promise<string> {
   if (path.length === 0 || path.length > 1024) throw new ProjectPathError(path, 'bad length');
   if (path.includes('\0') || path.includes('\\'))
     throw new ProjectPathError(path, 'bad characters');
@@ -35,7 +53,7 @@ export async function resolveFlowPath(root: string, path: string): Promise<strin
   const parts = path.split('/');
   if (parts.some((p) => p === '..' || p === '.' || p === ''))
     throw new ProjectPathError(path, 'path segments "", "." and ".." are not allowed');
-  if (!FLOW_FILE_NAME.test(path)) throw new ProjectPathError(path, 'not a .flow.yaml file');
+  if (!name.test(path)) throw new ProjectPathError(path, wrongName);
   const full = resolve(root, ...parts);
   if (!inside(root, full)) throw new ProjectPathError(path, 'outside the project');
   // A symbolic link may still lead out: check the real folder (the file may not exist yet).

@@ -4,9 +4,11 @@
  */
 import {
   API_METHODS,
+  MAX_CAPTURE_UPLOAD,
   TEXT_EXPORT_FORMATS,
   type ApiMethod,
   type ApiRequest,
+  type CaptureSource,
   type FlowEdit,
   type FlowStructureEdit,
   type NewMessage,
@@ -141,6 +143,31 @@ function flowEdit(method: string, v: unknown): FlowEdit | FlowStructureEdit {
   }
 }
 
+/** Base64 text of the largest upload (4 characters per 3 bytes, padded). */
+export const MAX_CAPTURE_BASE64 = Math.ceil(MAX_CAPTURE_UPLOAD / 3) * 4;
+
+function captureSource(method: string, v: unknown): CaptureSource {
+  const c = object(method, v);
+  if (c['kind'] === 'path') return { kind: 'path', path: str(method, c, 'path') };
+  if (c['kind'] !== 'upload')
+    throw new ApiRequestError(method, 'capture.kind', 'must be path or upload');
+  const base64 = c['base64'];
+  if (typeof base64 !== 'string')
+    throw new ApiRequestError(method, 'capture.base64', 'must be a string');
+  if (base64.length > MAX_CAPTURE_BASE64)
+    throw new ApiRequestError(
+      method,
+      'capture.base64',
+      `holds more than ${MAX_CAPTURE_UPLOAD / 2 ** 20} MiB: put the capture in the project and open it by path`,
+    );
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64) || base64.length % 4 !== 0)
+    throw new ApiRequestError(method, 'capture.base64', 'is not base64');
+  const name = str(method, c, 'name', 255);
+  if (/[\\/\0]/.test(name))
+    throw new ApiRequestError(method, 'capture.name', 'must be a file name');
+  return { kind: 'upload', name, base64 };
+}
+
 /** True when `m` names an API method. */
 export function isApiMethod(m: string): m is ApiMethod {
   return (API_METHODS as readonly string[]).includes(m);
@@ -165,6 +192,15 @@ export function parseApiRequest<M extends ApiMethod>(method: M, payload: unknown
         text: str(m, o, 'text', MAX_TEXT),
         edit: flowEdit(m, o['edit']),
       } as ApiRequest<M>;
+    case 'diffCapture': {
+      const map = o['map'] === undefined ? undefined : str(m, o, 'map', 1024 * 1024);
+      return {
+        path: str(m, o, 'path'),
+        text: str(m, o, 'text', MAX_TEXT),
+        capture: captureSource(m, o['capture']),
+        ...(map !== undefined ? { map } : {}),
+      } as ApiRequest<M>;
+    }
     case 'exportText': {
       const format = o['format'];
       if (!(TEXT_EXPORT_FORMATS as readonly unknown[]).includes(format))

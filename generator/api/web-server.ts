@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { API_HTTP_PREFIX, WATCH_HTTP_PATH } from '../../api/index.js';
 import { dispatchApiCall } from './api-dispatch.js';
 import { createFlowService } from './flow-service.js';
-import { MAX_TEXT } from './request-validation.js';
+import { MAX_CAPTURE_BASE64, MAX_TEXT } from './request-validation.js';
 import { buildContentSecurityPolicy } from './security-policy.js';
 import { CONTENT_TYPES } from './content-types.js';
 
@@ -66,12 +66,17 @@ function trusted(req: IncomingMessage, port: number): boolean {
   return origin === undefined || hosts.some((h) => origin === `http://${h}`);
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+/** Largest body of a call: as for flow text, plus the base64 of an upload for diffCapture. */
+function maxBody(method: string): number {
+  return MAX_TEXT * 2 + (method === 'diffCapture' ? MAX_CAPTURE_BASE64 + 1024 * 1024 : 0);
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_TEXT * 2) throw new RangeError('request body too large');
+    if (size > limit) throw new RangeError('request body too large');
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -148,7 +153,7 @@ export async function startWebServer(
         return;
       }
       const method = url.pathname.slice(API_HTTP_PREFIX.length);
-      readBody(req)
+      readBody(req, maxBody(method))
         .then(async (body) => {
           let payload: unknown;
           try {

@@ -4,15 +4,22 @@
  * the layout; positions come from {@link layoutDiagram}.
  */
 import type { Node, NodeProps } from '@xyflow/react';
+import { describeStepDiff, STATUS_TEXT, type RowDiff } from './diff-overlay.js';
 import type { LaidFragment, LaidMessage, LaidNote } from './layout.js';
 import { LAYOUT } from './layout.js';
 
 /** Data of a lifeline node. */
 export type LifelineNode = Node<{ height: number }, 'lifeline'>;
 /** Data of a message node. */
-export type MessageNode = Node<{ laid: LaidMessage; selected: boolean }, 'message'>;
+export type MessageNode = Node<
+  { laid: LaidMessage; selected: boolean; diff: RowDiff | undefined },
+  'message'
+>;
 /** Data of a note node. */
-export type NoteNode = Node<{ laid: LaidNote; selected: boolean }, 'note'>;
+export type NoteNode = Node<
+  { laid: LaidNote; selected: boolean; diff: RowDiff | undefined },
+  'note'
+>;
 /** Data of a fragment node. */
 export type FragmentNode = Node<{ laid: LaidFragment }, 'fragment'>;
 /** Any node of the diagram. */
@@ -23,15 +30,45 @@ export function LifelineView({ data }: NodeProps<LifelineNode>) {
   return <div className="lifeline" style={{ height: data.height }} />;
 }
 
+/** The verdict of a capture diff on an arrow or a ref: the frame number, or what went wrong. */
+function DiffBadge({ diff }: { readonly diff: RowDiff }) {
+  const text =
+    diff.status === 'matched' && diff.frame !== null ? `#${diff.frame}` : STATUS_TEXT[diff.status];
+  return (
+    <span
+      className={`diff-badge diff-${diff.status}`}
+      data-testid="diff-badge"
+      title={diff.steps.map(describeStepDiff).join('\n\n')}
+    >
+      {text}
+    </span>
+  );
+}
+
+/** Attributes that let tests and styles see a row's verdict. */
+function diffAttributes(diff: RowDiff | undefined): Record<string, string> {
+  if (!diff) return {};
+  return {
+    'data-diff-status': diff.status,
+    ...(diff.frame !== null ? { 'data-frame': String(diff.frame) } : {}),
+  };
+}
+
 /** Geometry of a message node box relative to the arrow. */
 export const MESSAGE_BOX = { above: 28, below: 8 } as const;
 
+/** Width of a message node: the arrow's span, or a self-message's loop and label. */
+export function messageWidth(laid: LaidMessage): number {
+  const self = laid.row.from !== undefined && laid.x1 === laid.x2;
+  return self ? LAYOUT.selfLoopWidth + 120 : Math.abs(laid.x2 - laid.x1);
+}
+
 /** A message arrow with its step id and method or status. */
 export function MessageView({ data }: NodeProps<MessageNode>) {
-  const { laid, selected } = data;
+  const { laid, selected, diff } = data;
   const { row } = laid;
   const self = row.from !== undefined && laid.x1 === laid.x2;
-  const width = self ? LAYOUT.selfLoopWidth + 120 : Math.abs(laid.x2 - laid.x1);
+  const width = messageWidth(laid);
   const rightwards = laid.x2 >= laid.x1;
   const y = MESSAGE_BOX.above;
   const end = rightwards ? width - 1 : 1;
@@ -39,16 +76,18 @@ export function MessageView({ data }: NodeProps<MessageNode>) {
   const head = rightwards ? -9 : 9;
   return (
     <div
-      className={`message${selected ? ' selected' : ''}${row.isResponse ? ' response' : ''}`}
+      className={`message${selected ? ' selected' : ''}${row.isResponse ? ' response' : ''}${diff ? ` diff-${diff.status}` : ''}`}
       data-testid="message"
       data-step-id={row.stepId}
       data-label={row.label}
+      {...diffAttributes(diff)}
       style={{ width, height: MESSAGE_BOX.above + MESSAGE_BOX.below }}
       title={row.title ?? `${row.stepId} ${row.label}`}
     >
       <div className={`message-label${self ? ' self' : ''}`}>
         {row.hasId && <span className="step-id">{row.stepId}</span>}
         <span className="message-text">{row.label}</span>
+        {diff && <DiffBadge diff={diff} />}
       </div>
       <svg width={width} height={MESSAGE_BOX.above + MESSAGE_BOX.below} className="message-arrow">
         {self ? (
@@ -76,19 +115,21 @@ export function MessageView({ data }: NodeProps<MessageNode>) {
 
 /** An action, a state or a ref box. */
 export function NoteView({ data }: NodeProps<NoteNode>) {
-  const { laid, selected } = data;
+  const { laid, selected, diff } = data;
   const { row } = laid;
   return (
     <div
-      className={`note note-${row.kind}${selected ? ' selected' : ''}`}
+      className={`note note-${row.kind}${selected ? ' selected' : ''}${diff ? ` diff-${diff.status}` : ''}`}
       data-testid="note"
       data-step-id={row.stepId}
+      {...diffAttributes(diff)}
       style={{ width: laid.width, height: laid.height }}
       title={row.text ?? row.label}
     >
       {row.kind === 'ref' && <span className="note-tag">ref</span>}
       {row.hasId && <span className="step-id">{row.stepId}</span>}
       <span className="note-text">{row.label}</span>
+      {diff && <DiffBadge diff={diff} />}
     </div>
   );
 }

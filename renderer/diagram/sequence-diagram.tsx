@@ -12,7 +12,8 @@ import {
 } from '@xyflow/react';
 import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
 import type { DiagramModel, DiagramRow } from '../../api/index.js';
-import { MESSAGE_BOX, NODE_TYPES, type DiagramNode } from './diagram-nodes.js';
+import { MESSAGE_BOX, messageWidth, NODE_TYPES, type DiagramNode } from './diagram-nodes.js';
+import type { DiffOverlay } from './diff-overlay.js';
 import { LifelineHeaders } from './lifeline-headers.js';
 import { LAYOUT, layoutDiagram, type DiagramLayout } from './layout.js';
 
@@ -21,6 +22,8 @@ export interface SequenceDiagramProps {
   readonly model: DiagramModel;
   readonly selectedKey: string | undefined;
   readonly stale: boolean;
+  /** Verdicts of an open capture, by row key. */
+  readonly overlay: DiffOverlay | undefined;
   readonly onSelect: (key: string) => void;
   /** A message was dropped on another row: move it before or after that row's step. */
   readonly onReorder: (row: DiagramRow, target: DiagramRow) => void;
@@ -28,7 +31,20 @@ export interface SequenceDiagramProps {
   readonly onMoveLifeline: (id: string, target: string, after: boolean) => void;
 }
 
-function buildNodes(layout: DiagramLayout, selectedKey: string | undefined): DiagramNode[] {
+/**
+ * Known size and no handles: React Flow then neither hides a new node until it is
+ * measured nor renders every node once to measure it, so edits of a large flow
+ * render only the arrows in view (onlyRenderVisibleElements).
+ */
+function sized(width: number, height: number) {
+  return { width, height, handles: [] };
+}
+
+function buildNodes(
+  layout: DiagramLayout,
+  selectedKey: string | undefined,
+  overlay: DiffOverlay | undefined,
+): DiagramNode[] {
   const nodes: DiagramNode[] = [];
   for (const f of layout.fragments)
     nodes.push({
@@ -36,6 +52,7 @@ function buildNodes(layout: DiagramLayout, selectedKey: string | undefined): Dia
       type: 'fragment',
       position: { x: f.x, y: f.y },
       data: { laid: f },
+      ...sized(f.width, f.height),
       draggable: false,
       selectable: false,
       zIndex: f.fragment.depth,
@@ -46,6 +63,7 @@ function buildNodes(layout: DiagramLayout, selectedKey: string | undefined): Dia
       type: 'lifeline',
       position: { x: l.x - 1, y: 0 },
       data: { height: layout.height },
+      ...sized(2, layout.height),
       draggable: false,
       selectable: false,
       focusable: false,
@@ -57,7 +75,8 @@ function buildNodes(layout: DiagramLayout, selectedKey: string | undefined): Dia
       id: m.row.key,
       type: 'message',
       position: { x: self ? m.x1 : Math.min(m.x1, m.x2), y: m.y - MESSAGE_BOX.above },
-      data: { laid: m, selected: m.row.key === selectedKey },
+      data: { laid: m, selected: m.row.key === selectedKey, diff: overlay?.get(m.row.key) },
+      ...sized(messageWidth(m), MESSAGE_BOX.above + MESSAGE_BOX.below),
       draggable: true,
       zIndex: 20,
     });
@@ -67,7 +86,8 @@ function buildNodes(layout: DiagramLayout, selectedKey: string | undefined): Dia
       id: n.row.key,
       type: 'note',
       position: { x: n.x, y: n.y },
-      data: { laid: n, selected: n.row.key === selectedKey },
+      data: { laid: n, selected: n.row.key === selectedKey, diff: overlay?.get(n.row.key) },
+      ...sized(n.width, n.height),
       draggable: true,
       zIndex: 20,
     });
@@ -76,12 +96,14 @@ function buildNodes(layout: DiagramLayout, selectedKey: string | undefined): Dia
 
 /** The sequence diagram of one flow; re-renders only when its props change. */
 export const SequenceDiagram = memo(function SequenceDiagram(props: SequenceDiagramProps) {
-  const { model, selectedKey, onSelect, onReorder } = props;
+  const { model, selectedKey, overlay, onSelect, onReorder } = props;
   const layout = useMemo(() => layoutDiagram(model), [model]);
-  const [nodes, setNodes, onNodesChange] = useNodesState<DiagramNode>(
-    buildNodes(layout, selectedKey),
+  const built = useMemo(
+    () => buildNodes(layout, selectedKey, overlay),
+    [layout, selectedKey, overlay],
   );
-  useEffect(() => setNodes(buildNodes(layout, selectedKey)), [layout, selectedKey, setNodes]);
+  const [nodes, setNodes, onNodesChange] = useNodesState<DiagramNode>(built);
+  useEffect(() => setNodes(built), [built, setNodes]);
 
   // Fit the lifelines to the pane's width once per flow; later edits keep the user's view.
   const flow = useReactFlow();
@@ -127,9 +149,9 @@ export const SequenceDiagram = memo(function SequenceDiagram(props: SequenceDiag
       });
       const target = model.rows[best];
       if (target && target.key !== row.key) onReorder(row, target);
-      else setNodes(buildNodes(layout, selectedKey));
+      else setNodes(built);
     },
-    [model, layout, onReorder, selectedKey, setNodes],
+    [model, layout, onReorder, built, setNodes],
   );
 
   return (

@@ -30,6 +30,8 @@ export interface YamlEditorProps {
   readonly onChange: (text: string) => void;
   readonly onCursorLine: (line: number) => void;
   readonly onSave: () => void;
+  /** The model of `path` is loaded: the handle's calls take effect from now on. */
+  readonly onReady?: () => void;
   readonly ref?: Ref<YamlEditorHandle>;
 }
 
@@ -98,6 +100,7 @@ export function YamlEditor(props: YamlEditorProps) {
     e.setModel(model);
     old?.dispose();
     // The path and its text arrive together; text alone changes through replaceText.
+    callbacks.current.onReady?.();
   }, [props.path, props.initialText]);
 
   useEffect(() => monaco.editor.setTheme(props.theme === 'dark' ? 'vs-dark' : 'vs'), [props.theme]);

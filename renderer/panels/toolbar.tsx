@@ -1,4 +1,5 @@
-/** The toolbar: open flow, save, undo and redo, exports, theme. */
+/** The toolbar: open flow, save, undo and redo, open a capture, exports, theme. */
+import { useRef } from 'react';
 import type { DiagramModel, TextExportFormat } from '../../api/index.js';
 import { flowApi } from '../api-client.js';
 import { diagramToSvg } from '../diagram/diagram-svg.js';
@@ -18,6 +19,9 @@ export interface ToolbarProps {
   readonly onUndo: () => void;
   readonly onRedo: () => void;
   readonly onToggleTheme: () => void;
+  /** A capture file was picked: diff it against the open flow. */
+  readonly onOpenCapture: (file: File) => void;
+  readonly captureBusy: boolean;
   readonly report: (message: string) => void;
 }
 
@@ -56,6 +60,7 @@ export function Toolbar(p: ToolbarProps) {
     }
   };
   const can = p.path !== undefined && p.diagram !== undefined;
+  const picker = useRef<HTMLInputElement>(null);
   return (
     <header className="toolbar">
       <span className="brand">flowspec</span>
@@ -88,6 +93,27 @@ export function Toolbar(p: ToolbarProps) {
           {label}
         </button>
       ))}
+      <input
+        ref={picker}
+        type="file"
+        accept=".pcap,.pcapng,.cap"
+        hidden
+        data-testid="capture-file"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          e.target.value = '';
+          if (file) p.onOpenCapture(file);
+        }}
+      />
+      <button
+        type="button"
+        disabled={!can || p.captureBusy}
+        onClick={() => picker.current?.click()}
+        data-testid="open-capture"
+        title="Diff a pcap or pcapng capture against the flow"
+      >
+        {p.captureBusy ? 'Diffing…' : 'Open capture…'}
+      </button>
       <span className="group" aria-label="Export">
         {EXPORTS.map(([format, label]) => (
           <button

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  arrowLatencyProbe,
+  arrowLatency,
   FIGURE_16,
   OUTPUT_DIR,
   startEditor,
@@ -135,9 +135,7 @@ describe('the diagram of Figure 16 next to its YAML', () => {
       await page.keyboard.press('Escape');
       await expect.poll(() => step2.getAttribute('data-label')).toBe(from);
       await method(from).dblclick();
-      const latency = page.evaluate<number>(arrowLatencyProbe('2', to));
-      await page.keyboard.type(to);
-      return latency;
+      return arrowLatency(page, '2', to, () => page.keyboard.type(to));
     };
     const names = ['INFO', 'CANCEL', 'BYE', 'INFO', 'CANCEL', 'BYE', 'INFO'];
     const times: number[] = [];
