@@ -39,6 +39,11 @@ export interface ConformanceOptions {
   readonly completeGraceSeconds?: number;
   /** Passing instances listed in full (default unlimited); failing ones always are. */
   readonly maxPassingListed?: number;
+  /**
+   * Open instances kept at most (default 2000): beyond it the oldest complete ones are finished
+   * early, then the oldest of all, so memory does not grow with the capture's rate.
+   */
+  readonly maxOpenInstances?: number;
 }
 
 type JoinMode = 'required' | 'anchored' | 'optional' | 'early';
@@ -64,6 +69,8 @@ interface JoinPlan {
 export class ConformanceChecker {
   private readonly people: ParticipantBindings;
   private readonly open = new Set<Instance>();
+  /** Open instances that have every mandatory step, oldest first. */
+  private readonly complete = new Set<Instance>();
   private readonly byCallId = new Map<string, Instance>();
   private readonly summaries = new Map<string, DialogSummary>();
   private readonly pending = new Map<string, number>();
@@ -131,7 +138,10 @@ export class ConformanceChecker {
           this.steps.altHasMatch(inst, alt) ||
           this.alts.enclosing(alt).some((a) => this.steps.operandExcluded(inst, a)),
       );
-      if (altsSettled) inst.completeAt = now;
+      if (altsSettled) {
+        inst.completeAt = now;
+        this.complete.add(inst);
+      }
     }
   }
 
@@ -239,6 +249,20 @@ export class ConformanceChecker {
     }
   }
 
+  /** Finishes the oldest instances once more than `maxOpenInstances` are open. */
+  private limitOpen(): void {
+    const max = this.opts.maxOpenInstances ?? 2000;
+    if (this.open.size <= max) return;
+    for (const inst of this.complete) {
+      if (this.open.size <= max) return;
+      this.close(inst);
+    }
+    for (const inst of this.open) {
+      if (this.open.size <= max) return;
+      this.close(inst);
+    }
+  }
+
   private feed(inst: Instance, o: ObservedMessage, callId: string): void {
     if (inst.retransmission(o) || this.feedPlace(inst, o, callId)) {
       inst.remember(o, callId);
@@ -325,6 +349,7 @@ export class ConformanceChecker {
       const replay = r.instance;
       if (!replay) continue;
       this.open.delete(inst);
+      this.complete.delete(inst);
       this.awaiting.delete(inst);
       this.byAddress.remove(inst);
       this.open.add(replay);
@@ -466,6 +491,7 @@ export class ConformanceChecker {
     if (!this.seed(inst, o, callId)) return false;
     this.nextId++;
     this.open.add(inst);
+    this.limitOpen();
     this.update(inst, seconds(o.time));
     return true;
   }
@@ -502,6 +528,7 @@ export class ConformanceChecker {
 
   private close(inst: Instance): void {
     this.open.delete(inst);
+    this.complete.delete(inst);
     this.awaiting.delete(inst);
     this.byAddress.remove(inst);
     for (const callId of inst.callIds.keys()) {

@@ -108,6 +108,8 @@ export class Instance {
    * dropped (undefined) once the instance grows past {@link MAX_LOG} messages.
    */
   log: { readonly o: ObservedMessage; readonly callId: string | undefined }[] | undefined = [];
+  /** Alt -> operands its matched messages lie in (kept with `matches`, for exclusion checks). */
+  readonly altTaken = new Map<string, Set<string>>();
   /** Provisional responses not in the flow (RFC 3261 8.2.6: 100 Trying is hop by hop). */
   tolerated = 0;
 
@@ -264,6 +266,16 @@ export class Instance {
     if (!this.matches.has(slot(m.index, iteration))) {
       if (m.context.alts.length > 0) this.altMatches++;
       else this.plainMatches++;
+    }
+    for (const a of m.context.alts) {
+      const colon = a.indexOf(':');
+      const alt = a.slice(0, colon);
+      let ops = this.altTaken.get(alt);
+      if (!ops) {
+        ops = new Set();
+        this.altTaken.set(alt, ops);
+      }
+      ops.add(a.slice(colon + 1));
     }
     this.matches.set(slot(m.index, iteration), {
       frame: o.frame,

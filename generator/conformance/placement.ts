@@ -86,17 +86,13 @@ export class StepPlacement {
   /** True when another operand of one of m's alts already has a match. */
   excluded(inst: Instance, m: ExpectedMessage): boolean {
     if (m.context.alts.length === 0) return false;
-    if (m.context.alts.some((a) => inst.banned.has(a))) return true;
-    for (const key of inst.matches.keys()) {
-      const other = this.expected.messages[slotMessage(key)];
-      if (!other) continue;
-      for (const a of m.context.alts) {
-        const [alt, op] = a.split(':');
-        for (const b of other.context.alts) {
-          const [alt2, op2] = b.split(':');
-          if (alt === alt2 && op !== op2) return true;
-        }
-      }
+    for (const a of m.context.alts) {
+      if (inst.banned.has(a)) return true;
+      const colon = a.indexOf(':');
+      const taken = inst.altTaken.get(a.slice(0, colon));
+      if (!taken) continue;
+      const op = a.slice(colon + 1);
+      for (const t of taken) if (t !== op) return true;
     }
     return false;
   }

@@ -64,11 +64,15 @@ export function instanceVerdict(
   // alt operands: the one the trace shows (most matches); with no evidence, an empty operand if any.
   const chosen = new Map<string, string>();
   const altOperands = new Map<string, Map<string, number>>();
+  // Matches per expected message, counted once (an instance has a handful).
+  const hitCount = new Map<number, number>();
+  for (const k of inst.matches.keys())
+    hitCount.set(slotMessage(k), (hitCount.get(slotMessage(k)) ?? 0) + 1);
   for (const m of exp.wire) {
     for (const a of m.context.alts) {
       const [alt = '', op = ''] = a.split(':');
       const ops = altOperands.get(alt) ?? new Map<string, number>();
-      const hits = [...inst.matches.keys()].filter((k) => slotMessage(k) === m.index).length;
+      const hits = hitCount.get(m.index) ?? 0;
       ops.set(op, (ops.get(op) ?? 0) + hits);
       altOperands.set(alt, ops);
     }
@@ -86,11 +90,7 @@ export function instanceVerdict(
       return c === '' ? op === '0' && !alts.hasEmptyOperand(alt) : c === op;
     }) &&
     m.context.opts.every((opt) =>
-      exp.wire.some(
-        (w) =>
-          w.context.opts.includes(opt) &&
-          [...inst.matches.keys()].some((k) => slotMessage(k) === w.index),
-      ),
+      exp.wire.some((w) => w.context.opts.includes(opt) && hitCount.has(w.index)),
     );
   const steps: StepReport[] = [];
   const loopCount = (m: ExpectedMessage): number =>

@@ -136,28 +136,29 @@ describe.each(SEED_FLOWS.map((f) => [f.file, f] as const))('%s', (_file, f) => {
     expect(report.unrelated).toBe(0);
   });
 
-  it.skipIf(!f.par)('passes with the par operands in the other order', async () => {
-    const par = f.par;
-    if (!par) return;
-    const messages = [...get(f).base];
-    const moved = messages.filter((m) => par.moved.some((id) => m.step === `${id}@0`));
-    const rest = messages.filter((m) => !moved.includes(m));
-    rest.splice(
-      rest.findIndex((m) => m.step === `${par.before}@0`),
-      0,
-      ...moved,
-    );
-    const t0 = rest[0]?.packet.timeNs ?? T0;
-    const retimed = rest.map((x, i) => ({
-      ...x,
-      packet: { ...x.packet, timeNs: t0 + BigInt(i) * 1_000_000n },
-    }));
-    const { code, report } = await diff(f, retimed, `${get(f).expected.flow.id}-par`);
-    expect(report.instances.flatMap((i) => i.steps.filter((s) => s.status !== 'matched'))).toEqual(
-      [],
-    );
-    expect(code).toBe(0);
-  });
+  if (f.par)
+    it('passes with the par operands in the other order', async () => {
+      const par = f.par;
+      if (!par) return;
+      const messages = [...get(f).base];
+      const moved = messages.filter((m) => par.moved.some((id) => m.step === `${id}@0`));
+      const rest = messages.filter((m) => !moved.includes(m));
+      rest.splice(
+        rest.findIndex((m) => m.step === `${par.before}@0`),
+        0,
+        ...moved,
+      );
+      const t0 = rest[0]?.packet.timeNs ?? T0;
+      const retimed = rest.map((x, i) => ({
+        ...x,
+        packet: { ...x.packet, timeNs: t0 + BigInt(i) * 1_000_000n },
+      }));
+      const { code, report } = await diff(f, retimed, `${get(f).expected.flow.id}-par`);
+      expect(
+        report.instances.flatMap((i) => i.steps.filter((s) => s.status !== 'matched')),
+      ).toEqual([]);
+      expect(code).toBe(0);
+    });
 
   // Every deviation in one capture: instance k carries deviation k, on addresses of its own
   // (127.0.k.x) and GAP apart, so one run of `flowspec diff` gives one verdict per deviation.
@@ -290,16 +291,14 @@ describe.each(SEED_FLOWS.map((f) => [f.file, f] as const))('%s', (_file, f) => {
     });
   });
 
-  it.skipIf(f.headers.length === 0).each(f.headers)(
-    'fails on $header set wrong in step $step, naming the step',
-    (h) => {
+  if (!(f.headers.length === 0))
+    it.each(f.headers)('fails on $header set wrong in step $step, naming the step', (h) => {
       const s = step(`header ${h.step} ${h.header}`, h.step);
       expect(s?.status).toBe('mismatch');
       expect(s?.diffs).toContainEqual(
         expect.objectContaining({ field: `headers.${h.header}`, actual: h.value }),
       );
-    },
-  );
+    });
 
   it('fails on a step out of order, naming the step and the one it should follow', () => {
     const [moved, before] = f.order;
@@ -314,35 +313,35 @@ describe.each(SEED_FLOWS.map((f) => [f.file, f] as const))('%s', (_file, f) => {
     ]);
   });
 
-  it.skipIf(!f.derived).each(f.derived ?? [])(
-    'fails on From and To swapped against the stored dialog in step %s',
-    (id) => {
-      expect(step(`swapped ${id}`, id)?.status).toBe('mismatch');
-      expect(step(`swapped ${id}`, id)?.diffs.map((d) => d.field)).toEqual(
-        expect.arrayContaining(['headers.From', 'headers.To']),
-      );
-    },
-  );
+  if (f.derived)
+    it.each(f.derived ?? [])(
+      'fails on From and To swapped against the stored dialog in step %s',
+      (id) => {
+        expect(step(`swapped ${id}`, id)?.status).toBe('mismatch');
+        expect(step(`swapped ${id}`, id)?.diffs.map((d) => d.field)).toEqual(
+          expect.arrayContaining(['headers.From', 'headers.To']),
+        );
+      },
+    );
 
-  it.skipIf(!f.requestUri).each(f.requestUri ?? [])(
-    'fails on a Request-URI other than the stored Contact in step %s',
-    (id) => {
-      expect(step(`request-uri ${id}`, id)?.diffs).toContainEqual(
-        expect.objectContaining({ field: 'requestUri', actual: 'sip:elsewhere@127.0.0.1' }),
-      );
-    },
-  );
+  if (f.requestUri)
+    it.each(f.requestUri ?? [])(
+      'fails on a Request-URI other than the stored Contact in step %s',
+      (id) => {
+        expect(step(`request-uri ${id}`, id)?.diffs).toContainEqual(
+          expect.objectContaining({ field: 'requestUri', actual: 'sip:elsewhere@127.0.0.1' }),
+        );
+      },
+    );
 
-  it.skipIf(!f.cseq).each(f.cseq ?? [])(
-    'fails on a CSeq other than the stored one plus one in step %s',
-    (id) => {
+  if (f.cseq)
+    it.each(f.cseq ?? [])('fails on a CSeq other than the stored one plus one in step %s', (id) => {
       // TS 24.229 5.4.5.1.2; RFC 3261 12.2.1.1. Items 2 and 4 fall back to a random CSeq when
       // none was stored for their direction, so there any number fits.
       expect(step(`cseq ${id}`, id)?.diffs).toContainEqual(
         expect.objectContaining({ field: 'headers.CSeq' }),
       );
-    },
-  );
+    });
 
   it('gives one verdict per instance when three instances interleave, one deviating', async () => {
     const { expected, scenarios, precondition } = get(f);
