@@ -10,10 +10,7 @@ import { ConformanceChecker } from '../conformance/engine.js';
 import { expandFlow } from '../conformance/expected.js';
 import { reportJson, reportJunit, reportText, type DiffFormat } from '../conformance/format.js';
 import type { ObservedMessage } from '../conformance/observed.js';
-import { hasErrors } from '../findings/finding.js';
-import { loadFlowSet } from '../project/flow-set.js';
-import { validateFlow } from '../validate/validate-flow.js';
-import { findingsText } from './output.js';
+import { loadValidFlow } from './load-valid-flow.js';
 import { UsageError } from './usage-error.js';
 
 /** Options of the diff command. */
@@ -41,23 +38,7 @@ export async function runDiff(
   opts: DiffOptions,
   io: Io,
 ): Promise<number> {
-  const set = await loadFlowSet([flowPath]);
-  const loaded = set.requested[0];
-  const flow = loaded?.flow;
-  const resolve = (id: string) => set.index.get(id);
-  const problems = loaded ? [...loaded.findings, ...(flow ? validateFlow(flow, resolve) : [])] : [];
-  if (!flow || hasErrors(problems)) {
-    io.err(
-      findingsText(
-        problems.filter((f) => f.severity === 'error'),
-        1,
-        false,
-      ),
-    );
-    throw new UsageError(
-      `${flowPath} is not a valid flow; fix it first (flowspec validate ${flowPath})`,
-    );
-  }
+  const { flow, resolve } = await loadValidFlow(flowPath, io);
   let size: number;
   try {
     const st = await stat(capturePath);

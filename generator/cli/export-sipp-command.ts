@@ -5,11 +5,8 @@
  * (unknown participant, a participant with nothing to play, a bad choice).
  */
 import { writeFile } from 'node:fs/promises';
-import { hasErrors } from '../findings/finding.js';
-import { loadFlowSet } from '../project/flow-set.js';
 import { exportSipp, parseAltChoice, SippExportError } from '../sipp/index.js';
-import { validateFlow } from '../validate/validate-flow.js';
-import { findingsText } from './output.js';
+import { loadValidFlow } from './load-valid-flow.js';
 import { UsageError } from './usage-error.js';
 
 /** Options of the export-sipp command. */
@@ -32,23 +29,7 @@ export async function runExportSipp(
   opts: ExportSippCommandOptions,
   io: Io,
 ): Promise<number> {
-  const set = await loadFlowSet([flowPath]);
-  const loaded = set.requested[0];
-  const flow = loaded?.flow;
-  const resolve = (id: string) => set.index.get(id);
-  const problems = loaded ? [...loaded.findings, ...(flow ? validateFlow(flow, resolve) : [])] : [];
-  if (!flow || hasErrors(problems)) {
-    io.err(
-      findingsText(
-        problems.filter((f) => f.severity === 'error'),
-        1,
-        false,
-      ),
-    );
-    throw new UsageError(
-      `${flowPath} is not a valid flow; fix it first (flowspec validate ${flowPath})`,
-    );
-  }
+  const { flow, resolve } = await loadValidFlow(flowPath, io);
   try {
     const alt = new Map((opts.alt ?? []).map(parseAltChoice));
     const scenario = exportSipp(flow, resolve, {
