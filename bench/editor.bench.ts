@@ -14,6 +14,7 @@ import { chromium, type Page } from 'playwright-core';
 import { createFlowService } from '../generator/api/flow-service.js';
 import { startWebServer } from '../generator/api/web-server.js';
 import { arrowLatency, CHROMIUM_ARGS } from '../test/e2e/editor-harness.js';
+import { median, ms } from './stats.js';
 import type { Benchmark } from './registry.js';
 
 const LIFELINES = 12;
@@ -21,15 +22,6 @@ const MESSAGES = 1000;
 const EDITS = 20;
 const BACKEND_RUNS = 10;
 const FLOW = 'flows/bench/large.flow.yaml';
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-}
-
-function ms(x: number): string {
-  return `${x.toFixed(0)} ms`;
-}
 
 /**
  * OPTIONS and 200 OK pairs between 12 proxies. Step 1 writes its message in

@@ -10,19 +10,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateFiles, loadForGeneration, previewFlow } from '../generator/emit/index.js';
+import { median, ms } from './stats.js';
 import type { Benchmark } from './registry.js';
 
 const WARM_RUNS = 30;
 const PREVIEW_FLOW = 'poc.leave.on-demand';
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-}
-
-function ms(x: number): string {
-  return `${x.toFixed(0)} ms`;
-}
 
 /** The generate benchmark. */
 export const benchmark: Benchmark = {

@@ -4,8 +4,7 @@
  * information preprocessing, and preparing the copy that is forwarded.
  */
 import {
-  formatVia,
-  generateBranch,
+  prependVia,
   getMaxForwards,
   getRoutes,
   hostAddress,
@@ -110,16 +109,5 @@ export function prepareForward(
 
 /** RFC 3261 16.6 step 8: the proxy's own Via on top, with a fresh branch and rport (RFC 3581). */
 export function addProxyVia(request: SipRequest, local: Endpoint, target: TransportTarget): void {
-  request.headers.prepend(
-    'Via',
-    formatVia({
-      transport: target.transport,
-      host: local.address,
-      port: local.port,
-      params: [
-        ['branch', generateBranch()],
-        ['rport', null],
-      ],
-    }),
-  );
+  prependVia(request, local, target.transport);
 }

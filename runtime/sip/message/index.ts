@@ -15,6 +15,7 @@ export {
   createRequest,
   createResponse,
   generateBranch,
+  prependVia,
   generateTag,
   generateCallId,
   BRANCH_COOKIE,

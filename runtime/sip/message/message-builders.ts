@@ -16,6 +16,30 @@ export function generateBranch(): string {
   return `${BRANCH_COOKIE}${randomBytes(12).toString('base64url')}`;
 }
 
+/**
+ * Puts a new top Via on a request about to be sent over `transport` from
+ * `sentBy` (RFC 3261 8.1.1.7 for a UAC, 16.6 step 8 for a proxy; sent-by per
+ * 18.1.1), with a fresh branch and an empty rport (RFC 3581).
+ */
+export function prependVia(
+  request: SipRequest,
+  sentBy: { readonly address: string; readonly port: number },
+  transport: string,
+): void {
+  request.headers.prepend(
+    'Via',
+    formatVia({
+      transport,
+      host: sentBy.address,
+      port: sentBy.port,
+      params: [
+        ['branch', generateBranch()],
+        ['rport', null],
+      ],
+    }),
+  );
+}
+
 /** A fresh tag (RFC 3261 19.3: at least 32 random bits; we use 64). */
 export function generateTag(): string {
   return randomBytes(8).toString('hex');

@@ -1,4 +1,4 @@
-import { createResponse, formatVia, generateBranch } from '../message/index.js';
+import { createResponse, prependVia } from '../message/index.js';
 import type { SipMessage, SipRequest, SipResponse } from '../message/index.js';
 import { DEFAULT_TIMER_BASE_VALUES, systemClock, transactionTimers } from '../timers/index.js';
 import type { Clock, TimerBaseValues } from '../timers/index.js';
@@ -262,18 +262,7 @@ export class TransactionLayer implements TransportDelegate {
     if (vias.length > 0) request.headers.removeFirstValue('Via');
     const local = this.transport.localEndpointFor(target);
     // RFC 3261 18.1.1: sent-by is the address and port the transport sends from; RFC 3581 asks for rport.
-    request.headers.prepend(
-      'Via',
-      formatVia({
-        transport: target.transport,
-        host: local.address,
-        port: local.port,
-        params: [
-          ['branch', generateBranch()],
-          ['rport', null],
-        ],
-      }),
-    );
+    prependVia(request, local, target.transport);
   }
 
   private contextFor(target: TransportTarget): TransactionContext {
