@@ -12,7 +12,7 @@ import {
   expandFlow,
   parseAddressMap,
   type ConformanceReport,
-  type ObservedMessage,
+  observedFromIngest,
 } from '../conformance/index.js';
 import type { Flow } from '../model/flow-model.js';
 
@@ -95,12 +95,9 @@ export async function diffCaptureAgainstFlow(input: CaptureDiffInput): Promise<C
   let messages = 0;
   try {
     for await (const e of ingest) {
-      const base = { frame: e.frame, time: e.time, src: e.src, dst: e.dst, transport: e.transport };
-      if (e.kind === 'sip' && e.message)
-        checker.push({ ...base, sip: e.message } satisfies ObservedMessage);
-      else if (e.kind === 'mbcp' && e.mbcp)
-        checker.push({ ...base, mbcp: e.mbcp } satisfies ObservedMessage);
-      else continue;
+      const o = observedFromIngest(e);
+      if (!o) continue;
+      checker.push(o);
       messages++;
     }
   } catch (e) {

@@ -9,7 +9,7 @@ import { AddressMapError, readAddressMap } from '../conformance/address-map.js';
 import { ConformanceChecker } from '../conformance/engine.js';
 import { expandFlow } from '../conformance/expected.js';
 import { reportJson, reportJunit, reportText, type DiffFormat } from '../conformance/format.js';
-import type { ObservedMessage } from '../conformance/observed.js';
+import { observedFromIngest } from '../conformance/observed.js';
 import { loadValidFlow } from './load-valid-flow.js';
 import { UsageError } from './usage-error.js';
 
@@ -82,25 +82,8 @@ export async function runDiff(
       : {}),
   });
   for await (const e of ingest) {
-    if (e.kind === 'sip' && e.message) {
-      checker.push({
-        frame: e.frame,
-        time: e.time,
-        src: e.src,
-        dst: e.dst,
-        transport: e.transport,
-        sip: e.message,
-      } satisfies ObservedMessage);
-    } else if (e.kind === 'mbcp' && e.mbcp) {
-      checker.push({
-        frame: e.frame,
-        time: e.time,
-        src: e.src,
-        dst: e.dst,
-        transport: e.transport,
-        mbcp: e.mbcp,
-      } satisfies ObservedMessage);
-    }
+    const o = observedFromIngest(e);
+    if (o) checker.push(o);
   }
   if (progress) io.err('\r\u001b[K');
   if (ingest.counts.captureErrors > 0 && ingest.stats.packets === 0) {

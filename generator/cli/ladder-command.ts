@@ -5,7 +5,7 @@ import { basename, dirname, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { ingestCapture } from '../capture/index.js';
 import { ladderFromTrace } from '../conformance/ladder.js';
-import type { ObservedMessage } from '../conformance/observed.js';
+import { observedFromIngest, type ObservedMessage } from '../conformance/observed.js';
 import { flowToYaml } from '../edit/render.js';
 import { UsageError } from './usage-error.js';
 
@@ -35,24 +35,8 @@ export async function runLadder(
   const ingest = ingestCapture(capture);
   const messages: ObservedMessage[] = [];
   for await (const e of ingest) {
-    if (e.kind === 'sip' && e.message)
-      messages.push({
-        frame: e.frame,
-        time: e.time,
-        src: e.src,
-        dst: e.dst,
-        transport: e.transport,
-        sip: e.message,
-      });
-    else if (e.kind === 'mbcp' && e.mbcp)
-      messages.push({
-        frame: e.frame,
-        time: e.time,
-        src: e.src,
-        dst: e.dst,
-        transport: e.transport,
-        mbcp: e.mbcp,
-      });
+    const o = observedFromIngest(e);
+    if (o) messages.push(o);
     if (messages.length > maxSteps * 4) break;
   }
   if (ingest.counts.captureErrors > 0 && ingest.stats.packets === 0) {

@@ -14,7 +14,7 @@ export { describeType, expandFlow } from './expected.js';
 export type { ExpectedFlow, ExpectedMessage, FragmentContext } from './expected.js';
 export { DIFF_FORMATS, reportJson, reportJunit, reportText } from './format.js';
 export type { DiffFormat } from './format.js';
-export { seconds, summarize } from './observed.js';
+export { observedFromIngest, seconds, summarize } from './observed.js';
 export type { ObservedMessage, ObservedTime } from './observed.js';
 export type * from './report.js';
 export type { FieldDiff } from './values.js';

@@ -4,6 +4,7 @@
  */
 import type { MbcpMessage } from '../../runtime/mbcp/index.js';
 import type { SipMessage } from '../../runtime/sip/message/index.js';
+import type { IngestEvent } from '../capture/index.js';
 import type { WireEndpoint } from './address-map.js';
 
 /** A capture or hook timestamp: seconds since the epoch plus nanoseconds. */
@@ -38,4 +39,11 @@ export function summarize(m: ObservedMessage): string {
   }
   if (m.mbcp) return `MBCP ${m.mbcp.kind}`;
   return 'unparsed message';
+}
+
+/** A capture event as an observed message; undefined when it did not parse (its finding says why). */
+export function observedFromIngest(e: IngestEvent): ObservedMessage | undefined {
+  const base = { frame: e.frame, time: e.time, src: e.src, dst: e.dst, transport: e.transport };
+  if (e.kind === 'sip') return e.message ? { ...base, sip: e.message } : undefined;
+  return e.mbcp ? { ...base, mbcp: e.mbcp } : undefined;
 }
