@@ -72,9 +72,39 @@ export function App() {
   const pendingReveal = useRef<{ line: number; endLine: number } | undefined>(undefined);
   /** True once Monaco holds the open flow (it loads after the window). */
   const monacoReady = useRef(false);
+  /**
+   * Undo and redo for diagram edits made before Monaco is there; once it is,
+   * its own undo stack takes over (the edits reach it as one replacement).
+   */
+  const earlyHistory = useRef<{ undo: string[]; redo: string[] }>({ undo: [], redo: [] });
   const { setText } = doc;
+  /** Sets the text before Monaco holds it; the ref follows at once, not at the next render. */
+  const setEarlyText = useCallback(
+    (text: string) => {
+      textRef.current = text;
+      setText(text);
+    },
+    [setText],
+  );
+  const undo = useCallback(() => {
+    if (monacoReady.current) return editor.current?.undo();
+    const h = earlyHistory.current;
+    const previous = h.undo.pop();
+    if (previous === undefined) return;
+    h.redo.push(textRef.current);
+    setEarlyText(previous);
+  }, [setEarlyText]);
+  const redo = useCallback(() => {
+    if (monacoReady.current) return editor.current?.redo();
+    const h = earlyHistory.current;
+    const next = h.redo.pop();
+    if (next === undefined) return;
+    h.undo.push(textRef.current);
+    setEarlyText(next);
+  }, [setEarlyText]);
   const editorReady = useCallback(() => {
     monacoReady.current = true;
+    earlyHistory.current = { undo: [], redo: [] };
     // Diagram edits made while Monaco loaded: onto its undo stack.
     if (textRef.current !== loadedTextRef.current) editor.current?.replaceText(textRef.current);
     const p = pendingReveal.current;
@@ -111,6 +141,7 @@ export function App() {
         return;
       setSelectedKey(undefined);
       clearCapture();
+      earlyHistory.current = { undo: [], redo: [] };
       const url = new URL(window.location.href);
       url.searchParams.set('flow', path);
       url.searchParams.delete('capture');
@@ -146,7 +177,11 @@ export function App() {
         // Edits land in Monaco's model, on its undo stack; before Monaco is there, in the
         // document, and Monaco takes them over when it arrives (editorReady).
         if (monacoReady.current) editor.current?.replaceText(text);
-        else setText(text);
+        else {
+          earlyHistory.current.undo.push(textRef.current);
+          earlyHistory.current.redo = [];
+          setEarlyText(text);
+        }
         // Reordering lifelines leaves every step where it was.
         if (edit.kind !== 'moveParticipant') setSelectedKey(selectionAfter(edit));
         report(`${edit.kind} applied`);
@@ -154,7 +189,7 @@ export function App() {
         report(`edit refused: ${(e as Error).message}`);
       }
     },
-    [doc.path, setText, report],
+    [doc.path, setEarlyText, report],
   );
 
   const reorder = useCallback(
@@ -190,8 +225,8 @@ export function App() {
 
   useKeyboardShortcuts({
     save: () => void doc.save(),
-    undo: () => editor.current?.undo(),
-    redo: () => editor.current?.redo(),
+    undo,
+    redo,
     deleteSelected: () =>
       selectedRow && void applyEdit({ kind: 'deleteStep', path: selectedRow.path }),
     moveSelected,
@@ -222,8 +257,8 @@ export function App() {
         text={doc.text}
         theme={theme}
         onSave={() => void doc.save()}
-        onUndo={() => editor.current?.undo()}
-        onRedo={() => editor.current?.redo()}
+        onUndo={undo}
+        onRedo={redo}
         onToggleTheme={toggleTheme}
         onOpenCapture={(file) => void capture.openFile(file)}
         captureBusy={capture.busy}
