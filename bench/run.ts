@@ -37,7 +37,7 @@ function currentSections(): Map<string, string> {
   return map;
 }
 
-const sections = currentSections();
+const measured = new Map<string, string>();
 for (const bench of selected) {
   process.stderr.write(`bench: ${bench.name} ...\n`);
   const started = performance.now();
@@ -45,12 +45,15 @@ for (const bench of selected) {
   const seconds = (performance.now() - started) / 1000;
   process.stderr.write(`bench: ${bench.name} done in ${seconds.toFixed(1)} s\n`);
   process.stdout.write(`${markdown.trimEnd()}\n\n`);
-  sections.set(
+  measured.set(
     bench.name,
     `<!-- bench: ${bench.name} -->\n${markdown.trimEnd()}\n\n_Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}._`,
   );
 }
 
+// Read just before writing: another run may have replaced other sections meanwhile.
+const sections = currentSections();
+for (const [name, text] of measured) sections.set(name, text);
 const header = [
   '# Benchmarks',
   '',
