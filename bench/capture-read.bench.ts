@@ -223,6 +223,26 @@ async function runReader(file: string, mode: 'read' | 'ingest'): Promise<ReaderR
 const fmt = (n: number, digits = 0): string =>
   n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
+/** tshark's arguments to list the SIP messages of a capture, one line each (the anchor of the capture benchmarks). */
+export function tsharkSipList(file: string): string[] {
+  return [
+    '-r',
+    file,
+    '-Y',
+    'sip',
+    '-T',
+    'fields',
+    '-e',
+    'frame.number',
+    '-e',
+    'sip.Method',
+    '-e',
+    'sip.Status-Code',
+    '-e',
+    'sip.Call-ID',
+  ];
+}
+
 export const benchmark: Benchmark = {
   name: 'capture-read',
   async run(): Promise<string> {
@@ -239,22 +259,7 @@ export const benchmark: Benchmark = {
         const size = statSync(file).size;
         const read = await runReader(file, 'read');
         const ingest = await runReader(file, 'ingest');
-        const tshark = await measure('tshark', [
-          '-r',
-          file,
-          '-Y',
-          'sip',
-          '-T',
-          'fields',
-          '-e',
-          'frame.number',
-          '-e',
-          'sip.Method',
-          '-e',
-          'sip.Status-Code',
-          '-e',
-          'sip.Call-ID',
-        ]);
+        const tshark = await measure('tshark', tsharkSipList(file));
         if (read.events !== packets || ingest.parsed !== packets || tshark.lines !== packets) {
           notes.push(
             `count mismatch at ${exchanges}: reader ${read.events}, parsed ${ingest.parsed}, tshark ${tshark.lines}, written ${packets}`,

@@ -44,6 +44,11 @@ export interface CaptureReader extends AsyncIterable<CaptureEvent> {
   readonly format: 'pcap' | 'pcapng' | undefined;
   /** Largest number of bytes held in reassembly buffers at a chunk boundary. */
   readonly peakBytesHeld: number;
+  /**
+   * The same events a chunk at a time, in order: one promise per chunk rather than per event.
+   * A reader is iterated once, either way.
+   */
+  batches(): AsyncIterable<readonly CaptureEvent[]>;
 }
 
 class StreamingCaptureReader implements CaptureReader {
@@ -58,6 +63,10 @@ class StreamingCaptureReader implements CaptureReader {
   ) {}
 
   async *[Symbol.asyncIterator](): AsyncIterator<CaptureEvent> {
+    for await (const batch of this.batches()) yield* batch;
+  }
+
+  async *batches(): AsyncGenerator<readonly CaptureEvent[]> {
     if (this.started) {
       throw new CaptureFormatError('a capture reader can be iterated only once', {
         file: this.options.label ?? (typeof this.input === 'string' ? this.input : '<memory>'),
@@ -77,7 +86,7 @@ class StreamingCaptureReader implements CaptureReader {
     }
   }
 
-  private async *run(window: ByteWindow): AsyncGenerator<CaptureEvent> {
+  private async *run(window: ByteWindow): AsyncGenerator<readonly CaptureEvent[]> {
     const parser = await this.openParser(window);
     const options = this.options;
     const decoder = new PacketDecoder(this.stats, {
@@ -128,10 +137,11 @@ class StreamingCaptureReader implements CaptureReader {
     }
   }
 
-  private *drain(decoder: PacketDecoder): Generator<CaptureEvent> {
+  /** The events decoded since the last drain (none: nothing is yielded). */
+  private *drain(decoder: PacketDecoder): Generator<readonly CaptureEvent[]> {
     const events = decoder.events;
-    for (const event of events) yield event;
-    events.length = 0;
+    if (events.length === 0) return;
+    yield events.splice(0, events.length);
   }
 
   /** Reads the magic number and picks the format (pcap header, or pcapng SHB). */

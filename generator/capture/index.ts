@@ -5,7 +5,7 @@
  */
 export { readCapture } from './capture-reader.js';
 export type { CaptureReadOptions, CaptureReader } from './capture-reader.js';
-export { ingestCapture, toMbcpEvent, toSipEvent } from './sip-events.js';
+export { ingestCapture, parseCapturedSip, toMbcpEvent, toSipEvent } from './sip-events.js';
 export type {
   CaptureIngest,
   IngestEvent,

@@ -198,10 +198,27 @@ export function decodeIpv6(data: Uint8Array, start: number, end: number, out: Ip
   return walked === IP_OUTCOME.ok ? outcome : walked;
 }
 
+/** IPv4 addresses formatted so far, by their 32 bits: a capture shows a few addresses many times. */
+const ipv4Text = new Map<number, string>();
+/** Addresses kept in {@link ipv4Text} at most (it starts over beyond). */
+const MAX_IPV4_TEXT = 1 << 16;
+
 /** Formats an IPv4 or IPv6 address from bytes (IPv6 in RFC 5952 canonical form). */
 export function formatAddress(bytes: Uint8Array, offset: number, version: 4 | 6): string {
   if (version === 4) {
-    return `${bytes[offset]}.${bytes[offset + 1]}.${bytes[offset + 2]}.${bytes[offset + 3]}`;
+    const b0 = bytes[offset] ?? 0;
+    const b1 = bytes[offset + 1] ?? 0;
+    const b2 = bytes[offset + 2] ?? 0;
+    const b3 = bytes[offset + 3] ?? 0;
+    const key = ((b0 << 24) | (b1 << 16) | (b2 << 8) | b3) >>> 0;
+    let text = ipv4Text.get(key);
+    if (text === undefined) {
+      // Joined: one flat string, shared by every packet of the address.
+      text = [b0, b1, b2, b3].join('.');
+      if (ipv4Text.size >= MAX_IPV4_TEXT) ipv4Text.clear();
+      ipv4Text.set(key, text);
+    }
+    return text;
   }
   const words: number[] = [];
   for (let i = 0; i < 16; i += 2)

@@ -57,15 +57,40 @@ export interface CaptureIngest extends AsyncIterable<IngestEvent> {
   readonly findings: readonly IngestFinding[];
   /** Counts of SIP parse errors, MBCP decode errors and capture errors. */
   readonly counts: { parseErrors: number; mbcpErrors: number; captureErrors: number };
+  /**
+   * The same events a chunk of the capture at a time (one promise per chunk, not per event);
+   * each chunk's events are parsed as they are iterated. Iterate each chunk before the next.
+   */
+  batches(): AsyncIterable<Iterable<IngestEvent>>;
+}
+
+/**
+ * Parses the bytes of one captured SIP message: a TCP message is exactly one framed message
+ * (RFC 3261 18.3: Content-Length mandatory), a UDP or WebSocket one a datagram.
+ */
+export function parseCapturedSip(
+  bytes: Uint8Array,
+  transport: CaptureEvent['transport'],
+): SipMessage {
+  return parseMessage(bytes, { transport: transport === 'tcp' ? 'stream' : 'datagram' });
 }
 
 /** Parses one raw SIP event with the runtime parser; a parse error becomes the event's finding. */
 export function toSipEvent(event: CaptureEvent): SipIngestEvent {
   try {
-    const message = parseMessage(event.bytes, {
-      transport: event.transport === 'tcp' ? 'stream' : 'datagram',
-    });
-    return { ...event, kind: 'sip', message };
+    const message = parseCapturedSip(event.bytes, event.transport);
+    // Spelled out rather than spread: one object of one shape per message.
+    return {
+      frame: event.frame,
+      time: event.time,
+      interface: event.interface,
+      src: event.src,
+      dst: event.dst,
+      transport: event.transport,
+      kind: 'sip',
+      bytes: event.bytes,
+      message,
+    };
   } catch (error) {
     // The parser's contract is SipParseError; any other error it raises on
     // captured bytes is still bad input and becomes a finding, not a crash.
@@ -123,6 +148,15 @@ class CaptureIngestImpl implements CaptureIngest {
     return this.reader.stats;
   }
 
+  /** Events parsed one at a time as they are asked for: a chunk's parsed messages are never all held. */
+  private *parsed(raws: readonly CaptureEvent[]): Generator<IngestEvent> {
+    for (const raw of raws) {
+      const event = raw.kind === 'sip' ? toSipEvent(raw) : toMbcpEvent(raw);
+      if (event.finding) this.record(event.finding);
+      yield event;
+    }
+  }
+
   private record(finding: IngestFinding): void {
     if (finding.kind === 'sip-parse-error') this.counts.parseErrors++;
     else if (finding.kind === 'mbcp-decode-error') this.counts.mbcpErrors++;
@@ -132,12 +166,12 @@ class CaptureIngestImpl implements CaptureIngest {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<IngestEvent> {
+    for await (const batch of this.batches()) yield* batch;
+  }
+
+  async *batches(): AsyncGenerator<Iterable<IngestEvent>> {
     try {
-      for await (const raw of this.reader) {
-        const event = raw.kind === 'sip' ? toSipEvent(raw) : toMbcpEvent(raw);
-        if (event.finding) this.record(event.finding);
-        yield event;
-      }
+      for await (const raws of this.reader.batches()) yield this.parsed(raws);
     } catch (error) {
       if (!(error instanceof CaptureError)) throw error;
       this.record({

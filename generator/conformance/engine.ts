@@ -13,6 +13,7 @@ import { newSummary, updateSummary, type DialogSummary } from './dialog-summary.
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
 import { describeType } from './expected.js';
 import { Instance, slot } from './instance.js';
+import { LoggedMessage } from './logged-message.js';
 import { seconds, type ObservedMessage } from './observed.js';
 import { ParticipantBindings } from './participants.js';
 import type { ConformanceReport, InstanceReport } from './report.js';
@@ -44,9 +45,19 @@ export interface ConformanceOptions {
    * early, then the oldest of all, so memory does not grow with the capture's rate.
    */
   readonly maxOpenInstances?: number;
+  /**
+   * Receives each listed instance's report as soon as its instance is finished, instead of the
+   * report's `instances` (which then stays empty): a caller that stores them elsewhere (on disk)
+   * keeps memory bounded whatever the capture's size. Reports come in finishing order.
+   */
+  readonly onInstance?: (report: InstanceReport) => void;
 }
 
 type JoinMode = 'required' | 'anchored' | 'optional' | 'early';
+
+/** Iterations to try for a step of a group the instance has not bound: a new one (-1), or none. */
+const NEW_ITERATION: readonly number[] = [-1];
+const NONE: readonly number[] = [];
 
 /** Replays tried per message that no operand the instance took can place. */
 const MAX_REPLAYS = 12;
@@ -92,6 +103,8 @@ export class ConformanceChecker {
   private late = 0;
   private messages = 0;
   private passingListed = 0;
+  /** Instances listed (kept in `finished` or handed to `onInstance`). */
+  private listed = 0;
   private passingNotListed = 0;
   private failing = 0;
   private lastSweep = 0;
@@ -214,14 +227,13 @@ export class ConformanceChecker {
     return {
       flow: this.expected.flow.id,
       capture: this.opts.capture ?? null,
-      verdict:
-        this.failing === 0 && this.finished.length + this.passingNotListed > 0 ? 'pass' : 'fail',
+      verdict: this.failing === 0 && this.listed + this.passingNotListed > 0 ? 'pass' : 'fail',
       instances,
       unrelated: this.unrelated + this.late,
       mapping: this.people.report(),
       stats: {
         messages: this.messages,
-        instances: this.finished.length + this.passingNotListed,
+        instances: this.listed + this.passingNotListed,
         passing: this.passingListed + this.passingNotListed,
         failing: this.failing,
         passingNotListed: this.passingNotListed,
@@ -289,7 +301,7 @@ export class ConformanceChecker {
         const its = inst.iterationsOf(m.group);
         const viaCallId = groups.has(m.group);
         // In-dialog groups (e.g. NOTIFYs of a REFER's implicit subscription) share the Call-ID of the instance.
-        const candidates = viaCallId ? its : its.length === 0 && !loose ? [-1] : [];
+        const candidates = viaCallId ? its : its.length === 0 && !loose ? NEW_ITERATION : NONE;
         for (const cand of candidates) {
           const it = cand === -1 ? this.steps.peekIteration(inst, m) : cand;
           if (inst.matches.has(slot(m.index, it))) continue;
@@ -371,14 +383,15 @@ export class ConformanceChecker {
     o: ObservedMessage,
     callId: string | undefined,
   ): ReplayResult {
-    const log = [...(inst.log ?? []), { o, callId }];
+    const log = [...(inst.log ?? []), new LoggedMessage(o, callId)];
     const first = log[0];
     if (!first) return {};
-    const fresh = new Instance(inst.id, this.expected, first.o.frame, seconds(first.o.time));
+    const start = first.o;
+    const fresh = new Instance(inst.id, this.expected, start.frame, seconds(start.time));
     for (const b of banned) fresh.banned.add(b);
     this.replaying = true;
     try {
-      if (!this.seed(fresh, first.o, first.callId)) return {};
+      if (!this.seed(fresh, start, first.callId)) return {};
       for (const { o: next, callId: id } of log.slice(1)) {
         if (id !== undefined && fresh.callIds.has(id)) {
           const before = fresh.unexpected.length;
@@ -479,7 +492,8 @@ export class ConformanceChecker {
     inst.bindGroup(m.group, it, callId);
     this.update(inst, seconds(o.time));
     if (callId === undefined) return;
-    inst.evidence.push({ callId, steps: [m.id], evidence });
+    // Flat: a concatenation kept as the pieces it was made of costs several times its length.
+    inst.evidence.push({ callId, steps: [m.id], evidence: detached(evidence) });
     if (!this.replaying) {
       this.byCallId.set(callId, inst);
       this.pending.delete(callId);
@@ -534,19 +548,35 @@ export class ConformanceChecker {
     for (const callId of inst.callIds.keys()) {
       this.byCallId.delete(callId);
       this.summaries.delete(callId);
-      this.closed.add(callId);
+      this.closed.add(detached(callId));
       if (this.closed.size > 100_000)
         this.closed.delete(this.closed.values().next().value as string);
     }
     const report = instanceVerdict(this.expected, inst, this.alts);
     if (report.verdict === 'fail') {
       this.failing++;
-      this.finished.push(report);
+      this.list(report);
     } else if (this.passingListed < (this.opts.maxPassingListed ?? Infinity)) {
       this.passingListed++;
-      this.finished.push(report);
+      this.list(report);
     } else this.passingNotListed++;
   }
+
+  private list(report: InstanceReport): void {
+    this.listed++;
+    if (this.opts.onInstance) this.opts.onInstance(report);
+    else this.finished.push(report);
+  }
+}
+
+/**
+ * A copy of `s` that holds no reference to the text it was cut from. A header value is a slice
+ * of its whole message; a Call-ID remembered long after its instance (to count late messages)
+ * would otherwise keep that message's text alive.
+ */
+function detached(s: string): string {
+  // Slicing a concatenation flattens it into a new string first; the slice refers to that.
+  return `${s} `.slice(0, -1);
 }
 
 /** Checks a whole trace; `events` in wire order. */

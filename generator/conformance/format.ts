@@ -52,8 +52,15 @@ function instanceText(
   return lines;
 }
 
-/** The report as a terminal ladder. */
-export function reportText(r: ConformanceReport, color = false): string {
+/**
+ * The report as a terminal ladder, in pieces: the header, one piece per instance (taken from
+ * `instances`, in report order), the totals. Joined, they are {@link reportText}.
+ */
+export function* reportTextChunks(
+  r: ConformanceReport,
+  instances: Iterable<InstanceReport> = r.instances,
+  color = false,
+): Generator<string> {
   const paint = (code: string, t: string): string => (color ? `\u001b[${code}m${t}\u001b[0m` : t);
   const lines = [`flow ${r.flow}${r.capture ? ` against ${r.capture}` : ''}`];
   lines.push('participants:');
@@ -63,46 +70,95 @@ export function reportText(r: ConformanceReport, color = false): string {
       `  ${id} (${m.label}) = ${addr} [${m.source}${m.evidence ? `: ${m.evidence}` : ''}]`,
     );
   }
-  r.instances.forEach((inst, i) => lines.push(...instanceText(inst, i + 1, paint)));
+  yield `${lines.join('\n')}\n`;
+  let n = 0;
+  for (const inst of instances) yield `${instanceText(inst, ++n, paint).join('\n')}\n`;
+  const tail: string[] = [];
   const notListed = r.stats['passingNotListed'] ?? 0;
-  if (notListed > 0) lines.push(`${notListed} more passing instance(s) not listed`);
-  const total = r.stats['instances'] ?? r.instances.length;
+  if (notListed > 0) tail.push(`${notListed} more passing instance(s) not listed`);
+  const total = r.stats['instances'] ?? n;
   const failing = r.stats['failing'] ?? 0;
-  lines.push(
+  tail.push(
     `${r.verdict === 'pass' ? paint('32', 'PASS') : paint('31', 'FAIL')}: ${total} instance(s), ${failing} failing; ${r.unrelated} unrelated message(s)${total === 0 ? '; no instance of the flow found' : ''}`,
   );
-  return `${lines.join('\n')}\n`;
+  yield `${tail.join('\n')}\n`;
+}
+
+/** The report as a terminal ladder. */
+export function reportText(r: ConformanceReport, color = false): string {
+  return [...reportTextChunks(r, r.instances, color)].join('');
+}
+
+/** One instance in the documented JSON shape. */
+function instanceJson(i: InstanceReport): object {
+  return {
+    verdict: i.verdict,
+    steps: i.steps.map((s) => ({
+      id: s.id,
+      status: s.status,
+      frame: s.frame,
+      time: s.time,
+      diffs: s.diffs,
+      violates: s.violates,
+      summary: s.summary,
+      retransmissions: s.retransmissions,
+    })),
+    unexpected: i.unexpected,
+    dialogs: i.dialogs,
+  };
+}
+
+/**
+ * One instance as it reads in the JSON report, an element of its `instances` array (lines
+ * indented by four spaces): stringified inside two arrays, which is exactly that indentation.
+ */
+export function instanceJsonText(i: InstanceReport): string {
+  // "[\n  [\n    " before the element, "\n  ]\n]" after it.
+  return JSON.stringify([[instanceJson(i)]], null, 2).slice(10, -6);
+}
+
+/**
+ * The JSON report in pieces around instances already written with {@link instanceJsonText}
+ * (as text or as its UTF-8 bytes, in report order).
+ */
+export function* reportJsonAround<T extends string | Uint8Array>(
+  r: ConformanceReport,
+  instances: Iterable<T>,
+): Generator<string | T> {
+  const head = JSON.stringify({ flow: r.flow, capture: r.capture, verdict: r.verdict }, null, 2);
+  yield `${head.slice(0, -2)},\n  "instances": [`;
+  let n = 0;
+  for (const inst of instances) {
+    yield n++ > 0 ? ',\n    ' : '\n    ';
+    yield inst;
+  }
+  const tail = JSON.stringify(
+    { unrelated: r.unrelated, mapping: r.mapping, stats: r.stats },
+    null,
+    2,
+  );
+  yield `${n > 0 ? '\n  ]' : ']'},${tail.slice(1)}\n`;
+}
+
+function* map<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
+}
+
+/**
+ * The report in the documented JSON shape, in pieces (one per instance, taken from `instances`
+ * in report order), so that a report of any size is written without being held whole. Joined,
+ * they are {@link reportJson}, byte for byte.
+ */
+export function* reportJsonChunks(
+  r: ConformanceReport,
+  instances: Iterable<InstanceReport> = r.instances,
+): Generator<string> {
+  yield* reportJsonAround(r, map(instances, instanceJsonText));
 }
 
 /** The report in the documented JSON shape (plus summaries and evidence). */
 export function reportJson(r: ConformanceReport): string {
-  return `${JSON.stringify(
-    {
-      flow: r.flow,
-      capture: r.capture,
-      verdict: r.verdict,
-      instances: r.instances.map((i) => ({
-        verdict: i.verdict,
-        steps: i.steps.map((s) => ({
-          id: s.id,
-          status: s.status,
-          frame: s.frame,
-          time: s.time,
-          diffs: s.diffs,
-          violates: s.violates,
-          summary: s.summary,
-          retransmissions: s.retransmissions,
-        })),
-        unexpected: i.unexpected,
-        dialogs: i.dialogs,
-      })),
-      unrelated: r.unrelated,
-      mapping: r.mapping,
-      stats: r.stats,
-    },
-    null,
-    2,
-  )}\n`;
+  return [...reportJsonChunks(r)].join('');
 }
 
 function xml(s: string): string {
@@ -113,34 +169,64 @@ function xml(s: string): string {
     .replace(/"/g, '&quot;');
 }
 
-/** JUnit XML: a testsuite per instance, a testcase per step. */
-export function reportJunit(r: ConformanceReport): string {
-  const suites = r.instances.map((inst, n) => {
-    const failures =
-      inst.steps.filter((s) => s.status !== 'matched').length + inst.unexpected.length;
-    const cases = inst.steps.map((s) => {
-      const name = xml(`step ${s.id}: ${s.summary}`);
-      if (s.status === 'matched')
-        return `    <testcase classname="${xml(r.flow)}.instance${n + 1}" name="${name}"/>`;
-      const detail = [
-        s.violates ? `should come after step ${s.violates}` : '',
-        ...s.diffs.map((d) => `${d.field}: expected ${d.expected}, got ${d.actual}`),
-      ]
-        .filter(Boolean)
-        .join('\n');
-      return `    <testcase classname="${xml(r.flow)}.instance${n + 1}" name="${name}">\n      <failure message="${xml(s.status)}">${xml(detail || s.status)}</failure>\n    </testcase>`;
-    });
-    for (const u of inst.unexpected) {
-      cases.push(
-        `    <testcase classname="${xml(r.flow)}.instance${n + 1}" name="${xml(`unexpected frame ${u.frame}`)}">\n      <failure message="unexpected">${xml(u.summary)}</failure>\n    </testcase>`,
-      );
-    }
-    return `  <testsuite name="${xml(`${r.flow} instance ${n + 1} (frame ${inst.firstFrame})`)}" tests="${cases.length}" failures="${failures}">\n${cases.join('\n')}\n  </testsuite>`;
+/** The JUnit test suite of instance number `n` (0-based). */
+function junitSuite(r: ConformanceReport, inst: InstanceReport, n: number): string {
+  const failures = inst.steps.filter((s) => s.status !== 'matched').length + inst.unexpected.length;
+  const cases = inst.steps.map((s) => {
+    const name = xml(`step ${s.id}: ${s.summary}`);
+    if (s.status === 'matched')
+      return `    <testcase classname="${xml(r.flow)}.instance${n + 1}" name="${name}"/>`;
+    const detail = [
+      s.violates ? `should come after step ${s.violates}` : '',
+      ...s.diffs.map((d) => `${d.field}: expected ${d.expected}, got ${d.actual}`),
+    ]
+      .filter(Boolean)
+      .join('\n');
+    return `    <testcase classname="${xml(r.flow)}.instance${n + 1}" name="${name}">\n      <failure message="${xml(s.status)}">${xml(detail || s.status)}</failure>\n    </testcase>`;
   });
-  if (r.instances.length === 0) {
-    suites.push(
-      `  <testsuite name="${xml(r.flow)}" tests="1" failures="1">\n    <testcase classname="${xml(r.flow)}" name="instances">\n      <failure message="no instance">no instance of the flow found</failure>\n    </testcase>\n  </testsuite>`,
+  for (const u of inst.unexpected) {
+    cases.push(
+      `    <testcase classname="${xml(r.flow)}.instance${n + 1}" name="${xml(`unexpected frame ${u.frame}`)}">\n      <failure message="unexpected">${xml(u.summary)}</failure>\n    </testcase>`,
     );
   }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="flowspec diff ${xml(r.flow)}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `  <testsuite name="${xml(`${r.flow} instance ${n + 1} (frame ${inst.firstFrame})`)}" tests="${cases.length}" failures="${failures}">\n${cases.join('\n')}\n  </testsuite>`;
+}
+
+/**
+ * JUnit XML in pieces (one test suite per instance, taken from `instances` in report order).
+ * Joined, they are {@link reportJunit}.
+ */
+export function* reportJunitChunks(
+  r: ConformanceReport,
+  instances: Iterable<InstanceReport> = r.instances,
+): Generator<string> {
+  yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="flowspec diff ${xml(r.flow)}">\n`;
+  let n = 0;
+  for (const inst of instances) {
+    yield `${n > 0 ? '\n' : ''}${junitSuite(r, inst, n)}`;
+    n++;
+  }
+  if (n === 0) {
+    yield `  <testsuite name="${xml(r.flow)}" tests="1" failures="1">\n    <testcase classname="${xml(r.flow)}" name="instances">\n      <failure message="no instance">no instance of the flow found</failure>\n    </testcase>\n  </testsuite>`;
+  }
+  yield '\n</testsuites>\n';
+}
+
+/** JUnit XML: a testsuite per instance, a testcase per step. */
+export function reportJunit(r: ConformanceReport): string {
+  return [...reportJunitChunks(r)].join('');
+}
+
+/** The report in `format`, in pieces, with the instances taken from `instances` (report order). */
+export function reportChunks(
+  format: DiffFormat,
+  r: ConformanceReport,
+  instances: Iterable<InstanceReport> = r.instances,
+  color = false,
+): Generator<string> {
+  return format === 'json'
+    ? reportJsonChunks(r, instances)
+    : format === 'junit'
+      ? reportJunitChunks(r, instances)
+      : reportTextChunks(r, instances, color);
 }

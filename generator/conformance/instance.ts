@@ -4,6 +4,7 @@
  * iteration), retransmissions, unexpected messages and bound variables.
  */
 import type { DialogSummary } from './dialog-summary.js';
+import { LoggedMessage } from './logged-message.js';
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
 import { describeType } from './expected.js';
 import type { ObservedMessage } from './observed.js';
@@ -38,11 +39,21 @@ export function slotMessage(key: number): number {
   return key % 65536;
 }
 
+/** requestMethod per expected message: the flow does not change during a check. */
+const requestMethods = new WeakMap<ExpectedMessage, string | undefined>();
+
 /** The method of the request a response answers (its CSeq method). */
-export function requestMethod(
+export function requestMethod(exp: ExpectedFlow, m: ExpectedMessage): string | undefined {
+  if (requestMethods.has(m)) return requestMethods.get(m);
+  const method = findRequestMethod(exp, m, new Set());
+  requestMethods.set(m, method);
+  return method;
+}
+
+function findRequestMethod(
   exp: ExpectedFlow,
   m: ExpectedMessage,
-  seen = new Set<number>(),
+  seen: Set<number>,
 ): string | undefined {
   if (m.type.protocol !== 'sip') return undefined;
   if (m.type.type === 'request') return m.type.method;
@@ -50,13 +61,13 @@ export function requestMethod(
   seen.add(m.index);
   if (m.answers !== undefined) {
     const a = exp.messages[m.answers];
-    return a ? requestMethod(exp, a, seen) : undefined;
+    return a ? findRequestMethod(exp, a, seen) : undefined;
   }
   const relayed = m.step.relays;
   if (relayed === undefined) return undefined;
   const prefix = m.id.slice(0, m.id.length - m.step.id.length);
   const r = exp.messages.find((x) => x.id === `${prefix}${relayed}`);
-  return r ? requestMethod(exp, r, seen) : undefined;
+  return r ? findRequestMethod(exp, r, seen) : undefined;
 }
 
 function cseqOf(o: ObservedMessage): { seq: string; method: string } | undefined {
@@ -65,8 +76,29 @@ function cseqOf(o: ObservedMessage): { seq: string; method: string } | undefined
   return m ? { seq: m[1] ?? '', method: m[2] ?? '' } : undefined;
 }
 
+/** The last message given to {@link cseqMethod} and its CSeq method: each step tried asks again. */
+let lastCseq: { readonly o: ObservedMessage; readonly method: string | undefined } | undefined;
+
+/** The CSeq method of a message (RFC 3261 8.1.1.5), read once per message. */
+function cseqMethod(o: ObservedMessage): string | undefined {
+  if (lastCseq?.o === o) return lastCseq.method;
+  const method = cseqOf(o)?.method;
+  lastCseq = { o, method };
+  return method;
+}
+
+/** The last message given to {@link transmissionKey} and its key: each message asks twice. */
+let lastKeyed: { readonly o: ObservedMessage; readonly key: string } | undefined;
+
 /** Identity of a transmission, to recognise retransmissions (RFC 3261 17: same branch, CSeq, method or status). */
 export function transmissionKey(o: ObservedMessage): string {
+  if (lastKeyed?.o === o) return lastKeyed.key;
+  const key = computeTransmissionKey(o);
+  lastKeyed = { o, key };
+  return key;
+}
+
+function computeTransmissionKey(o: ObservedMessage): string {
   if (o.mbcp) return `mbcp|${o.mbcp.kind}|${o.src.ip}:${o.src.port}>${o.dst.ip}:${o.dst.port}`;
   const sip = o.sip;
   if (!sip) return `raw|${o.frame}`;
@@ -74,7 +106,9 @@ export function transmissionKey(o: ObservedMessage): string {
   const branch = /;\s*branch\s*=\s*([^;,\s]+)/i.exec(via)?.[1] ?? '';
   const cseq = sip.headers.get('cseq') ?? '';
   const head = sip.kind === 'request' ? sip.method : String(sip.status);
-  return `${head}|${branch}|${cseq}|${o.src.ip}:${o.src.port}>${o.dst.ip}:${o.dst.port}`;
+  // Joined rather than concatenated: one flat string, where a concatenation would keep every
+  // piece (and the header values they were cut from) for as long as the key is kept.
+  return [head, branch, cseq, `${o.src.ip}:${o.src.port}>${o.dst.ip}:${o.dst.port}`].join('|');
 }
 
 /** One instance being assembled. */
@@ -107,7 +141,7 @@ export class Instance {
    * The messages placed in the instance, so that it can be replayed with another alt operand;
    * dropped (undefined) once the instance grows past {@link MAX_LOG} messages.
    */
-  log: { readonly o: ObservedMessage; readonly callId: string | undefined }[] | undefined = [];
+  log: LoggedMessage[] | undefined = [];
   /** Alt -> operands its matched messages lie in (kept with `matches`, for exclusion checks). */
   readonly altTaken = new Map<string, Set<string>>();
   /** Provisional responses not in the flow (RFC 3261 8.2.6: 100 Trying is hop by hop). */
@@ -127,7 +161,17 @@ export class Instance {
   remember(o: ObservedMessage, callId: string | undefined): void {
     if (this.log === undefined) return;
     if (this.log.length >= MAX_LOG) this.log = undefined;
-    else this.log.push({ o, callId });
+    else this.log.push(new LoggedMessage(o, this.knownCallId(callId)));
+  }
+
+  /**
+   * The instance's own copy of a Call-ID it holds: each message's Call-ID is a slice of that
+   * message's text, which a log entry would otherwise keep alive.
+   */
+  private knownCallId(callId: string | undefined): string | undefined {
+    if (callId === undefined) return undefined;
+    for (const known of this.callIds.keys()) if (known === callId) return known;
+    return callId;
   }
 
   /** Operands of `alt` that matched messages of the instance lie in. */
@@ -160,7 +204,7 @@ export class Instance {
       } else {
         if (sip.kind !== 'response') return false;
         const method = requestMethod(this.expected, m);
-        if (method !== undefined && cseqOf(o)?.method !== method) return false;
+        if (method !== undefined && cseqMethod(o) !== method) return false;
         // A loose fit keeps the CSeq method but lets the status differ (reported as a mismatch).
         if (!loose && sip.status !== t.status) return false;
         if (loose && sip.status === t.status) return false;
@@ -195,16 +239,22 @@ export class Instance {
     iteration: number,
     people: ParticipantBindings,
   ): void {
-    const what = `${describeType(m.type)} of step ${m.id}, frame ${o.frame}`;
+    const what = (): string => `${describeType(m.type)} of step ${m.id}, frame ${o.frame}`;
     if (m.from !== undefined)
       people.bind(
         m.from,
         o.src,
-        `sender of ${what}`,
+        () => `sender of ${what()}`,
         this.bindings,
         bindingIteration(m, iteration),
       );
-    people.bind(m.to, o.dst, `receiver of ${what}`, this.bindings, bindingIteration(m, iteration));
+    people.bind(
+      m.to,
+      o.dst,
+      () => `receiver of ${what()}`,
+      this.bindings,
+      bindingIteration(m, iteration),
+    );
   }
 
   /**

@@ -23,6 +23,11 @@ export interface ObservedMessage {
   readonly transport: 'udp' | 'tcp' | 'ws';
   readonly sip?: SipMessage;
   readonly mbcp?: MbcpMessage;
+  /**
+   * The bytes the message was parsed or decoded from, when it came from a capture: an instance
+   * keeps only these for a replay and parses them again if one happens (see `LoggedMessage`).
+   */
+  readonly wire?: Uint8Array;
 }
 
 /** Seconds since the epoch as a float, for time differences in reports. */
@@ -43,7 +48,28 @@ export function summarize(m: ObservedMessage): string {
 
 /** A capture event as an observed message; undefined when it did not parse (its finding says why). */
 export function observedFromIngest(e: IngestEvent): ObservedMessage | undefined {
-  const base = { frame: e.frame, time: e.time, src: e.src, dst: e.dst, transport: e.transport };
-  if (e.kind === 'sip') return e.message ? { ...base, sip: e.message } : undefined;
-  return e.mbcp ? { ...base, mbcp: e.mbcp } : undefined;
+  // Spelled out rather than spread: one object of one shape per message.
+  if (e.kind === 'sip')
+    return e.message
+      ? {
+          frame: e.frame,
+          time: e.time,
+          src: e.src,
+          dst: e.dst,
+          transport: e.transport,
+          sip: e.message,
+          wire: e.bytes,
+        }
+      : undefined;
+  return e.mbcp
+    ? {
+        frame: e.frame,
+        time: e.time,
+        src: e.src,
+        dst: e.dst,
+        transport: e.transport,
+        mbcp: e.mbcp,
+        wire: e.bytes,
+      }
+    : undefined;
 }

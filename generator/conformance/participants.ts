@@ -41,7 +41,8 @@ export interface LocalBindings {
 
 /** Map-backed {@link LocalBindings}. */
 export class InstanceBindings implements LocalBindings {
-  private readonly byKey = new Map<string, WireEndpoint>();
+  /** Key ("p", or "p@it" for a multiple participant) -> [participant, endpoint]. */
+  private readonly byKey = new Map<string, readonly [string, WireEndpoint]>();
 
   constructor(private readonly multiple: ReadonlySet<string>) {}
 
@@ -50,16 +51,16 @@ export class InstanceBindings implements LocalBindings {
   }
 
   get(p: string, it: number): WireEndpoint | undefined {
-    return this.byKey.get(this.key(p, it));
+    return this.byKey.get(this.key(p, it))?.[1];
   }
 
   set(p: string, it: number, e: WireEndpoint): void {
     const k = this.key(p, it);
-    if (!this.byKey.has(k)) this.byKey.set(k, e);
+    if (!this.byKey.has(k)) this.byKey.set(k, [p, e]);
   }
 
-  *entries(): Iterable<readonly [string, WireEndpoint]> {
-    for (const [k, e] of this.byKey) yield [k.replace(/@-?\d+$/, ''), e];
+  entries(): Iterable<readonly [string, WireEndpoint]> {
+    return this.byKey.values();
   }
 }
 
@@ -114,11 +115,23 @@ export class ParticipantBindings {
     return false;
   }
 
-  /** Binds `p` to `seen` in the instance when the map does not fix it, and records the sighting. */
-  bind(p: string, seen: WireEndpoint, evidence: string, local: LocalBindings, it: number): void {
+  /**
+   * Binds `p` to `seen` in the instance when the map does not fix it, and records the sighting;
+   * `evidence` is asked for only at the participant's first sighting.
+   */
+  bind(
+    p: string,
+    seen: WireEndpoint,
+    evidence: () => string,
+    local: LocalBindings,
+    it: number,
+  ): void {
     if (this.map.has(p) || local.get(p, it)) return;
     local.set(p, it, seen);
-    const entry = this.seen.get(p) ?? { endpoints: new Map<string, number>(), evidence };
+    const entry = this.seen.get(p) ?? {
+      endpoints: new Map<string, number>(),
+      evidence: evidence(),
+    };
     const key = formatAddress(seen);
     entry.endpoints.set(key, (entry.endpoints.get(key) ?? 0) + 1);
     this.seen.set(p, entry);

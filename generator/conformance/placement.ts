@@ -13,6 +13,9 @@ import type { ParticipantBindings } from './participants.js';
 export class StepPlacement {
   /** Wire messages by signature ("R:BYE", "S:200", "M:Disconnect"), in the flow's order. */
   private readonly bySignature = new Map<string, ExpectedMessage[]>();
+  /** The last message given to {@link candidates}, and its candidates. */
+  private lastObserved: ObservedMessage | undefined;
+  private lastCandidates: readonly ExpectedMessage[] = [];
 
   constructor(
     private readonly expected: ExpectedFlow,
@@ -124,7 +127,12 @@ export class StepPlacement {
    * message could not start an instance of its own.
    */
   candidates(o: ObservedMessage): readonly ExpectedMessage[] {
-    return this.bySignature.get(observedSignature(o)) ?? [];
+    // Asked for every instance a message is tried on: read once per message.
+    if (this.lastObserved !== o) {
+      this.lastObserved = o;
+      this.lastCandidates = this.bySignature.get(observedSignature(o)) ?? [];
+    }
+    return this.lastCandidates;
   }
 
   /** Why a new dialog belongs to this instance: the latest matched predecessor. */

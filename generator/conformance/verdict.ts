@@ -15,7 +15,30 @@ export class AltStructure {
   /** Per alt: the operands enclosing it ("alt0:1"), and whether it lies inside an opt or loop. */
   private readonly outer = new Map<string, { enclosing: readonly string[]; optional: boolean }>();
 
+  /** Wire messages in the flow's order (of their send events). */
+  readonly wireByEvent: readonly ExpectedMessage[];
+  /** Per message index: its alt operands split into alt and operand ("alt0:1" -> ["alt0", "1"]). */
+  readonly operands: ReadonlyMap<number, readonly (readonly [string, string])[]>;
+  /** Per opt fragment: the wire messages inside it. */
+  readonly optMembers: ReadonlyMap<string, readonly number[]>;
+
   constructor(private readonly expected: ExpectedFlow) {
+    this.wireByEvent = [...expected.wire].sort((a, b) => a.event - b.event);
+    const operands = new Map<number, (readonly [string, string])[]>();
+    const optMembers = new Map<string, number[]>();
+    for (const m of expected.wire) {
+      operands.set(
+        m.index,
+        m.context.alts.map((a) => {
+          const [alt = '', op = ''] = a.split(':');
+          return [alt, op] as const;
+        }),
+      );
+      for (const opt of m.context.opts)
+        optMembers.set(opt, [...(optMembers.get(opt) ?? []), m.index]);
+    }
+    this.operands = operands;
+    this.optMembers = optMembers;
     for (const m of expected.wire)
       m.context.alts.forEach((a, i) => {
         const [alt = ''] = a.split(':');
@@ -55,6 +78,18 @@ export class AltStructure {
   }
 }
 
+/** What each step is ("BYE clientA -> coreA"), made once per step rather than once per instance. */
+const summaries = new WeakMap<ExpectedMessage, string>();
+
+function stepSummary(m: ExpectedMessage): string {
+  let s = summaries.get(m);
+  if (s === undefined) {
+    s = `${describeType(m.type)} ${m.from ?? '(outside)'} -> ${m.to}`;
+    summaries.set(m, s);
+  }
+  return s;
+}
+
 /** Builds the per-step verdicts of a finished instance. */
 export function instanceVerdict(
   exp: ExpectedFlow,
@@ -69,8 +104,7 @@ export function instanceVerdict(
   for (const k of inst.matches.keys())
     hitCount.set(slotMessage(k), (hitCount.get(slotMessage(k)) ?? 0) + 1);
   for (const m of exp.wire) {
-    for (const a of m.context.alts) {
-      const [alt = '', op = ''] = a.split(':');
+    for (const [alt, op] of alts.operands.get(m.index) ?? []) {
       const ops = altOperands.get(alt) ?? new Map<string, number>();
       const hits = hitCount.get(m.index) ?? 0;
       ops.set(op, (ops.get(op) ?? 0) + hits);
@@ -83,20 +117,17 @@ export function instanceVerdict(
     else chosen.set(alt, '');
   }
   const taken = (m: ExpectedMessage): boolean =>
-    m.context.alts.every((a) => {
-      const [alt = '', op = ''] = a.split(':');
+    (alts.operands.get(m.index) ?? []).every(([alt, op]) => {
       const c = chosen.get(alt);
       // No operand seen: the first operand is the expected one unless the alt has an operand without wire messages.
       return c === '' ? op === '0' && !alts.hasEmptyOperand(alt) : c === op;
     }) &&
-    m.context.opts.every((opt) =>
-      exp.wire.some((w) => w.context.opts.includes(opt) && hitCount.has(w.index)),
-    );
+    m.context.opts.every((opt) => (alts.optMembers.get(opt) ?? []).some((w) => hitCount.has(w)));
   const steps: StepReport[] = [];
   const loopCount = (m: ExpectedMessage): number =>
     m.context.loop === undefined ? 1 : (inst.loopIterations.get(m.context.loop) ?? 0);
   const slots: { m: ExpectedMessage; it: number }[] = [];
-  for (const m of [...exp.wire].sort((a, b) => a.event - b.event)) {
+  for (const m of alts.wireByEvent) {
     if (!taken(m)) continue;
     for (let it = 0; it < loopCount(m); it++) slots.push({ m, it });
   }
@@ -118,7 +149,7 @@ export function instanceVerdict(
     const key = slot(m.index, it);
     const hit = inst.matches.get(key);
     const id = it > 0 ? `${m.id}[${it + 1}]` : m.id;
-    const summary = `${describeType(m.type)} ${m.from ?? '(outside)'} -> ${m.to}`;
+    const summary = stepSummary(m);
     if (!hit) {
       steps.push({
         id,
