@@ -96,6 +96,14 @@ export const TEXT_EXPORT_FORMATS = ['mermaid', 'plantuml'] as const;
 /** A text export format. */
 export type TextExportFormat = (typeof TEXT_EXPORT_FORMATS)[number];
 
+/** A role whose handler module the open flow gives, as the preview's picker lists it. */
+export interface PreviewRole {
+  /** Role id as the flows write it: `poc-server-participating`. */
+  readonly role: string;
+  /** As the specs name it: "PoC Server (participating)". */
+  readonly title: string;
+}
+
 /** Requests and responses of every API method. */
 export interface ApiMethods {
   listFlows: { request: Record<string, never>; response: { readonly flows: readonly FlowEntry[] } };
@@ -108,13 +116,65 @@ export interface ApiMethods {
     response: { readonly path: string; readonly bytes: number };
   };
   analyzeFlow: {
-    request: { readonly path: string; readonly text: string };
+    request: {
+      readonly path: string;
+      readonly text: string;
+      /**
+       * True: answer as soon as the diagram is built, with the loader's findings
+       * only (YAML, schema, model); validation and lint come from `checkFlow`.
+       */
+      readonly deferChecks?: boolean;
+    };
     response: {
       /** Undefined when the text does not make a flow (syntax or schema errors). */
       readonly diagram?: DiagramModel;
       readonly findings: readonly ApiFinding[];
       readonly elapsedMs: number;
     };
+  };
+  /** Every finding of the text: loader, validation and lint (the second answer after `analyzeFlow` with `deferChecks`). */
+  checkFlow: {
+    request: { readonly path: string; readonly text: string };
+    response: { readonly findings: readonly ApiFinding[]; readonly elapsedMs: number };
+  };
+  /**
+   * The TypeScript module `flowspec generate` would write for one role of the
+   * open text (printed without the prettier pass), and the roles the flow gives.
+   */
+  previewCode: {
+    request: {
+      readonly path: string;
+      readonly text: string;
+      /** Role id; omitted: the first role of the flow. */
+      readonly role?: string;
+    };
+    response: {
+      /** Roles with a module, in participant order; empty when nothing generates. */
+      readonly roles: readonly PreviewRole[];
+      /** The role shown, and its module (path under generated/, text). */
+      readonly role?: string;
+      readonly module?: { readonly path: string; readonly text: string };
+      /** Why the flow does not generate: the generator's problems, one per line. */
+      readonly error?: string;
+      readonly elapsedMs: number;
+    };
+  };
+  /**
+   * Lets the backend read and write a flow file outside the project's flows/
+   * (an absolute path, or one relative to the project root), as the user opened
+   * it; only `*.yaml` and `*.yml` files. Answers the path to use in later calls.
+   */
+  openFile: {
+    request: { readonly path: string };
+    response: { readonly path: string };
+  };
+  /**
+   * Desktop only: the native open dialog of the main process; the file picked is
+   * opened as by `openFile`. No path when the user cancelled.
+   */
+  chooseFile: {
+    request: Record<string, never>;
+    response: { readonly path?: string };
   };
   editFlow: {
     request: {
@@ -158,6 +218,10 @@ export const API_METHODS = [
   'readFlow',
   'writeFlow',
   'analyzeFlow',
+  'checkFlow',
+  'previewCode',
+  'openFile',
+  'chooseFile',
   'editFlow',
   'exportText',
   'diffCapture',
@@ -170,6 +234,10 @@ export const API_CHANNELS = {
   readFlow: 'flowspec:readFlow',
   writeFlow: 'flowspec:writeFlow',
   analyzeFlow: 'flowspec:analyzeFlow',
+  checkFlow: 'flowspec:checkFlow',
+  previewCode: 'flowspec:previewCode',
+  openFile: 'flowspec:openFile',
+  chooseFile: 'flowspec:chooseFile',
   editFlow: 'flowspec:editFlow',
   exportText: 'flowspec:exportText',
   diffCapture: 'flowspec:diffCapture',

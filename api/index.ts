@@ -31,6 +31,7 @@ export type {
   NewMessage,
   WrapSpec,
   FlowEntry,
+  PreviewRole,
   TextExportFormat,
   WatchEvent,
 } from './flow-api.js';

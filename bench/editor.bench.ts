@@ -105,6 +105,23 @@ const RENDER_PROBE = `(() => {
   }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['style'] });
 })()`;
 
+/** Where a keystroke's time went, from the page's resource timing of its analyzeFlow call. */
+interface KeystrokePhases {
+  readonly send: number;
+  readonly trip: number;
+  readonly draw: number;
+}
+
+/** Page script: the phases of the keystroke `window.__arrowTimes` measured. */
+const KEYSTROKE_PHASES = `(() => {
+  const t = window.__arrowTimes;
+  const calls = performance.getEntriesByType('resource')
+    .filter((r) => r.name.includes('/api/analyzeFlow') && r.responseEnd <= t.arrow);
+  const r = calls[calls.length - 1];
+  if (!r) return { send: NaN, trip: NaN, draw: NaN };
+  return { send: r.startTime - t.key, trip: r.responseEnd - r.startTime, draw: t.arrow - r.responseEnd };
+})()`;
+
 interface RenderTimes {
   readonly first: number;
   readonly last: number;
@@ -150,14 +167,37 @@ export const benchmark: Benchmark = {
     const text = largeFlowText();
     writeFileSync(join(root, FLOW), text);
 
-    // The backend alone: what analyzeFlow costs for this flow (cold, then warm).
+    // The backend alone: the whole text loaded and checked (cold, then warm: each run edits the
+    // title, outside the steps, so the text is loaded in full), then what a keystroke inside a
+    // step costs: the diagram answer (one step re-parsed) and the checks that follow it.
     const service = createFlowService(root);
+    const timed = async (f: () => Promise<unknown>): Promise<number> => {
+      const t0 = performance.now();
+      await f();
+      return performance.now() - t0;
+    };
     const backend: number[] = [];
     for (let i = 0; i < BACKEND_RUNS; i++) {
-      const t0 = performance.now();
-      const r = await service.handle('analyzeFlow', { path: FLOW, text });
-      if (!r.diagram) throw new Error(`${FLOW} does not load: ${r.findings[0]?.message ?? ''}`);
-      backend.push(performance.now() - t0);
+      const edited = text.replace('title: Editor', `title: ${i} Editor`);
+      backend.push(
+        await timed(async () => {
+          const r = await service.handle('analyzeFlow', { path: FLOW, text: edited });
+          if (!r.diagram) throw new Error(`${FLOW} does not load: ${r.findings[0]?.message ?? ''}`);
+        }),
+      );
+    }
+    const keyAt = text.indexOf('sip: OPTIONS\n') + 'sip: OPTIONS'.length;
+    const keyed = [text, `${text.slice(0, keyAt - 1)}${text.slice(keyAt)}`];
+    const diagramOnly: number[] = [];
+    const checksAfter: number[] = [];
+    for (let i = 0; i < BACKEND_RUNS; i++) {
+      const t = keyed[i % 2] ?? text;
+      diagramOnly.push(
+        await timed(() =>
+          service.handle('analyzeFlow', { path: FLOW, text: t, deferChecks: true }),
+        ),
+      );
+      checksAfter.push(await timed(() => service.handle('checkFlow', { path: FLOW, text: t })));
     }
 
     const { server, url } = await startWebServer({
@@ -207,13 +247,16 @@ export const benchmark: Benchmark = {
         .click();
       await page.keyboard.press('End');
       const edits: number[] = [];
+      const phases: KeystrokePhases[] = [];
       for (let i = 0; i < EDITS; i++) {
         const label = i % 2 === 0 ? 'OPTION' : 'OPTIONS';
+        await page.evaluate('performance.clearResourceTimings()');
         edits.push(
           await arrowLatency(page, '1', label, () =>
             i % 2 === 0 ? page.keyboard.press('Backspace') : page.keyboard.type('S'),
           ),
         );
+        phases.push((await page.evaluate(KEYSTROKE_PHASES)) as KeystrokePhases);
         // Let the page settle (late renders, the status bar) before the next key.
         await page.waitForTimeout(300);
       }
@@ -232,9 +275,13 @@ export const benchmark: Benchmark = {
         `| … diagram drawn after that answer | ${ms(after)} (median) | |`,
         `| navigation to the first arrow | ${ms(render.first)} | |`,
         `| arrows in the DOM after the first render (of ${MESSAGES}; the rest virtualised) | ${render.arrows} (${render.hidden} hidden) | |`,
-        `| backend analyzeFlow (load, validate, lint, diagram): cold / warm median | ${ms(backend[0] ?? Number.NaN)} / ${ms(median(backend.slice(1)))} | |`,
+        `| backend analyzeFlow of the whole text (load, validate, lint, diagram): cold / warm median | ${ms(backend[0] ?? Number.NaN)} / ${ms(median(backend.slice(1)))} | |`,
+        `| backend, one keystroke in a step: diagram answer (step re-parsed) / checks that follow, medians | ${ms(median(diagramOnly.slice(1)))} / ${ms(median(checksAfter.slice(1)))} | |`,
         `| wheel-scroll to the end (4000 px a step) until arrow ${MESSAGES} is drawn | ${ms(scrollMs)} | |`,
         `| (b) keystroke in Monaco to the arrow changed, median of ${EDITS} (min ${ms(Math.min(...edits))}, max ${ms(Math.max(...edits))}) | ${ms(median(edits))} | < 100 ms |`,
+        `| … of which: key to the analyzeFlow request sent (Monaco, React state) | ${ms(median(phases.map((p) => p.send)))} (median) | |`,
+        `| … the analyzeFlow round trip (server, transfer) | ${ms(median(phases.map((p) => p.trip)))} (median) | |`,
+        `| … answer to the arrow drawn (JSON, React, React Flow) | ${ms(median(phases.map((p) => p.draw)))} (median) | |`,
         '',
         `Loads measured: ${renders.map((r) => ms(r.last)).join(', ')}. Status bar after the edits: "${status.replace(/\s+/g, ' ').trim()}".`,
         errors.length

@@ -84,6 +84,13 @@ export function rendererFile(rendererDir: string, url: string): string | undefin
   return r.startsWith('..') || isAbsolute(r) ? undefined : file;
 }
 
+/** The native open dialog of `chooseFile`: one flow file, YAML only. */
+export const OPEN_DIALOG_OPTIONS = Object.freeze({
+  title: 'Open a flow file',
+  properties: ['openFile'] as const,
+  filters: [{ name: 'Flow files (YAML)', extensions: ['yaml', 'yml'] }],
+});
+
 /** The part of Electron's main-process API this shell uses. */
 interface DesktopElectron {
   app: {
@@ -107,6 +114,12 @@ interface DesktopElectron {
         ): void;
       };
     };
+  };
+  dialog: {
+    showOpenDialog(
+      win: unknown,
+      o: typeof OPEN_DIALOG_OPTIONS,
+    ): Promise<{ canceled: boolean; filePaths: string[] }>;
   };
   ipcMain: {
     handle(
@@ -137,7 +150,7 @@ interface WebContents {
 export async function startDesktop(argv: readonly string[]): Promise<void> {
   // Loaded here, not at the top: tests import this module without Electron.
   const electronModule: string = 'electron';
-  const { app, protocol, session, ipcMain, BrowserWindow } = (await import(
+  const { app, protocol, session, dialog, ipcMain, BrowserWindow } = (await import(
     electronModule
   )) as DesktopElectron;
   const arg = (name: string): string | undefined => {
@@ -187,30 +200,36 @@ export async function startDesktop(argv: readonly string[]): Promise<void> {
   ses.setPermissionRequestHandler((_wc, _permission, cb) => cb(false));
   ses.webRequest.onBeforeRequest((details, cb) => cb({ cancel: !isAllowedRequest(details.url) }));
 
-  for (const method of API_METHODS) {
-    ipcMain.handle(API_CHANNELS[method], (event, payload) => {
-      // Only the app's own page may call the backend.
-      if (!event.senderFrame || !isAppUrl(event.senderFrame.url))
-        return {
-          ok: false,
-          error: { code: 'forbidden', message: 'caller is not the flowspec window' },
-        };
-      return dispatchApiCall(service, method, payload);
-    });
-  }
-
-  const win = new BrowserWindow({
+  const main = new BrowserWindow({
     width: 1600,
     height: 1000,
     show: false,
     title: 'flowspec',
     webPreferences: windowWebPreferences(preload),
   });
-  const stop = service.watch((e) => win.webContents.send(WATCH_CHANNEL, e));
-  win.webContents.on('destroyed', stop);
-  win.once('ready-to-show', () => win.show());
+  for (const method of API_METHODS) {
+    ipcMain.handle(API_CHANNELS[method], async (event, payload) => {
+      // Only the app's own page may call the backend.
+      if (!event.senderFrame || !isAppUrl(event.senderFrame.url))
+        return {
+          ok: false,
+          error: { code: 'forbidden', message: 'caller is not the flowspec window' },
+        };
+      if (method !== 'chooseFile') return dispatchApiCall(service, method, payload);
+      // The file the user picks in the native dialog is opened as by openFile; the
+      // renderer gets its path (none when cancelled) and reads it through the API.
+      const picked = await dialog.showOpenDialog(main, OPEN_DIALOG_OPTIONS);
+      const path = picked.filePaths[0];
+      if (picked.canceled || path === undefined) return { ok: true, result: {} };
+      return dispatchApiCall(service, 'openFile', { path });
+    });
+  }
+
+  const stop = service.watch((e) => main.webContents.send(WATCH_CHANNEL, e));
+  main.webContents.on('destroyed', stop);
+  main.once('ready-to-show', () => main.show());
   const flow = arg('--flow');
-  await win.loadURL(`${APP_ORIGIN}/index.html${flow ? `?flow=${encodeURIComponent(flow)}` : ''}`);
+  await main.loadURL(`${APP_ORIGIN}/index.html${flow ? `?flow=${encodeURIComponent(flow)}` : ''}`);
   void service.warm();
 }
 

@@ -54,3 +54,6 @@ function httpApi(): FlowApi {
 
 /** The API of this window. */
 export const flowApi: FlowApi = window.flowspec ?? httpApi();
+
+/** True in the desktop app, where main offers a native open dialog (`chooseFile`). */
+export const isDesktop = window.flowspec !== undefined;

@@ -11,13 +11,14 @@ import type {
   FlowEntry,
   FlowStructureEdit,
 } from '../api/index.js';
-import { flowApi } from './api-client.js';
+import { flowApi, isDesktop } from './api-client.js';
 import { SequenceDiagram } from './diagram/sequence-diagram.js';
 import { rowAtLine } from './diagram/layout.js';
 import { LazyYamlEditor } from './editor/lazy-yaml-editor.js';
 import type { YamlEditorHandle } from './editor/yaml-editor.js';
 import { useKeyboardShortcuts } from './keyboard-shortcuts.js';
 import { CapturePanel } from './panels/capture-panel.js';
+import { CodePreview } from './panels/code-preview.js';
 import { FlowBrowser } from './panels/flow-browser.js';
 import { MessagePanel } from './panels/message-panel.js';
 import { ProblemsPanel } from './panels/problems-panel.js';
@@ -56,6 +57,7 @@ export function App() {
   const [flows, setFlows] = useState<readonly FlowEntry[]>([]);
   const [selectedKey, setSelectedKey] = useState<string | undefined>();
   const [theme, toggleTheme] = useTheme();
+  const [showCode, setShowCode] = useState(false);
   const [recent, remember] = useRecentFlows();
   useEffect(() => {
     if (doc.path) remember(doc.path);
@@ -150,6 +152,23 @@ export function App() {
     },
     [open, dirty, clearCapture],
   );
+
+  /** Open file…: the backend checks and allows the path, then it opens like any flow. */
+  const openFile = useCallback(
+    (typed: string) => {
+      flowApi.call('openFile', { path: typed }).then(
+        (r) => openFlow(r.path),
+        (e: unknown) => report(`cannot open ${typed}: ${(e as Error).message}`),
+      );
+    },
+    [openFlow, report],
+  );
+  const chooseFile = useCallback(() => {
+    flowApi.call('chooseFile', {}).then(
+      (r) => r.path !== undefined && openFlow(r.path),
+      (e: unknown) => report(`cannot open the file: ${(e as Error).message}`),
+    );
+  }, [openFlow, report]);
 
   const rows = doc.diagram?.rows;
   const selectedRow = useMemo(() => rows?.find((r) => r.key === selectedKey), [rows, selectedKey]);
@@ -264,9 +283,30 @@ export function App() {
         captureBusy={capture.busy}
         report={report}
       />
-      <FlowBrowser flows={flows} openPath={doc.path} onOpen={openFlow} recent={recent} />
+      <FlowBrowser
+        flows={flows}
+        openPath={doc.path}
+        onOpen={openFlow}
+        recent={recent}
+        onOpenFile={openFile}
+        {...(isDesktop ? { onChooseFile: chooseFile } : {})}
+      />
       <main className="workspace">
-        <div className="editor-pane">
+        <div className={`editor-pane${showCode && doc.path ? ' with-code' : ''}`}>
+          <div className="pane-bar">
+            <span className="pane-name">YAML</span>
+            <button
+              type="button"
+              className={showCode ? 'active' : ''}
+              aria-pressed={showCode}
+              disabled={!doc.path}
+              onClick={() => setShowCode((v) => !v)}
+              data-testid="toggle-code"
+              title="Show the TypeScript that flowspec generate makes of a role of this flow"
+            >
+              Generated code
+            </button>
+          </div>
           {doc.path ? (
             <Suspense fallback={<div className="empty">Loading the YAML editor…</div>}>
               <LazyYamlEditor
@@ -287,6 +327,7 @@ export function App() {
           ) : (
             <div className="empty">Open a flow from the list on the left.</div>
           )}
+          {showCode && doc.path && <CodePreview path={doc.path} text={doc.text} theme={theme} />}
         </div>
         <div className="diagram-pane">
           {doc.diagram ? (

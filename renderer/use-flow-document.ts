@@ -1,14 +1,18 @@
 /**
  * The open flow: its text as the editor holds it, the text on disk, and the
- * backend's analysis (findings and diagram) of the latest text, debounced
- * and with stale answers dropped.
+ * backend's analysis of the latest text. The diagram comes first: each text
+ * is sent at once when no analysis is under way, else once the one under way
+ * answers (only the latest text waits); validation and lint findings follow
+ * in a second call when typing pauses.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ApiFinding, DiagramModel } from '../api/index.js';
 import { flowApi } from './api-client.js';
+import { shareDiagram } from './diagram/structural-sharing.js';
+import { isOpenedFile } from './flow-paths.js';
 
-/** Debounce of text changes before they are analysed (ms). */
-export const ANALYZE_DEBOUNCE_MS = 15;
+/** Pause in typing after which validation and lint run on the latest text (ms). */
+export const CHECK_DELAY_MS = 120;
 
 /** State of the open flow. */
 export interface FlowDocumentState {
@@ -47,37 +51,80 @@ export function useFlowDocument(report: (message: string) => void): FlowDocument
     analyzeMs: undefined,
   });
   const saved = useRef('');
+  /** Numbers each text sent; answers for an older one than the latest are dropped. */
   const seq = useRef(0);
+  /** An analysis is under way; `next` is the latest text typed meanwhile. */
+  const busy = useRef(false);
+  const next = useRef<{ path: string; text: string } | undefined>(undefined);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const current = useRef(state);
   current.current = state;
 
-  const analyze = useCallback(
-    (path: string, text: string) => {
-      const n = ++seq.current;
-      const t0 = performance.now();
-      flowApi.call('analyzeFlow', { path, text }).then(
+  const check = useCallback(
+    (path: string, text: string, n: number) => {
+      flowApi.call('checkFlow', { path, text }).then(
         (r) => {
-          if (n !== seq.current) return;
-          setState((s) => ({
-            ...s,
-            findings: r.findings,
-            diagram: r.diagram ?? s.diagram,
-            stale: r.diagram === undefined,
-            analyzeMs: performance.now() - t0,
-          }));
+          if (n === seq.current) setState((s) => ({ ...s, findings: r.findings }));
         },
-        (e: unknown) => report(`analysis failed: ${(e as Error).message}`),
+        (e: unknown) => report(`checks failed: ${(e as Error).message}`),
       );
     },
     [report],
   );
 
+  const analyze = useCallback(
+    (path: string, text: string) => {
+      if (busy.current) {
+        next.current = { path, text };
+        return;
+      }
+      busy.current = true;
+      const n = ++seq.current;
+      const t0 = performance.now();
+      clearTimeout(timer.current);
+      const done = (): void => {
+        busy.current = false;
+        const queued = next.current;
+        next.current = undefined;
+        if (queued) analyze(queued.path, queued.text);
+      };
+      flowApi.call('analyzeFlow', { path, text, deferChecks: true }).then(
+        (r) => {
+          if (n === seq.current) {
+            // Without a diagram the loader's findings are all there is; with one, the
+            // previous findings stay until the checks of this text answer.
+            setState((s) => ({
+              ...s,
+              ...(r.diagram ? {} : { findings: r.findings }),
+              diagram: r.diagram ? shareDiagram(s.diagram, r.diagram) : s.diagram,
+              stale: r.diagram === undefined,
+              analyzeMs: performance.now() - t0,
+            }));
+            if (r.diagram && !next.current)
+              timer.current = setTimeout(() => check(path, text, n), CHECK_DELAY_MS);
+          }
+          done();
+        },
+        (e: unknown) => {
+          report(`analysis failed: ${(e as Error).message}`);
+          done();
+        },
+      );
+    },
+    [check, report],
+  );
+
   const open = useCallback(
-    async (path: string) => {
+    async (wanted: string) => {
+      let path = wanted;
       try {
+        // A file outside flows/ (recent list, link): opened again, so the backend allows it.
+        if (isOpenedFile(path)) path = (await flowApi.call('openFile', { path })).path;
         const { text } = await flowApi.call('readFlow', { path });
         saved.current = text;
+        // An analysis of the flow open before is no answer for this one.
+        seq.current++;
+        clearTimeout(timer.current);
         setState((s) => ({
           ...s,
           path,
@@ -89,7 +136,7 @@ export function useFlowDocument(report: (message: string) => void): FlowDocument
         }));
         analyze(path, text);
       } catch (e) {
-        report(`cannot open ${path}: ${(e as Error).message}`);
+        report(`cannot open ${wanted}: ${(e as Error).message}`);
       }
     },
     [analyze, report],
@@ -101,7 +148,7 @@ export function useFlowDocument(report: (message: string) => void): FlowDocument
       setState((s) => ({ ...s, text, dirty: text !== saved.current }));
       if (!path) return;
       clearTimeout(timer.current);
-      timer.current = setTimeout(() => analyze(path, text), ANALYZE_DEBOUNCE_MS);
+      analyze(path, text);
     },
     [analyze],
   );

@@ -4,15 +4,17 @@
  * of the flow's partial order (Z.120 semantics, generator/order), and
  * fragment boxes over the rows of their steps.
  */
-import { isNode, stringify, type Document } from 'yaml';
+import { isMap, isNode, stringify, type Document } from 'yaml';
 import type {
   DiagramFragment,
   DiagramHeader,
+  DiagramMessageRow,
   DiagramModel,
   DiagramRow,
 } from '../../api/diagram-model.js';
 import type { Flow, MessageType, Step } from '../model/flow-model.js';
 import { computeOrder } from '../order/happens-before.js';
+import { linearizeOrder } from './order-linearization.js';
 
 /** The text an arrow shows for a message type. */
 export function messageLabel(m: MessageType | undefined): string {
@@ -23,8 +25,7 @@ export function messageLabel(m: MessageType | undefined): string {
 }
 
 /** YAML text of a node's value: scalars as they read, collections in flow style. */
-function yamlText(doc: Document, path: readonly (string | number)[]): string | undefined {
-  const node: unknown = doc.getIn(path, true);
+function yamlText(node: unknown): string | undefined {
   if (!isNode(node)) return undefined;
   const js: unknown = node.toJSON();
   if (js === null || js === undefined) return undefined;
@@ -58,8 +59,93 @@ function leaves(steps: readonly Step[], out: Step[]): void {
   }
 }
 
+/** The leaf steps of a flow in row order: first appearance in a linearisation of its order. */
+export type RowOrder = (flow: Flow) => readonly Step[];
+
+/** Row order computed afresh. */
+export function rowOrder(flow: Flow): Step[] {
+  const ordered: Step[] = [];
+  const seen = new Set<Step>();
+  for (const e of linearizeOrder(computeOrder(flow))) {
+    if (e.refPath.length > 0 || seen.has(e.source)) continue;
+    seen.add(e.source);
+    ordered.push(e.source);
+  }
+  const docOrder: Step[] = [];
+  leaves(flow.steps, docOrder);
+  for (const s of docOrder) if (!seen.has(s)) ordered.push(s);
+  return ordered;
+}
+
+/** What the order of a step's events depends on (computeOrder without a resolver). */
+function orderShape(s: Step): unknown {
+  const base = [s.kind, s.id, s.after, s.loc.path];
+  switch (s.kind) {
+    case 'message':
+      return [...base, s.from ?? null, s.to];
+    case 'action':
+      return [...base, s.at];
+    case 'state':
+      return [...base, s.at];
+    case 'ref':
+      return [...base, s.flow, Object.entries(s.bind)];
+    case 'alt':
+      return [...base, s.operands.map((o) => o.steps.map(orderShape))];
+    case 'opt':
+      return [...base, s.operand.steps.map(orderShape)];
+    case 'par':
+      return [...base, s.operands.map((o) => o.map(orderShape))];
+    case 'loop':
+      return [...base, s.steps.map(orderShape)];
+  }
+}
+
+/**
+ * Row order that is computed again only when what the order depends on
+ * changed (participants, routes, fragments, `after`): a keystroke in a
+ * header, a title or a method keeps the rows where they were.
+ */
+export function cachedRowOrder(): RowOrder {
+  let last: { shape: string; keys: readonly string[] } | undefined;
+  return (flow) => {
+    const shape = JSON.stringify([
+      flow.id,
+      [...flow.participants.values()].map((p) => [p.id, p.multiple]),
+      flow.steps.map(orderShape),
+    ]);
+    if (last?.shape === shape) {
+      const byKey = new Map<string, Step>();
+      const all: Step[] = [];
+      leaves(flow.steps, all);
+      for (const s of all) byKey.set(stepKey(s.loc.path), s);
+      const again = last.keys.map((k) => byKey.get(k));
+      if (again.every((s): s is Step => s !== undefined)) return again;
+    }
+    const ordered = rowOrder(flow);
+    last = { shape, keys: ordered.map((s) => stepKey(s.loc.path)) };
+    return ordered;
+  };
+}
+
+/** What one editor keeps between builds of its diagrams (see {@link createDiagramCache}). */
+export interface DiagramCache {
+  readonly order: RowOrder;
+  /**
+   * Message rows by the YAML node of their step, with what else went into
+   * them (place, the type a relay takes from the step it relays): the
+   * incremental loader keeps the nodes of the steps a keystroke left alone.
+   */
+  readonly rows: WeakMap<object, { readonly row: DiagramMessageRow; readonly from: string }>;
+}
+
+/** A cache for the diagrams of one editor's successive texts. */
+export function createDiagramCache(): DiagramCache {
+  return { order: cachedRowOrder(), rows: new WeakMap() };
+}
+
 /** Builds the diagram of a flow; `doc` is the YAML it was loaded from. */
-export function buildDiagram(flow: Flow, doc: Document): DiagramModel {
+export function buildDiagram(flow: Flow, doc: Document, cache?: DiagramCache): DiagramModel {
+  const order = cache?.order ?? rowOrder;
   const lifelineOf = (p: string): string => p.replace(/\[[^\]]*\]$/, '');
   const docOrder: Step[] = [];
   leaves(flow.steps, docOrder);
@@ -85,14 +171,7 @@ export function buildDiagram(flow: Flow, doc: Document): DiagramModel {
   const known = new Set(lifelines.map((l) => l.id));
 
   // Row order: first appearance of each leaf step in the linearisation.
-  const ordered: Step[] = [];
-  const seen = new Set<Step>();
-  for (const e of computeOrder(flow).linearize()) {
-    if (e.refPath.length > 0 || seen.has(e.source)) continue;
-    seen.add(e.source);
-    ordered.push(e.source);
-  }
-  for (const s of docOrder) if (!seen.has(s)) ordered.push(s);
+  const ordered = order(flow);
   const rowOf = new Map<Step, number>(ordered.map((s, i) => [s, i]));
 
   const rows: DiagramRow[] = ordered.map((s) => {
@@ -111,16 +190,33 @@ export function buildDiagram(flow: Flow, doc: Document): DiagramModel {
     };
     switch (s.kind) {
       case 'message': {
+        // The step's node once, then its keys: a thousand rows are built on every keystroke.
+        const node: unknown = doc.getIn(path, true);
+        const from = [
+          base.key,
+          base.line,
+          base.endLine,
+          messageLabel(s.message),
+          s.message?.protocol,
+          s.headers.map((h) => h.name).join(','),
+        ].join('|');
+        const hit = isNode(node) ? cache?.rows.get(node) : undefined;
+        if (hit?.from === from) return hit.row;
+        const at = (...keys: string[]): unknown =>
+          isMap(node) ? node.getIn(keys, true) : undefined;
         const headers: DiagramHeader[] = s.headers.map((h) => ({
           name: h.name,
-          value: yamlText(doc, [...path, 'headers', h.name]) ?? '',
+          value: yamlText(at('headers', h.name)) ?? '',
         }));
-        const own = (['sip', 'mbcp', 'indication'] as const)
-          .map((k) => yamlText(doc, [...path, 'message', k]))
-          .find((v) => v !== undefined);
-        const requestUri = yamlText(doc, [...path, 'requestUri']);
-        const body = yamlText(doc, [...path, 'body']);
-        return {
+        const head = at('message');
+        const own = isMap(head)
+          ? (['sip', 'mbcp', 'indication'] as const)
+              .map((k) => yamlText(head.get(k, true)))
+              .find((v) => v !== undefined)
+          : undefined;
+        const requestUri = s.requestUri !== undefined ? yamlText(at('requestUri')) : undefined;
+        const body = s.body !== undefined ? yamlText(at('body')) : undefined;
+        const row: DiagramMessageRow = {
           ...base,
           kind: 'message',
           ...(s.from !== undefined ? { from: lifelineOf(s.from) } : {}),
@@ -135,6 +231,8 @@ export function buildDiagram(flow: Flow, doc: Document): DiagramModel {
           headers,
           ...(body !== undefined ? { body } : {}),
         };
+        if (cache && isNode(node)) cache.rows.set(node, { row, from });
+        return row;
       }
       case 'action':
         return { ...base, kind: 'action', label: s.action, over: [s.at] };

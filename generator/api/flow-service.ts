@@ -1,8 +1,10 @@
 /**
  * The backend of the editor: lists, reads, writes and watches the flow files
- * of a project, analyses flow text into findings and a diagram, applies
- * diagram edits and exports text formats. Served over IPC by electron/main.ts
- * and over HTTP by the web server; requests are validated before they arrive.
+ * of a project (and the files the user opened outside it), analyses flow text
+ * into a diagram and findings (the diagram first when asked), previews the
+ * generated module of a role, applies diagram edits and exports text formats.
+ * Served over IPC by electron/main.ts and over HTTP by the web server;
+ * requests are validated before they arrive.
  */
 import { watch as watchFs, type FSWatcher } from 'node:fs';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
@@ -22,14 +24,21 @@ import type { Flow } from '../model/flow-model.js';
 import { flowJsonSchema } from '../model/json-schema.js';
 import { lintFlow, lintPeers, type LintPeers } from '../lint/index.js';
 import { validateFlow } from '../validate/validate-flow.js';
+import { GenerateError, type GeneratedFile } from '../emit/generate-files.js';
+import { previewFlow } from '../emit/preview.js';
+import { roleNames } from '../emit/role-catalog.js';
+import { ROLES, type Role } from '../model/vocabulary.js';
+import { ApiRequestError } from './request-validation.js';
+import { createIncrementalLoader } from './incremental-load.js';
 import { CaptureDiffError, CaptureNotFoundError, diffCaptureAgainstFlow } from './capture-diff.js';
-import { buildDiagram } from './diagram-builder.js';
+import { buildDiagram, createDiagramCache } from './diagram-builder.js';
 import { applyFlowEdit } from './flow-edits.js';
 import {
   FLOW_FILE_NAME,
+  OPENED_FILE_NAME,
+  OpenedFiles,
   projectPath,
   resolveCapturePath,
-  resolveFlowPath,
 } from './project-files.js';
 import { exportDiagramText } from './text-export.js';
 
@@ -73,6 +82,29 @@ function toApiFinding(f: Finding): ApiFinding {
   };
 }
 
+function isRole(r: string): r is Role {
+  return (ROLES as readonly string[]).includes(r);
+}
+
+/** The role of a preview module (`roles/poc-client.ts`). */
+function moduleRole(file: GeneratedFile): Role | undefined {
+  const r = /^roles\/(.+)\.ts$/.exec(file.path)?.[1];
+  return r !== undefined && isRole(r) ? r : undefined;
+}
+
+/** The generator's message for findings that stop generation (as `flowspec generate` prints them). */
+function generateProblems(
+  findings: readonly Finding[],
+  loaded: boolean,
+  file: string,
+): string | undefined {
+  const problems = findings
+    .filter((f) => f.severity === 'error')
+    .map((f) => `${f.file}:${f.line}:${f.column}: ${f.message}`);
+  if (!loaded) problems.push(`${file}: does not load`);
+  return problems.length > 0 ? new GenerateError(problems).message : undefined;
+}
+
 async function walk(dir: string, out: string[]): Promise<void> {
   let entries;
   try {
@@ -98,6 +130,63 @@ export function createFlowService(root: string): FlowService {
    * watch events drop it at once. Lint peers are built once per snapshot.
    */
   let snapshot: { at: number; flows: LoadedFlow[]; peers?: LintPeers } | undefined;
+  /** Flow files opened outside flows/; every request path is resolved through it. */
+  const opened = new OpenedFiles(root);
+  /** The editor's text of each keystroke: one step re-parsed when only one changed. */
+  const loader = createIncrementalLoader();
+  /** Row order and rows of the last diagram, reused for what a keystroke left alone. */
+  const diagrams = createDiagramCache();
+  /** The last preview, reused when only the role picked changes. */
+  let lastPreview:
+    | { path: string; text: string; files?: GeneratedFile[]; roles: Role[]; error?: string }
+    | undefined;
+
+  /** Validation and lint of a loaded flow (lint against the rest of the project). */
+  async function checks(flow: Flow, path: string): Promise<Finding[]> {
+    const others = await index(path);
+    return [
+      ...validateFlow(flow, (id) => others.get(id)),
+      // Lint compares the flow with the rest of the project (identities, titles, role behaviour).
+      ...lintFlow(flow, await peers()),
+    ];
+  }
+
+  async function generatePreview(
+    path: string,
+    text: string,
+  ): Promise<NonNullable<typeof lastPreview>> {
+    if (lastPreview && lastPreview.path === path && lastPreview.text === text) return lastPreview;
+    const loaded = loader.load(text, path);
+    const found: Finding[] = [...loaded.findings];
+    const others = await index(path);
+    const open = loaded.flow;
+    // The projection resolves the open flow by its id too (its own reactions' dialogs).
+    const resolve = (id: string): Flow | undefined => (open?.id === id ? open : others.get(id));
+    if (loaded.flow) found.push(...validateFlow(loaded.flow, resolve));
+    const participantRoles = loaded.flow
+      ? [...new Set([...loaded.flow.participants.values()].map((p) => p.role))]
+      : [];
+    const error = generateProblems(found, loaded.flow !== undefined, path);
+    let result: NonNullable<typeof lastPreview>;
+    if (error !== undefined || !loaded.flow)
+      result = { path, text, roles: participantRoles, ...(error ? { error } : {}) };
+    else {
+      try {
+        const files = previewFlow(loaded.flow, resolve);
+        const made = new Set(files.map(moduleRole));
+        result = { path, text, files, roles: participantRoles.filter((r) => made.has(r)) };
+      } catch (e) {
+        result = {
+          path,
+          text,
+          roles: participantRoles,
+          error: `cannot generate: ${e instanceof Error ? e.message : String(e)}`,
+        };
+      }
+    }
+    lastPreview = result;
+    return result;
+  }
 
   async function readAll(): Promise<LoadedFlow[]> {
     const files: string[] = [];
@@ -153,7 +242,7 @@ export function createFlowService(root: string): FlowService {
       return { flows };
     },
     async readFlow({ path }) {
-      const file = await resolveFlowPath(root, path);
+      const file = await opened.resolve(path);
       try {
         return { path, text: await readFile(file, 'utf8') };
       } catch {
@@ -161,24 +250,22 @@ export function createFlowService(root: string): FlowService {
       }
     },
     async writeFlow({ path, text }) {
-      const file = await resolveFlowPath(root, path);
+      const file = await opened.resolve(path);
       await mkdir(dirname(file), { recursive: true });
       await writeFile(file, text, 'utf8');
       snapshot = undefined;
       return { path, bytes: Buffer.byteLength(text) };
     },
-    async analyzeFlow({ path, text }) {
+    async analyzeFlow({ path, text, deferChecks }) {
       const t0 = performance.now();
-      await resolveFlowPath(root, path);
-      const loaded = loadFlowText(text, path);
+      await opened.checkName(path);
+      const loaded = loader.load(text, path);
       const findings: Finding[] = [...loaded.findings];
       let diagram;
       if (loaded.flow) {
-        const others = await index(path);
-        findings.push(...validateFlow(loaded.flow, (id) => others.get(id)));
-        // Lint compares the flow with the rest of the project (identities, titles, role behaviour).
-        findings.push(...lintFlow(loaded.flow, await peers()));
-        diagram = buildDiagram(loaded.flow, loaded.document);
+        // Built before the checks: the document is the loader's until its next load.
+        diagram = buildDiagram(loaded.flow, loaded.document, diagrams);
+        if (!deferChecks) findings.push(...(await checks(loaded.flow, path)));
       }
       return {
         ...(diagram ? { diagram } : {}),
@@ -186,15 +273,53 @@ export function createFlowService(root: string): FlowService {
         elapsedMs: performance.now() - t0,
       };
     },
+    async checkFlow({ path, text }) {
+      const t0 = performance.now();
+      await opened.checkName(path);
+      const loaded = loader.load(text, path);
+      const findings: Finding[] = [...loaded.findings];
+      if (loaded.flow) findings.push(...(await checks(loaded.flow, path)));
+      return { findings: findings.map(toApiFinding), elapsedMs: performance.now() - t0 };
+    },
+    async previewCode({ path, text, role }) {
+      const t0 = performance.now();
+      await opened.checkName(path);
+      const p = await generatePreview(path, text);
+      const roles = p.roles.map((r) => ({ role: r, title: roleNames(r).title }));
+      // A role the edited flow no longer has: its first role instead (the answer names it).
+      const shown =
+        role !== undefined && isRole(role) && p.roles.includes(role) ? role : p.roles[0];
+      const file = p.files?.find((f) => moduleRole(f) === shown);
+      return {
+        roles,
+        ...(shown !== undefined ? { role: shown } : {}),
+        ...(file ? { module: { path: `generated/${file.path}`, text: file.text } } : {}),
+        ...(p.error !== undefined ? { error: p.error } : {}),
+        elapsedMs: performance.now() - t0,
+      };
+    },
+    async openFile({ path }) {
+      return { path: await opened.open(path) };
+    },
+    async chooseFile() {
+      throw new ApiRequestError(
+        'chooseFile',
+        'method',
+        'needs the desktop app (its native open dialog); in the browser, open a file by its path',
+      );
+    },
     async editFlow({ path, text, edit }) {
-      await resolveFlowPath(root, path);
+      await opened.checkName(path);
       return { text: applyFlowEdit(text, edit) };
     },
     async exportText({ path, text, format }) {
-      await resolveFlowPath(root, path);
+      await opened.checkName(path);
       const loaded = loadFlowText(text, path);
       if (!loaded.flow) throw new FlowNotFoundError(`${path} (does not load as a flow)`);
-      const base = path.split('/').pop()?.replace(FLOW_FILE_NAME, '') ?? 'flow';
+      const name = path.split(/[\\/]/).pop() ?? 'flow';
+      const base = FLOW_FILE_NAME.test(name)
+        ? name.replace(FLOW_FILE_NAME, '')
+        : name.replace(OPENED_FILE_NAME, '');
       return {
         text: exportDiagramText(buildDiagram(loaded.flow, loaded.document), format),
         fileName: `${base}.${format === 'mermaid' ? 'mmd' : 'puml'}`,
@@ -202,7 +327,7 @@ export function createFlowService(root: string): FlowService {
     },
     async diffCapture({ path, text, capture, map }) {
       const t0 = performance.now();
-      await resolveFlowPath(root, path);
+      await opened.checkName(path);
       const loaded = loadFlowText(text, path);
       const others = await index(path);
       const resolve = (id: string): Flow | undefined => others.get(id);

@@ -180,12 +180,32 @@ export function parseApiRequest<M extends ApiMethod>(method: M, payload: unknown
   switch (m) {
     case 'listFlows':
     case 'getSchema':
+    case 'chooseFile':
       return {} as ApiRequest<M>;
     case 'readFlow':
+    case 'openFile':
       return { path: str(m, o, 'path') } as ApiRequest<M>;
     case 'writeFlow':
-    case 'analyzeFlow':
+    case 'checkFlow':
       return { path: str(m, o, 'path'), text: str(m, o, 'text', MAX_TEXT) } as ApiRequest<M>;
+    case 'analyzeFlow': {
+      const defer = o['deferChecks'];
+      if (defer !== undefined && typeof defer !== 'boolean')
+        throw new ApiRequestError(m, 'deferChecks', 'must be true or false');
+      return {
+        path: str(m, o, 'path'),
+        text: str(m, o, 'text', MAX_TEXT),
+        ...(defer !== undefined ? { deferChecks: defer } : {}),
+      } as ApiRequest<M>;
+    }
+    case 'previewCode': {
+      const role = o['role'] === undefined ? undefined : str(m, o, 'role', 200);
+      return {
+        path: str(m, o, 'path'),
+        text: str(m, o, 'text', MAX_TEXT),
+        ...(role !== undefined ? { role } : {}),
+      } as ApiRequest<M>;
+    }
     case 'editFlow':
       return {
         path: str(m, o, 'path'),

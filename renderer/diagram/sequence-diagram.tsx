@@ -10,12 +10,13 @@ import {
   type NodeChange,
   type OnNodeDrag,
 } from '@xyflow/react';
-import { memo, useCallback, useEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { DiagramModel, DiagramRow } from '../../api/index.js';
 import { MESSAGE_BOX, messageWidth, NODE_TYPES, type DiagramNode } from './diagram-nodes.js';
 import type { DiffOverlay } from './diff-overlay.js';
 import { LifelineHeaders } from './lifeline-headers.js';
 import { LAYOUT, layoutDiagram, type DiagramLayout } from './layout.js';
+import { shareNodes } from './structural-sharing.js';
 
 /** Props of {@link SequenceDiagram}. */
 export interface SequenceDiagramProps {
@@ -98,12 +99,21 @@ function buildNodes(
 export const SequenceDiagram = memo(function SequenceDiagram(props: SequenceDiagramProps) {
   const { model, selectedKey, overlay, onSelect, onReorder } = props;
   const layout = useMemo(() => layoutDiagram(model), [model]);
+  // Nodes that did not change keep their identity: React Flow skips them (a keystroke changes one).
+  const previous = useRef<DiagramNode[] | undefined>(undefined);
   const built = useMemo(
-    () => buildNodes(layout, selectedKey, overlay),
+    () =>
+      (previous.current = shareNodes(previous.current, buildNodes(layout, selectedKey, overlay))),
     [layout, selectedKey, overlay],
   );
   const [nodes, setNodes, onNodesChange] = useNodesState<DiagramNode>(built);
-  useEffect(() => setNodes(built), [built, setNodes]);
+  // New nodes go to React Flow in the same render (state adjusted while rendering), not in an
+  // effect after it: one commit per answer instead of two.
+  const [adopted, setAdopted] = useState(built);
+  if (adopted !== built) {
+    setAdopted(built);
+    setNodes(built);
+  }
 
   // Fit the lifelines to the pane's width once per flow; later edits keep the user's view.
   const flow = useReactFlow();

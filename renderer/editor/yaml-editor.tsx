@@ -67,6 +67,9 @@ export function YamlEditor(props: YamlEditorProps) {
       unicodeHighlight: { ambiguousCharacters: false },
       quickSuggestions: { other: true, comments: false, strings: true },
       'semanticHighlighting.enabled': false,
+      // Sticky lines from the folding ranges the YAML worker sends anyway: the default
+      // (document symbols) rebuilds an outline of every step on the main thread per keystroke.
+      stickyScroll: { enabled: true, defaultModel: 'foldingProviderModel' },
       ariaLabel: 'Flow YAML',
     });
     editor.current = e;

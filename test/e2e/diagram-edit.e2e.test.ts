@@ -156,7 +156,7 @@ describe('editing Figure 16 in the diagram (on a copy of flows/)', () => {
     await page.close();
   });
 
-  it('exports SVG, PNG and Mermaid', async () => {
+  it('exports SVG, PNG, Mermaid and PlantUML', async () => {
     const { page, errors } = await editor.openFlow(FIGURE_16);
     await arrow(page, '11').waitFor();
     const [svgDownload] = await Promise.all([
@@ -198,6 +198,19 @@ describe('editing Figure 16 in the diagram (on a copy of flows/)', () => {
     expect(mermaid).toContain('sequenceDiagram');
     expect(mermaid).toContain('clientA->>coreA: 2 BYE');
     expect(mermaid).toContain('coreA-->>clientA: 5 200 OK');
+
+    const [puml] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('export-plantuml').click(),
+    ]);
+    expect(puml.suggestedFilename()).toBe('leave-on-demand.puml');
+    const pumlPath = join(OUTPUT_DIR, 'leave-on-demand.puml');
+    await puml.saveAs(pumlPath);
+    const plantuml = await readFile(pumlPath, 'utf8');
+    expect(plantuml.startsWith('@startuml\n')).toBe(true);
+    expect(plantuml).toContain('clientA -> coreA : 2 BYE');
+    expect(plantuml).toContain('coreA --> clientA : 5 200 OK');
+    expect(plantuml.trimEnd().endsWith('@enduml')).toBe(true);
     expect(errors).toEqual([]);
     await page.close();
   });

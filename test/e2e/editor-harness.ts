@@ -33,7 +33,7 @@ export const CHROMIUM_ARGS = [
  * Page script (a string: it runs in the browser, not under Node's types)
  * that watches for the arrow of `step` to show `label` and stores, as
  * `window.__arrowLatency`, a promise of the milliseconds from the last key
- * press until then.
+ * press until then (and both times as `window.__arrowTimes`).
  */
 function arrowLatencyProbe(step: string, label: string): string {
   return `(() => {
@@ -49,7 +49,9 @@ function arrowLatencyProbe(step: string, label: string): string {
         document.removeEventListener('keydown', onKey, { capture: true });
         observer.disconnect();
         clearTimeout(timer);
-        resolve(performance.now() - t0);
+        const now = performance.now();
+        window.__arrowTimes = { key: t0, arrow: now };
+        resolve(now - t0);
       });
       observer.observe(diagram, { attributes: true, subtree: true, childList: true });
     });

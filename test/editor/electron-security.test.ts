@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   isAllowedRequest,
   isAppUrl,
+  OPEN_DIALOG_OPTIONS,
   rendererContentSecurityPolicy,
   rendererFile,
   WINDOW_WEB_PREFERENCES,
@@ -73,5 +74,13 @@ describe('the main-process security configuration', () => {
     );
     expect(rendererFile(dir, 'flowspec://app/..%2f..%2fetc/passwd')).toBeUndefined();
     expect(rendererFile(dir, 'https://app/index.html')).toBeUndefined();
+  });
+
+  it('opens one YAML file from the native dialog', () => {
+    expect(OPEN_DIALOG_OPTIONS.properties).toEqual(['openFile']);
+    expect(OPEN_DIALOG_OPTIONS.filters).toEqual([
+      { name: 'Flow files (YAML)', extensions: ['yaml', 'yml'] },
+    ]);
+    expect(Object.isFrozen(OPEN_DIALOG_OPTIONS)).toBe(true);
   });
 });

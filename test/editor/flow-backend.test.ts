@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile, cp } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -161,6 +161,111 @@ describe('the flow service', () => {
     expect(p.text).toContain('coreA --> clientA : 5 200 OK');
     expect(p.text).toContain('ref over coreX, serverX : poc.disconnect.on-demand');
     expect(p.text.trimEnd().endsWith('@enduml')).toBe(true);
+  });
+
+  it('answers the diagram first and the checks in a second call', async () => {
+    const { text } = await service.handle('readFlow', { path: FIGURE_16 });
+    // A double space in a title is a lint finding (editing residue), not a loader one.
+    const edited = text.replace('title: On-going PoC Session\n', 'title: On-going PoC  Session\n');
+    const first = await service.handle('analyzeFlow', {
+      path: FIGURE_16,
+      text: edited,
+      deferChecks: true,
+    });
+    expect(first.diagram?.rows.length).toBeGreaterThan(10);
+    const all = await service.handle('analyzeFlow', { path: FIGURE_16, text: edited });
+    const checks = await service.handle('checkFlow', { path: FIGURE_16, text: edited });
+    expect(checks.findings).toEqual(all.findings);
+    // Lint findings come only with the checks.
+    const lint = (fs: readonly { rule: string }[]) => fs.filter((f) => f.rule !== 'schema');
+    expect(lint(checks.findings).length).toBeGreaterThan(lint(first.findings).length);
+    expect(
+      parseApiRequest('analyzeFlow', { path: FIGURE_16, text: '', deferChecks: true }),
+    ).toEqual({
+      path: FIGURE_16,
+      text: '',
+      deferChecks: true,
+    });
+    expect(() =>
+      parseApiRequest('analyzeFlow', { path: FIGURE_16, text: '', deferChecks: 1 }),
+    ).toThrow(ApiRequestError);
+  });
+
+  it('previews the generated module of a role, and says why a flow does not generate', async () => {
+    const { text } = await service.handle('readFlow', { path: FIGURE_16 });
+    const r = await service.handle('previewCode', {
+      path: FIGURE_16,
+      text,
+      role: 'poc-server-participating',
+    });
+    expect(r.roles.map((x) => x.title)).toEqual([
+      'PoC Client',
+      'SIP/IP Core (proxy)',
+      'PoC Server (participating)',
+      'PoC Server (controlling)',
+    ]);
+    expect(r.module?.path).toBe('generated/roles/poc-server-participating.ts');
+    expect(r.module?.text).toContain('export class PocServerParticipating');
+    expect(r.module?.text).toContain('flows/poc/leave-on-demand.flow.yaml:66 step 3');
+    const info = await service.handle('previewCode', {
+      path: FIGURE_16,
+      text: text.replace('sip: BYE, from: clientA', 'sip: INFO, from: clientA'),
+      role: 'poc-server-participating',
+    });
+    expect(info.module?.text).toContain("core.on('INFO'");
+    const broken = await service.handle('previewCode', {
+      path: FIGURE_16,
+      text: text.replace('sip: BYE, from: clientA', 'sip: 3BYE, from: clientA'),
+      role: 'poc-server-participating',
+    });
+    expect(broken.module).toBeUndefined();
+    expect(broken.error).toMatch(
+      /^cannot generate:\n {2}flows\/poc\/leave-on-demand\.flow\.yaml:\d+:\d+: "3BYE" is not a valid SIP method/,
+    );
+    const first = await service.handle('previewCode', { path: FIGURE_16, text });
+    expect(first.role).toBe('poc-client');
+  });
+
+  it('reads and writes a .yaml file outside flows/ once opened, and no other', async () => {
+    const outside = await mkdtemp(join(tmpdir(), 'flowspec-opened-'));
+    const file = join(outside, 'copy.yaml');
+    await writeFile(file, 'id: x\n');
+    await writeFile(join(outside, 'other.yaml'), 'id: y\n');
+    await writeFile(join(outside, 'notes.txt'), 'x\n');
+    try {
+      const refused = await dispatchApiCall(service, 'readFlow', { path: file });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      const { path } = await service.handle('openFile', { path: file });
+      expect(path).toBe(await realpath(file));
+      expect((await service.handle('readFlow', { path })).text).toBe('id: x\n');
+      await service.handle('writeFlow', { path, text: 'id: z\n' });
+      expect(await readFile(file, 'utf8')).toBe('id: z\n');
+      for (const [p, reason] of [
+        [join(outside, 'notes.txt'), 'not a .yaml or .yml file'],
+        [join(outside, 'none.yaml'), 'no such file'],
+        [outside + '.yaml', 'no such file'],
+      ] as const)
+        expect(await dispatchApiCall(service, 'openFile', { path: p })).toMatchObject({
+          ok: false,
+          error: { code: 'forbidden', message: expect.stringContaining(reason) },
+        });
+      expect(
+        await dispatchApiCall(service, 'writeFlow', {
+          path: join(outside, 'other.yaml'),
+          text: '',
+        }),
+      ).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+      // A flow of the project opened by its absolute path keeps its project path.
+      expect((await service.handle('openFile', { path: join(root, FIGURE_16) })).path).toBe(
+        FIGURE_16,
+      );
+      expect(await dispatchApiCall(service, 'chooseFile', {})).toMatchObject({
+        ok: false,
+        error: { code: 'bad-request' },
+      });
+    } finally {
+      await rm(outside, { recursive: true, force: true });
+    }
   });
 
   it('reports a changed flow file to watchers', async () => {

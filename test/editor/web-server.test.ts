@@ -82,6 +82,42 @@ describe('the web server of the browser mode', () => {
     expect(await rawGet(url, 'evil.example:80')).toBe(403);
   });
 
+  it('serves the generated-code preview and files opened outside the project', async () => {
+    const call = async (method: string, body: unknown) => {
+      const res = await fetch(`${url}api/${method}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      return {
+        status: res.status,
+        body: (await res.json()) as { result: Record<string, unknown> },
+      };
+    };
+    const path = 'flows/poc/leave-on-demand.flow.yaml';
+    const { body: read } = await call('readFlow', { path });
+    const preview = await call('previewCode', {
+      path,
+      text: read.result['text'],
+      role: 'poc-client',
+    });
+    expect(preview.status).toBe(200);
+    expect(preview.body.result['module']).toMatchObject({
+      path: 'generated/roles/poc-client.ts',
+      text: expect.stringContaining('export class PocClient'),
+    });
+    const outside = join(dir, 'outside.yml');
+    await writeFile(outside, 'id: outside\n');
+    expect((await call('readFlow', { path: outside })).status).toBe(403);
+    expect((await call('openFile', { path: join(dir, 'secret.txt') })).status).toBe(403);
+    const opened = await call('openFile', { path: outside });
+    expect(opened.status).toBe(200);
+    const again = await call('readFlow', { path: opened.body.result['path'] });
+    expect(again.body.result['text']).toBe('id: outside\n');
+    // The native dialog exists in the desktop app only.
+    expect((await call('chooseFile', {})).status).toBe(400);
+  });
+
   it('streams file changes as server-sent events', async () => {
     const ctl = new AbortController();
     const res = await fetch(`${url}api/watch`, { signal: ctl.signal });
