@@ -11,41 +11,21 @@
  * - cpm.establish.pf-terminating (flows/cpm/establish-pf-terminating.flow.yaml): OMA CPM Conversation Functions, clause 8.3.2.1
  * - cpm.pf-bye.originating (flows/cpm/pf-bye-originating.flow.yaml): OMA CPM Conversation Functions (change request), clause 8.2.2.3
  * - cpm.pf-bye.terminating (flows/cpm/pf-bye-terminating.flow.yaml): OMA CPM Conversation Functions (change request), clause 8.3.2.3
- *
- * Reactions not run by this module yet (listed in the table with the reason):
- * - start cpm.establish.pf-originating:INVITE from self dialogs={} mode=-
  */
-import {
-  UserAgentCore,
-  type IncomingRequest,
-  type InviteResult,
-} from '../../runtime/core/index.js';
-import { type SessionSnapshot } from '../../runtime/session/index.js';
-import { type Dialog } from '../../runtime/sip/dialog/index.js';
-import { SipTransport, type TransportTarget } from '../../runtime/sip/transport/index.js';
+import { type IncomingRequest, type UserAgentCore } from '../../runtime/core/index.js';
+import { type SipTransport } from '../../runtime/sip/transport/index.js';
 import {
   expectStatus,
-  listenUdp,
-  onlyDialog,
-  sendInvite,
-  type ActionRecord,
-  type Facts,
-  type ReactionEntry,
-  type RoleEndpointConfig,
+  listenUserAgent,
+  UserAgentRole,
   type EntryOptions,
   type EntryOutcome,
+  type ReactionEntry,
+  type UserAgentRoleConfig,
 } from './role-support.js';
 
 /** Configuration of the CPM Client. */
-export interface CpmClientConfig extends RoleEndpointConfig {
-  /** Address of record: the From of requests this role starts. */
-  readonly aor: string;
-  /** User part of the Contact URI. */
-  readonly user?: string;
-  /** Preloaded route (outbound proxy first) for requests outside a dialog (RFC 3261 8.1.2). */
-  readonly route?: readonly string[];
-}
-
+export type CpmClientConfig = UserAgentRoleConfig;
 /** Every reaction of the CPM Client: the trigger it dispatches on, the flows and steps it comes from, and where it runs. */
 export const CPM_CLIENT_REACTIONS: readonly ReactionEntry[] = [
   {
@@ -136,8 +116,7 @@ export const CPM_CLIENT_REACTIONS: readonly ReactionEntry[] = [
       'cpm.establish.pf-originating#1 cpm.establish.pf-originating#4 cpm.establish.pf-originating#5 cpm.establish.pf-originating#13 cpm.establish.pf-originating#14',
     places: 'flows/cpm/establish-pf-originating.flow.yaml:30 step 1',
     runs: 'establishPfOriginating',
-    executable: false,
-    note: 'cpm.establish.pf-originating step 13 (flows/cpm/establish-pf-originating.flow.yaml:124): receive 200 <- cpm-pf-originating: no request to answer',
+    executable: true,
   },
   {
     trigger: 'receive INVITE from other-entity via cpm-pf-terminating dialogs={} mode=-',
@@ -257,81 +236,17 @@ export const CPM_CLIENT_REACTIONS: readonly ReactionEntry[] = [
 ];
 
 /** The CPM Client on the runtime's user agent core, over real SIP transport. */
-export class CpmClient {
-  /** Flow actions taken, in order. */
-  readonly actions: ActionRecord[] = [];
-
-  private constructor(
-    private readonly transport: SipTransport,
-    public readonly core: UserAgentCore,
-    public readonly config: CpmClientConfig,
-  ) {
-    core.on('BYE', (incoming) => void this.onBye(incoming));
-    core.on('INVITE', (incoming) => void this.onInvite(incoming));
-  }
-
-  /** Where this role is reached over UDP. */
-  get target(): TransportTarget {
-    return { transport: 'udp', ...this.transport.localEndpoint('udp') };
-  }
-
-  /** This role's SIP URI (its Contact URI). */
-  get uri(): string {
-    return this.core.contact.replace(/^<|>$/g, '');
+export class CpmClient extends UserAgentRole<CpmClientConfig> {
+  private constructor(transport: SipTransport, core: UserAgentCore, config: CpmClientConfig) {
+    super(transport, core, config);
+    core.on('BYE', (incoming) => this.react('BYE', this.onBye(incoming)));
+    core.on('INVITE', (incoming) => this.react('INVITE', this.onInvite(incoming)));
   }
 
   /** Listens on UDP at the configured address and starts the CPM Client. */
   static async start(config: CpmClientConfig): Promise<CpmClient> {
-    const transport = await listenUdp(config);
-    const local = transport.localEndpoint('udp');
-    const core = new UserAgentCore({
-      transport,
-      contact: `<sip:${config.user ?? 'ua'}@${local.address}:${local.port}>`,
-      role: 'cpm-client',
-      ...(config.timers ? { timers: config.timers } : {}),
-    });
+    const { transport, core } = await listenUserAgent(config, 'cpm-client', config.user ?? 'ua');
     return new CpmClient(transport, core, config);
-  }
-
-  /** Dialogs, transactions and sessions this role still holds (all zero when idle). */
-  snapshot(): SessionSnapshot {
-    return this.core.snapshot();
-  }
-
-  /** Stops the transaction layer and closes the transport. */
-  async close(): Promise<void> {
-    await this.core.close();
-    await this.transport.close();
-  }
-
-  /** The facts guards read: the configured policies and session facts. */
-  private facts(): Facts {
-    return {};
-  }
-
-  /** Takes a flow action (release media, store history ...): recorded for the application and the tests. */
-  private act(action: string, flow: string, step: string): void {
-    this.actions.push({ action, flow, step });
-  }
-
-  /** The dialog an entry point acts on: the given one, or the only dialog of this role. */
-  private dialogOf(options: EntryOptions): Dialog {
-    return onlyDialog(this.core.dialogs, options, 'CpmClient');
-  }
-
-  /** Sends an INVITE outside any dialog along the preloaded route (RFC 3261 8.1.2, 13.2.1). */
-  private invite(
-    options: EntryOptions,
-    extra: { readonly headers?: readonly (readonly [string, string])[] } | undefined,
-  ): Promise<InviteResult> {
-    return sendInvite(
-      this.core,
-      this.config.aor,
-      this.config.route ?? [],
-      options,
-      extra?.headers ?? [],
-      'CpmClient',
-    );
   }
 
   /** Handles BYE: receive BYE from served-client via sip-core dialogs={session} mode=- (flows/cpm/close-pf-off-media-path.flow.yaml:75 step 7); receive BYE from other-entity via sip-core dialogs={legB} mode=- (flows/cpm/close-pf-on-media-path.flow.yaml:104 step 12); receive BYE from other-entity via cpm-pf-originating dialogs={} mode=- (flows/cpm/pf-bye-originating.flow.yaml:99 step proxy.fwd-other; flows/cpm/pf-bye-originating.flow.yaml:258 step 5.c); receive BYE from other-entity via cpm-pf-originating dialogs={clientLeg} mode=- (flows/cpm/pf-bye-originating.flow.yaml:373 step 6.b.iii); receive BYE from other-entity via cpm-pf-terminating dialogs={clientLeg} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:98 step proxy.fwd-other); receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:255 step 3.c.iii). */
@@ -392,6 +307,24 @@ export class CpmClient {
     expectStatus(r1.response, 200, 'cpm.establish.one-to-one.on-media-path', '14');
     outcome.responses.push(r1.response);
     // cpm.establish.one-to-one.on-media-path step 15 (flows/cpm/establish-one-to-one-on-media-path.flow.yaml:121): send ACK -> sip-core
+    // RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.
+    return outcome;
+  }
+
+  /** Starts cpm.establish.pf-originating (flows/cpm/establish-pf-originating.flow.yaml:30 step 1). */
+  async establishPfOriginating(options: EntryOptions = {}): Promise<EntryOutcome> {
+    const outcome: EntryOutcome = { responses: [] };
+    // cpm.establish.pf-originating step 1 (flows/cpm/establish-pf-originating.flow.yaml:30): send INVITE -> cpm-pf-originating
+    const r1 = await this.invite(options, { headers: [['Content-Type', 'application/sdp']] });
+    outcome.dialog = r1.dialog;
+    // cpm.establish.pf-originating step 4 (flows/cpm/establish-pf-originating.flow.yaml:55): receive 200 <- cpm-pf-originating
+    expectStatus(r1.response, 200, 'cpm.establish.pf-originating', '4');
+    outcome.responses.push(r1.response);
+    // cpm.establish.pf-originating step 5 (flows/cpm/establish-pf-originating.flow.yaml:61): send ACK -> cpm-pf-originating
+    // RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.
+    // cpm.establish.pf-originating step 13 (flows/cpm/establish-pf-originating.flow.yaml:124): receive 200 <- cpm-pf-originating
+    // The answer of step 4 in the operand the peer chose: checked there.
+    // cpm.establish.pf-originating step 14 (flows/cpm/establish-pf-originating.flow.yaml:130): send ACK -> cpm-pf-originating
     // RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.
     return outcome;
   }

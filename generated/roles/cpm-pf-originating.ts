@@ -14,8 +14,6 @@
  *
  * Reactions not run by this module yet (listed in the table with the reason):
  * - start cpm.establish.pf-terminating:INVITE from self dialogs={} mode=-
- * - receive BYE from served-client via cpm-client dialogs={clientLeg,iwfLeg,otherLeg} mode=- [participant.mode == 'proxy' && trigger.from == 'served-client']
- * - receive BYE from other-entity via cpm-pf-terminating dialogs={iwfLeg,otherLeg} mode=- [participant.mode == 'proxy' && trigger.from == 'other-entity']
  * - receive BYE from served-client via cpm-client dialogs={iwfLeg,otherLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client']
  * - receive BYE from iwf via iwf dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'iwf']
  * - receive BYE from served-client via cpm-pf-terminating dialogs={otherLeg} mode=-
@@ -24,35 +22,25 @@
  * - receive BYE from other-entity via cpm-pf-terminating dialogs={otherLeg} mode=-
  */
 import {
-  B2buaCore,
-  ProxyCore,
-  UserAgentCore,
-  type B2buaLeg,
+  type B2buaCore,
   type IncomingRequest,
+  type ProxyCore,
+  type UserAgentCore,
 } from '../../runtime/core/index.js';
-import { type SessionSnapshot } from '../../runtime/session/index.js';
-import { type InDialogRequestOptions } from '../../runtime/sip/dialog/index.js';
-import { getFrom, getTo, type SipResponse } from '../../runtime/sip/message/index.js';
-import { SipTransport, type TransportTarget } from '../../runtime/sip/transport/index.js';
+import { type SipTransport } from '../../runtime/sip/transport/index.js';
 import {
+  B2buaRole,
   expectStatus,
-  listenUdp,
-  type ActionRecord,
-  type Facts,
+  listenB2bua,
+  listenProxy,
+  ProxyRole,
+  UncompiledCaseError,
+  type B2buaRoleConfig,
   type ReactionEntry,
-  type RoleEndpointConfig,
 } from './role-support.js';
 
 /** Configuration of the CPM Participating Function (originating). */
-export interface CpmPfOriginatingConfig extends RoleEndpointConfig {
-  /** SIP URIs (addresses of record) of the users this role serves: requests from them come from the served client. */
-  readonly servedUsers?: readonly string[];
-  /** Where the server leg of a new session goes first; default: the next hop of its Request-URI. */
-  readonly outboundProxy?: TransportTarget;
-  /** A proxy URI the server leg passes after the first hop (a loose Route, RFC 3261 8.1.2). */
-  readonly nextProxy?: string;
-  /** The URI of the next B2BUA on the path (OMA CPM: the terminating Participating Function), as Request-URI of the server leg. */
-  readonly nextHop?: string;
+export interface CpmPfOriginatingConfig extends B2buaRoleConfig {
   /** Policies and session facts the flows leave to the operator, by their guard names. */
   readonly facts?: {
     /** How the deciding participant works (OMA CPM 8.2.2.3, OMA PoC 6.1). */
@@ -139,7 +127,7 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
     flows: 'cpm.establish.pf-originating',
     steps: 'cpm.establish.pf-originating#5 cpm.establish.pf-originating#6',
     places: 'flows/cpm/establish-pf-originating.flow.yaml:61 step 5',
-    runs: 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)',
+    runs: 'CpmPfOriginatingProxy: ProxyCore relay (RFC 3261 16)',
     executable: true,
   },
   {
@@ -168,9 +156,8 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'cpm.pf-bye.originating#proxy.bye-client cpm.pf-bye.originating#proxy.fwd-client cpm.pf-bye.originating#proxy.ok-client cpm.pf-bye.originating#proxy.ok-client.fwd',
     places: 'flows/cpm/pf-bye-originating.flow.yaml:63 step proxy.bye-client',
-    runs: 'onBye',
-    executable: false,
-    note: "cpm.pf-bye.originating step proxy.ok-client.fwd (flows/cpm/pf-bye-originating.flow.yaml:81): send 200 (relay) [participant.mode == 'proxy' && trigger.from == 'served-client']: answers a request other than the trigger",
+    runs: 'CpmPfOriginatingProxy: ProxyCore relay (RFC 3261 16)',
+    executable: true,
   },
   {
     trigger:
@@ -179,20 +166,29 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'cpm.pf-bye.originating#proxy.bye-other cpm.pf-bye.originating#proxy.fwd-other cpm.pf-bye.originating#proxy.ok-other cpm.pf-bye.originating#proxy.ok-other.fwd',
     places: 'flows/cpm/pf-bye-originating.flow.yaml:93 step proxy.bye-other',
-    runs: 'onBye',
-    executable: false,
-    note: "cpm.pf-bye.originating step proxy.ok-other.fwd (flows/cpm/pf-bye-originating.flow.yaml:111): send 200 (relay) [participant.mode == 'proxy' && trigger.from == 'other-entity']: answers a request other than the trigger",
+    runs: 'CpmPfOriginatingProxy: ProxyCore relay (RFC 3261 16)',
+    executable: true,
   },
   {
     trigger:
       "receive BYE from served-client via cpm-client dialogs={iwfLeg,otherLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client']",
     flows: 'cpm.pf-bye.originating',
     steps:
-      'cpm.pf-bye.originating#4.bye cpm.pf-bye.originating#3.client cpm.pf-bye.originating#4.a.ii cpm.pf-bye.originating#4.c.iwf cpm.pf-bye.originating#4.b.ii cpm.pf-bye.originating#4.c cpm.pf-bye.originating#4.c.ii.1 cpm.pf-bye.originating#4.c.iii',
+      'cpm.pf-bye.originating#4.bye cpm.pf-bye.originating#4.a.ii cpm.pf-bye.originating#4.c.iwf',
     places: 'flows/cpm/pf-bye-originating.flow.yaml:136 step 4.bye',
     runs: 'onBye',
     executable: false,
     note: "cpm.pf-bye.originating step 4.bye (flows/cpm/pf-bye-originating.flow.yaml:136): receive BYE <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'served-client']: a loop over legs is not mapped for a b2bua yet",
+  },
+  {
+    trigger:
+      "receive BYE from served-client via cpm-client dialogs={iwfLeg,otherLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client']",
+    flows: 'cpm.pf-bye.originating',
+    steps:
+      'cpm.pf-bye.originating#4.bye cpm.pf-bye.originating#3.client cpm.pf-bye.originating#4.b.ii cpm.pf-bye.originating#4.c cpm.pf-bye.originating#4.c.ii.1 cpm.pf-bye.originating#4.c.iii',
+    places: 'flows/cpm/pf-bye-originating.flow.yaml:136 step 4.bye',
+    runs: 'onBye',
+    executable: true,
   },
   {
     trigger:
@@ -272,17 +268,12 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
 ];
 
 /** The CPM Participating Function (originating) in proxy mode, on the runtime's stateful proxy core. */
-export class CpmPfOriginatingProxy {
-  /** Flow actions taken, in order. */
-  readonly actions: ActionRecord[] = [];
+export class CpmPfOriginatingProxy extends ProxyRole<CpmPfOriginatingConfig> {
   /** Requests already seen (Call-ID and CSeq): a retransmission takes no action twice. */
   private readonly relayed: Set<string> = new Set<string>();
 
-  private constructor(
-    private readonly transport: SipTransport,
-    public readonly proxy: ProxyCore,
-    public readonly config: CpmPfOriginatingConfig,
-  ) {
+  private constructor(transport: SipTransport, proxy: ProxyCore, config: CpmPfOriginatingConfig) {
+    super(transport, proxy, config);
     // The flows' actions are taken when a request arrives, before the core relays it;
     // a retransmission (same Call-ID and CSeq, RFC 3261 17.2) is not a new request.
     transport.addTraceHook((event) => {
@@ -295,47 +286,10 @@ export class CpmPfOriginatingProxy {
     });
   }
 
-  /** Where this role is reached over UDP. */
-  get target(): TransportTarget {
-    return this.proxy.target;
-  }
-
-  /** This proxy's URI, for Route headers (add `;lr`). */
-  get uri(): string {
-    return this.proxy.uri;
-  }
-
   /** Listens on UDP at the configured address and starts the CPM Participating Function (originating). */
   static async start(config: CpmPfOriginatingConfig): Promise<CpmPfOriginatingProxy> {
-    const transport = await listenUdp(config);
-    const local = transport.localEndpoint('udp');
-    const proxy = new ProxyCore({
-      transport,
-      address: local,
-      ...(config.timers ? { timers: config.timers } : {}),
-    });
+    const { transport, proxy } = await listenProxy(config);
     return new CpmPfOriginatingProxy(transport, proxy, config);
-  }
-
-  /** Dialogs, transactions and sessions this role still holds (all zero when idle). */
-  snapshot(): SessionSnapshot {
-    return this.proxy.snapshot();
-  }
-
-  /** Stops the transaction layer and closes the transport. */
-  async close(): Promise<void> {
-    await this.proxy.close();
-    await this.transport.close();
-  }
-
-  /** The facts guards read: the configured policies and session facts. */
-  private facts(): Facts {
-    return { ...this.config.facts };
-  }
-
-  /** Takes a flow action (release media, store history ...): recorded for the application and the tests. */
-  private act(action: string, flow: string, step: string): void {
-    this.actions.push({ action, flow, step });
   }
 
   /** The actions the flows give this role before it relays a request. */
@@ -346,106 +300,54 @@ export class CpmPfOriginatingProxy {
 }
 
 /** The CPM Participating Function (originating) on the runtime's B2BUA core, over real SIP transport. */
-export class CpmPfOriginating {
-  /** Flow actions taken, in order. */
-  readonly actions: ActionRecord[] = [];
-
+export class CpmPfOriginating extends B2buaRole<CpmPfOriginatingConfig> {
   private constructor(
-    private readonly transport: SipTransport,
-    public readonly core: UserAgentCore,
-    public readonly b2bua: B2buaCore,
-    public readonly config: CpmPfOriginatingConfig,
+    transport: SipTransport,
+    core: UserAgentCore,
+    b2bua: B2buaCore,
+    config: CpmPfOriginatingConfig,
   ) {
-    core.on('BYE', (incoming) => void this.onBye(incoming));
-  }
-
-  /** Where this role is reached over UDP. */
-  get target(): TransportTarget {
-    return { transport: 'udp', ...this.transport.localEndpoint('udp') };
-  }
-
-  /** This role's SIP URI (its Contact URI). */
-  get uri(): string {
-    return this.core.contact.replace(/^<|>$/g, '');
+    super(transport, core, b2bua, config);
+    core.on('BYE', (incoming) => this.react('BYE', this.onBye(incoming)));
   }
 
   /** Listens on UDP at the configured address and starts the CPM Participating Function (originating). */
   static async start(config: CpmPfOriginatingConfig): Promise<CpmPfOriginating> {
-    const transport = await listenUdp(config);
-    const local = transport.localEndpoint('udp');
-    const core = new UserAgentCore({
-      transport,
-      contact: `<sip:${config.label.replace(/\W/g, '')}@${local.address}:${local.port}>`,
-      role: 'cpm-pf-originating',
-      ...(config.timers ? { timers: config.timers } : {}),
-      // RFC 3261 8.1.2: the next proxy of the server leg, as a pre-existing loose route.
-      ...(config.nextProxy !== undefined ? { outboundProxy: config.nextProxy } : {}),
-    });
-    const b2bua = new B2buaCore({
-      core,
-      // The server leg goes to the next B2BUA when one is configured, else to the same
-      // Request-URI, or to the To URI when the request was addressed to this B2BUA itself.
-      route: (invite) => {
-        const own = `${local.address}:${local.port}`;
-        const requestUri =
-          config.nextHop ??
-          (invite.requestUri.includes(own) ? getTo(invite).uri.raw : invite.requestUri);
-        return {
-          requestUri,
-          ...(config.outboundProxy ? { target: { ...config.outboundProxy } } : {}),
-        };
-      },
-    });
+    const { transport, core, b2bua } = await listenB2bua(config, 'cpm-pf-originating');
     return new CpmPfOriginating(transport, core, b2bua, config);
   }
 
-  /** Dialogs, transactions and sessions this role still holds (all zero when idle). */
-  snapshot(): SessionSnapshot {
-    return this.b2bua.snapshot();
-  }
-
-  /** Stops the transaction layer and closes the transport. */
-  async close(): Promise<void> {
-    await this.core.close();
-    await this.transport.close();
-  }
-
-  /** The facts guards read: the configured policies and session facts. */
-  private facts(): Facts {
-    return { ...this.config.facts };
-  }
-
-  /** Takes a flow action (release media, store history ...): recorded for the application and the tests. */
-  private act(action: string, flow: string, step: string): void {
-    this.actions.push({ action, flow, step });
-  }
-
-  /** Where a request comes from: the served client (its From is the address of a served user) or another entity. */
-  private originOf(incoming: IncomingRequest): 'served-client' | 'other' {
-    const from = getFrom(incoming.request).uri.raw;
-    return (this.config.servedUsers ?? []).includes(from) ? 'served-client' : 'other';
-  }
-
-  /** The leg paired with the one a request came in on, looked up before answering ends that dialog. */
-  private otherLeg(incoming: IncomingRequest): B2buaLeg | undefined {
-    const found = incoming.dialog ? this.b2bua.sessionOf(incoming.dialog) : undefined;
-    return found ? found.session.other(found.leg) : undefined;
-  }
-
-  /** Sends BYE on the paired leg (OMA PoC Figure 16 step 6); undefined when that leg is gone or already being released. */
-  private async releaseOtherLeg(
-    other: B2buaLeg | undefined,
-    options: InDialogRequestOptions = {},
-  ): Promise<SipResponse | undefined> {
-    if (!other?.active || other.releasing || !other.dialog) return undefined;
-    other.releasing = true;
-    return this.core.bye(other.dialog, options);
-  }
-
-  /** Handles BYE: receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity'] (flows/cpm/pf-bye-originating.flow.yaml:233 step 5.bye); receive BYE from served-client via sip-core dialogs={legA,legAB} mode=b2bua (flows/cpm/close-pf-on-media-path.flow.yaml:35 step 2). */
+  /** Handles BYE: receive BYE from served-client via cpm-client dialogs={iwfLeg,otherLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client'] (flows/cpm/pf-bye-originating.flow.yaml:136 step 4.bye); receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity'] (flows/cpm/pf-bye-originating.flow.yaml:233 step 5.bye); receive BYE from served-client via sip-core dialogs={legA,legAB} mode=b2bua (flows/cpm/close-pf-on-media-path.flow.yaml:35 step 2). */
   async onBye(incoming: IncomingRequest): Promise<void> {
     const f = this.facts();
-    // branch 1: receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity']
+    // branch 1: receive BYE from served-client via cpm-client dialogs={iwfLeg,otherLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client']
+    if (f['participant.mode'] === 'b2bua' && this.originOf(incoming) === 'served-client') {
+      // cpm.pf-bye.originating step 4.bye (flows/cpm/pf-bye-originating.flow.yaml:136): receive BYE <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'served-client']: a loop over legs is not mapped for a b2bua yet
+      if (f['session.interworked']) {
+        throw new UncompiledCaseError(
+          'cpm.pf-bye.originating',
+          '4.a.ii',
+          "send BYE -> iwf [participant.mode == 'b2bua' && trigger.from == 'served-client' && session.interworked] *session.iwfs: not compiled",
+        );
+      }
+      const other = this.otherLeg(incoming);
+      // cpm.pf-bye.originating step 3.client (flows/cpm/pf-bye-originating.flow.yaml:142): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'served-client']
+      this.act('release-media-resources', 'cpm.pf-bye.originating', '3.client');
+      if (!f['session.interworked']) {
+        // cpm.pf-bye.originating step 4.b.ii (flows/cpm/pf-bye-originating.flow.yaml:177): send BYE -> cpm-pf-terminating [participant.mode == 'b2bua' && trigger.from == 'served-client' && !(session.interworked)]
+        const r1 = await this.releaseOtherLeg(other);
+        // cpm.pf-bye.originating step 4.c (flows/cpm/pf-bye-originating.flow.yaml:187): receive 200 <- cpm-pf-terminating [participant.mode == 'b2bua' && trigger.from == 'served-client' && !(session.interworked)]
+        if (r1) expectStatus(r1, 200, 'cpm.pf-bye.originating', '4.c');
+      }
+      if (f['policy.allowOfflineStorage']) {
+        // cpm.pf-bye.originating step 4.c.ii.1 (flows/cpm/pf-bye-originating.flow.yaml:199): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'served-client' && policy.allowOfflineStorage]
+        this.act('store-session-history', 'cpm.pf-bye.originating', '4.c.ii.1');
+      }
+      // cpm.pf-bye.originating step 4.c.iii (flows/cpm/pf-bye-originating.flow.yaml:209): send 200 -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'served-client']
+      if (incoming.pending) incoming.respond(200);
+      return;
+    }
+    // branch 2: receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity']
     if (f['participant.mode'] === 'b2bua' && this.originOf(incoming) === 'other') {
       const other = this.otherLeg(incoming);
       // cpm.pf-bye.originating step 3.other (flows/cpm/pf-bye-originating.flow.yaml:239): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'other-entity']
@@ -462,7 +364,7 @@ export class CpmPfOriginating {
       if (incoming.pending) incoming.respond(200);
       return;
     }
-    // branch 2: receive BYE from served-client via sip-core dialogs={legA,legAB} mode=b2bua
+    // branch 3: receive BYE from served-client via sip-core dialogs={legA,legAB} mode=b2bua
     const other = this.otherLeg(incoming);
     // cpm.close.pf-on-media-path step action@steps.2 (flows/cpm/close-pf-on-media-path.flow.yaml:40): action release-media-resources
     this.act('release-media-resources', 'cpm.close.pf-on-media-path', 'action@steps.2');

@@ -17,41 +17,29 @@
  * - start cpm.pf-bye.originating:BYE from self dialogs={otherLeg} mode=-
  * - receive BYE from other-entity via cpm-pf-originating dialogs={otherLeg} mode=-
  * - start cpm.pf-bye.originating:BYE from self dialogs={} mode=-
- * - receive BYE from served-client via cpm-client dialogs={clientLeg,iwfLeg,otherLeg} mode=- [participant.mode == 'proxy' && trigger.from == 'served-client']
- * - receive BYE from other-entity via cpm-pf-originating dialogs={clientLeg,iwfLeg} mode=- [participant.mode == 'proxy' && trigger.from == 'other-entity']
  * - receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity']
  * - receive BYE from iwf via iwf dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'iwf']
  */
 import {
-  B2buaCore,
-  ProxyCore,
-  UserAgentCore,
-  type B2buaLeg,
+  type B2buaCore,
   type IncomingRequest,
+  type ProxyCore,
+  type UserAgentCore,
 } from '../../runtime/core/index.js';
-import { type SessionSnapshot } from '../../runtime/session/index.js';
-import { type InDialogRequestOptions } from '../../runtime/sip/dialog/index.js';
-import { getFrom, getTo, type SipResponse } from '../../runtime/sip/message/index.js';
-import { SipTransport, type TransportTarget } from '../../runtime/sip/transport/index.js';
+import { type SipTransport } from '../../runtime/sip/transport/index.js';
 import {
+  B2buaRole,
   expectStatus,
-  listenUdp,
-  type ActionRecord,
-  type Facts,
+  listenB2bua,
+  listenProxy,
+  ProxyRole,
+  UncompiledCaseError,
+  type B2buaRoleConfig,
   type ReactionEntry,
-  type RoleEndpointConfig,
 } from './role-support.js';
 
 /** Configuration of the CPM Participating Function (terminating). */
-export interface CpmPfTerminatingConfig extends RoleEndpointConfig {
-  /** SIP URIs (addresses of record) of the users this role serves: requests from them come from the served client. */
-  readonly servedUsers?: readonly string[];
-  /** Where the server leg of a new session goes first; default: the next hop of its Request-URI. */
-  readonly outboundProxy?: TransportTarget;
-  /** A proxy URI the server leg passes after the first hop (a loose Route, RFC 3261 8.1.2). */
-  readonly nextProxy?: string;
-  /** The URI of the next B2BUA on the path (OMA CPM: the terminating Participating Function), as Request-URI of the server leg. */
-  readonly nextHop?: string;
+export interface CpmPfTerminatingConfig extends B2buaRoleConfig {
   /** Policies and session facts the flows leave to the operator, by their guard names. */
   readonly facts?: {
     /** How the deciding participant works (OMA CPM 8.2.2.3, OMA PoC 6.1). */
@@ -171,7 +159,7 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
     flows: 'cpm.establish.pf-terminating',
     steps: 'cpm.establish.pf-terminating#5 cpm.establish.pf-terminating#6',
     places: 'flows/cpm/establish-pf-terminating.flow.yaml:61 step 5',
-    runs: 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)',
+    runs: 'CpmPfTerminatingProxy: ProxyCore relay (RFC 3261 16)',
     executable: true,
   },
   {
@@ -227,9 +215,8 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'cpm.pf-bye.terminating#proxy.bye-client cpm.pf-bye.terminating#proxy.fwd-client cpm.pf-bye.terminating#proxy.ok-client cpm.pf-bye.terminating#proxy.ok-client.fwd',
     places: 'flows/cpm/pf-bye-terminating.flow.yaml:62 step proxy.bye-client',
-    runs: 'onBye',
-    executable: false,
-    note: "cpm.pf-bye.terminating step proxy.ok-client.fwd (flows/cpm/pf-bye-terminating.flow.yaml:80): send 200 (relay) [participant.mode == 'proxy' && trigger.from == 'served-client']: answers a request other than the trigger",
+    runs: 'CpmPfTerminatingProxy: ProxyCore relay (RFC 3261 16)',
+    executable: true,
   },
   {
     trigger:
@@ -238,9 +225,8 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'cpm.pf-bye.terminating#proxy.bye-other cpm.pf-bye.terminating#proxy.fwd-other cpm.pf-bye.terminating#proxy.ok-other cpm.pf-bye.terminating#proxy.ok-other.fwd',
     places: 'flows/cpm/pf-bye-terminating.flow.yaml:92 step proxy.bye-other',
-    runs: 'onBye',
-    executable: false,
-    note: "cpm.pf-bye.terminating step proxy.ok-other.fwd (flows/cpm/pf-bye-terminating.flow.yaml:110): send 200 (relay) [participant.mode == 'proxy' && trigger.from == 'other-entity']: answers a request other than the trigger",
+    runs: 'CpmPfTerminatingProxy: ProxyCore relay (RFC 3261 16)',
+    executable: true,
   },
   {
     trigger:
@@ -257,11 +243,21 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
       "receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity']",
     flows: 'cpm.pf-bye.terminating',
     steps:
-      'cpm.pf-bye.terminating#3.bye cpm.pf-bye.terminating#1.other cpm.pf-bye.terminating#3.a cpm.pf-bye.terminating#3.b.ii cpm.pf-bye.terminating#3.d.iwf cpm.pf-bye.terminating#3.c.iii cpm.pf-bye.terminating#3.d cpm.pf-bye.terminating#3.d.send',
+      'cpm.pf-bye.terminating#3.bye cpm.pf-bye.terminating#3.b.ii cpm.pf-bye.terminating#3.d.iwf',
     places: 'flows/cpm/pf-bye-terminating.flow.yaml:199 step 3.bye',
     runs: 'onBye',
     executable: false,
     note: "cpm.pf-bye.terminating step 3.bye (flows/cpm/pf-bye-terminating.flow.yaml:199): receive BYE <- cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'other-entity']: a loop over legs is not mapped for a b2bua yet",
+  },
+  {
+    trigger:
+      "receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity']",
+    flows: 'cpm.pf-bye.terminating',
+    steps:
+      'cpm.pf-bye.terminating#3.bye cpm.pf-bye.terminating#1.other cpm.pf-bye.terminating#3.a cpm.pf-bye.terminating#3.c.iii cpm.pf-bye.terminating#3.d cpm.pf-bye.terminating#3.d.send',
+    places: 'flows/cpm/pf-bye-terminating.flow.yaml:199 step 3.bye',
+    runs: 'onBye',
+    executable: true,
   },
   {
     trigger:
@@ -277,17 +273,12 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
 ];
 
 /** The CPM Participating Function (terminating) in proxy mode, on the runtime's stateful proxy core. */
-export class CpmPfTerminatingProxy {
-  /** Flow actions taken, in order. */
-  readonly actions: ActionRecord[] = [];
+export class CpmPfTerminatingProxy extends ProxyRole<CpmPfTerminatingConfig> {
   /** Requests already seen (Call-ID and CSeq): a retransmission takes no action twice. */
   private readonly relayed: Set<string> = new Set<string>();
 
-  private constructor(
-    private readonly transport: SipTransport,
-    public readonly proxy: ProxyCore,
-    public readonly config: CpmPfTerminatingConfig,
-  ) {
+  private constructor(transport: SipTransport, proxy: ProxyCore, config: CpmPfTerminatingConfig) {
+    super(transport, proxy, config);
     // The flows' actions are taken when a request arrives, before the core relays it;
     // a retransmission (same Call-ID and CSeq, RFC 3261 17.2) is not a new request.
     transport.addTraceHook((event) => {
@@ -300,47 +291,10 @@ export class CpmPfTerminatingProxy {
     });
   }
 
-  /** Where this role is reached over UDP. */
-  get target(): TransportTarget {
-    return this.proxy.target;
-  }
-
-  /** This proxy's URI, for Route headers (add `;lr`). */
-  get uri(): string {
-    return this.proxy.uri;
-  }
-
   /** Listens on UDP at the configured address and starts the CPM Participating Function (terminating). */
   static async start(config: CpmPfTerminatingConfig): Promise<CpmPfTerminatingProxy> {
-    const transport = await listenUdp(config);
-    const local = transport.localEndpoint('udp');
-    const proxy = new ProxyCore({
-      transport,
-      address: local,
-      ...(config.timers ? { timers: config.timers } : {}),
-    });
+    const { transport, proxy } = await listenProxy(config);
     return new CpmPfTerminatingProxy(transport, proxy, config);
-  }
-
-  /** Dialogs, transactions and sessions this role still holds (all zero when idle). */
-  snapshot(): SessionSnapshot {
-    return this.proxy.snapshot();
-  }
-
-  /** Stops the transaction layer and closes the transport. */
-  async close(): Promise<void> {
-    await this.proxy.close();
-    await this.transport.close();
-  }
-
-  /** The facts guards read: the configured policies and session facts. */
-  private facts(): Facts {
-    return { ...this.config.facts };
-  }
-
-  /** Takes a flow action (release media, store history ...): recorded for the application and the tests. */
-  private act(action: string, flow: string, step: string): void {
-    this.actions.push({ action, flow, step });
   }
 
   /** The actions the flows give this role before it relays a request. */
@@ -351,103 +305,24 @@ export class CpmPfTerminatingProxy {
 }
 
 /** The CPM Participating Function (terminating) on the runtime's B2BUA core, over real SIP transport. */
-export class CpmPfTerminating {
-  /** Flow actions taken, in order. */
-  readonly actions: ActionRecord[] = [];
-
+export class CpmPfTerminating extends B2buaRole<CpmPfTerminatingConfig> {
   private constructor(
-    private readonly transport: SipTransport,
-    public readonly core: UserAgentCore,
-    public readonly b2bua: B2buaCore,
-    public readonly config: CpmPfTerminatingConfig,
+    transport: SipTransport,
+    core: UserAgentCore,
+    b2bua: B2buaCore,
+    config: CpmPfTerminatingConfig,
   ) {
-    core.on('BYE', (incoming) => void this.onBye(incoming));
-  }
-
-  /** Where this role is reached over UDP. */
-  get target(): TransportTarget {
-    return { transport: 'udp', ...this.transport.localEndpoint('udp') };
-  }
-
-  /** This role's SIP URI (its Contact URI). */
-  get uri(): string {
-    return this.core.contact.replace(/^<|>$/g, '');
+    super(transport, core, b2bua, config);
+    core.on('BYE', (incoming) => this.react('BYE', this.onBye(incoming)));
   }
 
   /** Listens on UDP at the configured address and starts the CPM Participating Function (terminating). */
   static async start(config: CpmPfTerminatingConfig): Promise<CpmPfTerminating> {
-    const transport = await listenUdp(config);
-    const local = transport.localEndpoint('udp');
-    const core = new UserAgentCore({
-      transport,
-      contact: `<sip:${config.label.replace(/\W/g, '')}@${local.address}:${local.port}>`,
-      role: 'cpm-pf-terminating',
-      ...(config.timers ? { timers: config.timers } : {}),
-      // RFC 3261 8.1.2: the next proxy of the server leg, as a pre-existing loose route.
-      ...(config.nextProxy !== undefined ? { outboundProxy: config.nextProxy } : {}),
-    });
-    const b2bua = new B2buaCore({
-      core,
-      // The server leg goes to the next B2BUA when one is configured, else to the same
-      // Request-URI, or to the To URI when the request was addressed to this B2BUA itself.
-      route: (invite) => {
-        const own = `${local.address}:${local.port}`;
-        const requestUri =
-          config.nextHop ??
-          (invite.requestUri.includes(own) ? getTo(invite).uri.raw : invite.requestUri);
-        return {
-          requestUri,
-          ...(config.outboundProxy ? { target: { ...config.outboundProxy } } : {}),
-        };
-      },
-    });
+    const { transport, core, b2bua } = await listenB2bua(config, 'cpm-pf-terminating');
     return new CpmPfTerminating(transport, core, b2bua, config);
   }
 
-  /** Dialogs, transactions and sessions this role still holds (all zero when idle). */
-  snapshot(): SessionSnapshot {
-    return this.b2bua.snapshot();
-  }
-
-  /** Stops the transaction layer and closes the transport. */
-  async close(): Promise<void> {
-    await this.core.close();
-    await this.transport.close();
-  }
-
-  /** The facts guards read: the configured policies and session facts. */
-  private facts(): Facts {
-    return { ...this.config.facts };
-  }
-
-  /** Takes a flow action (release media, store history ...): recorded for the application and the tests. */
-  private act(action: string, flow: string, step: string): void {
-    this.actions.push({ action, flow, step });
-  }
-
-  /** Where a request comes from: the served client (its From is the address of a served user) or another entity. */
-  private originOf(incoming: IncomingRequest): 'served-client' | 'other' {
-    const from = getFrom(incoming.request).uri.raw;
-    return (this.config.servedUsers ?? []).includes(from) ? 'served-client' : 'other';
-  }
-
-  /** The leg paired with the one a request came in on, looked up before answering ends that dialog. */
-  private otherLeg(incoming: IncomingRequest): B2buaLeg | undefined {
-    const found = incoming.dialog ? this.b2bua.sessionOf(incoming.dialog) : undefined;
-    return found ? found.session.other(found.leg) : undefined;
-  }
-
-  /** Sends BYE on the paired leg (OMA PoC Figure 16 step 6); undefined when that leg is gone or already being released. */
-  private async releaseOtherLeg(
-    other: B2buaLeg | undefined,
-    options: InDialogRequestOptions = {},
-  ): Promise<SipResponse | undefined> {
-    if (!other?.active || other.releasing || !other.dialog) return undefined;
-    other.releasing = true;
-    return this.core.bye(other.dialog, options);
-  }
-
-  /** Handles BYE: receive BYE from served-client via cpm-client dialogs={clientLeg,iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client'] (flows/cpm/pf-bye-terminating.flow.yaml:135 step 2.bye); receive BYE from other-entity via sip-core dialogs={legAB,legB} mode=b2bua (flows/cpm/close-pf-on-media-path.flow.yaml:68 step 7). */
+  /** Handles BYE: receive BYE from served-client via cpm-client dialogs={clientLeg,iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client'] (flows/cpm/pf-bye-terminating.flow.yaml:135 step 2.bye); receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity'] (flows/cpm/pf-bye-terminating.flow.yaml:199 step 3.bye); receive BYE from other-entity via sip-core dialogs={legAB,legB} mode=b2bua (flows/cpm/close-pf-on-media-path.flow.yaml:68 step 7). */
   async onBye(incoming: IncomingRequest): Promise<void> {
     const f = this.facts();
     // branch 1: receive BYE from served-client via cpm-client dialogs={clientLeg,iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client']
@@ -467,7 +342,34 @@ export class CpmPfTerminating {
       if (incoming.pending) incoming.respond(200);
       return;
     }
-    // branch 2: receive BYE from other-entity via sip-core dialogs={legAB,legB} mode=b2bua
+    // branch 2: receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity']
+    if (f['participant.mode'] === 'b2bua' && this.originOf(incoming) === 'other') {
+      // cpm.pf-bye.terminating step 3.bye (flows/cpm/pf-bye-terminating.flow.yaml:199): receive BYE <- cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'other-entity']: a loop over legs is not mapped for a b2bua yet
+      if (f['session.interworked']) {
+        throw new UncompiledCaseError(
+          'cpm.pf-bye.terminating',
+          '3.b.ii',
+          "send BYE -> iwf [participant.mode == 'b2bua' && trigger.from == 'other-entity' && session.interworked] *session.iwfs: not compiled",
+        );
+      }
+      const other = this.otherLeg(incoming);
+      // cpm.pf-bye.terminating step 1.other (flows/cpm/pf-bye-terminating.flow.yaml:205): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'other-entity']
+      this.act('release-media-resources', 'cpm.pf-bye.terminating', '1.other');
+      if (f['policy.allowOfflineStorage']) {
+        // cpm.pf-bye.terminating step 3.a (flows/cpm/pf-bye-terminating.flow.yaml:214): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'other-entity' && policy.allowOfflineStorage]
+        this.act('store-session-history', 'cpm.pf-bye.terminating', '3.a');
+      }
+      if (!f['session.interworked']) {
+        // cpm.pf-bye.terminating step 3.c.iii (flows/cpm/pf-bye-terminating.flow.yaml:255): send BYE -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'other-entity' && !(session.interworked)]
+        const r1 = await this.releaseOtherLeg(other);
+        // cpm.pf-bye.terminating step 3.d (flows/cpm/pf-bye-terminating.flow.yaml:268): receive 200 <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'other-entity' && !(session.interworked)]
+        if (r1) expectStatus(r1, 200, 'cpm.pf-bye.terminating', '3.d');
+      }
+      // cpm.pf-bye.terminating step 3.d.send (flows/cpm/pf-bye-terminating.flow.yaml:276): send 200 -> cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'other-entity']
+      if (incoming.pending) incoming.respond(200);
+      return;
+    }
+    // branch 3: receive BYE from other-entity via sip-core dialogs={legAB,legB} mode=b2bua
     const other = this.otherLeg(incoming);
     // cpm.close.pf-on-media-path step action@steps.8 (flows/cpm/close-pf-on-media-path.flow.yaml:73): action release-media-resources
     this.act('release-media-resources', 'cpm.close.pf-on-media-path', 'action@steps.8');

@@ -28,14 +28,24 @@ export {
 } from './cpm-pf-terminating.js';
 export { Iwf, IWF_REACTIONS, type IwfConfig } from './iwf.js';
 export {
+  B2buaRole,
   expectStatus,
+  FlowOrderError,
   FlowStepError,
+  GeneratedRole,
+  ProxyRole,
   routeHeaders,
+  UaCoreRole,
+  UserAgentRole,
   type ActionRecord,
+  type B2buaRoleConfig,
   type CallTarget,
   type EntryOptions,
   type EntryOutcome,
   type Facts,
   type ReactionEntry,
+  type ReactionFailure,
   type RoleEndpointConfig,
+  type UaCoreRoleConfig,
+  type UserAgentRoleConfig,
 } from './role-support.js';

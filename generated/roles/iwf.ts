@@ -12,40 +12,20 @@
  * - receive BYE from other-entity via cpm-pf-originating dialogs={} mode=-
  * - receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=-
  */
-import {
-  UserAgentCore,
-  type IncomingRequest,
-  type InviteResult,
-} from '../../runtime/core/index.js';
-import { type SessionSnapshot } from '../../runtime/session/index.js';
-import { type Dialog } from '../../runtime/sip/dialog/index.js';
-import { getFrom } from '../../runtime/sip/message/index.js';
-import { SipTransport, type TransportTarget } from '../../runtime/sip/transport/index.js';
+import { type IncomingRequest, type UserAgentCore } from '../../runtime/core/index.js';
+import { type SipTransport } from '../../runtime/sip/transport/index.js';
 import {
   expectStatus,
-  listenUdp,
-  onlyDialog,
-  sendInvite,
-  type ActionRecord,
-  type Facts,
-  type ReactionEntry,
-  type RoleEndpointConfig,
+  listenUserAgent,
+  UserAgentRole,
   type EntryOptions,
   type EntryOutcome,
+  type ReactionEntry,
+  type UserAgentRoleConfig,
 } from './role-support.js';
 
 /** Configuration of the IWF. */
-export interface IwfConfig extends RoleEndpointConfig {
-  /** Address of record: the From of requests this role starts. */
-  readonly aor: string;
-  /** User part of the Contact URI. */
-  readonly user?: string;
-  /** Preloaded route (outbound proxy first) for requests outside a dialog (RFC 3261 8.1.2). */
-  readonly route?: readonly string[];
-  /** SIP URIs (addresses of record) of the users this role serves: requests from them come from the served client. */
-  readonly servedUsers?: readonly string[];
-}
-
+export type IwfConfig = UserAgentRoleConfig;
 /** Every reaction of the IWF: the trigger it dispatches on, the flows and steps it comes from, and where it runs. */
 export const IWF_REACTIONS: readonly ReactionEntry[] = [
   {
@@ -135,87 +115,17 @@ export const IWF_REACTIONS: readonly ReactionEntry[] = [
 ];
 
 /** The IWF on the runtime's user agent core, over real SIP transport. */
-export class Iwf {
-  /** Flow actions taken, in order. */
-  readonly actions: ActionRecord[] = [];
-
-  private constructor(
-    private readonly transport: SipTransport,
-    public readonly core: UserAgentCore,
-    public readonly config: IwfConfig,
-  ) {
-    core.on('BYE', (incoming) => void this.onBye(incoming));
-    core.on('INVITE', (incoming) => void this.onInvite(incoming));
-  }
-
-  /** Where this role is reached over UDP. */
-  get target(): TransportTarget {
-    return { transport: 'udp', ...this.transport.localEndpoint('udp') };
-  }
-
-  /** This role's SIP URI (its Contact URI). */
-  get uri(): string {
-    return this.core.contact.replace(/^<|>$/g, '');
+export class Iwf extends UserAgentRole<IwfConfig> {
+  private constructor(transport: SipTransport, core: UserAgentCore, config: IwfConfig) {
+    super(transport, core, config);
+    core.on('BYE', (incoming) => this.react('BYE', this.onBye(incoming)));
+    core.on('INVITE', (incoming) => this.react('INVITE', this.onInvite(incoming)));
   }
 
   /** Listens on UDP at the configured address and starts the IWF. */
   static async start(config: IwfConfig): Promise<Iwf> {
-    const transport = await listenUdp(config);
-    const local = transport.localEndpoint('udp');
-    const core = new UserAgentCore({
-      transport,
-      contact: `<sip:${config.user ?? 'ua'}@${local.address}:${local.port}>`,
-      role: 'iwf',
-      ...(config.timers ? { timers: config.timers } : {}),
-    });
+    const { transport, core } = await listenUserAgent(config, 'iwf', config.user ?? 'ua');
     return new Iwf(transport, core, config);
-  }
-
-  /** Dialogs, transactions and sessions this role still holds (all zero when idle). */
-  snapshot(): SessionSnapshot {
-    return this.core.snapshot();
-  }
-
-  /** Stops the transaction layer and closes the transport. */
-  async close(): Promise<void> {
-    await this.core.close();
-    await this.transport.close();
-  }
-
-  /** The facts guards read: the configured policies and session facts. */
-  private facts(): Facts {
-    return {};
-  }
-
-  /** Takes a flow action (release media, store history ...): recorded for the application and the tests. */
-  private act(action: string, flow: string, step: string): void {
-    this.actions.push({ action, flow, step });
-  }
-
-  /** Where a request comes from: the served client (its From is the address of a served user) or another entity. */
-  private originOf(incoming: IncomingRequest): 'served-client' | 'other' {
-    const from = getFrom(incoming.request).uri.raw;
-    return (this.config.servedUsers ?? []).includes(from) ? 'served-client' : 'other';
-  }
-
-  /** The dialog an entry point acts on: the given one, or the only dialog of this role. */
-  private dialogOf(options: EntryOptions): Dialog {
-    return onlyDialog(this.core.dialogs, options, 'Iwf');
-  }
-
-  /** Sends an INVITE outside any dialog along the preloaded route (RFC 3261 8.1.2, 13.2.1). */
-  private invite(
-    options: EntryOptions,
-    extra: { readonly headers?: readonly (readonly [string, string])[] } | undefined,
-  ): Promise<InviteResult> {
-    return sendInvite(
-      this.core,
-      this.config.aor,
-      this.config.route ?? [],
-      options,
-      extra?.headers ?? [],
-      'Iwf',
-    );
   }
 
   /** Handles BYE: receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- (flows/cpm/pf-bye-originating.flow.yaml:156 step 4.a.ii); receive BYE from other-entity via cpm-pf-terminating dialogs={iwfLeg} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:234 step 3.b.ii). */

@@ -15,45 +15,29 @@
  * - poc.leave.pre-established (flows/poc/leave-pre-established.flow.yaml): OMA PoC control plane, Figure 17
  *
  * Reactions not run by this module yet (listed in the table with the reason):
- * - receive poc.cancel.originating:indication cancel the PoC Session initiation from network dialogs={clientLeg} mode=-
  * - receive MBCP Disconnect from participating-server via poc-server-participating dialogs={} mode=-
  * - receive MBCP Disconnect from participating-server via poc-server-participating dialogs={preEstablished} mode=-
  * - start poc.establish.pre-established:INVITE from self dialogs={} mode=-
  * - receive MBCP Connect from participating-server via poc-server-participating dialogs={preEstablished} mode=-
  * - start poc.leave.pre-established:REFER from self dialogs={preEstablished} mode=-
  */
+import { type IncomingRequest, type UserAgentCore } from '../../runtime/core/index.js';
+import { type SipTransport } from '../../runtime/sip/transport/index.js';
 import {
-  UserAgentCore,
-  type IncomingRequest,
-  type InviteResult,
-} from '../../runtime/core/index.js';
-import { type SessionSnapshot } from '../../runtime/session/index.js';
-import { type Dialog } from '../../runtime/sip/dialog/index.js';
-import { getFrom } from '../../runtime/sip/message/index.js';
-import { SipTransport, type TransportTarget } from '../../runtime/sip/transport/index.js';
-import {
+  cancelSent,
   expectStatus,
-  listenUdp,
-  onlyDialog,
-  sendInvite,
-  type ActionRecord,
-  type Facts,
-  type ReactionEntry,
-  type RoleEndpointConfig,
+  listenUserAgent,
+  UserAgentRole,
   type EntryOptions,
   type EntryOutcome,
+  type ReactionEntry,
+  type UserAgentRoleConfig,
 } from './role-support.js';
 
 /** Configuration of the PoC Client. */
-export interface PocClientConfig extends RoleEndpointConfig {
-  /** Address of record: the From of requests this role starts. */
-  readonly aor: string;
-  /** User part of the Contact URI. */
-  readonly user?: string;
-  /** Preloaded route (outbound proxy first) for requests outside a dialog (RFC 3261 8.1.2). */
-  readonly route?: readonly string[];
-  /** SIP URIs (addresses of record) of the users this role serves: requests from them come from the served client. */
-  readonly servedUsers?: readonly string[];
+export interface PocClientConfig extends UserAgentRoleConfig {
+  /** Flows whose recorded variant of a reaction this role runs instead of the default: `poc.cancel.terminating`. */
+  readonly variants?: readonly string[];
   /** Policies and session facts the flows leave to the operator, by their guard names. */
   readonly facts?: {
     /** The UAS already sent a final response to the INVITE (RFC 3261 9.2). */
@@ -79,14 +63,14 @@ export const POC_CLIENT_REACTIONS: readonly ReactionEntry[] = [
       'poc.cancel.originating#0.4 poc.cancel.originating#1 poc.cancel.originating#1.1 poc.cancel.originating#487.3 poc.cancel.originating#487.5 poc.cancel.originating#2xx.12 poc.cancel.originating#2xx.14 poc.leave.on-demand#2 poc.leave.on-demand#5',
     places: 'flows/poc/cancel-originating.flow.yaml:86 step 0.4',
     runs: 'cancelOriginating2',
-    executable: false,
-    note: 'poc.cancel.originating step 1 (flows/poc/cancel-originating.flow.yaml:95): send CANCEL -> sip-core: not mapped to the runtime yet',
+    executable: true,
   },
   {
     trigger: 'receive INVITE from participating-server via sip-core dialogs={} mode=-',
     flows:
       'poc.establish.terminating.on-demand poc.cancel.originating poc.establish.on-demand poc.establish.pre-established',
-    steps: 'poc.establish.terminating.on-demand#6 poc.establish.terminating.on-demand#7',
+    steps:
+      'poc.establish.terminating.on-demand#6 poc.establish.terminating.on-demand#7 poc.cancel.terminating#0.3 poc.cancel.terminating#0.4 poc.cancel.terminating#2',
     places: 'flows/poc/establish-terminating-on-demand.flow.yaml:66 step 6',
     runs: 'onInvite',
     executable: true,
@@ -134,7 +118,7 @@ export const POC_CLIENT_REACTIONS: readonly ReactionEntry[] = [
       'receive ACK from network via sip-core dialogs={clientLeg} mode=- [!session.finalResponseSent]',
     flows: 'poc.cancel.terminating',
     steps: 'poc.cancel.terminating#2.2',
-    places: 'flows/poc/cancel-terminating.flow.yaml:114 step 2.2',
+    places: 'flows/poc/cancel-terminating.flow.yaml:115 step 2.2',
     runs: 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)',
     executable: true,
   },
@@ -218,89 +202,19 @@ export const POC_CLIENT_REACTIONS: readonly ReactionEntry[] = [
 ];
 
 /** The PoC Client on the runtime's user agent core, over real SIP transport. */
-export class PocClient {
-  /** Flow actions taken, in order. */
-  readonly actions: ActionRecord[] = [];
-
-  private constructor(
-    private readonly transport: SipTransport,
-    public readonly core: UserAgentCore,
-    public readonly config: PocClientConfig,
-  ) {
-    core.on('BYE', (incoming) => void this.onBye(incoming));
-    core.on('CANCEL', (incoming) => void this.onCancel(incoming));
-    core.on('INVITE', (incoming) => void this.onInvite(incoming));
-    core.on('NOTIFY', (incoming) => void this.onNotify(incoming));
-  }
-
-  /** Where this role is reached over UDP. */
-  get target(): TransportTarget {
-    return { transport: 'udp', ...this.transport.localEndpoint('udp') };
-  }
-
-  /** This role's SIP URI (its Contact URI). */
-  get uri(): string {
-    return this.core.contact.replace(/^<|>$/g, '');
+export class PocClient extends UserAgentRole<PocClientConfig> {
+  private constructor(transport: SipTransport, core: UserAgentCore, config: PocClientConfig) {
+    super(transport, core, config);
+    core.on('BYE', (incoming) => this.react('BYE', this.onBye(incoming)));
+    core.on('CANCEL', (incoming) => this.react('CANCEL', this.onCancel(incoming)));
+    core.on('INVITE', (incoming) => this.react('INVITE', this.onInvite(incoming)));
+    core.on('NOTIFY', (incoming) => this.react('NOTIFY', this.onNotify(incoming)));
   }
 
   /** Listens on UDP at the configured address and starts the PoC Client. */
   static async start(config: PocClientConfig): Promise<PocClient> {
-    const transport = await listenUdp(config);
-    const local = transport.localEndpoint('udp');
-    const core = new UserAgentCore({
-      transport,
-      contact: `<sip:${config.user ?? 'ua'}@${local.address}:${local.port}>`,
-      role: 'poc-client',
-      ...(config.timers ? { timers: config.timers } : {}),
-    });
+    const { transport, core } = await listenUserAgent(config, 'poc-client', config.user ?? 'ua');
     return new PocClient(transport, core, config);
-  }
-
-  /** Dialogs, transactions and sessions this role still holds (all zero when idle). */
-  snapshot(): SessionSnapshot {
-    return this.core.snapshot();
-  }
-
-  /** Stops the transaction layer and closes the transport. */
-  async close(): Promise<void> {
-    await this.core.close();
-    await this.transport.close();
-  }
-
-  /** The facts guards read: the configured policies and session facts. */
-  private facts(): Facts {
-    return { ...this.config.facts };
-  }
-
-  /** Takes a flow action (release media, store history ...): recorded for the application and the tests. */
-  private act(action: string, flow: string, step: string): void {
-    this.actions.push({ action, flow, step });
-  }
-
-  /** Where a request comes from: the served client (its From is the address of a served user) or another entity. */
-  private originOf(incoming: IncomingRequest): 'served-client' | 'other' {
-    const from = getFrom(incoming.request).uri.raw;
-    return (this.config.servedUsers ?? []).includes(from) ? 'served-client' : 'other';
-  }
-
-  /** The dialog an entry point acts on: the given one, or the only dialog of this role. */
-  private dialogOf(options: EntryOptions): Dialog {
-    return onlyDialog(this.core.dialogs, options, 'PocClient');
-  }
-
-  /** Sends an INVITE outside any dialog along the preloaded route (RFC 3261 8.1.2, 13.2.1). */
-  private invite(
-    options: EntryOptions,
-    extra: { readonly headers?: readonly (readonly [string, string])[] } | undefined,
-  ): Promise<InviteResult> {
-    return sendInvite(
-      this.core,
-      this.config.aor,
-      this.config.route ?? [],
-      options,
-      extra?.headers ?? [],
-      'PocClient',
-    );
   }
 
   /** Handles BYE: receive BYE from participating-server via sip-core dialogs={clientLeg} mode=- (flows/poc/disconnect-on-demand.flow.yaml:106 step 9). */
@@ -317,6 +231,14 @@ export class PocClient {
 
   /** Handles INVITE: receive INVITE from participating-server via sip-core dialogs={} mode=- (flows/poc/establish-terminating-on-demand.flow.yaml:66 step 6). */
   async onInvite(incoming: IncomingRequest): Promise<void> {
+    // variant of poc.cancel.terminating (flows/poc/cancel-terminating.flow.yaml:51: PoC Client B alerts its user (manual answer) and has not sent a final response yet.)
+    if (this.config.variants?.includes('poc.cancel.terminating')) {
+      // poc.cancel.terminating step 0.4 (flows/poc/cancel-terminating.flow.yaml:51): send 180 -> sip-core
+      if (incoming.pending) incoming.respond(180);
+      // poc.cancel.terminating step 2 (flows/poc/cancel-terminating.flow.yaml:101): send 487 -> sip-core [!session.finalResponseSent]
+      // RFC 3261 9.2: sent by the INVITE server transaction when the CANCEL finds no final response.
+      return;
+    }
     // poc.establish.terminating.on-demand step 7 (flows/poc/establish-terminating-on-demand.flow.yaml:73): send 200 -> sip-core
     if (incoming.pending) incoming.respond(200);
   }
@@ -331,10 +253,50 @@ export class PocClient {
   async cancelOriginating(options: EntryOptions = {}): Promise<EntryOutcome> {
     const outcome: EntryOutcome = { responses: [] };
     // poc.cancel.originating step 0.1 (flows/poc/cancel-originating.flow.yaml:70): send INVITE -> sip-core
-    const r1 = await this.invite(options, undefined);
-    outcome.dialog = r1.dialog;
+    this.startInvite(options, undefined);
     // poc.cancel.originating step 0.2 (flows/poc/cancel-originating.flow.yaml:76): receive 100 <- sip-core
     // A provisional response: passed up by the transaction, not awaited (RFC 3261 17.1.1).
+    return outcome;
+  }
+
+  /** Runs on the indication of poc.cancel.originating (flows/poc/cancel-originating.flow.yaml:86 step 0.4). */
+  async cancelOriginating2(options: EntryOptions = {}): Promise<EntryOutcome> {
+    const outcome: EntryOutcome = { responses: [] };
+    // poc.cancel.originating step 0.4 (flows/poc/cancel-originating.flow.yaml:86): receive indication cancel the PoC Session initiation <- environment
+    // poc.cancel.originating step 1 (flows/poc/cancel-originating.flow.yaml:95): send CANCEL -> sip-core
+    const c1 = this.pendingInvite(options);
+    const r2 = await cancelSent(c1, 'poc.cancel.originating', '1');
+    // poc.cancel.originating step 1.1 (flows/poc/cancel-originating.flow.yaml:106): receive 200 <- sip-core
+    expectStatus(r2, 200, 'poc.cancel.originating', '1.1');
+    outcome.responses.push(r2);
+    // poc.cancel.originating#race, chosen by serverA: the final response says which operand runs.
+    const f3 = (await c1.result).response;
+    switch (f3.status) {
+      case 487: {
+        // race.winner == '487':
+        // poc.cancel.originating step 487.3 (flows/poc/cancel-originating.flow.yaml:140): receive 487 <- sip-core
+        outcome.responses.push(f3);
+        // poc.cancel.originating step 487.5 (flows/poc/cancel-originating.flow.yaml:150): send ACK -> sip-core
+        // RFC 3261 17.1.1.3: the INVITE client transaction sends the ACK for a non-2xx final response.
+        break;
+      }
+      case 200: {
+        // race.winner == '2xx':
+        // poc.cancel.originating step 2xx.12 (flows/poc/cancel-originating.flow.yaml:223): receive 200 <- sip-core
+        outcome.responses.push(f3);
+        outcome.dialog = (await c1.result).dialog;
+        // poc.cancel.originating step 2xx.14 (flows/poc/cancel-originating.flow.yaml:235): send ACK -> sip-core
+        // RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.
+        // poc.leave.on-demand step 2 (flows/poc/leave-on-demand.flow.yaml:56): send BYE -> sip-core
+        const r4 = await this.core.bye(this.dialogOf(options), { headers: [['Privacy', 'id']] });
+        // poc.leave.on-demand step 5 (flows/poc/leave-on-demand.flow.yaml:82): receive 200 <- sip-core
+        expectStatus(r4, 200, 'poc.leave.on-demand', '5');
+        outcome.responses.push(r4);
+        break;
+      }
+      default:
+        expectStatus(f3, 487, 'poc.cancel.originating', '487.3');
+    }
     return outcome;
   }
 

@@ -13,38 +13,21 @@
  * - poc.leave.on-demand (flows/poc/leave-on-demand.flow.yaml): OMA PoC control plane, Figure 16
  * - poc.leave.pre-established (flows/poc/leave-pre-established.flow.yaml): OMA PoC control plane, Figure 17
  */
-import {
-  UserAgentCore,
-  type IncomingRequest,
-  type InviteResult,
-} from '../../runtime/core/index.js';
-import { type SessionSnapshot } from '../../runtime/session/index.js';
-import { type Dialog } from '../../runtime/sip/dialog/index.js';
-import { getFrom } from '../../runtime/sip/message/index.js';
-import { SipTransport, type TransportTarget } from '../../runtime/sip/transport/index.js';
+import { type IncomingRequest, type UserAgentCore } from '../../runtime/core/index.js';
+import { type SipTransport } from '../../runtime/sip/transport/index.js';
 import {
   expectStatus,
-  listenUdp,
-  onlyDialog,
-  sendInvite,
-  type ActionRecord,
-  type Facts,
-  type ReactionEntry,
-  type RoleEndpointConfig,
+  listenUserAgent,
+  UserAgentRole,
   type EntryOptions,
   type EntryOutcome,
+  type Facts,
+  type ReactionEntry,
+  type UserAgentRoleConfig,
 } from './role-support.js';
 
 /** Configuration of the PoC Server (controlling). */
-export interface PocServerControllingConfig extends RoleEndpointConfig {
-  /** Address of record: the From of requests this role starts. */
-  readonly aor: string;
-  /** User part of the Contact URI. */
-  readonly user?: string;
-  /** Preloaded route (outbound proxy first) for requests outside a dialog (RFC 3261 8.1.2). */
-  readonly route?: readonly string[];
-  /** SIP URIs (addresses of record) of the users this role serves: requests from them come from the served client. */
-  readonly servedUsers?: readonly string[];
+export interface PocServerControllingConfig extends UserAgentRoleConfig {
   /** Policies and session facts the flows leave to the operator, by their guard names. */
   readonly facts?: {
     /** OMA PoC release policy of the Controlling PoC Function when a participant leaves. */
@@ -62,7 +45,7 @@ export const POC_SERVER_CONTROLLING_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.cancel.originating#2xx.3 poc.cancel.originating#2xx.5 poc.establish.on-demand#5 poc.establish.on-demand#7',
     places:
-      'flows/poc/cancel-originating.flow.yaml:171 step 2xx.3; flows/poc/establish-on-demand.flow.yaml:67 step 5',
+      'flows/poc/cancel-originating.flow.yaml:173 step 2xx.3; flows/poc/establish-on-demand.flow.yaml:67 step 5',
     runs: 'onInvite',
     executable: true,
   },
@@ -83,7 +66,7 @@ export const POC_SERVER_CONTROLLING_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.cancel.originating#2xx.10 poc.establish.on-demand#12 poc.establish.pre-established#20',
     places:
-      'flows/poc/cancel-originating.flow.yaml:209 step 2xx.10; flows/poc/establish-on-demand.flow.yaml:116 step 12; flows/poc/establish-pre-established.flow.yaml:178 step 20',
+      'flows/poc/cancel-originating.flow.yaml:211 step 2xx.10; flows/poc/establish-on-demand.flow.yaml:116 step 12; flows/poc/establish-pre-established.flow.yaml:178 step 20',
     runs: 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)',
     executable: true,
   },
@@ -149,103 +132,25 @@ export const POC_SERVER_CONTROLLING_REACTIONS: readonly ReactionEntry[] = [
 ];
 
 /** The PoC Server (controlling) on the runtime's user agent core, over real SIP transport. */
-export class PocServerControlling {
-  /** Flow actions taken, in order. */
-  readonly actions: ActionRecord[] = [];
-
+export class PocServerControlling extends UserAgentRole<PocServerControllingConfig> {
   private constructor(
-    private readonly transport: SipTransport,
-    public readonly core: UserAgentCore,
-    public readonly config: PocServerControllingConfig,
+    transport: SipTransport,
+    core: UserAgentCore,
+    config: PocServerControllingConfig,
   ) {
-    core.on('BYE', (incoming) => void this.onBye(incoming));
-    core.on('INVITE', (incoming) => void this.onInvite(incoming));
-  }
-
-  /** Where this role is reached over UDP. */
-  get target(): TransportTarget {
-    return { transport: 'udp', ...this.transport.localEndpoint('udp') };
-  }
-
-  /** This role's SIP URI (its Contact URI). */
-  get uri(): string {
-    return this.core.contact.replace(/^<|>$/g, '');
+    super(transport, core, config);
+    core.on('BYE', (incoming) => this.react('BYE', this.onBye(incoming)));
+    core.on('INVITE', (incoming) => this.react('INVITE', this.onInvite(incoming)));
   }
 
   /** Listens on UDP at the configured address and starts the PoC Server (controlling). */
   static async start(config: PocServerControllingConfig): Promise<PocServerControlling> {
-    const transport = await listenUdp(config);
-    const local = transport.localEndpoint('udp');
-    const core = new UserAgentCore({
-      transport,
-      contact: `<sip:${config.user ?? 'ua'}@${local.address}:${local.port}>`,
-      role: 'poc-server-controlling',
-      ...(config.timers ? { timers: config.timers } : {}),
-    });
-    return new PocServerControlling(transport, core, config);
-  }
-
-  /** Dialogs, transactions and sessions this role still holds (all zero when idle). */
-  snapshot(): SessionSnapshot {
-    return this.core.snapshot();
-  }
-
-  /** Stops the transaction layer and closes the transport. */
-  async close(): Promise<void> {
-    await this.core.close();
-    await this.transport.close();
-  }
-
-  /** The facts guards read: the configured policies and session facts. */
-  private facts(): Facts {
-    return { ...this.config.facts };
-  }
-
-  /** Takes a flow action (release media, store history ...): recorded for the application and the tests. */
-  private act(action: string, flow: string, step: string): void {
-    this.actions.push({ action, flow, step });
-  }
-
-  /** Where a request comes from: the served client (its From is the address of a served user) or another entity. */
-  private originOf(incoming: IncomingRequest): 'served-client' | 'other' {
-    const from = getFrom(incoming.request).uri.raw;
-    return (this.config.servedUsers ?? []).includes(from) ? 'served-client' : 'other';
-  }
-
-  /** The dialog an entry point acts on: the given one, or the only dialog of this role. */
-  private dialogOf(options: EntryOptions): Dialog {
-    return onlyDialog(this.core.dialogs, options, 'PocServerControlling');
-  }
-
-  /** Sends an INVITE outside any dialog along the preloaded route (RFC 3261 8.1.2, 13.2.1). */
-  private invite(
-    options: EntryOptions,
-    extra: { readonly headers?: readonly (readonly [string, string])[] } | undefined,
-  ): Promise<InviteResult> {
-    return sendInvite(
-      this.core,
-      this.config.aor,
-      this.config.route ?? [],
-      options,
-      extra?.headers ?? [],
-      'PocServerControlling',
+    const { transport, core } = await listenUserAgent(
+      config,
+      'poc-server-controlling',
+      config.user ?? 'ua',
     );
-  }
-
-  /** The other dialogs of the session (the PoC Participants still connected), with their facts. */
-  private each(
-    over: string,
-    incoming: IncomingRequest | undefined,
-  ): readonly { readonly dialog: Dialog; readonly facts: Facts }[] {
-    // `over` names the collection in the flow (session.participants); here: every other dialog with an invite usage.
-    void over;
-    return this.core.dialogs
-      .all()
-      .filter((dialog) => dialog !== incoming?.dialog && dialog.hasInviteUsage)
-      .map((dialog) => ({
-        dialog,
-        facts: { 'session.kind': this.facts()['session.kind'] ?? 'on-demand' },
-      }));
+    return new PocServerControlling(transport, core, config);
   }
 
   /** Handles BYE: receive BYE from participating-server via sip-core dialogs={controllingLeg,serverLeg} mode=- (flows/poc/leave-on-demand.flow.yaml:111 step 8; flows/poc/leave-pre-established.flow.yaml:194 step 12). */
@@ -278,9 +183,9 @@ export class PocServerControlling {
     }
   }
 
-  /** Handles INVITE: receive INVITE from participating-server via sip-core dialogs={} mode=- (flows/poc/cancel-originating.flow.yaml:171 step 2xx.3; flows/poc/establish-on-demand.flow.yaml:67 step 5); receive INVITE from participating-server via sip-core dialogs={controllingLeg} mode=- (flows/poc/establish-pre-established.flow.yaml:139 step 14). */
+  /** Handles INVITE: receive INVITE from participating-server via sip-core dialogs={} mode=- (flows/poc/cancel-originating.flow.yaml:173 step 2xx.3; flows/poc/establish-on-demand.flow.yaml:67 step 5); receive INVITE from participating-server via sip-core dialogs={controllingLeg} mode=- (flows/poc/establish-pre-established.flow.yaml:139 step 14). */
   async onInvite(incoming: IncomingRequest): Promise<void> {
-    // poc.cancel.originating step 2xx.5 (flows/poc/cancel-originating.flow.yaml:183): send 200 -> sip-core
+    // poc.cancel.originating step 2xx.5 (flows/poc/cancel-originating.flow.yaml:185): send 200 -> sip-core
     if (incoming.pending) incoming.respond(200);
   }
 

@@ -18,42 +18,32 @@
  * - receive CANCEL from network via sip-core dialogs={clientLeg} mode=b2bua
  * - receive BYE from controlling-server via sip-core dialogs={} mode=b2bua
  * - receive MBCP Media Burst Acknowledgement from served-client via poc-client dialogs={} mode=b2bua
- * - start poc.cancel.terminating:INVITE from self dialogs={} mode=b2bua
- * - receive poc.cancel.terminating:indication cancel the PoC Session invitation from network dialogs={clientLeg} mode=b2bua
  * - receive BYE from controlling-server via sip-core dialogs={controllingLeg,preEstablished} mode=b2bua
  * - receive MBCP Media Burst Acknowledgement from served-client via poc-client dialogs={preEstablished} mode=b2bua
  * - receive MBCP Media Burst Acknowledgement from served-client via poc-client dialogs={preEstablished,serverLeg} mode=b2bua
  * - receive MBCP Media Burst Acknowledgement from served-client via poc-client dialogs={controllingLeg,preEstablished} mode=b2bua
  */
 import {
-  B2buaCore,
-  UserAgentCore,
-  type B2buaLeg,
+  type B2buaCore,
   type IncomingRequest,
+  type UserAgentCore,
 } from '../../runtime/core/index.js';
-import { type SessionSnapshot } from '../../runtime/session/index.js';
-import { type InDialogRequestOptions } from '../../runtime/sip/dialog/index.js';
-import { getFrom, getTo, type SipResponse } from '../../runtime/sip/message/index.js';
-import { SipTransport, type TransportTarget } from '../../runtime/sip/transport/index.js';
+import { type SipTransport } from '../../runtime/sip/transport/index.js';
 import {
+  B2buaRole,
+  cancelSent,
   expectStatus,
-  listenUdp,
-  type ActionRecord,
-  type Facts,
+  listenB2bua,
+  provisionalOf,
+  UncompiledCaseError,
+  type B2buaRoleConfig,
+  type EntryOptions,
+  type EntryOutcome,
   type ReactionEntry,
-  type RoleEndpointConfig,
 } from './role-support.js';
 
 /** Configuration of the PoC Server (participating). */
-export interface PocServerParticipatingConfig extends RoleEndpointConfig {
-  /** SIP URIs (addresses of record) of the users this role serves: requests from them come from the served client. */
-  readonly servedUsers?: readonly string[];
-  /** Where the server leg of a new session goes first; default: the next hop of its Request-URI. */
-  readonly outboundProxy?: TransportTarget;
-  /** A proxy URI the server leg passes after the first hop (a loose Route, RFC 3261 8.1.2). */
-  readonly nextProxy?: string;
-  /** The URI of the next B2BUA on the path (OMA CPM: the terminating Participating Function), as Request-URI of the server leg. */
-  readonly nextHop?: string;
+export interface PocServerParticipatingConfig extends B2buaRoleConfig {
   /** Policies and session facts the flows leave to the operator, by their guard names. */
   readonly facts?: {
     /** RFC 3261 9.1: which final response reaches the canceller first. */
@@ -71,25 +61,33 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
       'poc.establish.on-demand#2 poc.establish.on-demand#3 poc.establish.on-demand#9 poc.establish.on-demand#10 poc.establish.on-demand#13 poc.cancel.originating#0.3 poc.cancel.originating#487.2 poc.cancel.originating#2xx.11 poc.establish.pre-established#2 poc.establish.pre-established#3 poc.establish.terminating.pre-established#2 poc.establish.terminating.pre-established#3',
     places:
       'flows/poc/establish-on-demand.flow.yaml:46 step 2; flows/poc/cancel-originating.flow.yaml:81 step 0.3; flows/poc/establish-pre-established.flow.yaml:51 step 2; flows/poc/establish-terminating-pre-established.flow.yaml:37 step 2',
-    runs: 'B2buaCore: relayInvite (RFC 7092 3.1)',
+    runs: 'B2buaCore: relayInvite (RFC 7092 3.1); holdInvite for a CANCEL (RFC 3261 9.2)',
     executable: true,
   },
   {
     trigger: 'receive CANCEL from network via sip-core dialogs={clientLeg} mode=b2bua',
     flows: 'poc.cancel.originating',
     steps:
-      'poc.cancel.originating#1.2 poc.cancel.originating#487.1 poc.cancel.originating#2xx.1 poc.cancel.originating#2xx.7 poc.cancel.originating#2xx.8 poc.cancel.originating#2xx.13',
+      'poc.cancel.originating#1.2 poc.cancel.originating#2xx.1 poc.cancel.originating#2xx.7 poc.cancel.originating#2xx.8 poc.cancel.originating#2xx.13',
     places: 'flows/poc/cancel-originating.flow.yaml:111 step 1.2',
     runs: 'onCancel',
     executable: false,
-    note: "poc.cancel.originating step 2xx.1 (flows/poc/cancel-originating.flow.yaml:161): send INVITE -> sip-core [race.winner == '2xx']: not mapped to the runtime yet",
+    note: "poc.cancel.originating step 2xx.1 (flows/poc/cancel-originating.flow.yaml:163): send INVITE -> sip-core [race.winner == '2xx']: not mapped to the runtime yet",
+  },
+  {
+    trigger: 'receive CANCEL from network via sip-core dialogs={clientLeg} mode=b2bua',
+    flows: 'poc.cancel.originating',
+    steps: 'poc.cancel.originating#1.2 poc.cancel.originating#487.1',
+    places: 'flows/poc/cancel-originating.flow.yaml:111 step 1.2',
+    runs: 'onCancel',
+    executable: true,
   },
   {
     trigger:
       "receive ACK from network via sip-core dialogs={clientLeg} mode=b2bua [race.winner == '487']",
     flows: 'poc.cancel.originating',
     steps: 'poc.cancel.originating#487.4',
-    places: 'flows/poc/cancel-originating.flow.yaml:143 step 487.4',
+    places: 'flows/poc/cancel-originating.flow.yaml:145 step 487.4',
     runs: 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)',
     executable: true,
   },
@@ -98,7 +96,7 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
       "receive ACK from served-client via sip-core dialogs={clientLeg,serverLeg} mode=b2bua [race.winner == '2xx']",
     flows: 'poc.cancel.originating',
     steps: 'poc.cancel.originating#2xx.15',
-    places: 'flows/poc/cancel-originating.flow.yaml:240 step 2xx.15',
+    places: 'flows/poc/cancel-originating.flow.yaml:242 step 2xx.15',
     runs: 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)',
     executable: true,
   },
@@ -169,8 +167,7 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
     steps: 'poc.cancel.terminating#0.1 poc.cancel.terminating#0.2 poc.cancel.terminating#0.5',
     places: 'flows/poc/cancel-terminating.flow.yaml:35 step 0.1',
     runs: 'cancelTerminating',
-    executable: false,
-    note: 'poc.cancel.terminating step 0.1 (flows/poc/cancel-terminating.flow.yaml:35): send INVITE -> sip-core: not mapped to the runtime yet',
+    executable: true,
   },
   {
     trigger:
@@ -180,8 +177,7 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
       'poc.cancel.terminating#0.6 poc.cancel.terminating#0.7 poc.cancel.terminating#0.8 poc.cancel.terminating#2.1 poc.cancel.terminating#2.3',
     places: 'flows/poc/cancel-terminating.flow.yaml:62 step 0.6',
     runs: 'cancelTerminating2',
-    executable: false,
-    note: 'poc.cancel.terminating step 0.7 (flows/poc/cancel-terminating.flow.yaml:66): send CANCEL -> sip-core: not mapped to the runtime yet',
+    executable: true,
   },
   {
     trigger:
@@ -291,100 +287,28 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
 ];
 
 /** The PoC Server (participating) on the runtime's B2BUA core, over real SIP transport. */
-export class PocServerParticipating {
-  /** Flow actions taken, in order. */
-  readonly actions: ActionRecord[] = [];
-
+export class PocServerParticipating extends B2buaRole<PocServerParticipatingConfig> {
   private constructor(
-    private readonly transport: SipTransport,
-    public readonly core: UserAgentCore,
-    public readonly b2bua: B2buaCore,
-    public readonly config: PocServerParticipatingConfig,
+    transport: SipTransport,
+    core: UserAgentCore,
+    b2bua: B2buaCore,
+    config: PocServerParticipatingConfig,
   ) {
-    core.on('BYE', (incoming) => void this.onBye(incoming));
-  }
-
-  /** Where this role is reached over UDP. */
-  get target(): TransportTarget {
-    return { transport: 'udp', ...this.transport.localEndpoint('udp') };
-  }
-
-  /** This role's SIP URI (its Contact URI). */
-  get uri(): string {
-    return this.core.contact.replace(/^<|>$/g, '');
+    super(transport, core, b2bua, config);
+    core.on('BYE', (incoming) => this.react('BYE', this.onBye(incoming)));
+    core.on('CANCEL', (incoming) => this.react('CANCEL', this.onCancel(incoming)));
+    b2bua.holdInvite = (incoming) => {
+      const f = this.facts();
+      // poc.cancel.originating step 487.2 (flows/poc/cancel-originating.flow.yaml:133): send 487 -> sip-core [race.winner == '487']
+      // RFC 3261 9.2: the INVITE stays pending; its CANCEL brings the 487 from the transaction.
+      return this.originOf(incoming) === 'served-client' && f['race.winner'] === '487';
+    };
   }
 
   /** Listens on UDP at the configured address and starts the PoC Server (participating). */
   static async start(config: PocServerParticipatingConfig): Promise<PocServerParticipating> {
-    const transport = await listenUdp(config);
-    const local = transport.localEndpoint('udp');
-    const core = new UserAgentCore({
-      transport,
-      contact: `<sip:${config.label.replace(/\W/g, '')}@${local.address}:${local.port}>`,
-      role: 'poc-server-participating',
-      ...(config.timers ? { timers: config.timers } : {}),
-      // RFC 3261 8.1.2: the next proxy of the server leg, as a pre-existing loose route.
-      ...(config.nextProxy !== undefined ? { outboundProxy: config.nextProxy } : {}),
-    });
-    const b2bua = new B2buaCore({
-      core,
-      // The server leg goes to the next B2BUA when one is configured, else to the same
-      // Request-URI, or to the To URI when the request was addressed to this B2BUA itself.
-      route: (invite) => {
-        const own = `${local.address}:${local.port}`;
-        const requestUri =
-          config.nextHop ??
-          (invite.requestUri.includes(own) ? getTo(invite).uri.raw : invite.requestUri);
-        return {
-          requestUri,
-          ...(config.outboundProxy ? { target: { ...config.outboundProxy } } : {}),
-        };
-      },
-    });
+    const { transport, core, b2bua } = await listenB2bua(config, 'poc-server-participating');
     return new PocServerParticipating(transport, core, b2bua, config);
-  }
-
-  /** Dialogs, transactions and sessions this role still holds (all zero when idle). */
-  snapshot(): SessionSnapshot {
-    return this.b2bua.snapshot();
-  }
-
-  /** Stops the transaction layer and closes the transport. */
-  async close(): Promise<void> {
-    await this.core.close();
-    await this.transport.close();
-  }
-
-  /** The facts guards read: the configured policies and session facts. */
-  private facts(): Facts {
-    return { ...this.config.facts };
-  }
-
-  /** Takes a flow action (release media, store history ...): recorded for the application and the tests. */
-  private act(action: string, flow: string, step: string): void {
-    this.actions.push({ action, flow, step });
-  }
-
-  /** Where a request comes from: the served client (its From is the address of a served user) or another entity. */
-  private originOf(incoming: IncomingRequest): 'served-client' | 'other' {
-    const from = getFrom(incoming.request).uri.raw;
-    return (this.config.servedUsers ?? []).includes(from) ? 'served-client' : 'other';
-  }
-
-  /** The leg paired with the one a request came in on, looked up before answering ends that dialog. */
-  private otherLeg(incoming: IncomingRequest): B2buaLeg | undefined {
-    const found = incoming.dialog ? this.b2bua.sessionOf(incoming.dialog) : undefined;
-    return found ? found.session.other(found.leg) : undefined;
-  }
-
-  /** Sends BYE on the paired leg (OMA PoC Figure 16 step 6); undefined when that leg is gone or already being released. */
-  private async releaseOtherLeg(
-    other: B2buaLeg | undefined,
-    options: InDialogRequestOptions = {},
-  ): Promise<SipResponse | undefined> {
-    if (!other?.active || other.releasing || !other.dialog) return undefined;
-    other.releasing = true;
-    return this.core.bye(other.dialog, options);
   }
 
   /** Handles BYE: receive BYE from served-client via sip-core dialogs={clientLeg,serverLeg} mode=b2bua [race.winner == '2xx'] (flows/poc/leave-on-demand.flow.yaml:66 step 3); receive BYE from served-client via sip-core dialogs={clientLeg,serverLeg} mode=b2bua (flows/poc/leave-on-demand.flow.yaml:66 step 3); receive BYE from controlling-server via sip-core dialogs={clientLeg,controllingLeg} mode=b2bua (flows/poc/disconnect-on-demand.flow.yaml:69 step 4). */
@@ -413,5 +337,51 @@ export class PocServerParticipating {
     }
     // No reaction of the flows matches this request.
     if (incoming.pending) incoming.respond(500, { reason: 'No flow reaction matches' });
+  }
+
+  /** Handles CANCEL: receive CANCEL from network via sip-core dialogs={clientLeg} mode=b2bua (flows/poc/cancel-originating.flow.yaml:111 step 1.2). */
+  async onCancel(incoming: IncomingRequest): Promise<void> {
+    const f = this.facts();
+    // poc.cancel.originating step 2xx.1 (flows/poc/cancel-originating.flow.yaml:163): send INVITE -> sip-core [race.winner == '2xx']: not mapped to the runtime yet
+    if (f['race.winner'] === '2xx') {
+      throw new UncompiledCaseError(
+        'poc.cancel.originating',
+        '2xx.1',
+        "send INVITE -> sip-core [race.winner == '2xx']: not compiled",
+      );
+    }
+    if (f['race.winner'] === '487') {
+      // poc.cancel.originating step 487.1 (flows/poc/cancel-originating.flow.yaml:129): send 200 -> sip-core [race.winner == '487']
+      if (incoming.pending) incoming.respond(200);
+    }
+  }
+
+  /** Starts poc.cancel.terminating (flows/poc/cancel-terminating.flow.yaml:35 step 0.1). */
+  async cancelTerminating(options: EntryOptions = {}): Promise<EntryOutcome> {
+    const outcome: EntryOutcome = { responses: [] };
+    // poc.cancel.terminating step 0.1 (flows/poc/cancel-terminating.flow.yaml:35): send INVITE -> sip-core
+    const r1 = this.startInvite(options, undefined);
+    // poc.cancel.terminating step 0.2 (flows/poc/cancel-terminating.flow.yaml:41): receive 100 <- sip-core
+    // A provisional response: passed up by the transaction, not awaited (RFC 3261 17.1.1).
+    // poc.cancel.terminating step 0.5 (flows/poc/cancel-terminating.flow.yaml:57): receive 180 <- sip-core
+    await provisionalOf(r1, 180, 'poc.cancel.terminating', '0.5');
+    return outcome;
+  }
+
+  /** Runs on the indication of poc.cancel.terminating (flows/poc/cancel-terminating.flow.yaml:62 step 0.6). */
+  async cancelTerminating2(options: EntryOptions = {}): Promise<EntryOutcome> {
+    const outcome: EntryOutcome = { responses: [] };
+    // poc.cancel.terminating step 0.6 (flows/poc/cancel-terminating.flow.yaml:62): receive indication cancel the PoC Session invitation <- environment
+    // poc.cancel.terminating step 0.7 (flows/poc/cancel-terminating.flow.yaml:66): send CANCEL -> sip-core
+    const c1 = this.pendingInvite(options);
+    const r2 = await cancelSent(c1, 'poc.cancel.terminating', '0.7');
+    // poc.cancel.terminating step 0.8 (flows/poc/cancel-terminating.flow.yaml:76): receive 200 <- sip-core
+    expectStatus(r2, 200, 'poc.cancel.terminating', '0.8');
+    outcome.responses.push(r2);
+    // poc.cancel.terminating step 2.1 (flows/poc/cancel-terminating.flow.yaml:110): receive 487 <- sip-core
+    expectStatus((await c1.result).response, 487, 'poc.cancel.terminating', '2.1');
+    // poc.cancel.terminating step 2.3 (flows/poc/cancel-terminating.flow.yaml:120): send ACK -> sip-core
+    // RFC 3261 17.1.1.3: the INVITE client transaction sends the ACK for a non-2xx final response.
+    return outcome;
   }
 }

@@ -7,30 +7,25 @@
  * - ims.scscf.release.called (flows/ims/scscf-release-called.flow.yaml): 3GPP TS 24.229, clause 5.4.5.1.2
  * - ims.scscf.release.calling (flows/ims/scscf-release-calling.flow.yaml): 3GPP TS 24.229, clause 5.4.5.1.2
  */
-import { ProxyCore, sendRequest } from '../../runtime/core/index.js';
+import { sendRequest, type ProxyCore } from '../../runtime/core/index.js';
 import { type SessionSnapshot } from '../../runtime/session/index.js';
 import { createReleaseBye, DialogRecorder, nextHopUri } from '../../runtime/sip/dialog/index.js';
 import {
   getCallId,
-  getTo,
   getTag,
+  getTo,
   type SipMessage,
   type SipResponse,
 } from '../../runtime/sip/message/index.js';
-import {
-  SipTransport,
-  targetOfUri,
-  type TransportTarget,
-} from '../../runtime/sip/transport/index.js';
+import { targetOfUri, type SipTransport } from '../../runtime/sip/transport/index.js';
 import {
   expectStatus,
-  listenUdp,
-  type ActionRecord,
-  type Facts,
-  type ReactionEntry,
-  type RoleEndpointConfig,
+  listenProxy,
+  ProxyRole,
   type EntryOptions,
   type EntryOutcome,
+  type ReactionEntry,
+  type RoleEndpointConfig,
 } from './role-support.js';
 
 /** Configuration of the S-CSCF. */
@@ -83,29 +78,16 @@ export const SCSCF_REACTIONS: readonly ReactionEntry[] = [
 ];
 
 /** The S-CSCF on the runtime's stateful proxy core, over real SIP transport. */
-export class SCscf {
-  /** Flow actions taken, in order. */
-  readonly actions: ActionRecord[] = [];
+export class SCscf extends ProxyRole<SCscfConfig> {
   private readonly records: Map<string, DialogRecorder> = new Map();
 
-  private constructor(
-    private readonly transport: SipTransport,
-    public readonly proxy: ProxyCore,
-    public readonly config: SCscfConfig,
-  ) {
+  private constructor(transport: SipTransport, proxy: ProxyCore, config: SCscfConfig) {
+    super(transport, proxy, config);
     transport.addTraceHook((event) => {
-      if (event.direction === 'in' && event.message) this.record(event.message);
+      // Requests as they arrive; responses both ways, the ones this S-CSCF answers itself (a 502) too.
+      if (event.message && (event.direction === 'in' || event.message.kind === 'response'))
+        this.record(event.message);
     });
-  }
-
-  /** Where this role is reached over UDP. */
-  get target(): TransportTarget {
-    return this.proxy.target;
-  }
-
-  /** This proxy's URI, for Route headers (add `;lr`). */
-  get uri(): string {
-    return this.proxy.uri;
   }
 
   private get ownHost(): string {
@@ -114,37 +96,14 @@ export class SCscf {
 
   /** Listens on UDP at the configured address and starts the S-CSCF. */
   static async start(config: SCscfConfig): Promise<SCscf> {
-    const transport = await listenUdp(config);
-    const local = transport.localEndpoint('udp');
-    const proxy = new ProxyCore({
-      transport,
-      address: local,
-      ...(config.outboundProxy !== undefined ? { outboundProxy: config.outboundProxy } : {}),
-      ...(config.timers ? { timers: config.timers } : {}),
-    });
+    const { transport, proxy } = await listenProxy(config, config.outboundProxy);
     return new SCscf(transport, proxy, config);
   }
 
-  /** Dialogs, transactions and sessions this role still holds (all zero when idle). */
-  snapshot(): SessionSnapshot {
-    const s = this.proxy.snapshot();
+  /** Transactions and response contexts, and the dialogs whose state is stored for a release. */
+  override snapshot(): SessionSnapshot {
+    const s = super.snapshot();
     return { ...s, sessions: s.sessions + this.records.size };
-  }
-
-  /** Stops the transaction layer and closes the transport. */
-  async close(): Promise<void> {
-    await this.proxy.close();
-    await this.transport.close();
-  }
-
-  /** The facts guards read: the configured policies and session facts. */
-  private facts(): Facts {
-    return {};
-  }
-
-  /** Takes a flow action (release media, store history ...): recorded for the application and the tests. */
-  private act(action: string, flow: string, step: string): void {
-    this.actions.push({ action, flow, step });
   }
 
   /** TS 24.229 5.4.5.1.2: stores what a later release needs, from the messages the S-CSCF receives. */
@@ -158,7 +117,12 @@ export class SCscf {
             new DialogRecorder(message, { isOwnRoute: (rr) => rr.includes(this.ownHost) }),
           );
       } else this.records.get(callId)?.recordRequest(message);
-    } else this.records.get(callId)?.recordResponse(message);
+    } else {
+      const r = this.records.get(callId);
+      r?.recordResponse(message);
+      // RFC 3261 12.1, 15.1.2: an INVITE answered 300-699 made no dialog; a BYE answered 2xx ended it.
+      if (r?.ended) this.records.delete(callId);
+    }
   }
 
   /** The stored dialog to release: by Call-ID, or the only one. */

@@ -18,13 +18,11 @@
  * - poc.leave.on-demand (flows/poc/leave-on-demand.flow.yaml): OMA PoC control plane, Figure 16
  * - poc.leave.pre-established (flows/poc/leave-pre-established.flow.yaml): OMA PoC control plane, Figure 17
  */
-import { ProxyCore } from '../../runtime/core/index.js';
-import { type SessionSnapshot } from '../../runtime/session/index.js';
-import { SipTransport, type TransportTarget } from '../../runtime/sip/transport/index.js';
+import { type ProxyCore } from '../../runtime/core/index.js';
+import { type SipTransport } from '../../runtime/sip/transport/index.js';
 import {
-  listenUdp,
-  type ActionRecord,
-  type Facts,
+  listenProxy,
+  ProxyRole,
   type ReactionEntry,
   type RoleEndpointConfig,
 } from './role-support.js';
@@ -252,14 +250,14 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.cancel.originating#1 poc.cancel.originating#1.1 poc.cancel.originating#1.2 poc.cancel.originating#487.1 poc.cancel.originating#487.2 poc.cancel.originating#487.3 poc.cancel.originating#487.4',
     places: 'flows/poc/cancel-originating.flow.yaml:95 step 1',
-    runs: 'ProxyCore: stateful relay (RFC 3261 16)',
+    runs: 'ProxyCore: CANCEL, forwarded downstream with the 487 relayed back (RFC 3261 16.10, 16.7)',
     executable: true,
   },
   {
     trigger: 'receive ACK from served-client via poc-client dialogs={clientLeg} mode=proxy',
     flows: 'poc.cancel.originating',
     steps: 'poc.cancel.originating#487.5',
-    places: 'flows/poc/cancel-originating.flow.yaml:148 step 487.5',
+    places: 'flows/poc/cancel-originating.flow.yaml:150 step 487.5',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -270,7 +268,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.cancel.originating#2xx.1 poc.cancel.originating#2xx.2 poc.cancel.originating#2xx.6 poc.cancel.originating#2xx.7 poc.establish.on-demand#3 poc.establish.on-demand#4 poc.establish.on-demand#8 poc.establish.on-demand#9',
     places:
-      'flows/poc/cancel-originating.flow.yaml:161 step 2xx.1; flows/poc/establish-on-demand.flow.yaml:54 step 3',
+      'flows/poc/cancel-originating.flow.yaml:163 step 2xx.1; flows/poc/establish-on-demand.flow.yaml:54 step 3',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -281,7 +279,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.cancel.originating#2xx.8 poc.cancel.originating#2xx.9 poc.cancel.originating#2xx.11 poc.cancel.originating#2xx.12 poc.cancel.originating#2xx.13 poc.establish.on-demand#10 poc.establish.on-demand#11 poc.establish.on-demand#13 poc.establish.on-demand#14',
     places:
-      'flows/poc/cancel-originating.flow.yaml:198 step 2xx.8; flows/poc/establish-on-demand.flow.yaml:103 step 10',
+      'flows/poc/cancel-originating.flow.yaml:200 step 2xx.8; flows/poc/establish-on-demand.flow.yaml:103 step 10',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -292,7 +290,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.cancel.originating#2xx.14 poc.cancel.originating#2xx.15 poc.establish.on-demand#15 poc.establish.on-demand#16',
     places:
-      'flows/poc/cancel-originating.flow.yaml:233 step 2xx.14; flows/poc/establish-on-demand.flow.yaml:140 step 15',
+      'flows/poc/cancel-originating.flow.yaml:235 step 2xx.14; flows/poc/establish-on-demand.flow.yaml:140 step 15',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -322,7 +320,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.cancel.originating#2xx.2 poc.cancel.originating#2xx.3 poc.establish.on-demand#4 poc.establish.on-demand#5',
     places:
-      'flows/poc/cancel-originating.flow.yaml:166 step 2xx.2; flows/poc/establish-on-demand.flow.yaml:61 step 4',
+      'flows/poc/cancel-originating.flow.yaml:168 step 2xx.2; flows/poc/establish-on-demand.flow.yaml:61 step 4',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -353,7 +351,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.cancel.originating#2xx.9 poc.cancel.originating#2xx.10 poc.establish.on-demand#11 poc.establish.on-demand#12 poc.establish.pre-established#19 poc.establish.pre-established#20',
     places:
-      'flows/poc/cancel-originating.flow.yaml:204 step 2xx.9; flows/poc/establish-on-demand.flow.yaml:110 step 11; flows/poc/establish-pre-established.flow.yaml:172 step 19',
+      'flows/poc/cancel-originating.flow.yaml:206 step 2xx.9; flows/poc/establish-on-demand.flow.yaml:110 step 11; flows/poc/establish-pre-established.flow.yaml:172 step 19',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -478,7 +476,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.cancel.terminating#0.7 poc.cancel.terminating#0.8 poc.cancel.terminating#0.9 poc.cancel.terminating#1 poc.cancel.terminating#2 poc.cancel.terminating#2.1 poc.cancel.terminating#2.2',
     places: 'flows/poc/cancel-terminating.flow.yaml:66 step 0.7',
-    runs: 'ProxyCore: stateful relay (RFC 3261 16)',
+    runs: 'ProxyCore: CANCEL, forwarded downstream with the 487 relayed back (RFC 3261 16.10, 16.7)',
     executable: true,
   },
   {
@@ -486,7 +484,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
       'receive ACK from participating-server via poc-server-participating dialogs={clientLeg} mode=proxy',
     flows: 'poc.cancel.terminating',
     steps: 'poc.cancel.terminating#2.3',
-    places: 'flows/poc/cancel-terminating.flow.yaml:119 step 2.3',
+    places: 'flows/poc/cancel-terminating.flow.yaml:120 step 2.3',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -636,57 +634,14 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
 ];
 
 /** The SIP/IP Core (proxy) on the runtime's stateful proxy core, over real SIP transport. */
-export class SipCore {
-  /** Flow actions taken, in order. */
-  readonly actions: ActionRecord[] = [];
-
-  private constructor(
-    private readonly transport: SipTransport,
-    public readonly proxy: ProxyCore,
-    public readonly config: SipCoreConfig,
-  ) {}
-
-  /** Where this role is reached over UDP. */
-  get target(): TransportTarget {
-    return this.proxy.target;
-  }
-
-  /** This proxy's URI, for Route headers (add `;lr`). */
-  get uri(): string {
-    return this.proxy.uri;
+export class SipCore extends ProxyRole<SipCoreConfig> {
+  private constructor(transport: SipTransport, proxy: ProxyCore, config: SipCoreConfig) {
+    super(transport, proxy, config);
   }
 
   /** Listens on UDP at the configured address and starts the SIP/IP Core (proxy). */
   static async start(config: SipCoreConfig): Promise<SipCore> {
-    const transport = await listenUdp(config);
-    const local = transport.localEndpoint('udp');
-    const proxy = new ProxyCore({
-      transport,
-      address: local,
-      ...(config.outboundProxy !== undefined ? { outboundProxy: config.outboundProxy } : {}),
-      ...(config.timers ? { timers: config.timers } : {}),
-    });
+    const { transport, proxy } = await listenProxy(config, config.outboundProxy);
     return new SipCore(transport, proxy, config);
-  }
-
-  /** Dialogs, transactions and sessions this role still holds (all zero when idle). */
-  snapshot(): SessionSnapshot {
-    return this.proxy.snapshot();
-  }
-
-  /** Stops the transaction layer and closes the transport. */
-  async close(): Promise<void> {
-    await this.proxy.close();
-    await this.transport.close();
-  }
-
-  /** The facts guards read: the configured policies and session facts. */
-  private facts(): Facts {
-    return {};
-  }
-
-  /** Takes a flow action (release media, store history ...): recorded for the application and the tests. */
-  private act(action: string, flow: string, step: string): void {
-    this.actions.push({ action, flow, step });
   }
 }

@@ -39,6 +39,7 @@ export async function startRole(
         user: c.user,
         servedUsers: c.servedUsers,
         facts: c.facts as PocClientConfig['facts'],
+        variants: c.variants,
       });
     case 'poc-server-participating':
       return PocServerParticipating.start({

@@ -7,9 +7,10 @@
 import { ContradictionError, ProjectionError } from '../projection/index.js';
 import {
   GenerateError,
-  generateFiles,
+  generateOutput,
   loadForGeneration,
   staleFiles,
+  untestedLine,
   writeGenerated,
 } from '../emit/index.js';
 
@@ -30,7 +31,10 @@ export async function runGenerate(
   let files;
   try {
     const { flows, resolve } = await loadForGeneration(flowsDir);
-    files = await generateFiles(flows, resolve);
+    const output = await generateOutput(flows, resolve);
+    files = output.files;
+    // A seed flow without a generated test is named with why, one line each.
+    for (const u of output.untested) io.err(`flowspec: ${untestedLine(u)}\n`);
   } catch (e) {
     if (e instanceof ContradictionError || e instanceof ProjectionError) {
       io.err(`flowspec: ${e.message}\n`);

@@ -3,18 +3,12 @@
  * scenario, the role starters every test uses, and the scenario harness
  * (a fixed module kept as a template and printed through ts-morph).
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import {
-  Project,
-  StructureKind,
-  type SourceFileStructure,
-  type StatementStructures,
-} from 'ts-morph';
+import { StructureKind, type SourceFileStructure, type StatementStructures } from 'ts-morph';
 import type { Flow } from '../model/flow-model.js';
 import type { FlowResolver } from '../projection/project-flow.js';
 import { flowFileName } from './role-catalog.js';
 import type { RolePlan } from './role-plan.js';
+import { templateModule } from './template-module.js';
 import { planScenario, type CasePlan, type ScenarioPlan } from './scenario-plan.js';
 
 /** A generated test file. */
@@ -23,17 +17,9 @@ export interface FlowTestFile {
   readonly structure: SourceFileStructure;
 }
 
-const HARNESS = fileURLToPath(new URL('./templates/scenario-harness.ts.tmpl', import.meta.url));
-let harness: SourceFileStructure | undefined;
-
 /** The harness module, parsed from its template into a structure. */
 export function harnessModule(): SourceFileStructure {
-  if (!harness) {
-    const text = readFileSync(HARNESS.replace(/([\\/])dist\1/, '$1'), 'utf8');
-    const project = new Project({ useInMemoryFileSystem: true });
-    harness = project.createSourceFile('scenario-harness.ts', text).getStructure();
-  }
-  return harness;
+  return templateModule('scenario-harness.ts');
 }
 
 function startersModule(plans: readonly RolePlan[]): SourceFileStructure {
@@ -68,7 +54,8 @@ function startersModule(plans: readonly RolePlan[]): SourceFileStructure {
       w.write('switch (role)').block(() => {
         for (const p of runnable) {
           const facts =
-            p.facts.length > 0 ? `, facts: c.facts as ${p.names.configName}['facts']` : '';
+            (p.facts.length > 0 ? `, facts: c.facts as ${p.names.configName}['facts']` : '') +
+            (p.variantFlows.length > 0 ? ', variants: c.variants' : '');
           w.writeLine(`case '${p.spec.role}':`);
           if (p.kind === 'ua') {
             const served = p.usesOrigin ? ', servedUsers: c.servedUsers' : '';
@@ -130,6 +117,7 @@ function scenarioOf(flow: Flow, c: CasePlan, index: number): Record<string, unkn
     teardown: c.teardown,
     actions: c.actions,
     facts: c.facts,
+    ...(c.variants.length > 0 ? { variants: c.variants } : {}),
     pcap: `test-output/generated/${flowFileName(flow.id)}${index === 0 ? '' : `-${index + 1}`}.pcap`,
   };
 }
@@ -180,17 +168,12 @@ function testModule(s: ScenarioPlan): SourceFileStructure {
       {
         kind: StructureKind.ImportDeclaration,
         moduleSpecifier: 'vitest',
-        namedImports: ['describe', 'expect', 'it'],
-      },
-      {
-        kind: StructureKind.ImportDeclaration,
-        moduleSpecifier: './role-starters.js',
-        namedImports: ['startRole'],
+        namedImports: ['describe', 'it'],
       },
       {
         kind: StructureKind.ImportDeclaration,
         moduleSpecifier: './scenario-harness.js',
-        namedImports: ['runScenario', { name: 'Scenario', isTypeOnly: true }],
+        namedImports: ['checkScenario', 'SCENARIO_TIMEOUT_MS'],
       },
       (w) => {
         w.write(`describe(${JSON.stringify(`${flow.id}: ${flow.title}`)}, () =>`)
@@ -198,22 +181,12 @@ function testModule(s: ScenarioPlan): SourceFileStructure {
             const { shared, own } = splitScenarios(flow, s.cases);
             w.writeLine(`const shared = ${JSON.stringify(shared, null, 2)};`);
             for (const [index, c] of s.cases.entries()) {
-              w.write(`it(${JSON.stringify(c.name)}, async () =>`)
-                .inlineBlock(() => {
-                  const fields = JSON.stringify(own[index] ?? {}, null, 2)
-                    .slice(1, -1)
-                    .trim();
-                  w.writeLine(
-                    `const scenario: Scenario = { ...shared${fields ? `, ${fields}` : ''} };`,
-                  );
-                  w.writeLine('const result = await runScenario(scenario, startRole);');
-                  w.writeLine('expect(result.leaks).toEqual([]);');
-                  w.writeLine('expect(result.actions).toEqual(scenario.actions);');
-                  w.writeLine("expect(result.report.verdict, result.text).toBe('pass');");
-                  w.writeLine('expect(result.report.stats.failing).toBe(0);');
-                })
-                .write(');')
-                .newLine();
+              const fields = JSON.stringify(own[index] ?? {}, null, 2)
+                .slice(1, -1)
+                .trim();
+              w.writeLine(
+                `it(${JSON.stringify(c.name)}, () => checkScenario({ ...shared${fields ? `, ${fields}` : ''} }), SCENARIO_TIMEOUT_MS);`,
+              );
             }
           })
           .write(');')
@@ -223,24 +196,63 @@ function testModule(s: ScenarioPlan): SourceFileStructure {
   };
 }
 
+/** A seed flow that gets no generated test, and why (the first reason its scenario gives). */
+export interface UntestedFlow {
+  readonly flow: string;
+  readonly file: string;
+  readonly reason: string;
+  /** Every case left out, with its reason. */
+  readonly skipped: readonly string[];
+}
+
+/** The test files of a flow set, and the seed flows left without one. */
+export interface FlowTestSet {
+  readonly files: readonly FlowTestFile[];
+  readonly untested: readonly UntestedFlow[];
+}
+
+/**
+ * Test files for the flows that have a runnable scenario, plus the starters
+ * and the harness; and the seed flows that got none, with why.
+ */
+export function flowTestSet(
+  flows: readonly Flow[],
+  resolve: FlowResolver,
+  plans: readonly RolePlan[],
+): FlowTestSet {
+  const files: FlowTestFile[] = [];
+  const untested: UntestedFlow[] = [];
+  for (const s of flowScenarios(flows, resolve, plans)) {
+    if (s.cases.length === 0) {
+      untested.push({
+        flow: s.flow.id,
+        file: s.flow.file.split('\\').join('/'),
+        reason: s.skipped[0] ?? 'no case the generated roles can run',
+        skipped: s.skipped,
+      });
+      continue;
+    }
+    files.push({ path: `tests/${flowFileName(s.flow.id)}.test.ts`, structure: testModule(s) });
+  }
+  if (files.length > 0) {
+    files.push({ path: 'tests/role-starters.ts', structure: startersModule(plans) });
+    files.push({ path: 'tests/scenario-harness.ts', structure: harnessModule() });
+  }
+  return { files, untested };
+}
+
 /** Test files for the flows that have a runnable scenario, plus the starters and the harness. */
 export function flowTests(
   flows: readonly Flow[],
   resolve: FlowResolver,
   plans: readonly RolePlan[],
 ): FlowTestFile[] {
-  const files: FlowTestFile[] = [];
-  for (const flow of flows) {
-    if (flow.origin !== 'seed') continue;
-    const s = planScenario(flow, resolve, plans);
-    if (s.cases.length === 0) continue;
-    files.push({ path: `tests/${flowFileName(flow.id)}.test.ts`, structure: testModule(s) });
-  }
-  if (files.length > 0) {
-    files.push({ path: 'tests/role-starters.ts', structure: startersModule(plans) });
-    files.push({ path: 'tests/scenario-harness.ts', structure: harnessModule() });
-  }
-  return files;
+  return [...flowTestSet(flows, resolve, plans).files];
+}
+
+/** `flow (file): no generated test: reason`, one line for the user. */
+export function untestedLine(u: UntestedFlow): string {
+  return `${u.flow} (${u.file}): no generated test: ${u.reason}`;
 }
 
 /** The scenarios of every seed flow, runnable or not (for reports and docs). */

@@ -15,7 +15,7 @@ import { printSource } from './print-source.js';
 import { roleModule } from './role-module.js';
 import { planRole } from './role-plan.js';
 import { rolesIndex, supportModule } from './support-module.js';
-import { flowTests } from './flow-tests.js';
+import { flowTestSet, type UntestedFlow } from './flow-tests.js';
 
 /** A generated file, its path relative to the output folder. */
 export interface GeneratedFile {
@@ -63,11 +63,27 @@ export function roleSpecs(
   return mergeRoles(flows, resolve);
 }
 
+/** What one generation makes: the files, and the seed flows left without a generated test. */
+export interface GeneratedOutput {
+  /** Every file of generated/, in path order. */
+  readonly files: GeneratedFile[];
+  /** Seed flows with no generated test, each with why (for one line each on stderr). */
+  readonly untested: readonly UntestedFlow[];
+}
+
 /** Every file of generated/, in path order. */
 export async function generateFiles(
   flows: readonly Flow[],
   resolve: (id: string) => Flow | undefined,
 ): Promise<GeneratedFile[]> {
+  return (await generateOutput(flows, resolve)).files;
+}
+
+/** Every file of generated/, and the seed flows that get no test with the reason. */
+export async function generateOutput(
+  flows: readonly Flow[],
+  resolve: (id: string) => Flow | undefined,
+): Promise<GeneratedOutput> {
   const specs = roleSpecs(flows, resolve);
   const plans = specs.map(planRole);
   const files: GeneratedFile[] = [];
@@ -83,10 +99,11 @@ export async function generateFiles(
     path: 'roles/index.ts',
     text: await printSource('generated/roles/index.ts', rolesIndex(plans)),
   });
-  for (const t of flowTests(flows, resolve, plans)) {
+  const tests = flowTestSet(flows, resolve, plans);
+  for (const t of tests.files) {
     files.push({ path: t.path, text: await printSource(`generated/${t.path}`, t.structure) });
   }
-  return files.sort((a, b) => a.path.localeCompare(b.path));
+  return { files: files.sort((a, b) => a.path.localeCompare(b.path)), untested: tests.untested };
 }
 
 async function listTs(dir: string, base: string, out: string[]): Promise<void> {

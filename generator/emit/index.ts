@@ -2,18 +2,25 @@
 export {
   GenerateError,
   generateFiles,
+  generateOutput,
   loadForGeneration,
   roleSpecs,
   staleFiles,
   writeGenerated,
 } from './generate-files.js';
-export type { GeneratedFile } from './generate-files.js';
+export type { GeneratedFile, GeneratedOutput } from './generate-files.js';
 export { planRole } from './role-plan.js';
 export type { Branch, Entry, Fact, Handler, RolePlan, TableRow } from './role-plan.js';
 export { roleModule } from './role-module.js';
 export { supportModule } from './support-module.js';
-export { flowScenarios, flowTests, harnessModule } from './flow-tests.js';
-export type { FlowTestFile } from './flow-tests.js';
+export {
+  flowScenarios,
+  flowTestSet,
+  flowTests,
+  harnessModule,
+  untestedLine,
+} from './flow-tests.js';
+export type { FlowTestFile, FlowTestSet, UntestedFlow } from './flow-tests.js';
 export { planScenario } from './scenario-plan.js';
 export type { CallPlan, CasePlan, ScenarioPlan } from './scenario-plan.js';
 export { compileReaction, cite } from './reaction-body.js';

@@ -16,7 +16,16 @@ export type CoreKind = 'ua' | 'b2bua' | 'proxy' | 's-cscf';
 
 /** A compiled reaction body, or why it could not be compiled. */
 export type Compiled =
-  | { readonly ok: true; readonly stmts: readonly Stmt[] }
+  | {
+      readonly ok: true;
+      readonly stmts: readonly Stmt[];
+      /**
+       * Guards over events the runtime performs by itself (the 487 to a
+       * cancelled INVITE, RFC 3261 9.2): it does so exactly when they hold, so
+       * a case where one is false cannot be run by the generated roles.
+       */
+      readonly runtimeGuards: readonly string[];
+    }
   | { readonly ok: false; readonly reason: string };
 
 /** `flow step N (file:line): send BYE -> sip-core`. */
@@ -124,59 +133,215 @@ function towards(e: LocalEvent): 'called' | 'calling' | undefined {
  * Both read the role's facts as `f`.
  */
 export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Compiled {
-  const items: { scope: Scope; stmts: Stmt[] }[] = [];
+  const runtimeGuards: string[] = [];
   let pending: string | undefined;
+  /** An INVITE sent by this entry whose final response the reaction does not draw. */
+  let early: string | undefined;
+  /** The INVITE a CANCEL of this reaction cancelled: its final response is the 487. */
+  let cancelled: string | undefined;
+  let lastFinal: number | undefined;
+  /** Final responses checked so far, for the operands of an alt the peer decides. */
+  const answered: { event: LocalEvent }[] = [];
   let n = 0;
-  for (const e of r.events) {
-    const stmts: Stmt[] = [comment(cite(e))];
-    const opts = headersArg(e);
-    const withOpts = (head: string): string => (opts ? `${head}, ${opts})` : `${head})`);
-    if (e.kind === 'send' && e.isResponse) {
-      if (mode !== 'triggered' || e.answers !== r.first.step)
-        return { ok: false, reason: `${cite(e)}: answers a request other than the trigger` };
-      stmts.push(line(`if (incoming.pending) incoming.respond(${Number(e.label)});`));
-    } else if (e.kind === 'send' && e.label === 'INVITE' && mode === 'entry' && kind === 'ua') {
-      const v = `r${++n}`;
-      pending = `${v}.response`;
-      stmts.push(
-        line(`const ${v} = await this.invite(options, ${opts || 'undefined'});`),
-        line(`outcome.dialog = ${v}.dialog;`),
-      );
-    } else if (e.kind === 'send' && e.label === 'BYE') {
-      const v = `r${++n}`;
-      pending = v;
-      const side = towards(e);
-      if (kind === 's-cscf' && side !== undefined) {
-        stmts.push(line(`const ${v} = await this.sendReleaseBye(record, '${side}');`));
-      } else if (kind === 'b2bua' && mode === 'triggered') {
-        stmts.push(line(`const ${v} = await this.releaseOtherLeg(${withOpts('other')};`));
-        pending = `${v}`;
-      } else if (kind === 'ua' && e.loops.length > 0) {
-        stmts.push(line(`const ${v} = await this.core.bye(${withOpts('item.dialog')};`));
-      } else if (kind === 'ua' && mode === 'entry') {
-        stmts.push(line(`const ${v} = await this.core.bye(${withOpts('this.dialogOf(options)')};`));
-      } else return { ok: false, reason: `${cite(e)}: BYE not mapped for a ${kind} ${mode}` };
-    } else if (e.kind === 'receive' && e.isResponse && Number(e.label) < 200) {
-      stmts.push(
-        comment(
-          'A provisional response: passed up by the transaction, not awaited (RFC 3261 17.1.1).',
-        ),
-      );
-    } else if (e.kind === 'receive' && e.isResponse) {
-      if (pending === undefined) return { ok: false, reason: `${cite(e)}: no request to answer` };
-      const check = `expectStatus(${pending}, ${Number(e.label)}, '${e.flow}', '${e.step}');`;
-      stmts.push(line(kind === 'b2bua' ? `if (${pending}) ${check}` : check));
-      if (mode === 'entry') stmts.push(line(`outcome.responses.push(${pending});`));
-      pending = undefined;
-    } else if (e.kind === 'action' && e.action !== undefined) {
-      stmts.push(line(`this.act('${e.action}', '${e.flow}', '${e.step}');`));
-      if (kind === 's-cscf' && e.action === 'release-dialog-state')
-        stmts.push(line('this.forget(record);'));
-    } else if (e.kind === 'send' && e.label === 'ACK') {
-      stmts.push(comment('RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.'));
-    } else return { ok: false, reason: `${cite(e)}: not mapped to the runtime yet` };
-    items.push({ scope: scopeOf(e, r.first), stmts });
-  }
+  const compileEvents = (
+    events: readonly LocalEvent[],
+    items: { scope: Scope; stmts: Stmt[] }[],
+  ): string | undefined => {
+    for (const [index, e] of events.entries()) {
+      const stmts: Stmt[] = [comment(cite(e))];
+      const opts = headersArg(e);
+      const withOpts = (head: string): string => (opts ? `${head}, ${opts})` : `${head})`);
+      let scope = scopeOf(e, r.first);
+      if (
+        e.kind === 'send' &&
+        e.isResponse &&
+        e.label === '487' &&
+        mode === 'triggered' &&
+        r.first.label === 'INVITE' &&
+        e.answers === r.first.step
+      ) {
+        // RFC 3261 9.2: the INVITE server transaction answers 487 itself when a CANCEL finds it
+        // without a final response, which is what the guards around this step say.
+        stmts.push(
+          comment(
+            'RFC 3261 9.2: sent by the INVITE server transaction when the CANCEL finds no final response.',
+          ),
+        );
+        runtimeGuards.push(...scope.outer, ...scope.inner);
+        scope = { outer: [], loop: scope.loop, inner: [] };
+      } else if (e.kind === 'send' && e.isResponse) {
+        if (mode !== 'triggered' || e.answers !== r.first.step)
+          return `${cite(e)}: answers a request other than the trigger`;
+        stmts.push(line(`if (incoming.pending) incoming.respond(${Number(e.label)});`));
+      } else if (
+        e.kind === 'send' &&
+        e.label === 'INVITE' &&
+        mode === 'entry' &&
+        (kind === 'ua' || (kind === 'b2bua' && !finalDrawn(events, index)))
+      ) {
+        const v = `r${++n}`;
+        if (finalDrawn(events, index)) {
+          pending = `${v}.response`;
+          stmts.push(
+            line(`const ${v} = await this.invite(options, ${opts || 'undefined'});`),
+            line(`outcome.dialog = ${v}.dialog;`),
+          );
+        } else {
+          // RFC 3261 9.1: the INVITE stays pending, for a CANCEL the flow sends later.
+          early = v;
+          const awaited = events
+            .slice(index + 1)
+            .some((x) => x.kind === 'receive' && x.isResponse && Number(x.label) > 100);
+          const call = `this.startInvite(options, ${opts || 'undefined'});`;
+          stmts.push(line(awaited ? `const ${v} = ${call}` : call));
+        }
+      } else if (
+        e.kind === 'send' &&
+        e.label === 'CANCEL' &&
+        mode === 'entry' &&
+        kind !== 'proxy'
+      ) {
+        const invite = `c${++n}`;
+        const v = `r${++n}`;
+        stmts.push(
+          line(`const ${invite} = this.pendingInvite(options);`),
+          line(`const ${v} = await cancelSent(${invite}, '${e.flow}', '${e.step}');`),
+        );
+        pending = v;
+        cancelled = invite;
+      } else if (e.kind === 'send' && e.label === 'BYE') {
+        const v = `r${++n}`;
+        pending = v;
+        const side = towards(e);
+        if (kind === 's-cscf' && side !== undefined) {
+          stmts.push(line(`const ${v} = await this.sendReleaseBye(record, '${side}');`));
+        } else if (kind === 'b2bua' && mode === 'triggered') {
+          stmts.push(line(`const ${v} = await this.releaseOtherLeg(${withOpts('other')};`));
+          pending = `${v}`;
+        } else if (kind === 'ua' && e.loops.length > 0) {
+          stmts.push(line(`const ${v} = await this.core.bye(${withOpts('item.dialog')};`));
+        } else if (kind === 'ua' && mode === 'entry') {
+          stmts.push(
+            line(`const ${v} = await this.core.bye(${withOpts('this.dialogOf(options)')};`),
+          );
+        } else return `${cite(e)}: BYE not mapped for a ${kind} ${mode}`;
+      } else if (e.kind === 'receive' && e.isResponse && Number(e.label) < 200) {
+        if (early !== undefined && Number(e.label) > 100 && !laterProvisional(events, index)) {
+          // RFC 3261 9.1: a CANCEL may follow only once a provisional response has arrived.
+          stmts.push(
+            line(`await provisionalOf(${early}, ${Number(e.label)}, '${e.flow}', '${e.step}');`),
+          );
+        } else {
+          stmts.push(
+            comment(
+              'A provisional response: passed up by the transaction, not awaited (RFC 3261 17.1.1).',
+            ),
+          );
+        }
+      } else if (e.kind === 'receive' && e.isResponse) {
+        lastFinal = Number(e.label);
+        const alt =
+          pending !== undefined || cancelled !== undefined
+            ? peerOperands(events, index, r.first)
+            : undefined;
+        if (typeof alt === 'string') return alt;
+        if (alt !== undefined) {
+          // The peer's choice (an alt it decides) shows in the final response that arrives: each
+          // operand is a case of its status; any other status fails the check of the first.
+          const v = `f${++n}`;
+          stmts.splice(
+            0,
+            stmts.length,
+            comment(
+              `${alt.fragment}, chosen by ${alt.decidedBy}: the final response says which operand runs.`,
+            ),
+          );
+          const source = pending ?? `(await ${cancelled as string}.result).response`;
+          const dialog = cancelled !== undefined ? `(await ${cancelled}.result).dialog` : undefined;
+          pending = undefined;
+          cancelled = undefined;
+          const cases: Stmt[] = [];
+          for (const [i, operand] of alt.operands.entries()) {
+            const head = operand[0] as LocalEvent;
+            const branch: { scope: Scope; stmts: Stmt[] }[] = [];
+            const status = Number(head.label);
+            const opening: Stmt[] = [comment(`${alt.guards[i] ?? ''}:`), comment(cite(head))];
+            if (mode === 'entry') {
+              opening.push(line(`outcome.responses.push(${v});`));
+              if (dialog !== undefined && status >= 200 && status < 300)
+                opening.push(line(`outcome.dialog = ${dialog};`));
+            }
+            branch.push({ scope: scopeOf(head, r.first), stmts: opening });
+            answered.push({ event: head });
+            lastFinal = status;
+            const failed = compileEvents(operand.slice(1), branch);
+            if (failed !== undefined) return failed;
+            cases.push(
+              block(`case ${status}:`, [
+                ...nest(branch, mode === 'triggered' ? 'incoming' : 'undefined'),
+                line('break;'),
+              ]),
+            );
+          }
+          const first = alt.operands[0]?.[0] as LocalEvent;
+          cases.push(
+            line('default:'),
+            line(`expectStatus(${v}, ${Number(first.label)}, '${first.flow}', '${first.step}');`),
+          );
+          stmts.push(line(`const ${v} = ${source};`), block(`switch (${v}.status)`, cases));
+          items.push({ scope, stmts });
+          return compileEvents(alt.rest, items);
+        }
+        if (pending === undefined && cancelled !== undefined) {
+          // RFC 3261 9.1: the cancelled INVITE gets its own final response (487 when the CANCEL won).
+          stmts.push(
+            line(
+              `expectStatus((await ${cancelled}.result).response, ${Number(e.label)}, '${e.flow}', '${e.step}');`,
+            ),
+          );
+          cancelled = undefined;
+          answered.push({ event: e });
+        } else if (pending === undefined) {
+          // An operand the peer chose (an alt it decides): the answer of another operand was
+          // checked already; the same status needs no second check.
+          const other = answered.find((a) => exclusive(a.event, e));
+          if (other === undefined) return `${cite(e)}: no request to answer`;
+          if (Number(other.event.label) !== Number(e.label))
+            return `${cite(e)}: answers that differ by the operand the peer chooses (${other.event.label} at step ${other.event.step}) are not compiled yet`;
+          stmts.push(
+            comment(
+              `The answer of step ${other.event.step} in the operand the peer chose: checked there.`,
+            ),
+          );
+        } else {
+          answered.push({ event: e });
+          const check = `expectStatus(${pending}, ${Number(e.label)}, '${e.flow}', '${e.step}');`;
+          stmts.push(
+            line(kind === 'b2bua' && mode === 'triggered' ? `if (${pending}) ${check}` : check),
+          );
+          if (mode === 'entry') stmts.push(line(`outcome.responses.push(${pending});`));
+          pending = undefined;
+        }
+      } else if (e.kind === 'action' && e.action !== undefined) {
+        stmts.push(line(`this.act('${e.action}', '${e.flow}', '${e.step}');`));
+        if (kind === 's-cscf' && e.action === 'release-dialog-state')
+          stmts.push(line('this.forget(record);'));
+      } else if (e.kind === 'send' && e.label === 'ACK') {
+        stmts.push(
+          comment(
+            lastFinal !== undefined && lastFinal >= 300
+              ? 'RFC 3261 17.1.1.3: the INVITE client transaction sends the ACK for a non-2xx final response.'
+              : 'RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.',
+          ),
+        );
+      } else return `${cite(e)}: not mapped to the runtime yet`;
+      items.push({ scope, stmts });
+    }
+    return undefined;
+  };
+  const items: { scope: Scope; stmts: Stmt[] }[] = [];
+  const failure = compileEvents(r.events, items);
+  if (failure !== undefined) return { ok: false, reason: failure };
   const stmts = nest(items, mode === 'triggered' ? 'incoming' : 'undefined');
   if (kind !== 'ua' && JSON.stringify(stmts).includes('this.each(')) {
     return {
@@ -188,5 +353,94 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
   if (JSON.stringify(stmts).includes('this.releaseOtherLeg(other')) {
     stmts.unshift(line('const other = this.otherLeg(incoming);'));
   }
-  return { ok: true, stmts };
+  return { ok: true, stmts, runtimeGuards: [...new Set(runtimeGuards)] };
+}
+
+/** Whether two events sit in different operands of one alt (only one of them runs). */
+function exclusive(a: LocalEvent, b: LocalEvent): boolean {
+  return a.guards.some((g) =>
+    b.guards.some((h) => h.fragment === g.fragment && h.operand !== g.operand),
+  );
+}
+
+/** Whether a final response is received after the INVITE at `index`, before another request is sent. */
+function finalDrawn(events: readonly LocalEvent[], index: number): boolean {
+  for (const e of events.slice(index + 1)) {
+    if (e.kind === 'send' && !e.isResponse && e.label !== 'ACK') return false;
+    if (e.kind === 'receive' && e.isResponse && Number(e.label) >= 200) return true;
+  }
+  return false;
+}
+
+/** Whether another provisional response is received after the one at `index`. */
+function laterProvisional(events: readonly LocalEvent[], index: number): boolean {
+  return events
+    .slice(index + 1)
+    .some(
+      (e) => e.kind === 'receive' && e.isResponse && Number(e.label) > 100 && Number(e.label) < 200,
+    );
+}
+
+/**
+ * The operands of an alt the peer decides, when the final response at `index`
+ * opens one of them and another operand opens with a different final status:
+ * each operand's events in order, and the events after the alt. A string says
+ * why the operands cannot be told apart by the status.
+ */
+function peerOperands(
+  events: readonly LocalEvent[],
+  index: number,
+  trigger: LocalEvent,
+):
+  | {
+      readonly fragment: string;
+      readonly decidedBy: string;
+      /** The guard of each operand, in the order of `operands`. */
+      readonly guards: readonly string[];
+      readonly operands: readonly (readonly LocalEvent[])[];
+      readonly rest: readonly LocalEvent[];
+    }
+  | string
+  | undefined {
+  const head = events[index] as LocalEvent;
+  const held = (g: LocalGuard): boolean =>
+    trigger.guards.some((t) => t.fragment === g.fragment && t.operand === g.operand);
+  for (const g of head.guards) {
+    if (g.local || held(g)) continue;
+    const on = (e: LocalEvent): LocalGuard | undefined =>
+      e.guards.find((h) => h.fragment === g.fragment);
+    const later = events.slice(index);
+    const last = later.findLastIndex((e) => on(e) !== undefined);
+    const operands = new Map<number, LocalEvent[]>();
+    for (const e of later.slice(0, last + 1)) {
+      const h = on(e);
+      if (h === undefined) continue;
+      const list = operands.get(h.operand) ?? [];
+      list.push(e);
+      operands.set(h.operand, list);
+    }
+    if (operands.size < 2) continue;
+    const between = later.slice(0, last + 1).find((e) => on(e) === undefined);
+    if (between !== undefined)
+      return `${cite(between)}: runs between the operands of ${g.fragment}, chosen by ${g.decidedBy}`;
+    const heads = [...operands.values()].map((list) => list[0] as LocalEvent);
+    const statuses = new Set(heads.map((e) => e.label));
+    // The same status in every operand: checked once, where it first arrives.
+    if (statuses.size < 2) return undefined;
+    for (const e of heads) {
+      if (e.kind !== 'receive' || !e.isResponse || Number(e.label) < 200)
+        return `${cite(e)}: an operand ${g.decidedBy} chooses does not open with a final response`;
+    }
+    if (statuses.size < heads.length)
+      return `${cite(head)}: two operands ${g.decidedBy} chooses open with the same status`;
+    const guards = [...operands.values()].map((list) => on(list[0] as LocalEvent)?.guard ?? '');
+    return {
+      fragment: g.fragment,
+      decidedBy: g.decidedBy,
+      guards,
+      operands: [...operands.values()],
+      rest: later.slice(last + 1),
+    };
+  }
+  return undefined;
 }

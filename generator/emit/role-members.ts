@@ -1,8 +1,10 @@
 /**
- * The fixed members of a role class, by how the role is built on the
- * runtime: a user agent core, a B2BUA core or a stateful proxy core (the
- * S-CSCF also records dialog state, TS 24.229 5.4.5.1.2). Bodies are
- * written with the writer; declarations are structures.
+ * The members of a role class besides its handlers and entry points that
+ * are its own, by how the role is built on the runtime: a user agent core, a
+ * B2BUA core or a stateful proxy core (the S-CSCF also records dialog state,
+ * TS 24.229 5.4.5.1.2). What every role of a kind does the same way is in
+ * its base class in role-support.ts. Bodies are written with the writer;
+ * declarations are structures.
  */
 import type {
   ConstructorDeclarationStructure,
@@ -50,282 +52,82 @@ function method(
   };
 }
 
-const LISTEN = [
-  'const transport = await listenUdp(config);',
-  "const local = transport.localEndpoint('udp');",
-];
-
-function common(plan: RolePlan): Method[] {
-  const snapshotSource =
-    plan.kind === 'ua'
-      ? 'this.core.snapshot()'
-      : plan.kind === 'b2bua'
-        ? 'this.b2bua.snapshot()'
-        : 'this.proxy.snapshot()';
-  const closeCore =
-    plan.kind === 'ua' || plan.kind === 'b2bua'
-      ? 'await this.core.close();'
-      : 'await this.proxy.close();';
-  const snapshotLines =
-    plan.kind === 's-cscf'
-      ? [
-          `const s = ${snapshotSource};`,
-          'return { ...s, sessions: s.sessions + this.records.size };',
-        ]
-      : [`return ${snapshotSource};`];
-  return [
-    method(
-      'snapshot',
-      'Dialogs, transactions and sessions this role still holds (all zero when idle).',
-      [],
-      'SessionSnapshot',
-      snapshotLines,
-    ),
-    method(
-      'close',
-      'Stops the transaction layer and closes the transport.',
-      [],
-      'Promise<void>',
-      [closeCore, 'await this.transport.close();'],
-      { isAsync: true },
-    ),
-    method(
-      'facts',
-      'The facts guards read: the configured policies and session facts.',
-      [],
-      'Facts',
-      [plan.facts.length > 0 ? 'return { ...this.config.facts };' : 'return {};'],
-      { scope: Scope.Private },
-    ),
-    method(
-      'act',
-      'Takes a flow action (release media, store history ...): recorded for the application and the tests.',
-      [
-        ['action', 'string'],
-        ['flow', 'string'],
-        ['step', 'string'],
-      ],
-      'void',
-      ['this.actions.push({ action, flow, step });'],
-      { scope: Scope.Private },
-    ),
-  ];
-}
-
 function handlerRegistrations(plan: RolePlan, core: string): string[] {
   return plan.handlers.map(
-    (h) => `${core}.on('${h.method}', (incoming) => void this.${h.name}(incoming));`,
+    (h) =>
+      `${core}.on('${h.method}', (incoming) => this.react('${h.method}', this.${h.name}(incoming)));`,
   );
 }
 
+function start(plan: RolePlan, lines: string[]): Method {
+  return method(
+    'start',
+    `Listens on UDP at the configured address and starts the ${plan.names.title}.`,
+    [['config', plan.names.configName]],
+    `Promise<${plan.names.className}>`,
+    lines,
+    { isAsync: true, isStatic: true },
+  );
+}
+
+/**
+ * A role on a user agent core: everything it shares with the other roles is
+ * in its base class (`UserAgentRole`, `B2buaRole` in role-support.ts); its
+ * own members are how it starts and which methods it dispatches.
+ */
 function uaMembers(plan: RolePlan, b2bua: boolean): CoreMembers {
   const name = plan.names.className;
   const role = plan.spec.role;
-  const params = b2bua
-    ? '(private readonly transport: SipTransport, readonly core: UserAgentCore, readonly b2bua: B2buaCore, readonly config: C)'
-    : '';
-  void params;
   const ctorParams: ConstructorDeclarationStructure['parameters'] = [
-    { name: 'transport', type: 'SipTransport', scope: Scope.Private, isReadonly: true },
-    { name: 'core', type: 'UserAgentCore', isReadonly: true, scope: Scope.Public },
-    ...(b2bua ? [{ name: 'b2bua', type: 'B2buaCore', isReadonly: true, scope: Scope.Public }] : []),
-    { name: 'config', type: plan.names.configName, isReadonly: true, scope: Scope.Public },
+    { name: 'transport', type: 'SipTransport' },
+    { name: 'core', type: 'UserAgentCore' },
+    ...(b2bua ? [{ name: 'b2bua', type: 'B2buaCore' }] : []),
+    { name: 'config', type: plan.names.configName },
   ];
-  const start = [
-    ...LISTEN,
-    'const core = new UserAgentCore({',
-    '  transport,',
-    `  contact: \`<sip:\${config.${b2bua ? 'label.replace(/\\W/g, "")' : "user ?? 'ua'"}}@\${local.address}:\${local.port}>\`,`,
-    `  role: '${role}',`,
-    '  ...(config.timers ? { timers: config.timers } : {}),',
-    ...(b2bua
-      ? [
-          '  // RFC 3261 8.1.2: the next proxy of the server leg, as a pre-existing loose route.',
-          '  ...(config.nextProxy !== undefined ? { outboundProxy: config.nextProxy } : {}),',
-        ]
-      : []),
-    '});',
-    ...(b2bua
-      ? [
-          'const b2bua = new B2buaCore({',
-          '  core,',
-          '  // The server leg goes to the next B2BUA when one is configured, else to the same',
-          '  // Request-URI, or to the To URI when the request was addressed to this B2BUA itself.',
-          '  route: (invite) => {',
-          '    const own = `${local.address}:${local.port}`;',
-          '    const requestUri =',
-          '      config.nextHop ?? (invite.requestUri.includes(own) ? getTo(invite).uri.raw : invite.requestUri);',
-          '    return { requestUri, ...(config.outboundProxy ? { target: { ...config.outboundProxy } } : {}) };',
-          '  },',
-          '});',
-          `return new ${name}(transport, core, b2bua, config);`,
-        ]
-      : [`return new ${name}(transport, core, config);`]),
-  ];
-  const methods: Method[] = [
-    method(
-      'start',
-      `Listens on UDP at the configured address and starts the ${plan.names.title}.`,
-      [['config', plan.names.configName]],
-      `Promise<${name}>`,
-      start,
-      { isAsync: true, isStatic: true },
-    ),
-    ...common(plan),
-  ];
-  if (plan.usesOrigin) {
-    methods.push(
-      method(
-        'originOf',
-        'Where a request comes from: the served client (its From is the address of a served user) or another entity.',
-        [['incoming', 'IncomingRequest']],
-        "'served-client' | 'other'",
-        [
-          'const from = getFrom(incoming.request).uri.raw;',
-          "return (this.config.servedUsers ?? []).includes(from) ? 'served-client' : 'other';",
-        ],
-        { scope: Scope.Private },
-      ),
-    );
-  }
-  if (b2bua) {
-    methods.push(
-      method(
-        'otherLeg',
-        'The leg paired with the one a request came in on, looked up before answering ends that dialog.',
-        [['incoming', 'IncomingRequest']],
-        'B2buaLeg | undefined',
-        [
-          'const found = incoming.dialog ? this.b2bua.sessionOf(incoming.dialog) : undefined;',
-          'return found ? found.session.other(found.leg) : undefined;',
-        ],
-        { scope: Scope.Private },
-      ),
-      method(
-        'releaseOtherLeg',
-        'Sends BYE on the paired leg (OMA PoC Figure 16 step 6); undefined when that leg is gone or already being released.',
-        [
-          ['other', 'B2buaLeg | undefined'],
-          ['options', 'InDialogRequestOptions', '{}'],
-        ],
-        'Promise<SipResponse | undefined>',
-        [
-          'if (!other?.active || other.releasing || !other.dialog) return undefined;',
-          'other.releasing = true;',
-          'return this.core.bye(other.dialog, options);',
-        ],
-        { isAsync: true, scope: Scope.Private },
-      ),
-    );
-  } else {
-    methods.push(
-      method(
-        'dialogOf',
-        'The dialog an entry point acts on: the given one, or the only dialog of this role.',
-        [['options', 'EntryOptions']],
-        'Dialog',
-        [`return onlyDialog(this.core.dialogs, options, '${name}');`],
-        { scope: Scope.Private },
-      ),
-      method(
-        'invite',
-        'Sends an INVITE outside any dialog along the preloaded route (RFC 3261 8.1.2, 13.2.1).',
-        [
-          ['options', 'EntryOptions'],
-          ['extra', '{ readonly headers?: readonly (readonly [string, string])[] } | undefined'],
-        ],
-        'Promise<InviteResult>',
-        [
-          `return sendInvite(this.core, this.config.aor, this.config.route ?? [], options, extra?.headers ?? [], '${name}');`,
-        ],
-        { scope: Scope.Private },
-      ),
-    );
-    if (plan.usesEach) {
-      methods.push(
-        method(
-          'each',
-          'The other dialogs of the session (the PoC Participants still connected), with their facts.',
-          [
-            ['over', 'string'],
-            ['incoming', 'IncomingRequest | undefined'],
-          ],
-          'readonly { readonly dialog: Dialog; readonly facts: Facts }[]',
-          [
-            '// `over` names the collection in the flow (session.participants); here: every other dialog with an invite usage.',
-            'void over;',
-            'return this.core.dialogs',
-            '  .all()',
-            '  .filter((dialog) => dialog !== incoming?.dialog && dialog.hasInviteUsage)',
-            "  .map((dialog) => ({ dialog, facts: { 'session.kind': this.facts()['session.kind'] ?? 'on-demand' } }));",
-          ],
-          { scope: Scope.Private },
-        ),
-      );
-    }
-  }
+  const lines = b2bua
+    ? [
+        `const { transport, core, b2bua } = await listenB2bua(config, '${role}');`,
+        `return new ${name}(transport, core, b2bua, config);`,
+      ]
+    : [
+        `const { transport, core } = await listenUserAgent(config, '${role}', config.user ?? 'ua');`,
+        `return new ${name}(transport, core, config);`,
+      ];
   return {
-    properties: [
-      {
-        name: 'actions',
-        type: 'ActionRecord[]',
-        isReadonly: true,
-        initializer: '[]',
-        docs: ['Flow actions taken, in order.'],
-      },
-    ],
+    properties: [],
     ctor: {
       scope: Scope.Private,
       parameters: ctorParams,
       statements: (w) => {
+        w.writeLine(`super(transport, core, ${b2bua ? 'b2bua, ' : ''}config);`);
         for (const l of handlerRegistrations(plan, 'core')) w.writeLine(l);
+        if (b2bua && plan.holds.length > 0) {
+          w.write('b2bua.holdInvite = (incoming) => ').inlineBlock(() => {
+            w.writeLine('const f = this.facts();');
+            for (const h of plan.holds) w.writeLine(`// ${h.cite}`);
+            w.writeLine(
+              '// RFC 3261 9.2: the INVITE stays pending; its CANCEL brings the 487 from the transaction.',
+            );
+            w.writeLine(`return ${plan.holds.map((h) => `(${h.when})`).join(' || ')};`);
+          });
+          w.write(';').newLine();
+        }
       },
     },
-    getters: [
-      {
-        name: 'target',
-        returnType: 'TransportTarget',
-        docs: ['Where this role is reached over UDP.'],
-        statements: ["return { transport: 'udp', ...this.transport.localEndpoint('udp') };"],
-      },
-      {
-        name: 'uri',
-        returnType: 'string',
-        docs: ["This role's SIP URI (its Contact URI)."],
-        statements: ["return this.core.contact.replace(/^<|>$/g, '');"],
-      },
-    ],
-    methods,
+    getters: [],
+    methods: [start(plan, lines)],
   };
 }
 
+/** A role on a stateful proxy core (`ProxyRole`): the S-CSCF also records dialog state (TS 24.229 5.4.5.1.2). */
 function proxyMembers(plan: RolePlan): CoreMembers {
   const name = plan.names.className;
   const scscf = plan.kind === 's-cscf';
-  const start = [
-    ...LISTEN,
-    'const proxy = new ProxyCore({',
-    '  transport,',
-    '  address: local,',
-    ...(plan.hasProxyMode
-      ? []
-      : [
-          '  ...(config.outboundProxy !== undefined ? { outboundProxy: config.outboundProxy } : {}),',
-        ]),
-    '  ...(config.timers ? { timers: config.timers } : {}),',
-    '});',
-    `return new ${name}(transport, proxy, config);`,
-  ];
   const methods: Method[] = [
-    method(
-      'start',
-      `Listens on UDP at the configured address and starts the ${plan.names.title}.`,
-      [['config', plan.names.configName]],
-      `Promise<${name}>`,
-      start,
-      { isAsync: true, isStatic: true },
-    ),
-    ...common(plan),
+    start(plan, [
+      `const { transport, proxy } = await listenProxy(config${plan.hasProxyMode ? '' : ', config.outboundProxy'});`,
+      `return new ${name}(transport, proxy, config);`,
+    ]),
   ];
   if (plan.proxyActions.length > 0) {
     methods.push(
@@ -344,6 +146,19 @@ function proxyMembers(plan: RolePlan): CoreMembers {
   }
   if (scscf) {
     methods.push(
+      {
+        ...method(
+          'snapshot',
+          'Transactions and response contexts, and the dialogs whose state is stored for a release.',
+          [],
+          'SessionSnapshot',
+          [
+            'const s = super.snapshot();',
+            'return { ...s, sessions: s.sessions + this.records.size };',
+          ],
+        ),
+        hasOverrideKeyword: true,
+      },
       method(
         'record',
         'TS 24.229 5.4.5.1.2: stores what a later release needs, from the messages the S-CSCF receives.',
@@ -355,7 +170,12 @@ function proxyMembers(plan: RolePlan): CoreMembers {
           "  if (message.method === 'INVITE' && getTag(getTo(message)) === undefined) {",
           '    if (!this.records.has(callId)) this.records.set(callId, new DialogRecorder(message, { isOwnRoute: (rr) => rr.includes(this.ownHost) }));',
           '  } else this.records.get(callId)?.recordRequest(message);',
-          '} else this.records.get(callId)?.recordResponse(message);',
+          '} else {',
+          '  const r = this.records.get(callId);',
+          '  r?.recordResponse(message);',
+          '  // RFC 3261 12.1, 15.1.2: an INVITE answered 300-699 made no dialog; a BYE answered 2xx ended it.',
+          '  if (r?.ended) this.records.delete(callId);',
+          '}',
         ],
         { scope: Scope.Private },
       ),
@@ -395,15 +215,30 @@ function proxyMembers(plan: RolePlan): CoreMembers {
       ),
     );
   }
+  const hook = scscf
+    ? [
+        'transport.addTraceHook((event) => {',
+        '  // Requests as they arrive; responses both ways, the ones this S-CSCF answers itself (a 502) too.',
+        "  if (event.message && (event.direction === 'in' || event.message.kind === 'response'))",
+        '    this.record(event.message);',
+        '});',
+      ]
+    : plan.proxyActions.length > 0
+      ? [
+          "// The flows' actions are taken when a request arrives, before the core relays it;",
+          '// a retransmission (same Call-ID and CSeq, RFC 3261 17.2) is not a new request.',
+          'transport.addTraceHook((event) => {',
+          "  if (event.direction !== 'in' || event.message?.kind !== 'request') return;",
+          "  const key = `${event.message.headers.get('Call-ID') ?? ''} ${event.message.headers.get('CSeq') ?? ''}`;",
+          '  if (this.relayed.has(key)) return;',
+          '  if (this.relayed.size > 1024) this.relayed.clear();',
+          '  this.relayed.add(key);',
+          '  this.beforeRelay(event.message.method);',
+          '});',
+        ]
+      : [];
   return {
     properties: [
-      {
-        name: 'actions',
-        type: 'ActionRecord[]',
-        isReadonly: true,
-        initializer: '[]',
-        docs: ['Flow actions taken, in order.'],
-      },
       ...(plan.proxyActions.length > 0
         ? [
             {
@@ -433,60 +268,33 @@ function proxyMembers(plan: RolePlan): CoreMembers {
     ctor: {
       scope: Scope.Private,
       parameters: [
-        { name: 'transport', type: 'SipTransport', scope: Scope.Private, isReadonly: true },
-        { name: 'proxy', type: 'ProxyCore', isReadonly: true, scope: Scope.Public },
-        { name: 'config', type: plan.names.configName, isReadonly: true, scope: Scope.Public },
+        { name: 'transport', type: 'SipTransport' },
+        { name: 'proxy', type: 'ProxyCore' },
+        { name: 'config', type: plan.names.configName },
       ],
-      statements: scscf
-        ? [
-            'transport.addTraceHook((event) => {',
-            "  if (event.direction === 'in' && event.message) this.record(event.message);",
-            '});',
-          ]
-        : plan.proxyActions.length > 0
-          ? [
-              "// The flows' actions are taken when a request arrives, before the core relays it;",
-              '// a retransmission (same Call-ID and CSeq, RFC 3261 17.2) is not a new request.',
-              'transport.addTraceHook((event) => {',
-              "  if (event.direction !== 'in' || event.message?.kind !== 'request') return;",
-              "  const key = `${event.message.headers.get('Call-ID') ?? ''} ${event.message.headers.get('CSeq') ?? ''}`;",
-              '  if (this.relayed.has(key)) return;',
-              '  if (this.relayed.size > 1024) this.relayed.clear();',
-              '  this.relayed.add(key);',
-              '  this.beforeRelay(event.message.method);',
-              '});',
-            ]
-          : [],
+      statements: ['super(transport, proxy, config);', ...hook],
     },
-    getters: [
-      {
-        name: 'target',
-        returnType: 'TransportTarget',
-        docs: ['Where this role is reached over UDP.'],
-        statements: ['return this.proxy.target;'],
-      },
-      {
-        name: 'uri',
-        returnType: 'string',
-        docs: ["This proxy's URI, for Route headers (add `;lr`)."],
-        statements: ['return this.proxy.uri;'],
-      },
-      ...(scscf
-        ? [
-            {
-              name: 'ownHost',
-              returnType: 'string',
-              scope: Scope.Private,
-              statements: ['return `${this.proxy.address.address}:${this.proxy.address.port}`;'],
-            },
-          ]
-        : []),
-    ],
+    getters: scscf
+      ? [
+          {
+            name: 'ownHost',
+            returnType: 'string',
+            scope: Scope.Private,
+            statements: ['return `${this.proxy.address.address}:${this.proxy.address.port}`;'],
+          },
+        ]
+      : [],
     methods,
   };
 }
 
-/** The fixed members of `plan`'s class. */
+/** The base class of `plan`'s class in role-support.ts. */
+export function baseClassOf(plan: RolePlan): string {
+  if (plan.kind === 'proxy' || plan.kind === 's-cscf') return 'ProxyRole';
+  return plan.kind === 'b2bua' ? 'B2buaRole' : 'UserAgentRole';
+}
+
+/** The members of `plan`'s class that are its own (the rest is in its base class). */
 export function coreMembers(plan: RolePlan): CoreMembers {
   if (plan.kind === 'proxy' || plan.kind === 's-cscf') return proxyMembers(plan);
   return uaMembers(plan, plan.kind === 'b2bua');

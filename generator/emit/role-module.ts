@@ -14,12 +14,13 @@ import {
   type OptionalKind,
   type SourceFileStructure,
   type StatementStructures,
+  type TypeAliasDeclarationStructure,
   type VariableStatementStructure,
 } from 'ts-morph';
 import { block, body, comment, line, type Stmt } from './code-block.js';
 import { cite } from './reaction-body.js';
 import type { Entry, Handler, RolePlan } from './role-plan.js';
-import { coreMembers } from './role-members.js';
+import { baseClassOf, coreMembers } from './role-members.js';
 
 function imp(
   module: string,
@@ -53,126 +54,56 @@ function header(plan: RolePlan): string {
 }
 
 function imports(plan: RolePlan): ImportDeclarationStructure[] {
-  const support = ['expectStatus', 'listenUdp', 'onlyDialog', 'sendInvite'];
-  const supportTypes = ['ActionRecord', 'Facts', 'ReactionEntry', 'RoleEndpointConfig'];
-  if (plan.kind === 'ua') {
-    support.push('routeHeaders');
-    supportTypes.push('CallTarget', 'EntryOptions', 'EntryOutcome');
-  }
-  if (plan.kind !== 'ua' && plan.entries.length > 0)
-    supportTypes.push('EntryOptions', 'EntryOutcome');
-  const out: ImportDeclarationStructure[] = [];
-  const core: Record<string, [string[], string[]]> = {
-    ua: [['UserAgentCore'], ['IncomingRequest', 'InviteResult']],
-    b2bua: [
-      ['B2buaCore', 'ProxyCore', 'UserAgentCore'],
-      ['B2buaLeg', 'IncomingRequest'],
-    ],
-    proxy: [['ProxyCore'], []],
-    's-cscf': [['ProxyCore', 'sendRequest'], []],
-  };
-  const [named, types] = core[plan.kind] ?? [[], []];
-  out.push(imp('../../runtime/core/index.js', named, types));
-  out.push(imp('../../runtime/session/index.js', [], ['SessionSnapshot']));
-  if (plan.kind === 's-cscf') {
-    out.push(
-      imp(
-        '../../runtime/sip/dialog/index.js',
-        ['createReleaseBye', 'DialogRecorder', 'nextHopUri'],
-        [],
-      ),
-    );
-    out.push(
-      imp(
-        '../../runtime/sip/message/index.js',
-        ['getCallId', 'getTo', 'getTag'],
-        ['SipMessage', 'SipResponse'],
-      ),
-    );
-  } else if (plan.kind !== 'proxy') {
-    out.push(imp('../../runtime/sip/dialog/index.js', [], ['Dialog', 'InDialogRequestOptions']));
-    out.push(
-      imp(
-        '../../runtime/sip/message/index.js',
-        [...(plan.usesOrigin ? ['getFrom'] : []), ...(plan.kind === 'b2bua' ? ['getTo'] : [])],
-        ['SipResponse'],
-      ),
-    );
-  }
-  const transport = plan.kind === 's-cscf' ? ['SipTransport', 'targetOfUri'] : ['SipTransport'];
-  out.push(imp('../../runtime/sip/transport/index.js', transport, ['TransportTarget']));
-  out.push(imp('./role-support.js', support, supportTypes));
-  return out;
+  // Everything a role of any kind may use; printing drops what this module does not.
+  return [
+    imp(
+      '../../runtime/core/index.js',
+      ['sendRequest'],
+      ['B2buaCore', 'B2buaLeg', 'IncomingRequest', 'ProxyCore', 'UserAgentCore'],
+    ),
+    imp('../../runtime/session/index.js', [], ['SessionSnapshot']),
+    imp(
+      '../../runtime/sip/dialog/index.js',
+      plan.kind === 's-cscf' ? ['createReleaseBye', 'DialogRecorder', 'nextHopUri'] : [],
+      [],
+    ),
+    imp(
+      '../../runtime/sip/message/index.js',
+      ['getCallId', 'getTag', 'getTo'],
+      ['SipMessage', 'SipResponse'],
+    ),
+    imp('../../runtime/sip/transport/index.js', ['targetOfUri'], ['SipTransport']),
+    imp(
+      './role-support.js',
+      [
+        'B2buaRole',
+        'cancelSent',
+        'expectStatus',
+        'listenB2bua',
+        'listenProxy',
+        'listenUserAgent',
+        'provisionalOf',
+        'ProxyRole',
+        'UncompiledCaseError',
+        'UserAgentRole',
+      ],
+      [
+        'B2buaRoleConfig',
+        'EntryOptions',
+        'EntryOutcome',
+        'Facts',
+        'ReactionEntry',
+        'RoleEndpointConfig',
+        'UserAgentRoleConfig',
+      ],
+    ),
+  ];
 }
 
-function configInterface(plan: RolePlan): InterfaceDeclarationStructure {
+function configInterface(
+  plan: RolePlan,
+): InterfaceDeclarationStructure | TypeAliasDeclarationStructure {
   const props: InterfaceDeclarationStructure['properties'] = [];
-  if (plan.kind === 'ua') {
-    props.push(
-      {
-        name: 'aor',
-        type: 'string',
-        isReadonly: true,
-        docs: ['Address of record: the From of requests this role starts.'],
-      },
-      {
-        name: 'user',
-        type: 'string',
-        isReadonly: true,
-        hasQuestionToken: true,
-        docs: ['User part of the Contact URI.'],
-      },
-      {
-        name: 'route',
-        type: 'readonly string[]',
-        isReadonly: true,
-        hasQuestionToken: true,
-        docs: [
-          'Preloaded route (outbound proxy first) for requests outside a dialog (RFC 3261 8.1.2).',
-        ],
-      },
-    );
-  }
-  if (plan.usesOrigin) {
-    props.push({
-      name: 'servedUsers',
-      type: 'readonly string[]',
-      isReadonly: true,
-      hasQuestionToken: true,
-      docs: [
-        'SIP URIs (addresses of record) of the users this role serves: requests from them come from the served client.',
-      ],
-    });
-  }
-  if (plan.kind === 'b2bua') {
-    props.push({
-      name: 'outboundProxy',
-      type: 'TransportTarget',
-      isReadonly: true,
-      hasQuestionToken: true,
-      docs: [
-        'Where the server leg of a new session goes first; default: the next hop of its Request-URI.',
-      ],
-    });
-    props.push({
-      name: 'nextProxy',
-      type: 'string',
-      isReadonly: true,
-      hasQuestionToken: true,
-      docs: [
-        'A proxy URI the server leg passes after the first hop (a loose Route, RFC 3261 8.1.2).',
-      ],
-    });
-    props.push({
-      name: 'nextHop',
-      type: 'string',
-      isReadonly: true,
-      hasQuestionToken: true,
-      docs: [
-        'The URI of the next B2BUA on the path (OMA CPM: the terminating Participating Function), as Request-URI of the server leg.',
-      ],
-    });
-  }
   if (plan.kind === 'proxy' || plan.kind === 's-cscf') {
     props.push({
       name: 'outboundProxy',
@@ -193,6 +124,17 @@ function configInterface(plan: RolePlan): InterfaceDeclarationStructure {
       ],
     });
   }
+  if (plan.variantFlows.length > 0) {
+    props.push({
+      name: 'variants',
+      type: 'readonly string[]',
+      isReadonly: true,
+      hasQuestionToken: true,
+      docs: [
+        `Flows whose recorded variant of a reaction this role runs instead of the default: ${plan.variantFlows.map((f) => `\`${f}\``).join(', ')}.`,
+      ],
+    });
+  }
   if (plan.facts.length > 0) {
     props.push({
       name: 'facts',
@@ -209,11 +151,27 @@ function configInterface(plan: RolePlan): InterfaceDeclarationStructure {
       },
     });
   }
+  const base =
+    plan.kind === 'ua'
+      ? 'UserAgentRoleConfig'
+      : plan.kind === 'b2bua'
+        ? 'B2buaRoleConfig'
+        : 'RoleEndpointConfig';
+  if (props.length === 0) {
+    // Nothing of its own: the name is kept (the role's start(config) takes it), as an alias.
+    return {
+      kind: StructureKind.TypeAlias,
+      name: plan.names.configName,
+      isExported: true,
+      docs: [`Configuration of the ${plan.names.title}.`],
+      type: base,
+    };
+  }
   return {
     kind: StructureKind.Interface,
     name: plan.names.configName,
     isExported: true,
-    extends: ['RoleEndpointConfig'],
+    extends: [base],
     docs: [`Configuration of the ${plan.names.title}.`],
     properties: props,
   };
@@ -337,6 +295,7 @@ function roleClass(plan: RolePlan): ClassDeclarationStructure {
     kind: StructureKind.Class,
     name: plan.names.className,
     isExported: true,
+    extends: `${baseClassOf(plan)}<${plan.names.configName}>`,
     docs: [
       `The ${plan.names.title} on the runtime's ${plan.kind === 'ua' ? 'user agent core' : plan.kind === 'b2bua' ? 'B2BUA core' : 'stateful proxy core'}, over real SIP transport.`,
     ],
@@ -363,6 +322,7 @@ function proxyClass(plan: RolePlan): ClassDeclarationStructure {
     kind: StructureKind.Class,
     name: proxyPlan.names.className,
     isExported: true,
+    extends: `${baseClassOf(proxyPlan)}<${plan.names.configName}>`,
     docs: [`The ${plan.names.title} in proxy mode, on the runtime's stateful proxy core.`],
     properties: members.properties,
     ctors: [members.ctor],

@@ -4,12 +4,13 @@
  * its entry points (user actions and network indications), its facts and
  * the reactions it cannot run yet.
  */
-import type { LocalEvent, Reaction, RoleSpec } from '../projection/local-types.js';
+import type { LocalEvent, LocalGuard, Reaction, RoleSpec } from '../projection/local-types.js';
+import { describeEvent } from '../projection/merge-roles.js';
 import { GUARD_VARIABLES } from '../model/vocabulary.js';
-import type { Stmt } from './code-block.js';
+import { block, comment, line, type Stmt } from './code-block.js';
 import { entryName, roleNames, type RoleNames } from './role-catalog.js';
 import { guardCode, guardVariablesOf } from './guard-code.js';
-import { compileReaction, type CoreKind } from './reaction-body.js';
+import { cite, compileReaction, type Compiled, type CoreKind } from './reaction-body.js';
 
 /** One branch of a handler: the reactions that share a body, and when it applies. */
 export interface Branch {
@@ -48,6 +49,18 @@ export interface TableRow {
   readonly variants?: string;
 }
 
+/**
+ * An initial INVITE a B2BUA role keeps pending under a choice of its own: it
+ * opens no server leg, and its only answer is the 487 a CANCEL brings (RFC
+ * 3261 9.2).
+ */
+export interface Hold {
+  /** TypeScript condition over `f` and `incoming`. */
+  readonly when: string;
+  /** The step of the 487 it comes from (`flow step N (file:line): ...`). */
+  readonly cite: string;
+}
+
 /** A fact (guard variable) the role reads, with its TypeScript type. */
 export interface Fact {
   readonly name: string;
@@ -80,6 +93,26 @@ export interface RolePlan {
   readonly hasProxyMode: boolean;
   /** Actions the role takes in proxy mode before relaying a request of a method. */
   readonly proxyActions: readonly ProxyAction[];
+  /** Flows whose recorded variants the role can run instead of the default (`config.variants`). */
+  readonly variantFlows: readonly string[];
+  /** Guards over events the runtime performs by itself (see {@link Compiled}). */
+  readonly runtimeGuards: readonly string[];
+  /** Whether entry points send an INVITE they may cancel (RFC 3261 9.1). */
+  readonly usesPendingInvites: boolean;
+  /** Initial INVITEs the B2BUA keeps pending for a CANCEL, by its own choices. */
+  readonly holds: readonly Hold[];
+}
+
+/**
+ * Whether a reaction is the role's in proxy mode: drawn with that mode, or
+ * under the role's own choice `participant.mode == 'proxy'` (OMA CPM 8.2.2.3:
+ * "acting as a SIP proxy").
+ */
+function inProxyMode(r: Reaction): boolean {
+  return (
+    r.trigger.mode === 'proxy' ||
+    r.trigger.guards.some((g) => /(^|[^\w.])participant\.mode == 'proxy'/.test(g))
+  );
 }
 
 function kindOf(spec: RoleSpec): CoreKind {
@@ -93,6 +126,100 @@ function steps(r: Reaction): string[] {
   const own = [r.first, ...r.events].map((e) => `${e.flow}#${e.step}`);
   const alt = r.alternatives.flat().map((e) => `${e.flow}#${e.step}`);
   return [...own, ...r.stepRefs, ...alt].filter((s, i, a) => a.indexOf(s) === i);
+}
+
+/**
+ * Where a B2BUA's INVITE reaction, in an operand of its own choice, relays
+ * nothing and answers only 487 (the transaction's answer once a CANCEL
+ * arrives, RFC 3261 9.2): the INVITE is held under that operand's guards.
+ */
+function holdsOf(r: Reaction): Hold[] {
+  const holds: Hold[] = [];
+  for (const events of [r.events, ...r.alternatives]) {
+    const held = events.find(
+      (e) =>
+        e.kind === 'send' && e.isResponse && e.label === '487' && e.guards.some((g) => g.local),
+    );
+    if (held === undefined) continue;
+    const together = (e: LocalEvent): boolean =>
+      !e.guards.some((g) =>
+        held.guards.some((h) => h.fragment === g.fragment && h.operand !== g.operand),
+      );
+    if (events.some((e) => e.kind === 'send' && !e.isResponse && together(e))) continue;
+    const guards = held.guards.filter((g) => g.local).map((g) => guardCode(g.guard));
+    holds.push({
+      when: [`this.originOf(incoming) === '${originKind(r)}'`, ...guards].join(' && '),
+      cite: cite(held),
+    });
+  }
+  return holds;
+}
+
+/**
+ * A reaction cut by the operands of the role's own choices (alt/opt it
+ * decides, not held over its trigger): the events of the operands that
+ * compile, and those of the others with why they do not. Undefined when
+ * every operand compiles or none does.
+ */
+function ownOperands(
+  kind: CoreKind,
+  r: Reaction,
+):
+  | {
+      readonly runs: Reaction;
+      readonly compiled: Extract<Compiled, { ok: true }>;
+      readonly left: Reaction;
+      readonly reason: string;
+    }
+  | undefined {
+  const held = (g: LocalGuard): boolean =>
+    r.first.guards.some((t) => t.fragment === g.fragment && t.operand === g.operand);
+  const operands = new Map<string, { fragment: string; operand: number }>();
+  for (const e of r.events)
+    for (const g of e.guards)
+      if (g.local && !held(g))
+        operands.set(`${g.fragment}#${g.operand}`, { fragment: g.fragment, operand: g.operand });
+  if (operands.size < 2) return undefined;
+  const inOperand = (e: LocalEvent, o: { fragment: string; operand: number }): boolean =>
+    e.guards.some((g) => g.fragment === o.fragment && g.operand === o.operand);
+  const failed: LocalEvent[] = [];
+  const refusals: Stmt[] = [];
+  let reason: string | undefined;
+  for (const o of operands.values()) {
+    const events = r.events.filter((e) => inOperand(e, o));
+    const compiled = compileReaction(kind, { ...r, events }, 'triggered');
+    if (compiled.ok) continue;
+    failed.push(...events);
+    reason ??= compiled.reason;
+    // The operand's guards (its enclosing own choices too): a role configured for it refuses.
+    const head = events[0] as LocalEvent;
+    const when = head.guards.filter((g) => g.local && !held(g)).map((g) => guardCode(g.guard));
+    refusals.push(
+      comment(compiled.reason),
+      block(`if (${when.join(' && ')})`, [
+        line(
+          `throw new UncompiledCaseError('${head.flow}', '${head.step}', '${describeEvent(head).replace(/'/g, "\\'")}: not compiled');`,
+        ),
+      ]),
+    );
+  }
+  if (reason === undefined || failed.length === 0) return undefined;
+  const events = r.events.filter((e) => !failed.includes(e));
+  const compiled = compileReaction(kind, { ...r, events }, 'triggered');
+  if (!compiled.ok || events.every((e) => !e.guards.some((g) => g.local && !held(g))))
+    return undefined;
+  const refs = new Set(failed.map((e) => `${e.flow}#${e.step}`));
+  return {
+    runs: {
+      ...r,
+      events,
+      stepRefs: r.stepRefs.filter((x) => !refs.has(x)),
+      alternatives: [],
+    },
+    compiled: { ...compiled, stmts: [...refusals, ...compiled.stmts] },
+    left: { ...r, events: failed, stepRefs: [...refs], alternatives: [] },
+    reason,
+  };
 }
 
 function isSipRequestTrigger(r: Reaction): boolean {
@@ -171,11 +298,20 @@ export function planRole(spec: RoleSpec): RolePlan {
   const byMethod = new Map<string, { r: Reaction; stmts: readonly Stmt[] }[]>();
   const entries: Entry[] = [];
   const taken = new Set<string>();
-  const row = (r: Reaction, runs: string, executable: boolean, note?: string): void => {
+  const variantFlows = new Set<string>();
+  const runtimeGuards: string[] = [];
+  const holds: Hold[] = [];
+  const row = (
+    r: Reaction,
+    runs: string,
+    executable: boolean,
+    note?: string,
+    more: readonly string[] = [],
+  ): void => {
     table.push({
       trigger: r.key,
       flows: r.flows,
-      steps: steps(r),
+      steps: [...steps(r), ...more.filter((m) => !steps(r).includes(m))],
       places: r.places,
       runs,
       executable,
@@ -185,12 +321,20 @@ export function planRole(spec: RoleSpec): RolePlan {
         : {}),
     });
   };
-  for (const r of spec.reactions) {
+  for (let r of spec.reactions) {
+    if ((kind === 'proxy' || kind === 's-cscf') && r.first.label === 'CANCEL') {
+      row(
+        r,
+        'ProxyCore: CANCEL, forwarded downstream with the 487 relayed back (RFC 3261 16.10, 16.7)',
+        true,
+      );
+      continue;
+    }
     if (kind === 'proxy' || (kind === 's-cscf' && isSipRequestTrigger(r))) {
       row(r, 'ProxyCore: stateful relay (RFC 3261 16)', true);
       continue;
     }
-    if (kind === 'b2bua' && r.trigger.mode === 'proxy' && isSipRequestTrigger(r)) {
+    if (kind === 'b2bua' && inProxyMode(r) && isSipRequestTrigger(r)) {
       // The role in proxy mode (OMA CPM 8.2.2.3): relays, with its actions taken before it relays.
       const odd = r.events.find((e) => e.kind === 'send' && e.relays === undefined);
       if (odd) {
@@ -222,22 +366,55 @@ export function planRole(spec: RoleSpec): RolePlan {
         continue;
       }
       if (kind === 'b2bua' && (method === 'INVITE' || method === 'REFER')) {
+        const held = method === 'INVITE' ? holdsOf(r) : [];
+        holds.push(...held);
         const runs =
           method === 'INVITE'
-            ? 'B2buaCore: relayInvite (RFC 7092 3.1)'
+            ? `B2buaCore: relayInvite (RFC 7092 3.1)${held.length > 0 ? '; holdInvite for a CANCEL (RFC 3261 9.2)' : ''}`
             : 'B2buaCore: REFER method=BYE (RFC 3515, RFC 6665)';
         row(r, runs, true);
         continue;
       }
-      const compiled = compileReaction(kind, r, 'triggered');
+      let compiled = compileReaction(kind, r, 'triggered');
       if (!compiled.ok) {
-        row(r, `on${pascal(method)}`, false, compiled.reason);
-        continue;
+        const part = ownOperands(kind, r);
+        if (part === undefined) {
+          row(r, `on${pascal(method)}`, false, compiled.reason);
+          continue;
+        }
+        // The operands of the role's own choices that compile run; the others are listed with
+        // why, and the cases that take them get no generated test.
+        row(part.left, `on${pascal(method)}`, false, part.reason);
+        r = part.runs;
+        compiled = part.compiled;
+      }
+      runtimeGuards.push(...compiled.runtimeGuards);
+      let stmts = compiled.stmts;
+      const variantSteps: string[] = [];
+      for (const v of r.variants) {
+        // A variant another flow records runs when the role is configured for that flow.
+        const variant = compileReaction(
+          kind,
+          { ...r, first: v.first, events: v.events },
+          'triggered',
+        );
+        if (!variant.ok) continue;
+        variantFlows.add(v.flow);
+        variantSteps.push(...[v.first, ...v.events].map((e) => `${e.flow}#${e.step}`));
+        runtimeGuards.push(...variant.runtimeGuards);
+        stmts = [
+          comment(`variant of ${v.flow} (${v.reason})`),
+          block(`if (this.config.variants?.includes('${v.flow}'))`, [
+            ...variant.stmts,
+            line('return;'),
+          ]),
+          ...stmts,
+        ];
       }
       const list = byMethod.get(method) ?? [];
-      list.push({ r, stmts: compiled.stmts });
+      list.push({ r, stmts });
       byMethod.set(method, list);
-      row(r, `on${pascal(method)}`, true);
+      row(r, `on${pascal(method)}`, true, undefined, variantSteps);
       continue;
     }
     if (r.trigger.kind === 'receive' && r.first.peer !== undefined) {
@@ -250,6 +427,7 @@ export function planRole(spec: RoleSpec): RolePlan {
       row(r, name, false, compiled.reason);
       continue;
     }
+    runtimeGuards.push(...compiled.runtimeGuards);
     entries.push({ name, reaction: r, stmts: compiled.stmts, usesRecord: kind === 's-cscf' });
     row(r, name, true);
   }
@@ -302,9 +480,9 @@ export function planRole(spec: RoleSpec): RolePlan {
   const usesEach = JSON.stringify([...handlers, ...entries.map((e) => e.stmts)]).includes(
     'this.each(',
   );
-  const usesOrigin = handlers.some((h) =>
-    h.branches.some((b) => b.when?.includes('this.originOf(') === true),
-  );
+  const usesOrigin =
+    holds.length > 0 ||
+    handlers.some((h) => h.branches.some((b) => b.when?.includes('this.originOf(') === true));
   return {
     names,
     spec,
@@ -316,6 +494,10 @@ export function planRole(spec: RoleSpec): RolePlan {
     usesEach,
     usesOrigin,
     hasProxyMode: kind === 'b2bua' && spec.modes.includes('proxy'),
+    variantFlows: [...variantFlows].sort(),
+    runtimeGuards: [...new Set(runtimeGuards)].sort(),
+    holds,
+    usesPendingInvites: JSON.stringify(entries.map((e) => e.stmts)).includes('this.startInvite('),
     proxyActions: proxyActions.filter(
       (a, i) => proxyActions.findIndex((b) => b.method === a.method && b.action === a.action) === i,
     ),

@@ -48,6 +48,8 @@ export interface CasePlan {
   readonly teardown: readonly CallPlan[];
   /** `participant action` for every flow action the case runs, sorted. */
   readonly actions: readonly string[];
+  /** Flows whose recorded variants the roles run (this flow, when a role records one). */
+  readonly variants: readonly string[];
 }
 
 /** The scenario of one flow: its runnable cases and the ones left out, with why. */
@@ -190,9 +192,12 @@ function calls(
   plans: ReadonlyMap<string, RolePlan>,
   b: Builder,
   n: number,
+  facts: Facts = {},
 ): CallPlan[] | string {
   const out: CallPlan[] = [];
   for (const { participant, r } of entryReactions(flow, resolve)) {
+    // An entry point in an operand the case does not take is not called.
+    if (r.first.guards.some((g) => evaluateGuard(g.guard, facts) === false)) continue;
     const role = flow.participants.get(participant)?.role;
     const plan = role !== undefined ? plans.get(role) : undefined;
     const entry = plan?.entries.find((e) => e.reaction.key === r.key);
@@ -212,28 +217,6 @@ function calls(
     }
   }
   return out;
-}
-
-/**
- * A Route derived from a stored route set (TS 24.229 5.4.5.1.2) is empty when
- * the flow draws no node between the parties, yet the conformance engine
- * requires the header: such a flow cannot pass on a topology of its own
- * participants, so no case is generated (test/generator checks it instead).
- */
-function routeFromStoredSet(flow: Flow): string | undefined {
-  for (const s of indexFlowSteps(flow).byId.values()) {
-    if (s.kind !== 'message') continue;
-    const route = s.headers.find((h) => h.name.toLowerCase() === 'route');
-    const derived = route?.values.find(
-      (v) =>
-        v.constraint.kind === 'derived' &&
-        /^dialog\.(called|calling)\.route/.test(v.constraint.expression),
-    );
-    if (derived) {
-      return `step ${s.id} (${flow.file}:${s.loc.line}): Route is derived from a stored route set, empty without the undrawn nodes between the parties, while the conformance engine requires the header`;
-    }
-  }
-  return undefined;
 }
 
 /**
@@ -276,10 +259,13 @@ export function planScenario(
   const kinds = new Map(roles.map((p) => [p.spec.role as string, p.kind as string]));
   const establishedBy = sessionOf(flow);
   const establishing = establishedBy !== undefined ? resolve(establishedBy) : undefined;
-  if (!establishing)
-    return { flow, cases: [], skipped: ['no precondition flow to establish the session by'] };
-  const routed = routeFromStoredSet(flow);
-  if (routed !== undefined) return { flow, cases: [], skipped: [routed] };
+  if (establishedBy !== undefined && !establishing)
+    return { flow, cases: [], skipped: [`precondition flow ${establishedBy} not found`] };
+  if (establishedBy === undefined && flow.given.length > 0)
+    return { flow, cases: [], skipped: ['the precondition names no flow that establishes it'] };
+  const variants = roles.some((p) => p.variantFlows.includes(flow.id) && flow.participants.size > 0)
+    ? [flow.id]
+    : [];
   const projections = projectFlowAll(flow, resolve);
   const vars = new Set<string>();
   for (const p of projections)
@@ -326,12 +312,25 @@ export function planScenario(
       );
       continue;
     }
+    const byRuntime = projections
+      .flatMap((p) => plans.get(p.role)?.runtimeGuards ?? [])
+      .find((g) => evaluateGuard(g, facts) === false);
+    if (byRuntime !== undefined) {
+      skipped.push(
+        `${name}: the runtime takes the steps under \`${byRuntime}\` exactly when it holds (RFC 3261 9.2), so the case where it does not cannot be run`,
+      );
+      continue;
+    }
     for (const n of counts) {
       const b = new Builder(resolve, kinds, flow);
-      const establish = calls(establishing, resolve, plans, b, n);
-      const trigger = calls(flow, resolve, plans, b, n);
+      const establish = establishing ? calls(establishing, resolve, plans, b, n) : [];
+      const trigger = calls(flow, resolve, plans, b, n, facts);
       if (typeof establish === 'string' || typeof trigger === 'string') {
         skipped.push(`${name}: ${typeof establish === 'string' ? establish : String(trigger)}`);
+        break;
+      }
+      if (trigger.length === 0) {
+        skipped.push(`${name}: no entry point of the flow runs in this case (nothing starts it)`);
         break;
       }
       const teardown: CallPlan[] = [];
@@ -384,6 +383,7 @@ export function planScenario(
             return Array.from({ length: times }, () => `${p.participant} ${e.action ?? ''}`);
           })
           .sort(),
+        variants,
       });
     }
   }

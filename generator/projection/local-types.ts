@@ -126,6 +126,8 @@ export interface Reaction {
 /** A recorded variant of a reaction. */
 export interface Variant {
   readonly flow: string;
+  /** The trigger as that flow draws it. */
+  readonly first: LocalEvent;
   readonly events: readonly LocalEvent[];
   /** Where and how the flow records it (`file:line: text`). */
   readonly reason: string;

@@ -244,7 +244,7 @@ function ownSteps(r: Reaction): string[] {
 }
 
 function asVariant(r: Reaction, reason: string): Variant {
-  return { flow: r.first.flow, events: r.events, reason, places: r.places };
+  return { flow: r.first.flow, first: r.first, events: r.events, reason, places: r.places };
 }
 
 /** `primary` with everything `other` contributed: flows, places, steps, alternatives, variants. */

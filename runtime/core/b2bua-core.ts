@@ -62,6 +62,13 @@ export class B2buaCore {
   readonly sessions = new SessionStore<B2buaSession>('b2bua');
   /** What comes first when a BYE arrives on one leg; may be changed between calls. */
   releaseOrder: ReleaseOrder;
+  /**
+   * Whether an initial INVITE is kept pending instead of opening the server
+   * leg: it stays unanswered until a CANCEL, which the INVITE server
+   * transaction answers with 200 and the INVITE with 487 (RFC 3261 9.2).
+   * Undefined (the default) relays every initial INVITE.
+   */
+  holdInvite: ((incoming: IncomingRequest) => boolean) | undefined;
   private readonly route: (invite: SipRequest) => B2buaRoute | undefined;
   private readonly byDialog = new Map<string, { session: B2buaSession; leg: B2buaLeg }>();
 
@@ -176,6 +183,8 @@ export class B2buaCore {
       this.guard(incoming, this.relayReinvite(incoming, found.session, found.leg));
       return;
     }
+    // RFC 3261 9.2: a held INVITE is answered only by the 487 its CANCEL brings.
+    if (this.holdInvite?.(incoming) === true) return;
     const route = this.route(incoming.request);
     if (!route) {
       incoming.respond(404);

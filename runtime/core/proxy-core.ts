@@ -16,14 +16,11 @@ import {
 import type { SipRequest } from '../sip/message/index.js';
 import {
   InviteClientTransaction,
+  InviteServerTransaction,
   TransactionLayer,
   TransactionState,
 } from '../sip/transaction/index.js';
-import type {
-  ClientTransaction,
-  InviteServerTransaction,
-  ServerTransaction,
-} from '../sip/transaction/index.js';
+import type { ClientTransaction, ServerTransaction } from '../sip/transaction/index.js';
 import type { Clock, TimerBaseValues } from '../sip/timers/index.js';
 import { SipTransport, TransportError } from '../sip/transport/index.js';
 import type { Endpoint, MessageTransport, TransportTarget } from '../sip/transport/index.js';
@@ -92,6 +89,8 @@ export class ProxyCore {
       transport: options.transport,
       ...(options.clock ? { clock: options.clock } : {}),
       ...(options.timers ? { timers: options.timers } : {}),
+      // RFC 3261 16.10: the 487 to a cancelled INVITE comes from downstream and is forwarded (16.7).
+      answerCancelledInvite: false,
       delegate: {
         onRequest: (request, server) => this.receive(request, server),
         onAck: (ack) => this.forwardAck(ack),
@@ -142,6 +141,9 @@ export class ProxyCore {
       server.respond(createResponse(request, 483));
       return;
     }
+    // RFC 3261 17.2.1, 16.2: the INVITE's next hop may take longer than 200 ms to answer, so the
+    // proxy sends 100 Trying at once (hop by hop, 16.7 step 5) to quench retransmissions.
+    if (server instanceof InviteServerTransaction) server.respond(createResponse(request, 100));
     let forward;
     try {
       preprocessRoute(request, this.address);

@@ -11,19 +11,36 @@ import { describe, expect, it } from 'vitest';
 import { runGenerate } from '../../generator/cli/generate-command.js';
 import {
   generateFiles,
+  generateOutput,
   guardCode,
   loadForGeneration,
   planRole,
   printSource,
   roleModule,
+  roleSpecs,
   staleFiles,
+  untestedLine,
 } from '../../generator/emit/index.js';
 import { mergeRoles } from '../../generator/projection/index.js';
 import { byeFlow, loadFixtures } from './fixture-flows.js';
 
-function io(): { out(s: string): void; err(s: string): void; text: () => string } {
+function io(): {
+  out(s: string): void;
+  err(s: string): void;
+  text: () => string;
+  stdout: () => string;
+} {
   let text = '';
-  return { out: (s) => (text += s), err: (s) => (text += s), text: () => text };
+  let stdout = '';
+  return {
+    out: (s) => {
+      text += s;
+      stdout += s;
+    },
+    err: (s) => (text += s),
+    text: () => text,
+    stdout: () => stdout,
+  };
 }
 
 describe('guardCode', () => {
@@ -96,7 +113,7 @@ describe('generated/', () => {
   it('passes `generate --check` on the committed output and names stale files otherwise', async () => {
     const ok = io();
     expect(await runGenerate({ check: true }, ok)).toBe(0);
-    expect(ok.text()).toMatch(/^generated\/ is up to date \(\d+ files\)\n$/);
+    expect(ok.stdout()).toMatch(/^generated\/ is up to date \(\d+ files\)\n$/);
     const dir = await mkdtemp(join(tmpdir(), 'flowspec-generated-'));
     try {
       await cp('generated', dir, { recursive: true });
@@ -112,6 +129,143 @@ describe('generated/', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  }, 60_000);
+});
+
+describe('seed flows without a generated test', () => {
+  it('are each named once with why, and the S-CSCF release flows get one', async () => {
+    const { flows, resolve } = await loadForGeneration('flows');
+    const { files, untested } = await generateOutput(flows, resolve);
+    const paths = files.map((f) => f.path);
+    expect(paths).toContain('tests/ims-scscf-release-calling.test.ts');
+    expect(paths).toContain('tests/ims-scscf-release-called.test.ts');
+    const seeds = flows.filter((f) => f.origin === 'seed').map((f) => f.id);
+    const tested = seeds.filter((id) => paths.includes(`tests/${id.replace(/\./g, '-')}.test.ts`));
+    expect([...untested.map((u) => u.flow), ...tested].sort()).toEqual([...seeds].sort());
+    expect(paths).toContain('tests/poc-cancel-terminating.test.ts');
+    expect(paths).toContain('tests/poc-cancel-originating.test.ts');
+    const cancel = files.find((f) => f.path === 'tests/poc-cancel-originating.test.ts');
+    // The 487 operand runs; PoC Server A's 2xx operand (a relay after the CANCEL) is not compiled.
+    expect(cancel?.text).toContain("'race.winner': '487'");
+    // PoC Server X invites the other participants only in the 2xx operand: not called here.
+    expect(cancel?.text).not.toContain('establishTerminatingOnDemand');
+    expect(cancel?.text).toMatch(
+      / \* - policy\.release=release-all, race\.winner=2xx, session\.kind=on-demand: poc\.cancel\.originating step 2xx\.1 at serverA: /,
+    );
+    for (const u of untested) expect(untestedLine(u)).not.toContain('\n');
+  }, 60_000);
+
+  it('cancel an INVITE from an entry point after its provisional response (RFC 3261 9.1)', async () => {
+    const { flows, resolve } = await loadForGeneration('flows');
+    const server = roleSpecs(flows, resolve).find((s) => s.role === 'poc-server-participating');
+    if (!server) throw new Error('no PoC Server (participating)');
+    const text = await printSource(
+      'generated/roles/poc-server-participating.ts',
+      roleModule(planRole(server)),
+    );
+    expect(text).toContain(
+      [
+        '    const r1 = this.startInvite(options, undefined);',
+        '    // poc.cancel.terminating step 0.2 (flows/poc/cancel-terminating.flow.yaml:41): receive 100 <- sip-core',
+        '    // A provisional response: passed up by the transaction, not awaited (RFC 3261 17.1.1).',
+        '    // poc.cancel.terminating step 0.5 (flows/poc/cancel-terminating.flow.yaml:57): receive 180 <- sip-core',
+        "    await provisionalOf(r1, 180, 'poc.cancel.terminating', '0.5');",
+      ].join('\n'),
+    );
+    expect(text).toContain(
+      [
+        '    const c1 = this.pendingInvite(options);',
+        "    const r2 = await cancelSent(c1, 'poc.cancel.terminating', '0.7');",
+      ].join('\n'),
+    );
+    expect(text).toContain(
+      "    expectStatus((await c1.result).response, 487, 'poc.cancel.terminating', '2.1');",
+    );
+    const client = roleSpecs(flows, resolve).find((s) => s.role === 'poc-client');
+    if (!client) throw new Error('no PoC Client');
+    const plan = planRole(client);
+    expect(plan.variantFlows).toEqual(['poc.cancel.terminating']);
+    expect(plan.runtimeGuards).toEqual(['!session.finalResponseSent']);
+  }, 60_000);
+});
+
+describe('an alt the peer decides, told apart by the final response (RFC 3261 9.1)', () => {
+  it('compiles a switch on the status of the cancelled INVITE, each case citing its operand', async () => {
+    const { flows, resolve } = await loadForGeneration('flows');
+    const client = roleSpecs(flows, resolve).find((s) => s.role === 'poc-client');
+    if (!client) throw new Error('no PoC Client');
+    const plan = planRole(client);
+    const row = plan.table.find((t) => t.runs === 'cancelOriginating2');
+    expect(row?.executable).toBe(true);
+    const text = await printSource('generated/roles/poc-client.ts', roleModule(plan));
+    expect(text).toContain(
+      [
+        '    // poc.cancel.originating#race, chosen by serverA: the final response says which operand runs.',
+        '    const f3 = (await c1.result).response;',
+        '    switch (f3.status) {',
+        '      case 487: {',
+        "        // race.winner == '487':",
+        '        // poc.cancel.originating step 487.3 (flows/poc/cancel-originating.flow.yaml:138): receive 487 <- sip-core',
+        '        outcome.responses.push(f3);',
+      ].join('\n'),
+    );
+    expect(text).toContain(
+      [
+        '      case 200: {',
+        "        // race.winner == '2xx':",
+        '        // poc.cancel.originating step 2xx.12 (flows/poc/cancel-originating.flow.yaml:221): receive 200 <- sip-core',
+        '        outcome.responses.push(f3);',
+        '        outcome.dialog = (await c1.result).dialog;',
+      ].join('\n'),
+    );
+    expect(text).toContain("        expectStatus(r4, 200, 'poc.leave.on-demand', '5');");
+    const server = roleSpecs(flows, resolve).find((s) => s.role === 'poc-server-participating');
+    if (!server) throw new Error('no PoC Server (participating)');
+    const serverText = await printSource(
+      'generated/roles/poc-server-participating.ts',
+      roleModule(planRole(server)),
+    );
+    // PoC Server A's own choice: the INVITE is held for the CANCEL (RFC 3261 9.2) ...
+    expect(serverText).toContain(
+      "      return this.originOf(incoming) === 'served-client' && f['race.winner'] === '487';",
+    );
+    // ... and the operand it cannot run refuses instead of running half of the reaction.
+    expect(serverText).toContain(
+      [
+        "    if (f['race.winner'] === '2xx') {",
+        '      throw new UncompiledCaseError(',
+        "        'poc.cancel.originating',",
+        "        '2xx.1',",
+      ].join('\n'),
+    );
+    expect(text).toContain(
+      [
+        '      default:',
+        "        expectStatus(f3, 487, 'poc.cancel.originating', '487.3');",
+        '    }',
+      ].join('\n'),
+    );
+  }, 60_000);
+});
+
+describe('CPM Participating Function (OMA CPM 8.2.2.3)', () => {
+  it('relays in proxy mode when the flow draws the choice `participant.mode == proxy`, and checks an answer the peer gives in either operand once', async () => {
+    const { flows, resolve } = await loadForGeneration('flows');
+    const specs = roleSpecs(flows, resolve);
+    const pf = specs.find((s) => s.role === 'cpm-pf-originating');
+    const client = specs.find((s) => s.role === 'cpm-client');
+    if (!pf || !client) throw new Error('no CPM roles');
+    const rows = planRole(pf).table.filter((t) =>
+      t.steps.some((x) => x.startsWith('cpm.pf-bye.originating#proxy.')),
+    );
+    expect(rows.map((t) => [t.runs, t.executable])).toEqual([
+      ['CpmPfOriginatingProxy: ProxyCore relay (RFC 3261 16)', true],
+      ['CpmPfOriginatingProxy: ProxyCore relay (RFC 3261 16)', true],
+    ]);
+    const entry = planRole(client).entries.find((e) => e.name === 'establishPfOriginating');
+    expect(JSON.stringify(entry?.stmts)).toContain(
+      'The answer of step 4 in the operand the peer chose: checked there.',
+    );
   }, 60_000);
 });
 

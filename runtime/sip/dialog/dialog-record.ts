@@ -100,6 +100,7 @@ export class DialogRecorder {
   private readonly invite: SipRequest;
   private readonly callingTag: string | undefined;
   private response: SipResponse | undefined;
+  private over = false;
   private callingToCalled: number | undefined;
   private calledToCalling: number | undefined;
   private callingContact: DialogPartyRecord;
@@ -117,9 +118,19 @@ export class DialogRecorder {
     this.callingContact = party(initialInvite, 'calling', []);
   }
 
+  /**
+   * True once there is no dialog left to release: the initial INVITE was answered 300-699
+   * before any 2xx (RFC 3261 12.1: no dialog), or a BYE was answered 2xx (15.1.2).
+   */
+  get ended(): boolean {
+    return this.over;
+  }
+
   /** Records the 2xx to the initial INVITE (its To, the called Contact, the Record-Route set). */
   recordResponse(response: SipResponse): void {
     const cseq = getCSeq(response);
+    if (cseq.method === 'BYE' && response.status >= 200 && response.status < 300) this.over = true;
+    if (cseq.method === 'INVITE' && response.status >= 300 && !this.response) this.over = true;
     if (cseq.method !== 'INVITE' || response.status < 200 || response.status >= 300) return;
     if (this.response) return;
     this.response = response;

@@ -63,6 +63,11 @@ export interface TransactionLayerOptions {
   readonly clock?: Clock;
   /** T1, T2, T4 (RFC 3261 17.1.1.1); defaults 500 ms, 4 s, 5 s. */
   readonly timers?: Partial<TimerBaseValues>;
+  /**
+   * RFC 3261 9.2: answer the INVITE a CANCEL matches with 487 (default true, a UAS). A proxy
+   * passes false: it cancels its client transactions and forwards their 487 (16.10, 16.7).
+   */
+  readonly answerCancelledInvite?: boolean;
 }
 
 /** Active transactions by side. */
@@ -85,12 +90,14 @@ export class TransactionLayer implements TransportDelegate {
   private readonly delegate: TransactionLayerDelegate;
   private readonly clock: Clock;
   private readonly base: TimerBaseValues;
+  private readonly answerCancelledInvite: boolean;
 
   constructor(options: TransactionLayerOptions) {
     this.transport = options.transport;
     this.delegate = options.delegate;
     this.clock = options.clock ?? systemClock;
     this.base = { ...DEFAULT_TIMER_BASE_VALUES, ...options.timers };
+    this.answerCancelledInvite = options.answerCancelledInvite ?? true;
     this.transport.setDelegate(this);
   }
 
@@ -243,7 +250,7 @@ export class TransactionLayer implements TransportDelegate {
     }
     transaction.respond(createResponse(cancel, 200, 'OK'));
     // RFC 3261 9.2: the INVITE that has not had a final response is answered 487.
-    if (invite.state === TransactionState.Proceeding) {
+    if (this.answerCancelledInvite && invite.state === TransactionState.Proceeding) {
       invite.respond(createResponse(invite.request, 487, 'Request Terminated'));
     }
     this.delegate.onCancel?.(cancel, invite);
