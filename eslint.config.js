@@ -66,22 +66,36 @@ export default tseslint.config(
   {
     files: ['runtime/**/*.ts'],
     rules: boundary(
-      ['**/generator/**', '**/generated/**', '**/renderer/**', '**/electron/**', '**/api/**'],
+      [
+        '**/generator/**',
+        '**/generated/**',
+        '**/launcher/**',
+        '**/renderer/**',
+        '**/electron/**',
+        '**/api/**',
+      ],
       'runtime/ is the bottom layer: it imports no project layer above it.',
     ),
   },
   {
     files: ['generator/**/*.ts'],
     rules: boundary(
-      ['**/generated/**', '**/renderer/**', '**/electron/**'],
-      'generator/ may use runtime/ and api/ only.',
+      ['**/generated/**', '**/launcher/**', '**/renderer/**', '**/electron/**'],
+      'generator/ may use runtime/ and api/ only (it reaches launcher/ by the dynamic import of ADR 0005).',
     ),
   },
   {
     files: ['generated/**/*.ts'],
     rules: boundary(
-      ['**/renderer/**', '**/electron/**'],
+      ['**/renderer/**', '**/electron/**', '**/launcher/**'],
       'generated/ runs on runtime/ (and its tests on the conformance engine).',
+    ),
+  },
+  {
+    files: ['launcher/**/*.ts'],
+    rules: boundary(
+      ['**/renderer/**', '**/electron/**', '**/api/**'],
+      'launcher/ is the top layer: it starts generated/ roles on runtime/; nothing imports it.',
     ),
   },
   {

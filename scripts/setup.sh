@@ -46,7 +46,8 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if [[ ! -f dist/generator/cli/main.js ]] || [[ -n "$(find api generator runtime bench -name '*.ts' -newer dist/generator/cli/main.js -print -quit 2>/dev/null)" ]]; then
+if [[ ! -f dist/generator/cli/main.js ]] || [[ ! -f dist/launcher/run-command.js ]] ||
+  [[ -n "$(find api generator runtime launcher generated/roles bench test/interop -name '*.ts' -newer dist/generator/cli/main.js -print -quit 2>/dev/null)" ]]; then
   echo "setup: building the CLI"
   npx tsc -p tsconfig.build.json
 fi

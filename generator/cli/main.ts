@@ -26,6 +26,20 @@ const processIo: Io = {
   errIsTTY: Boolean(process.stderr.isTTY),
 };
 
+/** Options of `flowspec run`, as the launcher reads them. */
+interface RunCommandOptions {
+  readonly topology: string;
+  readonly roles?: string;
+  readonly status?: boolean;
+  readonly statusInterval?: string;
+  readonly quiet?: boolean;
+}
+
+/** The launcher module's entry (launcher/run-command.ts), typed here without importing it. */
+interface LauncherModule {
+  runLauncher(options: RunCommandOptions, io: Io): Promise<number>;
+}
+
 function program(io: Io, setExit: (code: number) => void): Command {
   const cmd = new Command('flowspec')
     .description('Typed telecom call flows: validate, lint, generate, diff.')
@@ -200,6 +214,31 @@ function program(io: Io, setExit: (code: number) => void): Command {
         setExit(await runExportSipp(flow, opts, io));
       },
     );
+
+  cmd
+    .command('run')
+    .description(
+      'Start participants of a topology (the diff map with roles, proxies, served users and policies) as SIP servers: one line per message, live counts, graceful stop on SIGINT/SIGTERM. Exit 0 after a signal, 2 for a bad topology.',
+    )
+    .requiredOption('--topology <file>', 'the topology file (docs/run.md)')
+    .option(
+      '--roles <ids>',
+      'comma-separated participant ids or labels to start (default: all under "run:")',
+    )
+    .option('--status', 'print the status line even when standard error is not a terminal')
+    .option('--status-interval <seconds>', 'seconds between status lines (default 1)')
+    .option('--quiet', 'no line per message')
+    .action(async (opts: RunCommandOptions) => {
+      // docs/adr/0005-run-command-dispatch.md: the launcher imports generated/, which the generator
+      // may not; it is found next to this module's build output at run time, never imported statically.
+      const url = new URL('../../launcher/run-command.js', import.meta.url);
+      const launcher = (await import(url.href).catch((e: unknown) => {
+        throw new UsageError(
+          `run: cannot load the launcher ${url.pathname} (${(e as Error).message}); run \`npm run build\``,
+        );
+      })) as LauncherModule;
+      setExit(await launcher.runLauncher(opts, io));
+    });
 
   return cmd;
 }

@@ -21,7 +21,16 @@ const COPIED: ReadonlyMap<string, string> = new Map([
   ['cseq', 'CSeq'],
 ]);
 
-const REQUEST_LINE = /^([A-Za-z0-9.!%*_+`'~-]+) \S+ SIP\/2\.0$/;
+/**
+ * A request line as far as an answer needs it: the method (a token, RFC 3261
+ * 25.1) and something after it. White space in or around the Request-URI
+ * (RFC 4475 3.1.2.6 lwsruri, 3.1.2.7 lwsstart, 3.1.2.8 trws) does not stop
+ * the answer; a status line (`SIP/2.0 200 OK`) does not match, `/` being no
+ * token character.
+ */
+const REQUEST_LINE = /^([A-Za-z0-9.!%*_+`'~-]+)[ \t]+\S/;
+/** The SIP-Version at the end of a request line (RFC 3261 7.1). */
+const VERSION = /[ \t]SIP\/(\d+\.\d+)[ \t]*$/i;
 
 /**
  * Builds the raw bytes of a 400 (or `status`, e.g. 505) response for a
@@ -40,6 +49,10 @@ export function buildMalformedRequestReply(
   const requestLine = REQUEST_LINE.exec(lines[0] ?? '');
   // RFC 3261 17: an ACK is never answered.
   if (!requestLine || requestLine[1] === 'ACK') return undefined;
+  // RFC 3261 21.5.7, RFC 4475 3.1.2.16 badvers: another SIP version is answered 505.
+  const version = VERSION.exec(lines[0] ?? '')?.[1];
+  const otherVersion = version !== undefined && version !== '2.0' && status === 400;
+  const statusLine = otherVersion ? '505 Version Not Supported' : `${status} ${reason}`;
   const copied: string[] = [];
   let hasVia = false;
   let current: string | undefined;
@@ -69,15 +82,13 @@ export function buildMalformedRequestReply(
   }
   flush();
   if (!hasVia) return undefined;
-  // RFC 3261 8.2.6.2: the response must carry From, To, Call-ID and a CSeq the client can match;
-  // without them a reply would be malformed itself, so none is sent.
-  for (const name of ['From', 'To', 'Call-ID'])
+  // RFC 3261 8.2.6.2: the response carries From, To, Call-ID and CSeq as received; without
+  // them a reply would be malformed itself, so none is sent. A CSeq out of range or naming
+  // another method (RFC 4475 3.1.2.1 scalar02, 3.1.2.17 mismatch01) is copied as it came.
+  for (const name of ['From', 'To', 'Call-ID', 'CSeq'])
     if (!copied.some((line) => line.startsWith(`${name}: `))) return undefined;
-  const cseq = copied.find((line) => line.startsWith('CSeq: '));
-  const cseqParts = cseq === undefined ? null : /^CSeq: \d{1,10} (\S+)$/.exec(cseq);
-  if (cseqParts?.[1] !== requestLine[1]) return undefined;
   return Buffer.from(
-    `SIP/2.0 ${status} ${reason}\r\n${copied.join('\r\n')}\r\nContent-Length: 0\r\n\r\n`,
+    `SIP/2.0 ${statusLine}\r\n${copied.join('\r\n')}\r\nContent-Length: 0\r\n\r\n`,
     'latin1',
   );
 }

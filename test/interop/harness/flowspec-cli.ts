@@ -5,11 +5,24 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InteropError } from './interop-error.js';
 
+/**
+ * The repository root: the nearest folder above this module with a
+ * package.json, so that the harness finds the repository's files both from
+ * its sources (test/interop/harness) and compiled for the benchmarks
+ * (dist/test/interop/harness).
+ */
+function repositoryRoot(): string {
+  for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) return join(import.meta.dirname, '../../..');
+  }
+}
+
 /** The repository root. */
-export const REPO_ROOT = join(import.meta.dirname, '../../..');
+export const REPO_ROOT = repositoryRoot();
 const CLI = join(REPO_ROOT, 'bin/flowspec.js');
 const BUILT = join(REPO_ROOT, 'dist/generator/cli/main.js');
 

@@ -6,6 +6,14 @@ export { allocateAddressBlock, uniqueName, type AddressBlock } from './addresses
 export { artifactDir, writeAddressMap } from './artifacts.js';
 export { startCapture, type Capture, type CaptureOptions } from './capture.js';
 export { REPO_ROOT, runFlowspec, type CliResult } from './flowspec-cli.js';
+export {
+  lastRunStatus,
+  startFlowspecRun,
+  type FlowspecRun,
+  type FlowspecRunOptions,
+  type RunStatus,
+  type RunStop,
+} from './flowspec-run.js';
 export { InteropError, type InteropErrorKind } from './interop-error.js';
 export { renderTemplate, startKamailio, type Kamailio, type KamailioOptions } from './kamailio.js';
 export { listDialogs, parseDialogList, type KamailioDialog } from './kamailio-dialogs.js';
@@ -22,6 +30,7 @@ export {
   type RoutedPath,
 } from './netns.js';
 export { pollUntil, type PollOptions } from './poll.js';
+export { groupCpuSeconds } from './proc-cpu.js';
 export { optionsRequest, waitForSipOptions, type SipProbeOptions } from './sip-probe.js';
 export {
   isUdpBound,

@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { REPO_ROOT } from './flowspec-cli.js';
 import { InteropError } from './interop-error.js';
 import { ManagedProcess } from './managed-process.js';
 import { pollUntil } from './poll.js';
@@ -20,7 +21,7 @@ import { waitForSipOptions } from './sip-probe.js';
 const run = promisify(execFile);
 
 /** Where the templates live. */
-export const KAMAILIO_TEMPLATES = join(import.meta.dirname, '../kamailio');
+export const KAMAILIO_TEMPLATES = join(REPO_ROOT, 'test/interop/kamailio');
 
 /** How to start one instance. */
 export interface KamailioOptions {
@@ -36,6 +37,8 @@ export interface KamailioOptions {
   readonly probeFrom: string;
   /** Values of the template's own placeholders ({{nextHop}}). */
   readonly values?: Readonly<Record<string, string>>;
+  /** Shared memory in MiB (-m; default 32): transactions live there, load runs need more. */
+  readonly sharedMemoryMb?: number;
 }
 
 /** A running Kamailio. */
@@ -109,7 +112,7 @@ export async function startKamailio(
       '-w',
       options.workDir,
       '-m',
-      '32',
+      String(options.sharedMemoryMb ?? 32),
       '-M',
       '4',
     ],

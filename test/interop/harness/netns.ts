@@ -156,7 +156,8 @@ export interface AppliedImpairment {
 function randomMatchBytecode(percent: number): string {
   // SKF_AD_OFF + SKF_AD_RANDOM: the kernel's prandom_u32 as an ancillary load (linux/filter.h).
   const ldRand = 0xfffff000 + 56;
-  const threshold = Math.floor((1 - percent / 100) * 2 ** 32);
+  // The comparison constant is 32 bits: 0 % (no filter at all, see applyImpairment) would be 2^32.
+  const threshold = Math.min(2 ** 32 - 1, Math.floor((1 - percent / 100) * 2 ** 32));
   return `4,32 0 0 ${ldRand},53 0 1 ${threshold},6 0 0 4294967295,6 0 0 0`;
 }
 
@@ -216,8 +217,9 @@ export async function applyImpairment(
     words(`class add dev ${dev} parent 1: classid 1:20 htb rate ${slowRate} burst 1 cburst 1`),
     words(`class add dev ${dev} parent 1: classid 1:30 htb rate 1gbit quantum 60000`),
     words(`qdisc add dev ${dev} parent 1:30 handle 30: pfifo limit 0`),
-    randomly(1, lossPercent, '1:30'),
-    randomly(2, reorderPercent, '1:20'),
+    // A 0 % impairment gets no filter: every packet takes the default class.
+    ...(lossPercent > 0 ? [randomly(1, lossPercent, '1:30')] : []),
+    ...(reorderPercent > 0 ? [randomly(2, reorderPercent, '1:20')] : []),
   ];
   for (const c of commands) await tc(c);
   return { mechanism: 'htb+bpf', commands: commands.map((c) => `tc ${c.join(' ')}`) };

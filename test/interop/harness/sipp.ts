@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { REPO_ROOT } from './flowspec-cli.js';
 import { InteropError } from './interop-error.js';
 import { ManagedProcess } from './managed-process.js';
 import { pollUntil } from './poll.js';
@@ -18,7 +19,7 @@ import type { Teardown } from './teardown.js';
 const run = promisify(execFile);
 
 /** Where the scenarios live. */
-export const SIPP_SCENARIOS = join(import.meta.dirname, '../sipp');
+export const SIPP_SCENARIOS = join(REPO_ROOT, 'test/interop/sipp');
 
 /** How to run SIPp. */
 export interface SippOptions {
@@ -34,6 +35,10 @@ export interface SippOptions {
   readonly calls: number;
   /** Calls per second (UAC). */
   readonly rate?: number;
+  /** Most calls open at once (-l, UAC). */
+  readonly limit?: number;
+  /** Length of the scenario's plain <pause/> in ms (-d). */
+  readonly pauseMs?: number;
   /** Keys used in the scenario ([called_uri], ...). */
   readonly keys?: Readonly<Record<string, string>>;
   /** SIPp's own limit on the whole run, in seconds (-timeout, an error when reached). */
@@ -116,6 +121,8 @@ export async function startSipp(options: SippOptions, teardown: Teardown): Promi
       '-m',
       String(options.calls),
       ...(options.rate ? ['-r', String(options.rate)] : []),
+      ...(options.limit ? ['-l', String(options.limit)] : []),
+      ...(options.pauseMs !== undefined ? ['-d', String(options.pauseMs)] : []),
       '-nostdin',
       '-timeout',
       `${options.timeoutSeconds}s`,

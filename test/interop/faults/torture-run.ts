@@ -1,0 +1,243 @@
+/**
+ * RFC 4475 torture messages against a running generated role: the valid but
+ * tortuous requests of section 3.1.1 and the invalid messages of section
+ * 3.1.2, sent as they are from a raw UDP socket, one after another; what the
+ * role answered (seen at the sender) and sent (its own trace), and whether
+ * its process survived each one.
+ */
+import { createSocket, type Socket } from 'node:dgram';
+import { torture } from '../../runtime/sip/message/torture-fixtures.js';
+import type { RoleProcess } from '../harness/role-process.js';
+import type { TraceLine } from '../harness/role-protocol.js';
+import type { Endpoint } from '../../../runtime/sip/transport/index.js';
+
+/** RFC 4475 3.1.1, in the RFC's order: valid messages that are hard to parse. */
+export const VALID_3_1_1 = [
+  'wsinv',
+  'intmeth',
+  'esc01',
+  'escnull',
+  'esc02',
+  'lwsdisp',
+  'longreq',
+  'dblreq',
+  'semiuri',
+  'transports',
+  'mpart01',
+  'unreason',
+  'noreason',
+] as const;
+
+/** RFC 4475 3.1.2, in the RFC's order: invalid messages. */
+export const INVALID_3_1_2 = [
+  'badinv01',
+  'clerr',
+  'ncl',
+  'scalar02',
+  'scalarlg',
+  'quotbal',
+  'ltgtruri',
+  'lwsruri',
+  'lwsstart',
+  'trws',
+  'escruri',
+  'baddate',
+  'regbadct',
+  'badaspec',
+  'baddn',
+  'badvers',
+  'mismatch01',
+  'mismatch02',
+  'bigcode',
+] as const;
+
+/** RFC 4475 3.1.2: the status an element answers each invalid request with (3.1.2.16: 505 for the version; 3.1.2.18: 501, or 400). */
+export function rfcStatuses(message: string): readonly number[] {
+  if (message === 'badvers') return [505];
+  if (message === 'mismatch02') return [501, 400];
+  return [400];
+}
+
+/** One torture message. */
+export interface TortureMessage {
+  readonly name: string;
+  /** "3.1.2.16" */
+  readonly section: string;
+  readonly kind: 'valid' | 'invalid';
+  readonly bytes: Buffer;
+  /** A request (a response, 3.1.1.12/13 and 3.1.2.19, is never answered). */
+  readonly request: boolean;
+  readonly callId: string;
+}
+
+const CALL_ID = /^(?:call-id|i)[ \t]*:[ \t]*(\S+)/im;
+
+/** The Call-ID of raw SIP bytes (the corpus gives every message its own). */
+export function rawCallId(bytes: Buffer): string {
+  return CALL_ID.exec(bytes.toString('latin1'))?.[1] ?? '';
+}
+
+/** Every message of RFC 4475 3.1.1 and 3.1.2, in the RFC's order. */
+export function tortureMessages(): TortureMessage[] {
+  const of = (kind: 'valid' | 'invalid', names: readonly string[], prefix: string) =>
+    names.map((name, i): TortureMessage => {
+      const bytes = torture(name);
+      return {
+        name,
+        section: `${prefix}.${i + 1}`,
+        kind,
+        bytes,
+        request: !bytes.subarray(0, 8).toString('latin1').startsWith('SIP/'),
+        callId: rawCallId(bytes),
+      };
+    });
+  return [...of('valid', VALID_3_1_1, '3.1.1'), ...of('invalid', INVALID_3_1_2, '3.1.2')];
+}
+
+/** A datagram the sender received. */
+export interface Received {
+  readonly time: number;
+  readonly from: Endpoint;
+  /** First line: "SIP/2.0 400 Bad Request". */
+  readonly line: string;
+  readonly status?: number;
+  readonly callId: string;
+}
+
+/** A raw UDP socket that sends the torture messages and keeps what comes back. */
+export class TortureSender {
+  readonly received: Received[] = [];
+
+  private constructor(
+    private readonly socket: Socket,
+    readonly local: Endpoint,
+  ) {
+    socket.on('message', (bytes, rinfo) => {
+      const text = bytes.toString('latin1');
+      const line = text.slice(0, Math.max(0, text.indexOf('\r\n'))) || text.slice(0, 80);
+      const status = /^SIP\/2\.0 (\d{3}) /.exec(line)?.[1];
+      this.received.push({
+        time: Date.now(),
+        from: { address: rinfo.address, port: rinfo.port },
+        line,
+        ...(status !== undefined ? { status: Number(status) } : {}),
+        callId: rawCallId(bytes),
+      });
+    });
+  }
+
+  /**
+   * Binds `address:5060`: responses go to the top Via's sent-by port at the
+   * source address (RFC 3261 18.2.2, `received`), 5060 when the Via names none.
+   */
+  static bind(address: string): Promise<TortureSender> {
+    const socket = createSocket('udp4');
+    return new Promise((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(5060, address, () => {
+        socket.off('error', reject);
+        resolve(new TortureSender(socket, { address, port: 5060 }));
+      });
+    });
+  }
+
+  send(bytes: Buffer, to: Endpoint): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.socket.send(bytes, to.port, to.address, (err) => (err ? reject(err) : resolve()));
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.socket.close(() => resolve()));
+  }
+}
+
+/** What one role did with one torture message. */
+export interface TortureOutcome {
+  readonly role: string;
+  readonly instance: string;
+  readonly message: string;
+  readonly section: string;
+  readonly kind: 'valid' | 'invalid';
+  /** The role's transport: "parsed" or "rejected: <reason>". */
+  readonly parse: string;
+  /** Responses that reached the sender ("400 Bad Request"). */
+  readonly answered: readonly string[];
+  /** Everything the role sent for the message's Call-ID ("400 Bad Request (INVITE) -> 127.…:5060"). */
+  readonly sent: readonly string[];
+  /** The role process was still running after the message. */
+  readonly alive: boolean;
+}
+
+function describeOut(t: TraceLine): string {
+  return `${t.summary} -> ${t.remote.address}:${t.remote.port}`;
+}
+
+/**
+ * Sends every message to `target` (one role of `process`), `gapMs` apart,
+ * then waits `drainMs` for late answers; one outcome per message.
+ */
+export async function tortureRole(options: {
+  readonly process: RoleProcess;
+  readonly sender: TortureSender;
+  readonly role: string;
+  readonly instance: string;
+  readonly target: Endpoint;
+  readonly messages: readonly TortureMessage[];
+  readonly gapMs: number;
+  readonly drainMs: number;
+}): Promise<TortureOutcome[]> {
+  const { process, sender, target, instance } = options;
+  const firstReceived = sender.received.length;
+  const firstTrace = process.trace.length;
+  const alive: boolean[] = [];
+  for (const m of options.messages) {
+    await sender.send(m.bytes, target);
+    await new Promise((resolve) => setTimeout(resolve, options.gapMs));
+    alive.push(process.exit === undefined);
+    if (process.exit !== undefined) break;
+  }
+  await new Promise((resolve) => setTimeout(resolve, options.drainMs));
+  const answers = sender.received
+    .slice(firstReceived)
+    .filter((r) => r.from.address === target.address && r.from.port === target.port);
+  // One datagram per message, delivered in order on loopback: the n-th the role's transport saw
+  // from the sender is the n-th message (an unparsable one has no Call-ID to match it by). Trace
+  // lines come through the role process's stdout: wait for them (at most 5 s) on a loaded machine.
+  const seen = (): TraceLine[] =>
+    process.trace
+      .slice(firstTrace)
+      .filter(
+        (t) =>
+          t.id === instance &&
+          t.direction === 'in' &&
+          t.remote.address === sender.local.address &&
+          t.remote.port === sender.local.port,
+      );
+  const deadline = Date.now() + 5000;
+  while (seen().length < alive.length && Date.now() < deadline)
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  const inbound = seen();
+  const parseOf = (i: number): string => {
+    const t = inbound[i];
+    if (!t) return 'not seen';
+    return t.summary.startsWith('unparsable: ')
+      ? `rejected: ${t.summary.slice('unparsable: '.length)}`
+      : 'parsed';
+  };
+  return options.messages.slice(0, alive.length).map((m, i) => ({
+    role: options.role,
+    instance,
+    message: m.name,
+    section: m.section,
+    kind: m.kind,
+    parse: parseOf(i),
+    answered: answers
+      .filter((a) => a.callId === m.callId)
+      .map((a) => a.line.replace(/^SIP\/2\.0 /, '')),
+    sent: process.trace
+      .filter((t) => t.id === instance && t.direction === 'out' && t.callId === m.callId)
+      .map(describeOut),
+    alive: alive[i] ?? false,
+  }));
+}
