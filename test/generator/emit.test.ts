@@ -205,7 +205,7 @@ describe('an alt the peer decides, told apart by the final response (RFC 3261 9.
         '    switch (f3.status) {',
         '      case 487: {',
         "        // race.winner == '487':",
-        '        // poc.cancel.originating step 487.3 (flows/poc/cancel-originating.flow.yaml:138): receive 487 <- sip-core',
+        '        // poc.cancel.originating step 487.3 (flows/poc/cancel-originating.flow.yaml:140): receive 487 <- sip-core',
         '        outcome.responses.push(f3);',
       ].join('\n'),
     );
@@ -213,7 +213,7 @@ describe('an alt the peer decides, told apart by the final response (RFC 3261 9.
       [
         '      case 200: {',
         "        // race.winner == '2xx':",
-        '        // poc.cancel.originating step 2xx.12 (flows/poc/cancel-originating.flow.yaml:221): receive 200 <- sip-core',
+        '        // poc.cancel.originating step 2xx.12 (flows/poc/cancel-originating.flow.yaml:223): receive 200 <- sip-core',
         '        outcome.responses.push(f3);',
         '        outcome.dialog = (await c1.result).dialog;',
       ].join('\n'),

@@ -238,7 +238,7 @@ describe.skipIf(!sippAvailable())('flowspec run with SIPp as the PoC Client', ()
       expect(x.code, x.output).toBe(0);
       await run.waitFor('the deviation', (p) =>
         p.stderr.includes(
-          'error: FlowStepError: poc.leave.on-demand step 11: expected 200, got 500',
+          'error: serverA: BYE: FlowStepError: poc.leave.on-demand step 11: expected 200, got 500',
         ),
       );
       await run.waitFor('an idle status line', idle);
