@@ -11,6 +11,12 @@ export interface TimerBaseValues {
   readonly t2: number;
   /** Maximum duration a message will remain in the network, default 5 s. */
   readonly t4: number;
+  /**
+   * Timer D over unreliable transports. RFC 3261 17.1.1.2 asks for at least 32 s (the
+   * default, or 64*T1 when larger); a lower value suits only a network that cannot hold a
+   * response back that long, such as loopback tests.
+   */
+  readonly timerD?: number;
 }
 
 /** RFC 3261 17.1.1.1: the recommended defaults. */
@@ -63,7 +69,7 @@ export function transactionTimers(
     timerA: t1,
     timerB: 64 * t1,
     // RFC 3261 17.1.1.2: Timer D is at least 32 s for unreliable transports, 0 s for reliable ones.
-    timerD: reliable ? 0 : Math.max(32_000, 64 * t1),
+    timerD: reliable ? 0 : (base.timerD ?? Math.max(32_000, 64 * t1)),
     timerE: t1,
     timerF: 64 * t1,
     timerG: t1,
