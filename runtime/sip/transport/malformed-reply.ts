@@ -85,8 +85,11 @@ export function buildMalformedRequestReply(
   // RFC 3261 8.2.6.2: the response carries From, To, Call-ID and CSeq as received; without
   // them a reply would be malformed itself, so none is sent. A CSeq out of range or naming
   // another method (RFC 4475 3.1.2.1 scalar02, 3.1.2.17 mismatch01) is copied as it came.
-  for (const name of ['From', 'To', 'Call-ID', 'CSeq'])
+  for (const name of ['From', 'To', 'Call-ID'])
     if (!copied.some((line) => line.startsWith(`${name}: `))) return undefined;
+  // A CSeq without a number could not be matched by the client (RFC 3261 17.1.3): no answer.
+  const cseq = copied.find((line) => line.startsWith('CSeq: '));
+  if (cseq === undefined || !/^CSeq: \d+[ \t]+\S+$/.test(cseq)) return undefined;
   return Buffer.from(
     `SIP/2.0 ${statusLine}\r\n${copied.join('\r\n')}\r\nContent-Length: 0\r\n\r\n`,
     'latin1',
