@@ -15,17 +15,16 @@
  * - poc.leave.pre-established (flows/poc/leave-pre-established.flow.yaml): OMA PoC control plane, Figure 17
  *
  * Reactions not run by this module yet (listed in the table with the reason):
- * - receive MBCP Disconnect from participating-server via poc-server-participating dialogs={} mode=-
- * - receive MBCP Disconnect from participating-server via poc-server-participating dialogs={preEstablished} mode=-
  * - start poc.establish.pre-established:INVITE from self dialogs={} mode=-
- * - receive MBCP Connect from participating-server via poc-server-participating dialogs={preEstablished} mode=-
  * - start poc.leave.pre-established:REFER from self dialogs={preEstablished} mode=-
  */
 import { type IncomingRequest, type UserAgentCore } from '../../runtime/core/index.js';
+import { type MbcpEndpoint } from '../../runtime/mbcp/index.js';
 import { type SipTransport } from '../../runtime/sip/transport/index.js';
 import {
   cancelSent,
   expectStatus,
+  listenMbcp,
   listenUserAgent,
   UserAgentRole,
   type EntryOptions,
@@ -101,9 +100,8 @@ export const POC_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     flows: 'poc.cancel.originating poc.leave.on-demand poc.leave.pre-established',
     steps: 'poc.disconnect.pre-established#A poc.disconnect.pre-established#B',
     places: 'flows/poc/disconnect-pre-established.flow.yaml:97 step A',
-    runs: '-',
-    executable: false,
-    note: 'MBCP Disconnect: only SIP requests and indications are dispatched yet',
+    runs: 'MbcpEndpoint: acknowledged on receipt (OMA PoC user plane)',
+    executable: true,
   },
   {
     trigger: 'receive CANCEL from network via sip-core dialogs={clientLeg} mode=-',
@@ -128,9 +126,8 @@ export const POC_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     flows: 'poc.disconnect.pre-established',
     steps: 'poc.disconnect.pre-established#A poc.disconnect.pre-established#B',
     places: 'flows/poc/disconnect-pre-established.flow.yaml:97 step A',
-    runs: '-',
-    executable: false,
-    note: 'MBCP Disconnect: only SIP requests and indications are dispatched yet',
+    runs: 'MbcpEndpoint: acknowledged on receipt (OMA PoC user plane)',
+    executable: true,
   },
   {
     trigger: 'start poc.establish.on-demand:INVITE from self dialogs={} mode=-',
@@ -169,9 +166,8 @@ export const POC_CLIENT_REACTIONS: readonly ReactionEntry[] = [
       'poc.establish.pre-established#25 poc.establish.pre-established#26 poc.establish.terminating.pre-established#11 poc.establish.terminating.pre-established#12',
     places:
       'flows/poc/establish-pre-established.flow.yaml:222 step 25; flows/poc/establish-terminating-pre-established.flow.yaml:98 step 11',
-    runs: '-',
-    executable: false,
-    note: 'MBCP Connect: only SIP requests and indications are dispatched yet',
+    runs: 'MbcpEndpoint: acknowledged on receipt (OMA PoC user plane)',
+    executable: true,
   },
   {
     trigger: 'start poc.establish.terminating.pre-established:INVITE from self dialogs={} mode=-',
@@ -203,8 +199,14 @@ export const POC_CLIENT_REACTIONS: readonly ReactionEntry[] = [
 
 /** The PoC Client on the runtime's user agent core, over real SIP transport. */
 export class PocClient extends UserAgentRole<PocClientConfig> {
-  private constructor(transport: SipTransport, core: UserAgentCore, config: PocClientConfig) {
+  private constructor(
+    transport: SipTransport,
+    core: UserAgentCore,
+    config: PocClientConfig,
+    mbcp: MbcpEndpoint,
+  ) {
     super(transport, core, config);
+    this.attachMbcp(mbcp);
     core.on('BYE', (incoming) => this.react('BYE', this.onBye(incoming)));
     core.on('CANCEL', (incoming) => this.react('CANCEL', this.onCancel(incoming)));
     core.on('INVITE', (incoming) => this.react('INVITE', this.onInvite(incoming)));
@@ -214,7 +216,8 @@ export class PocClient extends UserAgentRole<PocClientConfig> {
   /** Listens on UDP at the configured address and starts the PoC Client. */
   static async start(config: PocClientConfig): Promise<PocClient> {
     const { transport, core } = await listenUserAgent(config, 'poc-client', config.user ?? 'ua');
-    return new PocClient(transport, core, config);
+    const mbcp = await listenMbcp(config);
+    return new PocClient(transport, core, config, mbcp);
   }
 
   /** Handles BYE: receive BYE from participating-server via sip-core dialogs={clientLeg} mode=- (flows/poc/disconnect-on-demand.flow.yaml:106 step 9). */

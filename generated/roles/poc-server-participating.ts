@@ -16,24 +16,20 @@
  *
  * Reactions not run by this module yet (listed in the table with the reason):
  * - receive CANCEL from network via sip-core dialogs={clientLeg} mode=b2bua
- * - receive BYE from controlling-server via sip-core dialogs={} mode=b2bua
- * - receive MBCP Media Burst Acknowledgement from served-client via poc-client dialogs={} mode=b2bua
- * - receive BYE from controlling-server via sip-core dialogs={controllingLeg,preEstablished} mode=b2bua
- * - receive MBCP Media Burst Acknowledgement from served-client via poc-client dialogs={preEstablished} mode=b2bua
- * - receive MBCP Media Burst Acknowledgement from served-client via poc-client dialogs={preEstablished,serverLeg} mode=b2bua
- * - receive MBCP Media Burst Acknowledgement from served-client via poc-client dialogs={controllingLeg,preEstablished} mode=b2bua
  */
 import {
   type B2buaCore,
   type IncomingRequest,
   type UserAgentCore,
 } from '../../runtime/core/index.js';
+import { type MbcpEndpoint } from '../../runtime/mbcp/index.js';
 import { type SipTransport } from '../../runtime/sip/transport/index.js';
 import {
   B2buaRole,
   cancelSent,
   expectStatus,
   listenB2bua,
+  listenMbcp,
   provisionalOf,
   UncompiledCaseError,
   type B2buaRoleConfig,
@@ -55,12 +51,11 @@ export interface PocServerParticipatingConfig extends B2buaRoleConfig {
 export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
   {
     trigger: 'receive INVITE from served-client via sip-core dialogs={} mode=b2bua',
-    flows:
-      'poc.establish.on-demand poc.cancel.originating poc.establish.pre-established poc.establish.terminating.pre-established',
+    flows: 'poc.establish.on-demand poc.cancel.originating',
     steps:
-      'poc.establish.on-demand#2 poc.establish.on-demand#3 poc.establish.on-demand#9 poc.establish.on-demand#10 poc.establish.on-demand#13 poc.cancel.originating#0.3 poc.cancel.originating#487.2 poc.cancel.originating#2xx.11 poc.establish.pre-established#2 poc.establish.pre-established#3 poc.establish.terminating.pre-established#2 poc.establish.terminating.pre-established#3',
+      'poc.establish.on-demand#2 poc.establish.on-demand#3 poc.establish.on-demand#9 poc.establish.on-demand#10 poc.establish.on-demand#13 poc.cancel.originating#0.3 poc.cancel.originating#487.2 poc.cancel.originating#2xx.11',
     places:
-      'flows/poc/establish-on-demand.flow.yaml:46 step 2; flows/poc/cancel-originating.flow.yaml:81 step 0.3; flows/poc/establish-pre-established.flow.yaml:51 step 2; flows/poc/establish-terminating-pre-established.flow.yaml:37 step 2',
+      'flows/poc/establish-on-demand.flow.yaml:46 step 2; flows/poc/cancel-originating.flow.yaml:81 step 0.3',
     runs: 'B2buaCore: relayInvite (RFC 7092 3.1); holdInvite for a CANCEL (RFC 3261 9.2)',
     executable: true,
   },
@@ -148,8 +143,7 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
       'poc.disconnect.pre-established#4 poc.disconnect.pre-established#5 poc.disconnect.pre-established#A',
     places: 'flows/poc/disconnect-pre-established.flow.yaml:69 step 4',
     runs: 'onBye',
-    executable: false,
-    note: 'poc.disconnect.pre-established step A (flows/poc/disconnect-pre-established.flow.yaml:97): send MBCP Disconnect -> poc-client *session.participants*session.participants: not mapped to the runtime yet',
+    executable: true,
   },
   {
     trigger:
@@ -157,9 +151,8 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
     flows: 'poc.cancel.originating poc.leave.on-demand poc.leave.pre-established',
     steps: 'poc.disconnect.pre-established#B',
     places: 'flows/poc/disconnect-pre-established.flow.yaml:102 step B',
-    runs: '-',
-    executable: false,
-    note: 'MBCP Media Burst Acknowledgement: only SIP requests and indications are dispatched yet',
+    runs: 'MbcpEndpoint: the Acknowledgement ends the send that asked for it (OMA PoC user plane)',
+    executable: true,
   },
   {
     trigger: 'start poc.cancel.terminating:INVITE from self dialogs={} mode=b2bua',
@@ -187,8 +180,7 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
       'poc.disconnect.pre-established#4 poc.disconnect.pre-established#5 poc.disconnect.pre-established#A',
     places: 'flows/poc/disconnect-pre-established.flow.yaml:69 step 4',
     runs: 'onBye',
-    executable: false,
-    note: 'poc.disconnect.pre-established step A (flows/poc/disconnect-pre-established.flow.yaml:97): send MBCP Disconnect -> poc-client *session.participants: not mapped to the runtime yet',
+    executable: true,
   },
   {
     trigger:
@@ -196,9 +188,8 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
     flows: 'poc.disconnect.pre-established',
     steps: 'poc.disconnect.pre-established#B',
     places: 'flows/poc/disconnect-pre-established.flow.yaml:102 step B',
-    runs: '-',
-    executable: false,
-    note: 'MBCP Media Burst Acknowledgement: only SIP requests and indications are dispatched yet',
+    runs: 'MbcpEndpoint: the Acknowledgement ends the send that asked for it (OMA PoC user plane)',
+    executable: true,
   },
   {
     trigger: 'receive ACK from served-client via sip-core dialogs={clientLeg,serverLeg} mode=b2bua',
@@ -206,6 +197,16 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
     steps: 'poc.establish.on-demand#16',
     places: 'flows/poc/establish-on-demand.flow.yaml:149 step 16',
     runs: 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)',
+    executable: true,
+  },
+  {
+    trigger: 'receive INVITE from served-client via sip-core to=self dialogs={} mode=b2bua',
+    flows: 'poc.establish.pre-established poc.establish.terminating.pre-established',
+    steps:
+      'poc.establish.pre-established#2 poc.establish.pre-established#3 poc.establish.terminating.pre-established#2 poc.establish.terminating.pre-established#3',
+    places:
+      'flows/poc/establish-pre-established.flow.yaml:51 step 2; flows/poc/establish-terminating-pre-established.flow.yaml:37 step 2',
+    runs: 'onInvite',
     executable: true,
   },
   {
@@ -232,18 +233,17 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
     flows: 'poc.establish.pre-established',
     steps: 'poc.establish.pre-established#26',
     places: 'flows/poc/establish-pre-established.flow.yaml:229 step 26',
-    runs: '-',
-    executable: false,
-    note: 'MBCP Media Burst Acknowledgement: only SIP requests and indications are dispatched yet',
+    runs: 'MbcpEndpoint: the Acknowledgement ends the send that asked for it (OMA PoC user plane)',
+    executable: true,
   },
   {
     trigger:
-      'receive INVITE from controlling-server via sip-core dialogs={preEstablished} mode=b2bua',
+      'receive INVITE from controlling-server via sip-core to=self dialogs={preEstablished} mode=b2bua',
     flows: 'poc.establish.terminating.pre-established',
     steps:
       'poc.establish.terminating.pre-established#10 poc.establish.terminating.pre-established#11 poc.establish.terminating.pre-established#13',
     places: 'flows/poc/establish-terminating-pre-established.flow.yaml:92 step 10',
-    runs: 'B2buaCore: relayInvite (RFC 7092 3.1)',
+    runs: 'onInvite',
     executable: true,
   },
   {
@@ -252,9 +252,8 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
     flows: 'poc.establish.terminating.pre-established',
     steps: 'poc.establish.terminating.pre-established#12',
     places: 'flows/poc/establish-terminating-pre-established.flow.yaml:105 step 12',
-    runs: '-',
-    executable: false,
-    note: 'MBCP Media Burst Acknowledgement: only SIP requests and indications are dispatched yet',
+    runs: 'MbcpEndpoint: the Acknowledgement ends the send that asked for it (OMA PoC user plane)',
+    executable: true,
   },
   {
     trigger:
@@ -293,10 +292,18 @@ export class PocServerParticipating extends B2buaRole<PocServerParticipatingConf
     core: UserAgentCore,
     b2bua: B2buaCore,
     config: PocServerParticipatingConfig,
+    mbcp: MbcpEndpoint,
   ) {
     super(transport, core, b2bua, config);
+    this.attachMbcp(mbcp);
     core.on('BYE', (incoming) => this.react('BYE', this.onBye(incoming)));
     core.on('CANCEL', (incoming) => this.react('CANCEL', this.onCancel(incoming)));
+    b2bua.answerInvite = (incoming) => {
+      // An INVITE addressed to this B2BUA itself is answered here as its own end (RFC 3261 13.3), not relayed.
+      if (!this.addressedHere(incoming)) return false;
+      this.react('INVITE', this.onInvite(incoming));
+      return true;
+    };
     b2bua.holdInvite = (incoming) => {
       const f = this.facts();
       // poc.cancel.originating step 487.2 (flows/poc/cancel-originating.flow.yaml:133): send 487 -> sip-core [race.winner == '487']
@@ -308,10 +315,11 @@ export class PocServerParticipating extends B2buaRole<PocServerParticipatingConf
   /** Listens on UDP at the configured address and starts the PoC Server (participating). */
   static async start(config: PocServerParticipatingConfig): Promise<PocServerParticipating> {
     const { transport, core, b2bua } = await listenB2bua(config, 'poc-server-participating');
-    return new PocServerParticipating(transport, core, b2bua, config);
+    const mbcp = await listenMbcp(config);
+    return new PocServerParticipating(transport, core, b2bua, config, mbcp);
   }
 
-  /** Handles BYE: receive BYE from served-client via sip-core dialogs={clientLeg,serverLeg} mode=b2bua [race.winner == '2xx'] (flows/poc/leave-on-demand.flow.yaml:66 step 3); receive BYE from served-client via sip-core dialogs={clientLeg,serverLeg} mode=b2bua (flows/poc/leave-on-demand.flow.yaml:66 step 3); receive BYE from controlling-server via sip-core dialogs={clientLeg,controllingLeg} mode=b2bua (flows/poc/disconnect-on-demand.flow.yaml:69 step 4). */
+  /** Handles BYE: receive BYE from served-client via sip-core dialogs={clientLeg,serverLeg} mode=b2bua [race.winner == '2xx'] (flows/poc/leave-on-demand.flow.yaml:66 step 3); receive BYE from served-client via sip-core dialogs={clientLeg,serverLeg} mode=b2bua (flows/poc/leave-on-demand.flow.yaml:66 step 3); receive BYE from controlling-server via sip-core dialogs={clientLeg,controllingLeg} mode=b2bua (flows/poc/disconnect-on-demand.flow.yaml:69 step 4); receive BYE from controlling-server via sip-core dialogs={} mode=b2bua (flows/poc/disconnect-pre-established.flow.yaml:69 step 4); receive BYE from controlling-server via sip-core dialogs={controllingLeg,preEstablished} mode=b2bua (flows/poc/disconnect-pre-established.flow.yaml:69 step 4). */
   async onBye(incoming: IncomingRequest): Promise<void> {
     // branch 1: receive BYE from served-client via sip-core dialogs={clientLeg,serverLeg} mode=b2bua [race.winner == '2xx'] | receive BYE from served-client via sip-core dialogs={clientLeg,serverLeg} mode=b2bua
     if (this.originOf(incoming) === 'served-client') {
@@ -325,7 +333,7 @@ export class PocServerParticipating extends B2buaRole<PocServerParticipatingConf
       return;
     }
     // branch 2: receive BYE from controlling-server via sip-core dialogs={clientLeg,controllingLeg} mode=b2bua
-    if (this.originOf(incoming) === 'other') {
+    if (this.originOf(incoming) === 'other' && this.otherLeg(incoming) !== undefined) {
       const other = this.otherLeg(incoming);
       // poc.disconnect.on-demand step 5 (flows/poc/disconnect-on-demand.flow.yaml:77): send 200 -> sip-core *session.participants*session.participants
       if (incoming.pending) incoming.respond(200);
@@ -333,6 +341,15 @@ export class PocServerParticipating extends B2buaRole<PocServerParticipatingConf
       const r1 = await this.releaseOtherLeg(other);
       // poc.disconnect.on-demand step 11 (flows/poc/disconnect-on-demand.flow.yaml:121): receive 200 <- sip-core *session.participants*session.participants
       if (r1) expectStatus(r1, 200, 'poc.disconnect.on-demand', '11');
+      return;
+    }
+    // branch 3: receive BYE from controlling-server via sip-core dialogs={} mode=b2bua | receive BYE from controlling-server via sip-core dialogs={controllingLeg,preEstablished} mode=b2bua
+    if (this.originOf(incoming) === 'other' && this.otherLeg(incoming) === undefined) {
+      const media = this.mbcpPeerOf(incoming);
+      // poc.disconnect.pre-established step 5 (flows/poc/disconnect-pre-established.flow.yaml:77): send 200 -> sip-core *session.participants*session.participants
+      if (incoming.pending) incoming.respond(200);
+      // poc.disconnect.pre-established step A (flows/poc/disconnect-pre-established.flow.yaml:97): send MBCP Disconnect -> poc-client *session.participants*session.participants
+      await this.sendMbcp('Disconnect', media, 'poc.disconnect.pre-established', 'A');
       return;
     }
     // No reaction of the flows matches this request.
@@ -354,6 +371,34 @@ export class PocServerParticipating extends B2buaRole<PocServerParticipatingConf
       // poc.cancel.originating step 487.1 (flows/poc/cancel-originating.flow.yaml:129): send 200 -> sip-core [race.winner == '487']
       if (incoming.pending) incoming.respond(200);
     }
+  }
+
+  /** Handles INVITE: receive INVITE from served-client via sip-core to=self dialogs={} mode=b2bua (flows/poc/establish-pre-established.flow.yaml:51 step 2; flows/poc/establish-terminating-pre-established.flow.yaml:37 step 2); receive INVITE from controlling-server via sip-core to=self dialogs={preEstablished} mode=b2bua (flows/poc/establish-terminating-pre-established.flow.yaml:92 step 10). */
+  async onInvite(incoming: IncomingRequest): Promise<void> {
+    // branch 1: receive INVITE from served-client via sip-core to=self dialogs={} mode=b2bua
+    if (this.originOf(incoming) === 'served-client') {
+      const media = this.mbcpPeerOf(incoming);
+      // poc.establish.pre-established step 3 (flows/poc/establish-pre-established.flow.yaml:57): send 200 -> sip-core
+      this.acceptInvite(incoming, 200, media);
+      return;
+    }
+    // branch 2: receive INVITE from controlling-server via sip-core to=self dialogs={preEstablished} mode=b2bua
+    if (this.originOf(incoming) === 'other') {
+      const media = this.mbcpPeerOf(incoming);
+      // poc.establish.terminating.pre-established step 11 (flows/poc/establish-terminating-pre-established.flow.yaml:98): send MBCP Connect -> poc-client
+      await this.sendMbcp(
+        'Connect',
+        media,
+        'poc.establish.terminating.pre-established',
+        '11',
+        incoming.request,
+      );
+      // poc.establish.terminating.pre-established step 13 (flows/poc/establish-terminating-pre-established.flow.yaml:110): send 200 -> sip-core
+      this.acceptInvite(incoming, 200, media);
+      return;
+    }
+    // No reaction of the flows matches this request.
+    if (incoming.pending) incoming.respond(500, { reason: 'No flow reaction matches' });
   }
 
   /** Starts poc.cancel.terminating (flows/poc/cancel-terminating.flow.yaml:35 step 0.1). */

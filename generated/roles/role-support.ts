@@ -14,14 +14,20 @@ import {
   type IncomingRequest,
   type InviteResult,
   type OutgoingInvite,
+  isOwnUri,
+  mbcpPeerOf,
+  mbcpSdp,
 } from '../../runtime/core/index.js';
+import { MbcpEndpoint, MBCP_SESSION_TYPE } from '../../runtime/mbcp/index.js';
+import type { MbcpAddress, MbcpMessage, MbcpPacketRecord } from '../../runtime/mbcp/index.js';
 import type { SessionSnapshot } from '../../runtime/session/index.js';
+import { DialogState } from '../../runtime/sip/dialog/index.js';
 import type {
   Dialog,
   DialogStore,
   InDialogRequestOptions,
 } from '../../runtime/sip/dialog/index.js';
-import { getFrom, getTo } from '../../runtime/sip/message/index.js';
+import { getFrom, getTo, parseUri } from '../../runtime/sip/message/index.js';
 import type { SipRequest, SipResponse } from '../../runtime/sip/message/index.js';
 import type { TimerBaseValues } from '../../runtime/sip/timers/index.js';
 import { SipTransport } from '../../runtime/sip/transport/index.js';
@@ -42,6 +48,8 @@ export interface RoleEndpointConfig {
   readonly timers?: Partial<TimerBaseValues>;
   /** Sees every message in and out of the transport. */
   readonly onTrace?: TransportTraceHook;
+  /** Sees every MBCP packet in and out of the role's MBCP endpoint (roles whose flows send MBCP). */
+  readonly onMbcp?: (record: MbcpPacketRecord) => void;
   /** Policies and session facts the flows leave to the operator, by their guard names. */
   readonly facts?: Facts;
   /**
@@ -192,10 +200,17 @@ export function expectStatus(
   if (response.status !== status) throw new FlowStepError(flow, step, status, response.status);
 }
 
+/**
+ * The clock of the SIP and MBCP traces of a role: one high-resolution clock for both, so that
+ * messages handed to different sockets are ordered as they went out.
+ */
+const traceClock = (): number => performance.timeOrigin + performance.now();
+
 /** Binds the UDP transport of a role and attaches its trace hook. */
 export async function listenUdp(config: RoleEndpointConfig): Promise<SipTransport> {
   const transport = await SipTransport.listen({
     udp: [{ address: config.address, port: config.port ?? 0 }],
+    wallClock: traceClock,
   });
   if (config.onTrace) transport.addTraceHook(config.onTrace);
   return transport;
@@ -219,6 +234,7 @@ export function startInvite(
   options: EntryOptions,
   headers: readonly (readonly [string, string])[],
   role: string,
+  offer?: string,
 ): OutgoingInvite {
   const target = options.target;
   if (!target) throw new Error(`${role}: an INVITE needs options.target`);
@@ -227,6 +243,7 @@ export function startInvite(
     from: aor,
     to: target.to ?? `<${target.requestUri}>`,
     headers: [...routeHeaders(target.route ?? route), ...headers],
+    ...(offer !== undefined ? { contentType: 'application/sdp', body: offer } : {}),
   });
 }
 
@@ -302,10 +319,60 @@ export abstract class GeneratedRole<C extends RoleEndpointConfig> {
   /** Dialogs, transactions and sessions this role still holds (all zero when idle). */
   abstract snapshot(): SessionSnapshot;
 
-  /** Stops the transaction layer and closes the transport. */
+  /** The MBCP endpoint of a role whose flows send or receive MBCP (OMA PoC user plane). */
+  protected mbcp: MbcpEndpoint | undefined;
+
+  /** Where this role receives MBCP, when it speaks MBCP. */
+  get mbcpTarget(): TransportTarget | undefined {
+    return this.mbcp ? { transport: 'udp', ...this.mbcp.local } : undefined;
+  }
+
+  /** Takes the role's MBCP endpoint: messages it receives are acknowledged by the endpoint and taken here. */
+  protected attachMbcp(endpoint: MbcpEndpoint): void {
+    this.mbcp = endpoint;
+    // OMA PoC user plane: a message that asks for it is acknowledged on receipt by the endpoint;
+    // what it announces (Connect, Disconnect) is recorded, never queued without end.
+    endpoint.onMessage((received) => {
+      this.mbcpReceived.push(received.message.kind);
+      if (this.mbcpReceived.length > KEPT_FAILURES) this.mbcpReceived.shift();
+    });
+  }
+
+  /** MBCP messages received (kinds, the latest 100). */
+  readonly mbcpReceived: string[] = [];
+
+  /**
+   * Sends an MBCP message of a flow step to the session's MBCP peer and waits for its
+   * Acknowledgement (OMA PoC user plane: Connect and Disconnect ask for one).
+   */
+  protected async sendMbcp(
+    kind: 'Connect' | 'Disconnect',
+    peer: MbcpAddress | undefined,
+    flow: string,
+    step: string,
+    about?: SipRequest,
+  ): Promise<void> {
+    if (!this.mbcp || !peer)
+      throw new FlowOrderError(flow, step, `no MBCP media in the session to send ${kind} on`);
+    const common = { ssrc: this.mbcp.ssrc, ackRequired: true } as const;
+    const message: MbcpMessage =
+      kind === 'Connect'
+        ? {
+            ...common,
+            kind,
+            sessionType: MBCP_SESSION_TYPE.None,
+            manualAnswerOverride: false,
+            items: about ? { inviterIdentity: getFrom(about).uri.raw } : {},
+          }
+        : { ...common, kind };
+    await this.mbcp.send(message, peer);
+  }
+
+  /** Stops the transaction layer and closes the transport (and the MBCP endpoint). */
   async close(): Promise<void> {
     await this.stopCore();
     await this.transport.close();
+    await this.mbcp?.close();
   }
 
   /** Stops the core the role runs on. */
@@ -400,6 +467,8 @@ export abstract class UaCoreRole<C extends UaCoreRoleConfig> extends GeneratedRo
       options,
       extra?.headers ?? [],
       this.constructor.name,
+      // A role that speaks MBCP offers its MBCP media (RFC 3264 5).
+      this.mbcp ? mbcpSdp(this.mbcp.local) : undefined,
     );
     this.outgoing.add(invite);
     const done = (): void => {
@@ -432,6 +501,16 @@ export abstract class UserAgentRole<C extends UserAgentRoleConfig> extends UaCor
   /** The dialog an entry point acts on: the given one, or the only dialog of this role. */
   protected dialogOf(options: EntryOptions): Dialog {
     return onlyDialog(this.core.dialogs, options, this.constructor.name);
+  }
+
+  /**
+   * Ends every session this role still holds with a BYE (RFC 3261 15.1.1), for a session a flow
+   * leaves running (OMA PoC Figure 19: the Pre-established Session is kept).
+   */
+  async endSessions(_options: EntryOptions = {}): Promise<EntryOutcome> {
+    const dialogs = this.core.dialogs.all().filter((d) => d.hasInviteUsage);
+    const responses = await Promise.all(dialogs.map((d) => this.core.bye(d)));
+    return { responses };
   }
 
   /** The other dialogs of the session (the PoC Participants still connected), with their facts. */
@@ -469,6 +548,69 @@ export abstract class B2buaRole<C extends B2buaRoleConfig> extends UaCoreRole<C>
 
   protected inviteOrigin(): { readonly aor: string; readonly route: readonly string[] } {
     return { aor: this.uri, route: [] };
+  }
+
+  /** The MBCP peer of each session this B2BUA answered itself, by dialog key. */
+  private readonly mediaPeers = new Map<string, MbcpAddress>();
+
+  /**
+   * Whether an initial INVITE is addressed to this B2BUA itself (its Request-URI names this
+   * server: OMA PoC, the Conference-factory URI of a Pre-established Session, or the
+   * invitation of a user reached through one), so the B2BUA answers it instead of relaying it.
+   */
+  protected addressedHere(incoming: IncomingRequest): boolean {
+    let uri;
+    try {
+      uri = parseUri(incoming.request.requestUri);
+    } catch {
+      return false;
+    }
+    return isOwnUri(uri, this.target);
+  }
+
+  /**
+   * The MBCP peer of the session a request is about: that of its dialog, the offer of an
+   * initial INVITE, else the Pre-established Session this B2BUA holds (OMA PoC: a session
+   * invitation reaches the user over its Pre-established Session). Read before an answer
+   * ends the dialog.
+   */
+  protected mbcpPeerOf(incoming: IncomingRequest): MbcpAddress | undefined {
+    if (incoming.dialog) {
+      const own = this.mediaPeers.get(incoming.dialog.key);
+      if (own) return own;
+    } else {
+      const offered = mbcpPeerOf(incoming.request.body);
+      if (offered) return offered;
+    }
+    const held = [...this.mediaPeers.values()];
+    return held.length === 1 ? held[0] : undefined;
+  }
+
+  /**
+   * Answers an INVITE this B2BUA took as its own end (a session of one leg, RFC 3261 13.3):
+   * with its MBCP media when the offer has some (RFC 3264 6), the session's MBCP peer
+   * remembered until its dialog ends.
+   */
+  protected acceptInvite(
+    incoming: IncomingRequest,
+    status: number,
+    peer: MbcpAddress | undefined,
+  ): void {
+    const offered = mbcpPeerOf(incoming.request.body) !== undefined;
+    const session = this.b2bua.answerLocally(
+      incoming,
+      status,
+      offered && this.mbcp
+        ? { contentType: 'application/sdp', body: mbcpSdp(this.mbcp.local) }
+        : {},
+    );
+    const dialog = session?.client.dialog;
+    if (!dialog || !peer) return;
+    const key = dialog.key;
+    this.mediaPeers.set(key, peer);
+    dialog.onStateChange((state) => {
+      if (state === DialogState.Terminated) this.mediaPeers.delete(key);
+    });
   }
 
   /** The leg paired with the one a request came in on, looked up before answering ends that dialog. */
@@ -582,4 +724,13 @@ export async function listenProxy(
     ...(config.timers ? { timers: config.timers } : {}),
   });
   return { transport, proxy };
+}
+
+/** Opens the MBCP endpoint of a role whose flows speak MBCP, on the role's address (OMA PoC user plane). */
+export async function listenMbcp(config: RoleEndpointConfig): Promise<MbcpEndpoint> {
+  return MbcpEndpoint.open({
+    address: config.address,
+    clock: traceClock,
+    ...(config.onMbcp ? { onPacket: config.onMbcp } : {}),
+  });
 }

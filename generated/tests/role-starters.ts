@@ -30,7 +30,13 @@ export async function startRole(
   role: string,
   c: Parameters<RoleStarter>[1],
 ): ReturnType<RoleStarter> {
-  const base = { label: c.label, address: c.address, timers: c.timers, onTrace: c.onTrace };
+  const base = {
+    label: c.label,
+    address: c.address,
+    timers: c.timers,
+    onTrace: c.onTrace,
+    ...(c.onMbcp ? { onMbcp: c.onMbcp } : {}),
+  };
   switch (role) {
     case 'poc-client':
       return PocClient.start({

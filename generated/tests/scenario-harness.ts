@@ -12,6 +12,7 @@ import { expect } from 'vitest';
 import { ConformanceChecker, expandFlow, reportText } from '../../generator/conformance/index.js';
 import type { ConformanceReport, ObservedMessage } from '../../generator/conformance/index.js';
 import { loadFlowSet } from '../../generator/project/flow-set.js';
+import type { MbcpPacketRecord } from '../../runtime/mbcp/index.js';
 import type { SessionSnapshot } from '../../runtime/session/index.js';
 import type { SipMessage } from '../../runtime/sip/message/index.js';
 import type { TransportTarget, TransportTraceEvent } from '../../runtime/sip/transport/index.js';
@@ -25,6 +26,8 @@ export interface RunningRole {
   /** Flow actions the role took (release media, initiate release, service control ...). */
   readonly actions: readonly { readonly action: string }[];
   readonly target: TransportTarget;
+  /** Where the role receives MBCP, when its flows speak MBCP (OMA PoC user plane). */
+  readonly mbcpTarget?: TransportTarget | undefined;
   /** Reactions that ended in an error (an answer the flow does not draw, a timeout); the role served on. */
   readonly failures: readonly { readonly method: string; readonly error: Error }[];
   snapshot(): SessionSnapshot;
@@ -42,6 +45,8 @@ export interface StartConfig {
     readonly timerD?: number;
   };
   readonly onTrace: (event: TransportTraceEvent) => void;
+  /** Sees the MBCP packets of roles that speak MBCP. */
+  readonly onMbcp?: (record: MbcpPacketRecord) => void;
   readonly aor: string;
   readonly user: string;
   readonly servedUsers: readonly string[];
@@ -114,6 +119,11 @@ export interface ScenarioResult {
   readonly messages: readonly SipMessage[];
 }
 
+/** A message a role sent: SIP through its transport, MBCP through its MBCP endpoint. */
+type Sent =
+  | { readonly kind: 'sip'; readonly event: TransportTraceEvent }
+  | { readonly kind: 'mbcp'; readonly record: MbcpPacketRecord };
+
 /**
  * T1 20 ms on loopback; Timer D 64*T1 rather than the 32 s RFC 3261 17.1.1.2 asks on real
  * networks, where a response can be held back that long (loopback cannot).
@@ -169,9 +179,14 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
   const set = await loadFlowSet([s.flowFile]);
   const flow = set.requested[0]?.flow;
   if (!flow) throw new Error(`${s.flowFile} does not load`);
-  const events: TransportTraceEvent[] = [];
+  const events: Sent[] = [];
   const onTrace = (e: TransportTraceEvent): void => {
-    if (e.direction === 'out' && e.message) events.push(e);
+    if (e.direction === 'out' && e.message) events.push({ kind: 'sip', event: e });
+  };
+  // A retransmission of an MBCP message (or of its Acknowledgement) is the same message again.
+  const onMbcp = (record: MbcpPacketRecord): void => {
+    if (record.direction === 'out' && record.message && record.note === 'first')
+      events.push({ kind: 'mbcp', record });
   };
   const roles = new Map<string, RunningRole>();
   const ids = new Map<string, string>();
@@ -185,6 +200,7 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
         address: '127.0.0.1',
         timers: TIMERS,
         onTrace,
+        onMbcp,
         aor: aorOf(r.id),
         user: r.id.replace(/\W/g, ''),
         servedUsers: (s.served[r.id] ?? []).map(aorOf),
@@ -218,7 +234,13 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
     for (const r of s.roles) {
       const t = roles.get(r.id)?.target;
       if (!t) continue;
-      map.set(r.participant, [...(map.get(r.participant) ?? []), { ip: t.address, port: t.port }]);
+      const media = roles.get(r.id)?.mbcpTarget;
+      map.set(r.participant, [
+        ...(map.get(r.participant) ?? []),
+        { ip: t.address, port: t.port },
+        // OMA PoC user plane: MBCP comes from the participant's media port, not its SIP port.
+        ...(media ? [{ ip: media.address, port: media.port }] : []),
+      ]);
     }
     const checker = new ConformanceChecker(
       expandFlow(flow, (id) => set.index.get(id)),
@@ -226,17 +248,23 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
     );
     await mkdir(dirname(s.pcap), { recursive: true });
     const pcap = new PcapFileWriter(s.pcap);
-    const trace = events.slice(from, to);
+    // In the order the messages were handed to their sockets, as they go on the wire (a SIP
+    // message is recorded once its send completes, an MBCP message when it is handed over; both
+    // carry the time of the hand-over on the roles' one trace clock).
+    const timeOf = (x: Sent): number => (x.kind === 'sip' ? x.event.time : x.record.time);
+    const trace = events.slice(from, to).sort((x, y) => timeOf(x) - timeOf(y));
     let frame = 0;
-    for (const e of trace) {
+    for (const sent of trace) {
+      const e = sent.kind === 'sip' ? sent.event : sent.record;
       const ms = BigInt(Math.floor(e.time));
       const observed: ObservedMessage = {
         frame: ++frame,
-        time: { sec: Math.floor(e.time / 1000), nsec: (e.time % 1000) * 1_000_000 },
+        time: { sec: Math.floor(e.time / 1000), nsec: Math.floor((e.time % 1000) * 1_000_000) },
         src: { ip: e.local.address, port: e.local.port },
         dst: { ip: e.remote.address, port: e.remote.port },
         transport: 'udp',
-        ...(e.message ? { sip: e.message } : {}),
+        ...(sent.kind === 'sip' && sent.event.message ? { sip: sent.event.message } : {}),
+        ...(sent.kind === 'mbcp' && sent.record.message ? { mbcp: sent.record.message } : {}),
       };
       checker.push(observed);
       await pcap.write({
@@ -255,7 +283,9 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
         return `${id}: dialogs=${x.dialogs} transactions=${x.transactions} sessions=${x.sessions}`;
       });
     const report = checker.finish();
-    const messages = events.flatMap((e) => (e.message ? [e.message] : []));
+    const messages = events.flatMap((e) =>
+      e.kind === 'sip' && e.event.message ? [e.event.message] : [],
+    );
     return { report, text: reportText(report), leaks, observed: trace.length, actions, messages };
   } finally {
     for (const r of roles.values()) await r.close();

@@ -49,7 +49,7 @@ function startersModule(plans: readonly RolePlan[]): SourceFileStructure {
     returnType: 'ReturnType<RoleStarter>',
     statements: (w) => {
       w.writeLine(
-        'const base = { label: c.label, address: c.address, timers: c.timers, onTrace: c.onTrace };',
+        'const base = { label: c.label, address: c.address, timers: c.timers, onTrace: c.onTrace, ...(c.onMbcp ? { onMbcp: c.onMbcp } : {}) };',
       );
       w.write('switch (role)').block(() => {
         for (const p of runnable) {

@@ -172,7 +172,10 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
       } else if (e.kind === 'send' && e.isResponse) {
         if (mode !== 'triggered' || e.answers !== r.first.step)
           return `${cite(e)}: answers a request other than the trigger`;
-        stmts.push(line(`if (incoming.pending) incoming.respond(${Number(e.label)});`));
+        if (kind === 'b2bua' && r.trigger.target === 'self' && r.first.label === 'INVITE') {
+          // RFC 3261 13.3: the B2BUA answers as the INVITE's own end (a session of one leg).
+          stmts.push(line(`this.acceptInvite(incoming, ${Number(e.label)}, media);`));
+        } else stmts.push(line(`if (incoming.pending) incoming.respond(${Number(e.label)});`));
       } else if (
         e.kind === 'send' &&
         e.label === 'INVITE' &&
@@ -334,6 +337,19 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
               : 'RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.',
           ),
         );
+      } else if (
+        e.kind === 'send' &&
+        (e.label === 'MBCP Connect' || e.label === 'MBCP Disconnect') &&
+        mode === 'triggered' &&
+        kind === 'b2bua'
+      ) {
+        // OMA PoC user plane: on the session's MBCP media, awaiting the peer's Acknowledgement.
+        const about = r.first.label === 'INVITE' ? ', incoming.request' : '';
+        stmts.push(
+          line(
+            `await this.sendMbcp('${e.label.slice('MBCP '.length)}', media, '${e.flow}', '${e.step}'${about});`,
+          ),
+        );
       } else return `${cite(e)}: not mapped to the runtime yet`;
       items.push({ scope, stmts });
     }
@@ -352,6 +368,10 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
   // Answering a BYE ends its dialog (RFC 3261 15.1.2): the paired leg is found first.
   if (JSON.stringify(stmts).includes('this.releaseOtherLeg(other')) {
     stmts.unshift(line('const other = this.otherLeg(incoming);'));
+  }
+  // Likewise the session's MBCP peer (OMA PoC user plane), before an answer ends the dialog.
+  if (/\bmedia[,)]/.test(JSON.stringify(stmts))) {
+    stmts.unshift(line('const media = this.mbcpPeerOf(incoming);'));
   }
   return { ok: true, stmts, runtimeGuards: [...new Set(runtimeGuards)] };
 }

@@ -53,7 +53,9 @@ function method(
 }
 
 function handlerRegistrations(plan: RolePlan, core: string): string[] {
-  return plan.handlers.map(
+  // A B2BUA's INVITEs go to its B2BUA core; those it answers itself come back through `answerInvite`.
+  const handlers = plan.handlers.filter((h) => !(plan.kind === 'b2bua' && h.method === 'INVITE'));
+  return handlers.map(
     (h) =>
       `${core}.on('${h.method}', (incoming) => this.react('${h.method}', this.${h.name}(incoming)));`,
   );
@@ -83,15 +85,20 @@ function uaMembers(plan: RolePlan, b2bua: boolean): CoreMembers {
     { name: 'core', type: 'UserAgentCore' },
     ...(b2bua ? [{ name: 'b2bua', type: 'B2buaCore' }] : []),
     { name: 'config', type: plan.names.configName },
+    ...(plan.usesMbcp ? [{ name: 'mbcp', type: 'MbcpEndpoint' }] : []),
   ];
+  const mbcp = plan.usesMbcp ? ', mbcp' : '';
+  const opened = plan.usesMbcp ? ['const mbcp = await listenMbcp(config);'] : [];
   const lines = b2bua
     ? [
         `const { transport, core, b2bua } = await listenB2bua(config, '${role}');`,
-        `return new ${name}(transport, core, b2bua, config);`,
+        ...opened,
+        `return new ${name}(transport, core, b2bua, config${mbcp});`,
       ]
     : [
         `const { transport, core } = await listenUserAgent(config, '${role}', config.user ?? 'ua');`,
-        `return new ${name}(transport, core, config);`,
+        ...opened,
+        `return new ${name}(transport, core, config${mbcp});`,
       ];
   return {
     properties: [],
@@ -100,7 +107,19 @@ function uaMembers(plan: RolePlan, b2bua: boolean): CoreMembers {
       parameters: ctorParams,
       statements: (w) => {
         w.writeLine(`super(transport, core, ${b2bua ? 'b2bua, ' : ''}config);`);
+        if (plan.usesMbcp) w.writeLine('this.attachMbcp(mbcp);');
         for (const l of handlerRegistrations(plan, 'core')) w.writeLine(l);
+        if (b2bua && plan.answersInvites) {
+          w.write('b2bua.answerInvite = (incoming) => ').inlineBlock(() => {
+            w.writeLine(
+              '// An INVITE addressed to this B2BUA itself is answered here as its own end (RFC 3261 13.3), not relayed.',
+            );
+            w.writeLine('if (!this.addressedHere(incoming)) return false;');
+            w.writeLine("this.react('INVITE', this.onInvite(incoming));");
+            w.writeLine('return true;');
+          });
+          w.write(';').newLine();
+        }
         if (b2bua && plan.holds.length > 0) {
           w.write('b2bua.holdInvite = (incoming) => ').inlineBlock(() => {
             w.writeLine('const f = this.facts();');

@@ -61,6 +61,7 @@ function imports(plan: RolePlan): ImportDeclarationStructure[] {
       ['sendRequest'],
       ['B2buaCore', 'B2buaLeg', 'IncomingRequest', 'ProxyCore', 'UserAgentCore'],
     ),
+    imp('../../runtime/mbcp/index.js', [], ['MbcpEndpoint']),
     imp('../../runtime/session/index.js', [], ['SessionSnapshot']),
     imp(
       '../../runtime/sip/dialog/index.js',
@@ -80,6 +81,7 @@ function imports(plan: RolePlan): ImportDeclarationStructure[] {
         'cancelSent',
         'expectStatus',
         'listenB2bua',
+        'listenMbcp',
         'listenProxy',
         'listenUserAgent',
         'provisionalOf',

@@ -101,6 +101,10 @@ export interface RolePlan {
   readonly usesPendingInvites: boolean;
   /** Initial INVITEs the B2BUA keeps pending for a CANCEL, by its own choices. */
   readonly holds: readonly Hold[];
+  /** Whether the role opens an MBCP endpoint (its flows send or receive MBCP). */
+  readonly usesMbcp: boolean;
+  /** Whether the B2BUA answers some initial INVITEs itself (`onInvite`, see `answerInvite`). */
+  readonly answersInvites: boolean;
 }
 
 /**
@@ -222,6 +226,31 @@ function ownOperands(
   };
 }
 
+const MBCP_ACK = 'MBCP Media Burst Acknowledgement';
+
+/**
+ * Where a received MBCP message is handled by the role's MBCP endpoint
+ * (OMA PoC user plane): an Acknowledgement settles the send that asked for
+ * it; a message that asks for one is acknowledged on receipt. Undefined
+ * when the reaction does more than that.
+ */
+function mbcpRuns(r: Reaction): string | undefined {
+  if (!r.first.label.startsWith('MBCP ')) return undefined;
+  const own = r.events.filter((e) => e.kind !== 'state');
+  if (r.first.label === MBCP_ACK && own.length === 0)
+    return 'MbcpEndpoint: the Acknowledgement ends the send that asked for it (OMA PoC user plane)';
+  if (own.length === 1 && own[0]?.kind === 'send' && own[0].label === MBCP_ACK)
+    return 'MbcpEndpoint: acknowledged on receipt (OMA PoC user plane)';
+  return undefined;
+}
+
+/** Whether a role's flows send or receive MBCP: it opens an MBCP endpoint. */
+function speaksMbcp(spec: RoleSpec): boolean {
+  return spec.reactions.some((r) =>
+    [r.first, ...r.events].some((e) => e.label.startsWith('MBCP ')),
+  );
+}
+
 function isSipRequestTrigger(r: Reaction): boolean {
   return (
     r.trigger.kind === 'receive' && r.first.peer !== undefined && /^[A-Z]+$/.test(r.first.label)
@@ -286,6 +315,31 @@ function conditionOf(mine: readonly Reaction[], others: readonly Reaction[]): st
     return `this.originOf(incoming) === '${origin}'`;
   }
   return undefined;
+}
+
+/** Whether a handler body acts on the leg paired with the request's own. */
+function actsOnOtherLeg(stmts: readonly Stmt[]): boolean {
+  return JSON.stringify(stmts).includes('this.releaseOtherLeg(');
+}
+
+/**
+ * What tells a B2BUA's branch from others of the same origin when guards and
+ * origin do not: whether the request's dialog is paired with another leg (a
+ * relayed session, OMA PoC Figure 18) or is a session the B2BUA answered as
+ * its own end (one leg: OMA PoC Figure 19, over a Pre-established Session).
+ */
+function legCondition(
+  g: { reactions: readonly Reaction[]; stmts: readonly Stmt[] },
+  all: readonly { reactions: readonly Reaction[]; stmts: readonly Stmt[] }[],
+): string | undefined {
+  const origin = new Set(g.reactions.map(originKind));
+  const [o] = [...origin];
+  if (origin.size !== 1 || o === undefined) return undefined;
+  const rivals = all.filter((x) => x !== g && x.reactions.some((r) => originKind(r) === o));
+  if (rivals.length === 0) return undefined;
+  const mine = actsOnOtherLeg(g.stmts);
+  if (rivals.some((x) => actsOnOtherLeg(x.stmts) === mine)) return undefined;
+  return `this.originOf(incoming) === '${o}' && this.otherLeg(incoming) ${mine ? '!==' : '==='} undefined`;
 }
 
 /** Plans the module of one role. */
@@ -365,7 +419,7 @@ export function planRole(spec: RoleSpec): RolePlan {
         row(r, 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)', true);
         continue;
       }
-      if (kind === 'b2bua' && (method === 'INVITE' || method === 'REFER')) {
+      if (kind === 'b2bua' && (method === 'INVITE' || method === 'REFER') && !r.trigger.target) {
         const held = method === 'INVITE' ? holdsOf(r) : [];
         holds.push(...held);
         const runs =
@@ -418,6 +472,11 @@ export function planRole(spec: RoleSpec): RolePlan {
       continue;
     }
     if (r.trigger.kind === 'receive' && r.first.peer !== undefined) {
+      const mbcp = mbcpRuns(r);
+      if (mbcp !== undefined) {
+        row(r, mbcp, true);
+        continue;
+      }
       row(r, '-', false, `${r.first.label}: only SIP requests and indications are dispatched yet`);
       continue;
     }
@@ -444,10 +503,11 @@ export function planRole(spec: RoleSpec): RolePlan {
       const raw = [...groups.values()];
       const conditioned = raw.map((g) => ({
         g,
-        cond: conditionOf(
-          g.reactions,
-          raw.filter((o) => o !== g).flatMap((o) => o.reactions),
-        ),
+        cond:
+          conditionOf(
+            g.reactions,
+            raw.filter((o) => o !== g).flatMap((o) => o.reactions),
+          ) ?? (kind === 'b2bua' ? legCondition(g, raw) : undefined),
       }));
       // An if/else chain: branches with a condition first, then one default. A branch whose
       // condition repeats an earlier one, or a second branch without any, could never be told
@@ -497,6 +557,8 @@ export function planRole(spec: RoleSpec): RolePlan {
     variantFlows: [...variantFlows].sort(),
     runtimeGuards: [...new Set(runtimeGuards)].sort(),
     holds,
+    usesMbcp: speaksMbcp(spec),
+    answersInvites: kind === 'b2bua' && handlers.some((h) => h.method === 'INVITE'),
     usesPendingInvites: JSON.stringify(entries.map((e) => e.stmts)).includes('this.startInvite('),
     proxyActions: proxyActions.filter(
       (a, i) => proxyActions.findIndex((b) => b.method === a.method && b.action === a.action) === i,

@@ -17,6 +17,7 @@ import {
   type FlowResolver,
 } from '../projection/project-flow.js';
 import { indexFlowSteps, sessionOf } from '../projection/step-context.js';
+import { applyDialogEvent, initialDialogs, isDrawnDialog } from '../projection/local-state.js';
 import { evaluateGuard, guardVariablesOf } from './guard-code.js';
 import type { RolePlan } from './role-plan.js';
 
@@ -242,6 +243,77 @@ function untakenRefs(flow: Flow, facts: Facts): string[] {
   return [...new Set(out)];
 }
 
+/** The flows a precondition runs: the establishing flow and every flow it refers to. */
+function preconditionFlows(id: string | undefined, resolve: FlowResolver): Set<string> {
+  const out = new Set<string>();
+  const visit = (flowId: string): void => {
+    if (out.has(flowId)) return;
+    out.add(flowId);
+    const f = resolve(flowId);
+    if (!f) return;
+    for (const step of indexFlowSteps(f).context.keys()) if (step.kind === 'ref') visit(step.flow);
+  };
+  if (id !== undefined) visit(id);
+  return out;
+}
+
+/**
+ * A ref the case takes whose flow starts from a session that the case's
+ * precondition does not build (OMA PoC Figure 16 taking Figure 19 needs
+ * participants joined through a Pre-established Session): why the case
+ * cannot be run, or undefined.
+ */
+function unbuiltSession(
+  flow: Flow,
+  facts: Facts,
+  built: ReadonlySet<string>,
+  resolve: FlowResolver,
+): string | undefined {
+  for (const [step, ctx] of indexFlowSteps(flow).context) {
+    if (step.kind !== 'ref') continue;
+    if (ctx.guards.some((g) => evaluateGuard(g.guard, facts) === false)) continue;
+    const target = resolve(step.flow);
+    const needs = target ? sessionOf(target) : undefined;
+    if (needs !== undefined && !built.has(needs))
+      return `${step.flow} (ref at ${flow.file}:${step.loc.line}) starts from the session ${needs} builds, which the precondition does not run`;
+  }
+  return undefined;
+}
+
+/**
+ * The user agents that still hold a session the flow does not end (OMA PoC
+ * Figure 19: PoC Client B keeps its Pre-established Session): each ends
+ * them after the check (`endSessions`, a BYE per dialog, RFC 3261 15.1.1).
+ */
+function sessionsLeft(
+  flow: Flow,
+  facts: Facts,
+  b: Builder,
+  n: number,
+  resolve: FlowResolver,
+): CallPlan[] {
+  const out: CallPlan[] = [];
+  for (const p of projectFlowAll(flow, resolve)) {
+    if (b.kindOf(p.participant) !== 'ua') continue;
+    // The dialogs the precondition names (an unnamed one is not followed to its end), less those
+    // the flow ends.
+    const state = new Set([...initialDialogs(flow, p.participant, resolve)].filter(isDrawnDialog));
+    const opened = new Set(state);
+    for (const e of p.events) {
+      if (e.guards.some((g) => evaluateGuard(g.guard, facts) === false)) continue;
+      // A BYE the flow does not name ends the one dialog the role holds (RFC 3261 15).
+      if (e.label === 'BYE' && !e.isResponse && e.dialog === undefined && state.size === 1)
+        state.clear();
+      applyDialogEvent(state, e);
+    }
+    if (![...state].some((d) => opened.has(d))) continue;
+    const multiple = flow.participants.get(p.participant)?.multiple === true;
+    for (let i = 0; i < (multiple ? n : 1); i++)
+      out.push({ at: multiple ? `${p.participant}[${i}]` : p.participant, entry: 'endSessions' });
+  }
+  return out;
+}
+
 function valuesOf(name: string): (string | boolean)[] {
   const t = GUARD_VARIABLES[name];
   if (t?.type === 'enum') return [...t.values];
@@ -281,6 +353,7 @@ export function planScenario(
   const counts = loops && [...flow.participants.values()].some((p) => p.multiple) ? [1, 2] : [1];
   const cases: CasePlan[] = [];
   const skipped: string[] = [];
+  const built = preconditionFlows(establishedBy, resolve);
   const seen = new Set<string>();
   for (const facts of combos) {
     const running = projections.flatMap((p) =>
@@ -310,6 +383,11 @@ export function planScenario(
       skipped.push(
         `${name}: ${missing.e.flow} step ${missing.e.step} at ${missing.p.participant}: ${row?.note ?? 'no generated reaction'}`,
       );
+      continue;
+    }
+    const unbuilt = unbuiltSession(flow, facts, built, resolve);
+    if (unbuilt !== undefined) {
+      skipped.push(`${name}: ${unbuilt}`);
       continue;
     }
     const byRuntime = projections
@@ -343,6 +421,7 @@ export function planScenario(
         }
         teardown.push(...more);
       }
+      if (teardown.length === 0) teardown.push(...sessionsLeft(flow, facts, b, n, resolve));
       const ids: { id: string; participant: string; role: string; mode?: string }[] = [];
       for (const p of flow.participants.values()) {
         const k = n > 0 && p.multiple ? n : 1;

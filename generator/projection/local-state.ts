@@ -14,6 +14,11 @@ function dialogName(e: LocalEvent): string {
   return e.kind === 'receive' ? `from-${e.origin ?? 'network'}` : `to-${e.peerRole ?? 'network'}`;
 }
 
+/** Whether a dialog name is one a flow gives (`dialog:`), not one made up for an unnamed INVITE. */
+export function isDrawnDialog(name: string): boolean {
+  return !/^(from|to)-/.test(name);
+}
+
 /** Applies one event to a set of dialog names (INVITE opens, BYE closes). */
 export function applyDialogEvent(state: Set<string>, e: LocalEvent): void {
   if (e.isResponse || (e.kind !== 'send' && e.kind !== 'receive')) return;

@@ -97,6 +97,12 @@ export interface Trigger {
   readonly mode?: Mode;
   /** Guards the role itself decides that hold over the trigger. */
   readonly guards: readonly string[];
+  /**
+   * `self` for an INVITE a B2BUA answers as its own end, opening no leg of
+   * its own (OMA PoC: the Pre-established Session, and an invitation over
+   * it): at run time its Request-URI names the B2BUA itself.
+   */
+  readonly target?: 'self';
 }
 
 /** One reaction: a trigger and what the role does after it, until the next trigger. */

@@ -9,6 +9,7 @@ import type { Mode, Role } from '../model/vocabulary.js';
 import { ROLES } from '../model/vocabulary.js';
 import type {
   LocalEvent,
+  LocalGuard,
   LocalProjection,
   Reaction,
   RoleSpec,
@@ -25,6 +26,7 @@ export function triggerKey(t: Trigger): string {
   const guards = t.guards.length === 0 ? '' : ` [${t.guards.join(' && ')}]`;
   return (
     `${t.kind} ${t.flow !== undefined ? `${t.flow}:` : ''}${t.label} from ${t.origin}${t.via !== undefined ? ` via ${t.via}` : ''}` +
+    `${t.target !== undefined ? ` to=${t.target}` : ''}` +
     ` dialogs={${t.dialogs.join(',')}} mode=${t.mode ?? '-'}${guards}`
   );
 }
@@ -173,6 +175,7 @@ export function reactionsOf(p: LocalProjection, resolve: FlowResolver): Reaction
       dialogs: r.dialogs,
       ...(p.mode !== undefined ? { mode: p.mode } : {}),
       guards: r.first.guards.filter((g) => g.local).map((g) => g.guard),
+      ...(p.mode === 'b2bua' && answersItself(r) ? { target: 'self' as const } : {}),
     };
     return {
       trigger,
@@ -188,6 +191,34 @@ export function reactionsOf(p: LocalProjection, resolve: FlowResolver): Reaction
         .filter((x, i, a) => a.indexOf(x) === i),
     };
   });
+}
+
+/**
+ * Whether a received INVITE is answered by the role itself with a 2xx and
+ * no INVITE of its own follows in the reaction: the B2BUA is the end it is
+ * addressed to, not a hop that opens another leg.
+ */
+function answersItself(r: {
+  kind: Trigger['kind'];
+  first: LocalEvent;
+  events: readonly LocalEvent[];
+}): boolean {
+  if (r.kind !== 'receive' || r.first.label !== 'INVITE') return false;
+  const sendsInvite = r.events.some(
+    (e) => e.kind === 'send' && e.label === 'INVITE' && e.relays === undefined,
+  );
+  // Answered 2xx whatever the role or a peer chooses after the trigger: not one operand's answer.
+  const held = (g: LocalGuard): boolean =>
+    r.first.guards.some((t) => t.fragment === g.fragment && t.operand === g.operand);
+  const accepts = r.events.some(
+    (e) =>
+      e.kind === 'send' &&
+      e.isResponse &&
+      e.answers === r.first.step &&
+      /^2\d\d$/.test(e.label) &&
+      e.guards.every(held),
+  );
+  return accepts && !sendsInvite;
 }
 
 const CHOICE_WORDS = /contradict|wins|instead of|override|preferred|takes precedence/i;

@@ -8,7 +8,7 @@
  */
 import { DialogState } from '../sip/dialog/index.js';
 import type { Dialog } from '../sip/dialog/index.js';
-import { getTargetDialog } from '../sip/message/index.js';
+import { getCallId, getFrom, getTag, getTargetDialog } from '../sip/message/index.js';
 import type { SipRequest, SipResponse } from '../sip/message/index.js';
 import type { TransportTarget } from '../sip/transport/index.js';
 import { SessionStore } from '../session/index.js';
@@ -69,6 +69,15 @@ export class B2buaCore {
    * Undefined (the default) relays every initial INVITE.
    */
   holdInvite: ((incoming: IncomingRequest) => boolean) | undefined;
+  /**
+   * Whether an initial INVITE is answered by this B2BUA itself, as the user
+   * agent it is addressed to, instead of opening a server leg: it takes the
+   * INVITE (the hook starts the answer) and answers it with
+   * {@link B2buaCore.answerLocally}, which makes a session of one leg (OMA
+   * PoC: the Pre-established Session, and the Controlling PoC Function's
+   * invitation over it). Undefined (the default) relays every initial INVITE.
+   */
+  answerInvite: ((incoming: IncomingRequest) => boolean) | undefined;
   private readonly route: (invite: SipRequest) => B2buaRoute | undefined;
   private readonly byDialog = new Map<string, { session: B2buaSession; leg: B2buaLeg }>();
 
@@ -133,6 +142,29 @@ export class B2buaCore {
     );
   }
 
+  /**
+   * Answers an initial INVITE this B2BUA took as its own end (see
+   * {@link B2buaCore.answerInvite}). A 2xx makes a session of one leg, the
+   * client leg, which ends with its dialog (RFC 3261 15); another final
+   * status leaves nothing behind.
+   */
+  answerLocally(
+    incoming: IncomingRequest,
+    status: number,
+    options: { readonly contentType?: string; readonly body?: string } = {},
+  ): B2buaSession | undefined {
+    if (!incoming.pending) return undefined;
+    incoming.respond(status, options);
+    if (status < 200 || status >= 300 || !incoming.dialog) return undefined;
+    const callId = getCallId(incoming.request);
+    const id = `${callId};${getTag(getFrom(incoming.request)) ?? ''}`;
+    const session = this.sessions.add(id, new B2buaSession(id, callId));
+    session.client.localSdp = options.body;
+    session.state = B2buaSessionState.Established;
+    this.attach(session, session.client, incoming.dialog);
+    return session;
+  }
+
   /** Sends BYE on a leg; its invite usage ends with the response (RFC 3261 15.1.1). */
   releaseLeg(leg: B2buaLeg): Promise<SipResponse> {
     const dialog = leg.dialog;
@@ -185,6 +217,7 @@ export class B2buaCore {
     }
     // RFC 3261 9.2: a held INVITE is answered only by the 487 its CANCEL brings.
     if (this.holdInvite?.(incoming) === true) return;
+    if (this.answerInvite?.(incoming) === true) return;
     const route = this.route(incoming.request);
     if (!route) {
       incoming.respond(404);

@@ -44,3 +44,4 @@ export { activeStreams, answerStreamRemoval, removeMediaStreams } from './media-
 export type { MediaDescription, StreamMatch } from './media-streams.js';
 export { sendRefer, sendReferOutOfDialog } from './refer-subscriber.js';
 export type { ReferOptions, ReferResult } from './refer-subscriber.js';
+export { MBCP_SDP_FORMAT, mbcpPeerOf, mbcpSdp } from './mbcp-media.js';

@@ -61,4 +61,9 @@ export interface MbcpEndpointOptions {
   readonly duplicateWindowMs?: number;
   /** Observable hook: every packet in and out. */
   readonly onPacket?: (record: MbcpPacketRecord) => void;
+  /**
+   * Milliseconds since the Unix epoch for the records' `time`. Default: the high-resolution
+   * clock (`performance`); give the clock another trace uses to order both together.
+   */
+  readonly clock?: () => number;
 }

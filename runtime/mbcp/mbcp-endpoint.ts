@@ -51,7 +51,7 @@ function checkOption(option: string, value: number, min: number, max: number): v
   }
 }
 
-const now = (): number => performance.timeOrigin + performance.now();
+const highResolutionNow = (): number => performance.timeOrigin + performance.now();
 
 /**
  * MBCP over one UDP socket. Messages that ask for an Acknowledgement (the
@@ -66,6 +66,7 @@ export class MbcpEndpoint {
   private readonly waiters = new Set<Waiter>();
   private readonly hooks = new Set<(record: MbcpPacketRecord) => void>();
   private readonly errorHooks = new Set<(error: Error) => void>();
+  private readonly receivers = new Set<(received: MbcpReceived) => void>();
   private closed = false;
 
   private constructor(
@@ -77,6 +78,7 @@ export class MbcpEndpoint {
     private readonly duplicates: DuplicateCache,
     /** SSRC of this end, in its automatic Acknowledgements. */
     readonly ssrc: number,
+    private readonly now: () => number,
   ) {
     socket.on('message', (bytes, rinfo) => this.onDatagram(bytes, rinfo));
     socket.on('error', (error) => this.reportError(error));
@@ -109,6 +111,7 @@ export class MbcpEndpoint {
       maxTransmissions,
       new DuplicateCache(windowMs),
       ssrc,
+      options.clock ?? highResolutionNow,
     );
     if (options.onPacket !== undefined) endpoint.observe(options.onPacket);
     return endpoint;
@@ -118,6 +121,15 @@ export class MbcpEndpoint {
   observe(hook: (record: MbcpPacketRecord) => void): () => void {
     this.hooks.add(hook);
     return () => this.hooks.delete(hook);
+  }
+
+  /**
+   * Takes every received message no {@link MbcpEndpoint.receive} waits for
+   * (instead of queueing it for a later receive); returns its removal.
+   */
+  onMessage(receiver: (received: MbcpReceived) => void): () => void {
+    this.receivers.add(receiver);
+    return () => this.receivers.delete(receiver);
   }
 
   /**
@@ -239,7 +251,15 @@ export class MbcpEndpoint {
     remote: MbcpAddress,
     note: MbcpPacketNote,
   ): Promise<void> {
-    this.emit({ time: now(), direction: 'out', local: this.local, remote, bytes, message, note });
+    this.emit({
+      time: this.now(),
+      direction: 'out',
+      local: this.local,
+      remote,
+      bytes,
+      message,
+      note,
+    });
     return new Promise<void>((resolve, reject) => {
       this.socket.send(bytes, remote.port, remote.address, (err) =>
         err ? reject(err) : resolve(),
@@ -249,7 +269,7 @@ export class MbcpEndpoint {
 
   private onDatagram(bytes: Buffer, rinfo: RemoteInfo): void {
     const remote: MbcpAddress = { address: rinfo.address, port: rinfo.port };
-    const base = { time: now(), direction: 'in' as const, local: this.local, remote, bytes };
+    const base = { time: this.now(), direction: 'in' as const, local: this.local, remote, bytes };
     let message: MbcpMessage;
     try {
       message = decodeMbcp(bytes);
@@ -327,6 +347,10 @@ export class MbcpEndpoint {
         w.resolve(r);
         return;
       }
+    }
+    if (this.receivers.size > 0) {
+      for (const receiver of this.receivers) receiver(r);
+      return;
     }
     this.inbox.push(r);
   }

@@ -189,6 +189,52 @@ describe('seed flows without a generated test', () => {
   }, 60_000);
 });
 
+describe('OMA PoC Figure 19: MBCP over the Pre-established Session', () => {
+  it('answers the INVITEs addressed to PoC Server B itself and disconnects over MBCP on a session of one leg', async () => {
+    const { flows, resolve } = await loadForGeneration('flows');
+    const server = roleSpecs(flows, resolve).find((s) => s.role === 'poc-server-participating');
+    if (!server) throw new Error('no PoC Server (participating)');
+    const plan = planRole(server);
+    expect(plan.usesMbcp).toBe(true);
+    expect(plan.answersInvites).toBe(true);
+    const ack = plan.table.filter((t) =>
+      t.trigger.startsWith('receive MBCP Media Burst Acknowledgement'),
+    );
+    expect(ack.length).toBeGreaterThan(0);
+    for (const row of ack) expect(row.executable).toBe(true);
+    const text = await printSource('generated/roles/poc-server-participating.ts', roleModule(plan));
+    expect(text).toContain('if (!this.addressedHere(incoming)) return false;');
+    expect(text).toContain(
+      [
+        "    if (this.originOf(incoming) === 'other' && this.otherLeg(incoming) === undefined) {",
+        '      const media = this.mbcpPeerOf(incoming);',
+      ].join('\n'),
+    );
+    expect(text).toContain(
+      "      await this.sendMbcp('Disconnect', media, 'poc.disconnect.pre-established', 'A');",
+    );
+    // The relayed INVITEs stay with the B2BUA core, and so does the hold of Figure 16's CANCEL.
+    expect(text).not.toContain("core.on('INVITE'");
+    expect(text).toContain('b2bua.holdInvite = (incoming) =>');
+  }, 60_000);
+
+  it('tests Figure 19, ends the kept Pre-established Session after the check, and leaves out the Figure 16 case that needs one', async () => {
+    const { flows, resolve } = await loadForGeneration('flows');
+    const { files, untested } = await generateOutput(flows, resolve);
+    expect(untested.map((u) => u.flow)).not.toContain('poc.disconnect.pre-established');
+    const fig19 = files.find((f) => f.path === 'tests/poc-disconnect-pre-established.test.ts');
+    expect(fig19?.text).toContain("entry: 'endSessions'");
+    expect(fig19?.text).toContain("entry: 'establishTerminatingPreEstablished'");
+    const fig16 = files.find((f) => f.path === 'tests/poc-leave-on-demand.test.ts');
+    expect(fig16?.text).toMatch(
+      / \* - policy\.release=release-all, session\.kind=pre-established: poc\.disconnect\.pre-established \(ref at flows\/poc\/leave-on-demand\.flow\.yaml:\d+\) starts from the session poc\.establish\.terminating\.pre-established builds, which the precondition does not run/,
+    );
+    // Flows that end every session they start get no teardown.
+    const fig18 = files.find((f) => f.path === 'tests/poc-disconnect-on-demand.test.ts');
+    expect(fig18?.text).toContain('teardown: [],');
+  }, 60_000);
+});
+
 describe('an alt the peer decides, told apart by the final response (RFC 3261 9.1)', () => {
   it('compiles a switch on the status of the cancelled INVITE, each case citing its operand', async () => {
     const { flows, resolve } = await loadForGeneration('flows');

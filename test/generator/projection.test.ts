@@ -148,6 +148,23 @@ describe('the flows of flows/', () => {
         '    11 receive 200 <- sip-core',
       ].join('\n'),
     );
+    // An INVITE PoC Server B answers as its own end (the Pre-established Session, and the
+    // invitation over it) is a trigger of its own; the relayed INVITE keeps its key.
+    const keys = server?.reactions.map((r) => r.key) ?? [];
+    expect(keys).toContain(
+      'receive INVITE from served-client via sip-core to=self dialogs={} mode=b2bua',
+    );
+    expect(keys).toContain(
+      'receive INVITE from controlling-server via sip-core to=self dialogs={preEstablished} mode=b2bua',
+    );
+    expect(keys).toContain('receive INVITE from served-client via sip-core dialogs={} mode=b2bua');
+    expect(text).toContain(
+      [
+        '  on receive INVITE from controlling-server via sip-core to=self dialogs={preEstablished} mode=b2bua  (poc.establish.terminating.pre-established)',
+        '    11 send MBCP Connect -> poc-client',
+        '    13 send 200 -> sip-core',
+      ].join('\n'),
+    );
     const client = specs.find((s) => s.role === 'poc-client');
     const invite = client?.reactions.find((r) => r.key.startsWith('receive INVITE'));
     // poc.cancel.terminating records PoC Client B ringing (manual answer) as its own case.

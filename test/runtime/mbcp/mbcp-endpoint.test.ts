@@ -47,6 +47,26 @@ const summary = (records: MbcpPacketRecord[]) =>
   records.map((r) => `${r.direction} ${r.message?.kind ?? '-'} ${r.note}`);
 
 describe('MbcpEndpoint over loopback UDP', () => {
+  it('hands messages no receive waits for to its onMessage takers instead of queueing them', async () => {
+    const server = await endpoint(150, 6, SERVER_SSRC);
+    const client = await endpoint();
+    const taken: string[] = [];
+    const stop = client.ep.onMessage((r) => taken.push(r.message.kind));
+    await server.ep.send(DISCONNECT, client.ep.local);
+    expect(taken).toEqual(['Disconnect']);
+    // A waiting receive still comes first (another message: the same bytes again are a duplicate);
+    // without takers a message is queued again.
+    const waiting = client.ep.receive((r) => r.message.kind === 'Disconnect');
+    const second: MbcpMessage = { ...DISCONNECT, ssrc: SERVER_SSRC + 1 };
+    await server.ep.send(second, client.ep.local);
+    expect((await waiting).message).toEqual(second);
+    stop();
+    await server.ep.send({ ...DISCONNECT, ackRequired: false }, client.ep.local);
+    const queued = await client.ep.receive((r) => r.message.kind === 'Disconnect');
+    expect(queued.message.ackRequired).toBe(false);
+    expect(taken).toEqual(['Disconnect']);
+  });
+
   it('runs Figure 19 steps A and B: Disconnect, then the Media Burst Acknowledgement', async () => {
     const server = await endpoint(150, 6, SERVER_SSRC);
     const client = await endpoint();
