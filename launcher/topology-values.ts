@@ -16,9 +16,9 @@ import {
 export type Fail = (node: Node | null | undefined, reason: string) => never;
 
 /** The timers a topology may set. */
-export const TIMER_KEYS = ['t1', 't2', 't4'] as const;
+export const TIMER_KEYS = ['t1', 't2', 't4', 'timerD'] as const;
 
-/** T1, T2, T4 in milliseconds. */
+/** T1, T2, T4 and Timer D (RFC 3261 17.1.1.1, 17.1.1.2) in milliseconds. */
 export type TopologyTimers = Partial<Record<(typeof TIMER_KEYS)[number], number>>;
 
 /** Reads a `policies:` mapping; with `owner`, every policy must be one its role reads. */
