@@ -12,7 +12,7 @@ import { AddressIndex } from './address-index.js';
 import { newSummary, updateSummary, type DialogSummary } from './dialog-summary.js';
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
 import { describeType } from './expected.js';
-import { Instance, slot } from './instance.js';
+import { Instance, slot, type JoinMemo } from './instance.js';
 import { LoggedMessage } from './logged-message.js';
 import { seconds, type ObservedMessage } from './observed.js';
 import { ParticipantBindings } from './participants.js';
@@ -53,7 +53,14 @@ export interface ConformanceOptions {
   readonly onInstance?: (report: InstanceReport) => void;
 }
 
-type JoinMode = 'required' | 'anchored' | 'optional' | 'early';
+/**
+ * How a message of a new dialog may join an instance: `required`, a step outside opt and loop
+ * fragments whose predecessor in the drawn order is matched; `anchored`, a step of an opt or
+ * loop whose ends the instance knows; `causal`, like `required` with a causal predecessor matched
+ * (a B2BUA's BYE on its other leg before its 200 on the first, RFC 3261 16); `optional`, any
+ * step of an opt or loop; `early`, before its predecessors (reported out of order).
+ */
+type JoinMode = 'required' | 'anchored' | 'causal' | 'optional' | 'early';
 
 /** Iterations to try for a step of a group the instance has not bound: a new one (-1), or none. */
 const NEW_ITERATION: readonly number[] = [-1];
@@ -203,6 +210,7 @@ export class ConformanceChecker {
     if (this.joinBest(near, o, callId, 'anchored')) return;
     for (const inst of near)
       if (inst.altMatches > 0 && this.reinterpretFor(inst, o, callId)) return;
+    if (this.joinBest(this.awaiting, o, callId, 'causal')) return;
     if (this.start(o, callId)) return;
     if (this.joinBest(this.open, o, callId, 'optional')) return;
     // Last resort: a message that fits an instance but comes before its predecessors (reported out of order).
@@ -399,7 +407,7 @@ export class ConformanceChecker {
           if (fresh.unexpected.length > before) return { failedIn: fresh, failedOn: next };
           continue;
         }
-        const modes: JoinMode[] = ['required', 'anchored', 'optional', 'early'];
+        const modes: JoinMode[] = ['required', 'anchored', 'causal', 'optional', 'early'];
         const plan = modes.map((mode) => this.plan(fresh, next, id, mode)).find((p) => p);
         if (!plan) return { failedIn: fresh, failedOn: next };
         this.commitJoin(plan, next, id);
@@ -435,11 +443,17 @@ export class ConformanceChecker {
     mode: JoinMode,
   ): JoinPlan | undefined {
     const early = mode === 'early';
+    if (callId !== undefined && (mode === 'required' || mode === 'causal')) {
+      if (this.cannotJoin(inst, o, mode)) return undefined;
+    }
     for (const m of this.steps.candidates(o)) {
       const optional = m.context.opts.length > 0 || m.context.loop !== undefined;
       if (optional !== (mode === 'anchored' || mode === 'optional')) continue;
       const its = inst.iterationsOf(m.group);
       if (m.context.loop === undefined && its.length > 0 && callId !== undefined) continue;
+      // The same test as `fits` below on the ends alone, first: most open instances of a busy
+      // capture have the step's ends bound elsewhere (another session's PoC Client).
+      if (inst.endsBound(m, o, this.people)) continue;
       if (this.steps.excluded(inst, m)) continue;
       const it =
         callId === undefined
@@ -448,7 +462,7 @@ export class ConformanceChecker {
           : this.steps.peekIteration(inst, m);
       if (
         inst.matches.has(slot(m.index, it)) ||
-        (!early && !this.steps.ready(inst, m, it)) ||
+        (!early && !this.steps.ready(inst, m, it, mode === 'causal')) ||
         (mode === 'anchored' && !inst.anchored(m, it, this.people)) ||
         !inst.fits(m, o, it, this.people)
       )
@@ -457,6 +471,52 @@ export class ConformanceChecker {
       return { inst, m, it };
     }
     return undefined;
+  }
+
+  /**
+   * True when a message of a new dialog (its Call-ID known) certainly takes no step of `inst` in
+   * `mode` (`required` or `causal`): every step of its kind is ruled out by the instance's state,
+   * or has an end bound to another address than the message's. The state part is kept per
+   * instance revision, so a busy capture's new dialogs are not tried step by step on every open
+   * instance (a new session's PoC Client on the ~100 instances waiting for their other leg).
+   */
+  private cannotJoin(inst: Instance, o: ObservedMessage, mode: 'required' | 'causal'): boolean {
+    // Keyed by the signature's list of steps: the same list for every message of the kind.
+    const steps = this.steps.candidates(o);
+    const memos = inst.joinMemo[mode];
+    let memo = memos.get(steps);
+    if (memo?.revision !== inst.revision) {
+      memo = { revision: inst.revision, ends: this.joinEnds(inst, steps, mode) };
+      memos.set(steps, memo);
+    }
+    if (memo.ends === null) return false;
+    for (const [from, to] of memo.ends)
+      if ((from === undefined || from === o.src.ip) && (to === undefined || to === o.dst.ip))
+        return false;
+    return true;
+  }
+
+  /** The ends of the steps of `steps` a message could take in `inst` as it stands (see {@link JoinMemo}). */
+  private joinEnds(
+    inst: Instance,
+    steps: readonly ExpectedMessage[],
+    mode: 'required' | 'causal',
+  ): JoinMemo['ends'] {
+    const ends: (readonly [string | undefined, string | undefined])[] = [];
+    // The same state tests as `plan`, for a message with a Call-ID.
+    for (const m of steps) {
+      if (m.context.opts.length > 0 || m.context.loop !== undefined) continue;
+      if (inst.iterationsOf(m.group).length > 0) continue;
+      if (this.steps.excluded(inst, m)) continue;
+      const it = this.steps.peekIteration(inst, m);
+      if (inst.matches.has(slot(m.index, it)) || !this.steps.ready(inst, m, it, mode === 'causal'))
+        continue;
+      const from = m.from === undefined ? undefined : inst.boundIp(m.from, this.people);
+      const to = inst.boundIp(m.to, this.people);
+      if (from === undefined && to === undefined) return null;
+      ends.push([from, to]);
+    }
+    return ends;
   }
 
   private commitJoin(plan: JoinPlan, o: ObservedMessage, callId: string | undefined): void {

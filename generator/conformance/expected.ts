@@ -49,6 +49,14 @@ export interface ExpectedFlow {
   readonly order: PartialOrder;
   /** For each message, the wire messages that happen before it. */
   readonly before: readonly (readonly number[])[];
+  /**
+   * For each message, the wire messages that must happen before it causally: `before` within
+   * its dialog group, and across groups only along causal edges (see {@link causalBefore}). A
+   * step out of order is judged against this relation.
+   */
+  readonly causal: readonly (readonly number[])[];
+  /** For each message, its immediate causal predecessors (the latest of `causal`). */
+  readonly causalImmediate: readonly (readonly number[])[];
   /** For each message, its immediate wire predecessors (the latest of `before`). */
   readonly immediate: readonly (readonly number[])[];
   /** Group count; groups are 0..groups-1. */
@@ -232,9 +240,11 @@ export function expandFlow(flow: Flow, resolve?: (id: string) => Flow | undefine
       )
       .map((w) => w.index),
   );
-  const immediate = before.map((list) =>
-    list.filter((p) => !list.some((q) => q !== p && (before[q] ?? []).includes(p))),
-  );
+  const latest = (rel: readonly (readonly number[])[]): number[][] =>
+    rel.map((list) => list.filter((p) => !list.some((q) => q !== p && (rel[q] ?? []).includes(p))));
+  const immediate = latest(before);
+  const causal = causalBefore(final, before, order);
+  const causalImmediate = latest(causal);
   const startGroups = new Set<number>();
   for (const w of wire) if ((before[w.index] ?? []).length === 0) startGroups.add(w.group);
   const referenced = new Set<number>();
@@ -262,6 +272,8 @@ export function expandFlow(flow: Flow, resolve?: (id: string) => Flow | undefine
     wire,
     order,
     before,
+    causal,
+    causalImmediate,
     immediate,
     groups: dense.size,
     startGroups,
@@ -270,6 +282,62 @@ export function expandFlow(flow: Flow, resolve?: (id: string) => Flow | undefine
     referenced,
     mandatory,
   };
+}
+
+/**
+ * The causal part of `before`. Within one dialog group every drawn order holds. Across groups a
+ * participant's position in the drawing alone orders nothing: a stateful proxy handles each
+ * transaction on its own (RFC 3261 16), so when the network reorders, or loses and re-sends, what
+ * triggers two of its sends in different dialogs, it sends them in the other order (Figure 16:
+ * SIP/IP Core A may relay PoC Server A's BYE, step 7, before its 200, step 5). What crosses
+ * groups: a relay after what it relays and an answer after its request (RFC 3261 16.6, 16.7:
+ * both also join the groups), a step after the steps its `after` names, and a send of a
+ * participant that is not a proxy after every receive that precedes it on its lifeline (a
+ * B2BUA's request on one leg after its trigger on the other: in Figure 16 the BYE of step 6
+ * after the BYE of step 3 it received, not after its 200 of step 4). The relation is closed
+ * transitively over these edges.
+ */
+function causalBefore(
+  messages: readonly ExpectedMessage[],
+  before: readonly (readonly number[])[],
+  order: PartialOrder,
+): number[][] {
+  const receiveOf = (m: ExpectedMessage): number =>
+    // The receive event follows the send event (happens-before adds them in a pair).
+    m.from === undefined ? m.event : m.event + 1;
+  const proxy = (m: ExpectedMessage): boolean =>
+    m.step.from !== undefined && m.flow.participants.get(m.step.from)?.mode === 'proxy';
+  const direct = messages.map((m) => {
+    const preds = before[m.index] ?? [];
+    if (m.event < 0) return preds;
+    const sender = order.events[m.event]?.participant;
+    const named = new Set(m.step.after);
+    return preds.filter((p) => {
+      const pm = messages[p];
+      if (!pm) return false;
+      if (pm.group === m.group) return true;
+      if (pm.flow === m.flow && named.has(pm.step.id)) return true;
+      if (m.from === undefined || proxy(m) || pm.event < 0) return false;
+      const recv = receiveOf(pm);
+      return order.events[recv]?.participant === sender && order.happensBefore(recv, m.event);
+    });
+  });
+  const closed: (number[] | undefined)[] = [];
+  const close = (i: number): number[] => {
+    const known = closed[i];
+    if (known) return known;
+    const out = new Set<number>();
+    // `before` is acyclic (validation rejects cycles through `after`): the recursion ends.
+    closed[i] = [];
+    for (const p of direct[i] ?? []) {
+      out.add(p);
+      for (const q of close(p)) out.add(q);
+    }
+    const list = [...out].sort((a, b) => a - b);
+    closed[i] = list;
+    return list;
+  };
+  return messages.map((m) => close(m.index));
 }
 
 /** A short description of a message type: "BYE", "200 OK", "MBCP Disconnect". */

@@ -111,6 +111,19 @@ function computeTransmissionKey(o: ObservedMessage): string {
   return [head, branch, cseq, `${o.src.ip}:${o.src.port}>${o.dst.ip}:${o.dst.port}`].join('|');
 }
 
+/**
+ * Where a message of one signature could join an instance in one mode, as of a revision: per
+ * step it could take, the addresses its sender and receiver are bound to (undefined when free);
+ * null when some step has both ends free (anything may join).
+ */
+export interface JoinMemo {
+  readonly revision: number;
+  readonly ends: readonly (readonly [string | undefined, string | undefined])[] | null;
+}
+
+/** The iterations of a group no iteration is bound in (shared: asked for on every message). */
+const NO_ITERATIONS: readonly number[] = [];
+
 /** One instance being assembled. */
 export class Instance {
   /** slot key slot(message, iteration) -> match. */
@@ -130,6 +143,20 @@ export class Instance {
   lastActivity: number;
   /** Capture time at which every mandatory step was matched. */
   completeAt: number | undefined;
+  /**
+   * Counts the changes of what placing a message depends on (matches, bound groups and through
+   * them iterations and bindings): the engine's memo of where a new dialog cannot go is valid
+   * while it stays the same.
+   */
+  revision = 0;
+  /**
+   * The engine's memo per join mode (`required`, `causal`) and signature, by the signature's
+   * list of steps (see ConformanceChecker.cannotJoin).
+   */
+  readonly joinMemo = {
+    required: new Map<readonly ExpectedMessage[], JoinMemo>(),
+    causal: new Map<readonly ExpectedMessage[], JoinMemo>(),
+  } as const;
   /** Matched slots inside alt operands, and outside any alt. */
   altMatches = 0;
   plainMatches = 0;
@@ -313,6 +340,7 @@ export class Instance {
       });
     }
     diffs.push(...this.valueDiffs(m, iteration, o, summaries, true));
+    this.revision++;
     if (!this.matches.has(slot(m.index, iteration))) {
       if (m.context.alts.length > 0) this.altMatches++;
       else this.plainMatches++;
@@ -361,10 +389,37 @@ export class Instance {
 
   /** Iterations a group is bound in. */
   iterationsOf(group: number): readonly number[] {
-    return this.groupIterations.get(group) ?? [];
+    return this.groupIterations.get(group) ?? NO_ITERATIONS;
+  }
+
+  /**
+   * True when an end of `m` is bound in the instance to another address than `o` shows: then
+   * {@link fits} is false whatever else holds (a quick test before the full one). Mapped and
+   * `multiple` participants are left to {@link fits}.
+   */
+  endsBound(m: ExpectedMessage, o: ObservedMessage, people: ParticipantBindings): boolean {
+    return (
+      (m.from !== undefined && this.boundElsewhere(m.from, o.src.ip, people)) ||
+      this.boundElsewhere(m.to, o.dst.ip, people)
+    );
+  }
+
+  private boundElsewhere(p: string, ip: string, people: ParticipantBindings): boolean {
+    const bound = this.boundIp(p, people);
+    return bound !== undefined && bound !== ip;
+  }
+
+  /**
+   * The address a participant is bound to in the instance: only that address fits it (over UDP
+   * its endpoint, over streams its address). Undefined when it is free, mapped or `multiple`.
+   */
+  boundIp(p: string, people: ParticipantBindings): string | undefined {
+    if (this.expected.multiple.has(p) || people.isMapped(p)) return undefined;
+    return this.bindings.get(p, -1)?.ip;
   }
 
   bindGroup(group: number, iteration: number, callId: string | undefined): void {
+    this.revision++;
     const its = this.groupIterations.get(group) ?? [];
     if (!its.includes(iteration)) its.push(iteration);
     this.groupIterations.set(group, its);

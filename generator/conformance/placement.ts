@@ -46,13 +46,24 @@ export class StepPlacement {
   }
 
   /**
-   * True when an immediate predecessor of m is matched (or m has none): in
-   * the same iteration when both are in the same loop, in any otherwise.
+   * True when an immediate predecessor of m is matched (or m has none): in the same iteration
+   * when both are in the same loop, in any otherwise. With `causal`, an immediate causal
+   * predecessor will do too: a proxy or B2BUA may send in one dialog before another as the
+   * network delivers their triggers (expected.ts, causalBefore).
    */
-  ready(inst: Instance, m: ExpectedMessage, it: number): boolean {
+  ready(inst: Instance, m: ExpectedMessage, it: number, causal = false): boolean {
     if (!this.previousIterationDone(inst, m, it)) return false;
     const preds = this.expected.immediate[m.index] ?? [];
-    if (preds.length === 0) return true;
+    if (preds.length === 0 || this.anyMatched(inst, m, it, preds)) return true;
+    return causal && this.anyMatched(inst, m, it, this.expected.causalImmediate[m.index] ?? []);
+  }
+
+  private anyMatched(
+    inst: Instance,
+    m: ExpectedMessage,
+    it: number,
+    preds: readonly number[],
+  ): boolean {
     for (const p of preds) {
       const pm = this.expected.messages[p];
       if (!pm) continue;

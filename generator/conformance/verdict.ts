@@ -164,10 +164,12 @@ export function instanceVerdict(
       });
       continue;
     }
-    // The violated predecessor reported is the latest one in the flow's order (the immediate one when it is violated).
+    // The violated predecessor reported is the latest one in the flow's order (the immediate one
+    // when it is violated). Only causal predecessors count: across dialogs a participant's
+    // position in the drawing alone orders nothing (expected.ts, causalBefore).
     let violates: string | null = null;
     let latest = -1;
-    for (const p of exp.before[m.index] ?? []) {
+    for (const p of exp.causal[m.index] ?? []) {
       const ph = inst.matches.get(slot(p, it)) ?? inst.matches.get(slot(p, 0));
       const pm = exp.messages[p];
       if (ph && pm && ph.frame > hit.frame && pm.event > latest) {

@@ -4,9 +4,10 @@
  * the branch the author meant: a step by its discriminating key (`message`,
  * `alt`, ...), other unions by the JSON type of the value.
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, Options, ValidateFunction } from 'ajv';
 import { flowJsonSchema } from '../model/json-schema.js';
 import { STEP_KEYS } from '../model/flow-schema.js';
+import { cachedValidator } from './validator-cache.js';
 
 /** One schema problem at a path of the document. */
 export interface SchemaProblem {
@@ -21,8 +22,8 @@ let validator: ValidateFunction | undefined;
 function compiled(): ValidateFunction {
   if (!validator) {
     // verbose: errors carry `schema` and `parentSchema`, which the messages need (allowed keys, enum values).
-    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
-    validator = ajv.compile(flowJsonSchema());
+    const options: Options = { allErrors: true, strict: false, verbose: true };
+    validator = cachedValidator(flowJsonSchema(), options);
   }
   return validator;
 }

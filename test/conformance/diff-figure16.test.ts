@@ -146,10 +146,67 @@ describe('flowspec diff against Figure 16', () => {
     writeFileSync(map, 'participants:\n  PoC Client A: 127.0.0.1:5061\n');
     const r = await cli(['diff', FIGURE_16, file, '--map', map, '--format', 'json']);
     expect(r.code).toBe(1);
+    // Its trigger is the BYE it received (step 3, `after: "3"`), not its 200 on the client's leg
+    // (step 4): across dialogs only causal edges order steps.
     expect(stepOf(JSON.parse(r.out) as JsonReport, 0, '6')).toMatchObject({
       status: 'out-of-order',
-      violates: '4',
+      violates: '3',
     });
+  });
+
+  it('passes a proxy that relays the other dialog first when the network held a message back (F3)', async () => {
+    const msgs = interleaved(expected, 1);
+    // PoC Server A sends 200 (step 4) then its BYE (step 6); the network holds the 200 back, and
+    // SIP/IP Core A relays the BYE (step 7) before the 200 (step 5): RFC 3261 16, each
+    // transaction on its own.
+    const [five] = msgs.splice(
+      msgs.findIndex((m) => m.step === '5@0'),
+      1,
+    );
+    if (!five) throw new Error('no step 5');
+    msgs.splice(msgs.findIndex((m) => m.step === '7@0') + 1, 0, five);
+    const { code, report } = await diffJson(msgs);
+    expect(report.instances[0]?.steps.map((s) => [s.id, s.status])).toEqual(
+      ['2', '3', '4', '5', '6', '7', '8', '9', '10', '11'].map((id) => [id, 'matched']),
+    );
+    expect(code).toBe(0);
+  });
+
+  it('passes a B2BUA that opens its other leg before answering on the first one', async () => {
+    const msgs = interleaved(expected, 1);
+    // PoC Server A sends its BYE (step 6) before its 200 (step 4): both follow the BYE it
+    // received (step 3), neither the other.
+    const [six] = msgs.splice(
+      msgs.findIndex((m) => m.step === '6@0'),
+      1,
+    );
+    if (!six) throw new Error('no step 6');
+    msgs.splice(
+      msgs.findIndex((m) => m.step === '4@0'),
+      0,
+      six,
+    );
+    const { code, report } = await diffJson(msgs);
+    expect(report.instances[0]?.steps.every((s) => s.status === 'matched')).toBe(true);
+    expect(code).toBe(0);
+  });
+
+  it('still reports a proxy that relays a BYE before it received it (within a dialog)', async () => {
+    const msgs = interleaved(expected, 1);
+    // SIP/IP Core A sends step 7 before PoC Server A's BYE (step 6) reached it.
+    const [seven] = msgs.splice(
+      msgs.findIndex((m) => m.step === '7@0'),
+      1,
+    );
+    if (!seven) throw new Error('no step 7');
+    msgs.splice(
+      msgs.findIndex((m) => m.step === '6@0'),
+      0,
+      seven,
+    );
+    const { code, report } = await diffJson(msgs);
+    expect(code).toBe(1);
+    expect(stepOf(report, 0, '7')).toMatchObject({ status: 'out-of-order', violates: '6' });
   });
 
   it('does not count retransmissions as deviations', async () => {

@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FlowPathError, validatePaths } from '../../generator/project/flow-set.js';
+import { FlowPathError, loadFlowSet, validatePaths } from '../../generator/project/flow-set.js';
 
 const flow = (id: string, extra = ''): string => `id: ${id}
 title: ${id}
@@ -58,6 +58,40 @@ describe('validatePaths', () => {
     expect(r.findings.map((f) => [f.rule, f.line, f.column, f.step])).toEqual([
       ['ref-missing-flow', 7, 5, '0'],
     ]);
+  });
+
+  it('finds neighbours by id however the id is written, the first in path order winning', async () => {
+    const dir = folder({
+      'a.flow.yaml': flow('test.lazy.twice'),
+      'b.flow.yaml': flow('test.lazy.twice'),
+      'c.flow.yaml': flow('test.lazy.caller').replace(
+        'id: test.lazy.caller',
+        'id: "test.lazy.caller"',
+      ),
+      'd.flow.yaml': flow('test.lazy.anchored').replace(
+        'id: test.lazy.anchored',
+        'id: &i test.lazy.anchored',
+      ),
+      'e.flow.yaml': `title: no id here\n`,
+      'f.flow.yaml': flow('test.lazy.named'),
+    });
+    const set = await loadFlowSet([join(dir, 'f.flow.yaml')]);
+    const file = (name: string): string => relative(process.cwd(), join(dir, name));
+    expect(set.index.get('test.lazy.twice')?.file).toBe(file('a.flow.yaml'));
+    expect(set.index.get('test.lazy.caller')?.file).toBe(file('c.flow.yaml'));
+    expect(set.index.get('test.lazy.anchored')?.file).toBe(file('d.flow.yaml'));
+    expect(set.index.has('test.lazy.none')).toBe(false);
+    // Listing the index gives the requested flows first, then the neighbours in path order
+    // (this folder's, then those of the current directory's flows/).
+    const keys = [...set.index.keys()];
+    expect(keys.slice(0, 4)).toEqual([
+      'test.lazy.named',
+      'test.lazy.twice',
+      'test.lazy.caller',
+      'test.lazy.anchored',
+    ]);
+    expect(keys).toContain('poc.leave.on-demand');
+    expect(set.index.size).toBe(keys.length);
   });
 
   it('throws FlowPathError for a path that does not exist', async () => {

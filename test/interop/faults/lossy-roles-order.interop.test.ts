@@ -1,18 +1,15 @@
 /**
- * PENDING (rename to lossy-roles-order.interop.test.ts once the engine
- * change lands): Figure 16 through 5% loss and 25% reordering
- * (lossy-roles-run.ts), every run's release diffed alone against
- * poc.leave.on-demand, and every diff clean: exit 0, no finding at all.
+ * Figure 16 through 5% loss and 25% reordering (lossy-roles-run.ts), every
+ * run's release diffed alone against poc.leave.on-demand, and every diff
+ * clean: exit 0, no finding at all.
  *
- * Today some runs (3 of 10 at 5%, 4 of 10 at 1% in the runs recorded in
- * docs/interop.md, Faults) report `OUT OF ORDER` for a proxy that relayed two
- * messages of different dialogs in the other order because R reordered, or
- * lost and the sender re-sent, what triggered them (RFC 3261 16: a proxy
- * handles each transaction on its own). Proposed change in
- * generator/conformance: order the steps of different dialogs only along
- * causal edges (a relay after what it relays, an answer after its request,
- * a B2BUA's request after the trigger on its other leg as the flow draws
- * it), not by the participant's position in the drawing.
+ * Regression test for F3 (docs/interop.md, Faults): a proxy relays each
+ * transaction on its own (RFC 3261 16), so when R reorders, or loses and the
+ * sender re-sends, what triggers two of its sends in different dialogs, it
+ * sends them in the other order. The engine orders steps of different
+ * dialogs only along causal edges (generator/conformance/expected.ts,
+ * causalBefore): a relay after what it relays, an answer after its request,
+ * a B2BUA's request after the trigger on its other leg as the flow draws it.
  */
 import process from 'node:process';
 import { join } from 'node:path';
