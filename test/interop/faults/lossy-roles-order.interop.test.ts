@@ -31,7 +31,7 @@ describe.skipIf(unavailable !== undefined)('Figure 16 through 5% loss and 25% re
     run = await runLossyRoles({
       name: 'lossy-roles-order',
       impairment: { lossPercent: 5, reorderPercent: 25, delayMs: 5 },
-      runs: 10,
+      runs: 6,
     });
   });
 

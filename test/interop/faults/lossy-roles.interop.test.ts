@@ -50,12 +50,12 @@ const PROFILES: readonly LossyRolesProfile[] = [
   {
     name: 'lossy-roles-1pct',
     impairment: { lossPercent: 1, reorderPercent: 25, delayMs: 5 },
-    runs: 10,
+    runs: 6,
   },
   {
     name: 'lossy-roles-5pct',
     impairment: { lossPercent: 5, reorderPercent: 25, delayMs: 5 },
-    runs: 10,
+    runs: 6,
   },
 ];
 
