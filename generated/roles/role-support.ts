@@ -30,8 +30,12 @@ import type {
 import { getFrom, getTo, parseUri } from '../../runtime/sip/message/index.js';
 import type { SipRequest, SipResponse } from '../../runtime/sip/message/index.js';
 import type { TimerBaseValues } from '../../runtime/sip/timers/index.js';
-import { SipTransport } from '../../runtime/sip/transport/index.js';
-import type { TransportTarget, TransportTraceHook } from '../../runtime/sip/transport/index.js';
+import { SipTransport, TransportError } from '../../runtime/sip/transport/index.js';
+import type {
+  TransportProtocol,
+  TransportTarget,
+  TransportTraceHook,
+} from '../../runtime/sip/transport/index.js';
 
 /** Values of the guard variables a role reads (policy.release, session.kind ...). */
 export type Facts = Readonly<Record<string, string | number | boolean | undefined>>;
@@ -40,10 +44,18 @@ export type Facts = Readonly<Record<string, string | number | boolean | undefine
 export interface RoleEndpointConfig {
   /** The participant label, as in the figure ("PoC Server A"). */
   readonly label: string;
-  /** Address to bind UDP on (127.0.0.1 in tests). */
+  /** Address to listen on (127.0.0.1 in tests). */
   readonly address: string;
   /** Port; 0 or absent for an ephemeral one. */
   readonly port?: number;
+  /**
+   * The transports the role listens on, all on the same address and port (RFC 3261 18: an
+   * element SHOULD listen on UDP and TCP); default UDP only. The first is the one the role
+   * advertises: its Contact, Record-Route and URI carry `transport=tcp` when it is TCP, so that
+   * its peers send to it over TCP (RFC 3263 4.1). Requests go over the transport their next
+   * hop's URI asks for, responses back over the one their request came in on (RFC 3261 18.2.2).
+   */
+  readonly transports?: readonly TransportProtocol[];
   /** T1, T2, T4 (RFC 3261 17.1.1.1). */
   readonly timers?: Partial<TimerBaseValues>;
   /** Sees every message in and out of the transport. */
@@ -206,14 +218,78 @@ export function expectStatus(
  */
 const traceClock = (): number => performance.timeOrigin + performance.now();
 
-/** Binds the UDP transport of a role and attaches its trace hook. */
-export async function listenUdp(config: RoleEndpointConfig): Promise<SipTransport> {
-  const transport = await SipTransport.listen({
-    udp: [{ address: config.address, port: config.port ?? 0 }],
-    wallClock: traceClock,
-  });
+/** A role configuration the role cannot listen with (a `transports` list that names none, or one twice). */
+export class RoleConfigError extends Error {
+  override readonly name = 'RoleConfigError';
+
+  constructor(
+    readonly label: string,
+    readonly field: string,
+    readonly reason: string,
+  ) {
+    super(`${label}: ${field}: ${reason}`);
+  }
+}
+
+/** The transports a role listens on, the advertised one first (default UDP only). */
+export function transportsOf(config: RoleEndpointConfig): readonly TransportProtocol[] {
+  const transports = config.transports ?? ['udp'];
+  if (transports.length === 0)
+    throw new RoleConfigError(config.label, 'transports', 'names no transport');
+  if (new Set(transports).size !== transports.length)
+    throw new RoleConfigError(
+      config.label,
+      'transports',
+      `names one twice: ${transports.join(', ')}`,
+    );
+  return transports;
+}
+
+/** The transport a role advertises in its Contact, Record-Route and URI: the first it listens on. */
+export function advertisedTransport(config: RoleEndpointConfig): TransportProtocol {
+  return transportsOf(config)[0] ?? 'udp';
+}
+
+/** How often an ephemeral port free on one transport is tried on the others before giving up. */
+const SHARED_PORT_ATTEMPTS = 20;
+
+/**
+ * Binds the SIP transport of a role on every transport it listens on, all on one port (RFC
+ * 3261 18: the same port for UDP and TCP, so one Via sent-by and one URI reach it on both),
+ * and attaches its trace hook. For an ephemeral port, the port the first transport gets is
+ * tried on the others; another program may take it in between, so a few ports are tried.
+ */
+export async function listenSip(config: RoleEndpointConfig): Promise<SipTransport> {
+  const transports = transportsOf(config);
+  const bind = (port: number, only?: TransportProtocol): Promise<SipTransport> => {
+    const on = (t: TransportProtocol) =>
+      (only ?? t) === t && transports.includes(t) ? [{ address: config.address, port }] : [];
+    return SipTransport.listen({ udp: on('udp'), tcp: on('tcp'), wallClock: traceClock });
+  };
+  const port = config.port ?? 0;
+  let transport: SipTransport | undefined;
+  if (port !== 0 || transports.length === 1) transport = await bind(port);
+  for (let attempt = 0; !transport; attempt++) {
+    const first = transports[0] ?? 'udp';
+    const probe = await bind(0, first);
+    const free = probe.localEndpoint(first).port;
+    await probe.close();
+    try {
+      transport = await bind(free);
+    } catch (error) {
+      if (!(error instanceof TransportError) || attempt + 1 >= SHARED_PORT_ATTEMPTS) throw error;
+    }
+  }
   if (config.onTrace) transport.addTraceHook(config.onTrace);
   return transport;
+}
+
+/** The SIP URI of a role's Contact: `user` at its address and port, `transport=tcp` when it advertises TCP. */
+function contactUri(transport: SipTransport, config: RoleEndpointConfig, user: string): string {
+  const advertised = advertisedTransport(config);
+  const local = transport.localEndpoint(advertised);
+  const host = local.address.includes(':') ? `[${local.address}]` : local.address;
+  return `sip:${user}@${host}:${local.port}${advertised === 'tcp' ? ';transport=tcp' : ''}`;
 }
 
 /** The dialog an entry point acts on: the given one, or the only dialog with an invite usage. */
@@ -310,7 +386,7 @@ export abstract class GeneratedRole<C extends RoleEndpointConfig> {
     readonly config: C,
   ) {}
 
-  /** Where this role is reached over UDP. */
+  /** Where this role is reached (over the transport it advertises). */
   abstract get target(): TransportTarget;
 
   /** This role's SIP URI. */
@@ -425,9 +501,10 @@ export abstract class UaCoreRole<C extends UaCoreRoleConfig> extends GeneratedRo
     super(transport, config);
   }
 
-  /** Where this role is reached over UDP. */
+  /** Where this role is reached (over the transport it advertises). */
   get target(): TransportTarget {
-    return { transport: 'udp', ...this.transport.localEndpoint('udp') };
+    const advertised = advertisedTransport(this.config);
+    return { transport: advertised, ...this.transport.localEndpoint(advertised) };
   }
 
   /** This role's SIP URI (its Contact URI). */
@@ -640,7 +717,7 @@ export abstract class ProxyRole<C extends RoleEndpointConfig> extends GeneratedR
     super(transport, config);
   }
 
-  /** Where this role is reached over UDP. */
+  /** Where this role is reached (over the transport it advertises). */
   get target(): TransportTarget {
     return this.proxy.target;
   }
@@ -661,18 +738,17 @@ export abstract class ProxyRole<C extends RoleEndpointConfig> extends GeneratedR
   }
 }
 
-/** Binds the UDP transport of a user agent role and makes its core, with `user` in the Contact URI. */
+/** Binds the SIP transport of a user agent role and makes its core, with `user` in the Contact URI. */
 export async function listenUserAgent(
   config: RoleEndpointConfig,
   role: string,
   user: string,
   outboundProxy?: string,
 ): Promise<{ transport: SipTransport; core: UserAgentCore }> {
-  const transport = await listenUdp(config);
-  const local = transport.localEndpoint('udp');
+  const transport = await listenSip(config);
   const core = new UserAgentCore({
     transport,
-    contact: `<sip:${user}@${local.address}:${local.port}>`,
+    contact: `<${contactUri(transport, config, user)}>`,
     role,
     ...(config.timers ? { timers: config.timers } : {}),
     // RFC 3261 8.1.2: the next proxy of new requests, as a pre-existing loose route.
@@ -681,7 +757,7 @@ export async function listenUserAgent(
   return { transport, core };
 }
 
-/** Binds the UDP transport of a B2BUA role and makes its user agent core and B2BUA core. */
+/** Binds the SIP transport of a B2BUA role and makes its user agent core and B2BUA core. */
 export async function listenB2bua(
   config: B2buaRoleConfig,
   role: string,
@@ -692,7 +768,7 @@ export async function listenB2bua(
     config.label.replace(/\W/g, ''),
     config.nextProxy,
   );
-  const local = transport.localEndpoint('udp');
+  const local = transport.localEndpoint(advertisedTransport(config));
   const b2bua = new B2buaCore({
     core,
     // The server leg goes to the next B2BUA when one is configured, else to the same
@@ -711,15 +787,17 @@ export async function listenB2bua(
   return { transport, core, b2bua };
 }
 
-/** Binds the UDP transport of a proxy role and makes its stateful proxy core (RFC 3261 16). */
+/** Binds the SIP transport of a proxy role and makes its stateful proxy core (RFC 3261 16). */
 export async function listenProxy(
   config: RoleEndpointConfig,
   outboundProxy?: string,
 ): Promise<{ transport: SipTransport; proxy: ProxyCore }> {
-  const transport = await listenUdp(config);
+  const transport = await listenSip(config);
+  const advertised = advertisedTransport(config);
   const proxy = new ProxyCore({
     transport,
-    address: transport.localEndpoint('udp'),
+    address: transport.localEndpoint(advertised),
+    advertisedTransport: advertised,
     ...(outboundProxy !== undefined ? { outboundProxy } : {}),
     ...(config.timers ? { timers: config.timers } : {}),
   });

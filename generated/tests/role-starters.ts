@@ -33,6 +33,7 @@ export async function startRole(
   const base = {
     label: c.label,
     address: c.address,
+    ...(c.transports ? { transports: c.transports } : {}),
     timers: c.timers,
     onTrace: c.onTrace,
     ...(c.onMbcp ? { onMbcp: c.onMbcp } : {}),

@@ -1,5 +1,5 @@
 /**
- * Runs a generated flow scenario over real UDP on 127.0.0.1: starts every
+ * Runs a generated flow scenario over real UDP (or TCP) on 127.0.0.1: starts every
  * role of the flow, builds the precondition by real signalling, triggers the
  * flow, captures every message through the transport hooks, checks the trace
  * with the conformance engine, writes it as a pcap and reports what any role
@@ -15,7 +15,11 @@ import { loadFlowSet } from '../../generator/project/flow-set.js';
 import type { MbcpPacketRecord } from '../../runtime/mbcp/index.js';
 import type { SessionSnapshot } from '../../runtime/session/index.js';
 import type { SipMessage } from '../../runtime/sip/message/index.js';
-import type { TransportTarget, TransportTraceEvent } from '../../runtime/sip/transport/index.js';
+import type {
+  TransportProtocol,
+  TransportTarget,
+  TransportTraceEvent,
+} from '../../runtime/sip/transport/index.js';
 import { PcapFileWriter } from '../../runtime/trace/index.js';
 import type { EntryOptions, EntryOutcome, Facts } from '../roles/role-support.js';
 import { startRole } from './role-starters.js';
@@ -38,6 +42,8 @@ export interface RunningRole {
 export interface StartConfig {
   readonly label: string;
   readonly address: string;
+  /** The transports the role listens on, the one it advertises first (default UDP only). */
+  readonly transports?: readonly TransportProtocol[];
   readonly timers: {
     readonly t1: number;
     readonly t2: number;
@@ -102,6 +108,11 @@ export interface Scenario {
   readonly facts: Facts;
   /** Flows whose recorded variants the roles run (see each role's `variants`). */
   readonly variants?: readonly string[];
+  /**
+   * The transport every role advertises, so every SIP message of the run goes over it
+   * (default UDP); over TCP the roles listen on UDP too, on the same port (RFC 3261 18).
+   */
+  readonly transport?: TransportProtocol;
   readonly pcap: string;
 }
 
@@ -117,6 +128,8 @@ export interface ScenarioResult {
   readonly actions: readonly string[];
   /** Every SIP message sent during the run (precondition, flow and teardown), in order. */
   readonly messages: readonly SipMessage[];
+  /** The transports the SIP messages of the run went over, sorted. */
+  readonly transports: readonly TransportProtocol[];
 }
 
 /** A message a role sent: SIP through its transport, MBCP through its MBCP endpoint. */
@@ -180,9 +193,17 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
   const flow = set.requested[0]?.flow;
   if (!flow) throw new Error(`${s.flowFile} does not load`);
   const events: Sent[] = [];
-  const onTrace = (e: TransportTraceEvent): void => {
-    if (e.direction === 'out' && e.message) events.push({ kind: 'sip', event: e });
-  };
+  // Over TCP a role sends a request from the ephemeral port of the connection it opens, and a
+  // response to the peer's: each local end a role's transport uses is that participant's.
+  const endpoints = new Map<string, { ip: string; port: number }[]>();
+  const traceOf =
+    (participant: string) =>
+    (e: TransportTraceEvent): void => {
+      const known = endpoints.get(participant) ?? [];
+      if (!known.some((x) => x.ip === e.local.address && x.port === e.local.port))
+        endpoints.set(participant, [...known, { ip: e.local.address, port: e.local.port }]);
+      if (e.direction === 'out' && e.message) events.push({ kind: 'sip', event: e });
+    };
   // A retransmission of an MBCP message (or of its Acknowledgement) is the same message again.
   const onMbcp = (record: MbcpPacketRecord): void => {
     if (record.direction === 'out' && record.message && record.note === 'first')
@@ -198,8 +219,9 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
       const role = await start(r.role, {
         label: r.id,
         address: '127.0.0.1',
+        ...(s.transport === 'tcp' ? { transports: ['tcp', 'udp'] as const } : {}),
         timers: TIMERS,
-        onTrace,
+        onTrace: traceOf(r.participant),
         onMbcp,
         aor: aorOf(r.id),
         user: r.id.replace(/\W/g, ''),
@@ -242,6 +264,11 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
         ...(media ? [{ ip: media.address, port: media.port }] : []),
       ]);
     }
+    for (const [participant, seen] of endpoints) {
+      const known = map.get(participant) ?? [];
+      const more = seen.filter((x) => !known.some((k) => k.ip === x.ip && k.port === x.port));
+      map.set(participant, [...known, ...more]);
+    }
     const checker = new ConformanceChecker(
       expandFlow(flow, (id) => set.index.get(id)),
       { map },
@@ -262,14 +289,14 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
         time: { sec: Math.floor(e.time / 1000), nsec: Math.floor((e.time % 1000) * 1_000_000) },
         src: { ip: e.local.address, port: e.local.port },
         dst: { ip: e.remote.address, port: e.remote.port },
-        transport: 'udp',
+        transport: sent.kind === 'sip' ? sent.event.transport : 'udp',
         ...(sent.kind === 'sip' && sent.event.message ? { sip: sent.event.message } : {}),
         ...(sent.kind === 'mbcp' && sent.record.message ? { mbcp: sent.record.message } : {}),
       };
       checker.push(observed);
       await pcap.write({
         timeNs: ms * 1_000_000n,
-        transport: 'udp',
+        transport: sent.kind === 'sip' ? sent.event.transport : 'udp',
         src: e.local,
         dst: e.remote,
         payload: e.bytes,
@@ -286,7 +313,18 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
     const messages = events.flatMap((e) =>
       e.kind === 'sip' && e.event.message ? [e.event.message] : [],
     );
-    return { report, text: reportText(report), leaks, observed: trace.length, actions, messages };
+    const transports = [
+      ...new Set(events.flatMap((e) => (e.kind === 'sip' ? [e.event.transport] : []))),
+    ].sort();
+    return {
+      report,
+      text: reportText(report),
+      leaks,
+      observed: trace.length,
+      actions,
+      messages,
+      transports,
+    };
   } finally {
     for (const r of roles.values()) await r.close();
   }
@@ -294,12 +332,15 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
 
 /**
  * Runs a scenario with the generated roles and checks what every generated test checks: no
- * role holds a dialog, transaction or session at the end, the roles took the flow actions of
+ * role holds a dialog, transaction or session at the end, every SIP message went over the
+ * scenario's transport, the roles took the flow actions of
  * the scenario, and the trace passes the conformance engine.
  */
 export async function checkScenario(s: Scenario): Promise<ScenarioResult> {
   const result = await runScenario(s, startRole);
   expect(result.leaks).toEqual([]);
+  // Every SIP message went over the scenario's transport (RFC 3261 18: the roles name it in their URIs).
+  expect(result.transports).toEqual([s.transport ?? 'udp']);
   expect(result.actions).toEqual(s.actions);
   expect(result.report.verdict, result.text).toBe('pass');
   expect(result.report.stats.failing).toBe(0);

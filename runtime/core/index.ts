@@ -25,6 +25,7 @@ export {
   addProxyVia,
   isOwnUri,
   ownRouteUri,
+  ownUri,
   prepareForward,
   preprocessRoute,
 } from './proxy-routing.js';

@@ -23,11 +23,16 @@ import {
 import type { ClientTransaction, ServerTransaction } from '../sip/transaction/index.js';
 import type { Clock, TimerBaseValues } from '../sip/timers/index.js';
 import { SipTransport, TransportError } from '../sip/transport/index.js';
-import type { Endpoint, MessageTransport, TransportTarget } from '../sip/transport/index.js';
+import type {
+  Endpoint,
+  MessageTransport,
+  TransportProtocol,
+  TransportTarget,
+} from '../sip/transport/index.js';
 import { SessionStore } from '../session/index.js';
 import type { SessionSnapshot } from '../session/index.js';
 import { RoutingError } from './core-errors.js';
-import { addProxyVia, isOwnUri, prepareForward, preprocessRoute } from './proxy-routing.js';
+import { addProxyVia, isOwnUri, ownUri, prepareForward, preprocessRoute } from './proxy-routing.js';
 
 /** A server transaction and the client transaction forwarding its request (RFC 3261 16.2). */
 export interface ResponseContext {
@@ -41,6 +46,12 @@ export interface ProxyCoreOptions {
   readonly transport: MessageTransport;
   /** The address and port this proxy is reached at: in Record-Route and recognised in Route. */
   readonly address: Endpoint;
+  /**
+   * The transport other elements reach this proxy over: named in its URI and Record-Route
+   * (`transport=tcp`, RFC 3263 4.1); default UDP. The proxy receives on every transport its
+   * transport layer listens on and forwards over the one each next hop asks for.
+   */
+  readonly advertisedTransport?: TransportProtocol;
   /** Record-Route dialog-creating requests (default true). */
   readonly recordRoute?: boolean;
   /** A next hop for requests without Route (pushed as a loose Route, RFC 3261 16.6 step 7). */
@@ -111,17 +122,14 @@ export class ProxyCore {
     return proxy;
   }
 
-  /** Where the proxy is reached over UDP. */
+  /** Where the proxy is reached (over its advertised transport, UDP by default). */
   get target(): TransportTarget {
-    return { transport: 'udp', ...this.address };
+    return { transport: this.options.advertisedTransport ?? 'udp', ...this.address };
   }
 
-  /** The proxy's own URI with lr, for a Route header of a UA using it as outbound proxy. */
+  /** The proxy's own URI (add `;lr` for a Route header of a UA using it as outbound proxy). */
   get uri(): string {
-    const host = this.address.address.includes(':')
-      ? `[${this.address.address}]`
-      : this.address.address;
-    return `sip:${host}:${this.address.port}`;
+    return ownUri(this.address, this.options.advertisedTransport);
   }
 
   /** Transactions and response contexts (for leak checks). */
@@ -182,6 +190,9 @@ export class ProxyCore {
       throw new RoutingError(`no target for ${request.requestUri}`, { method: request.method });
     const prepared = prepareForward(request, this.address, requestUri, {
       recordRoute: this.options.recordRoute ?? true,
+      ...(this.options.advertisedTransport !== undefined
+        ? { transport: this.options.advertisedTransport }
+        : {}),
       ...(this.options.outboundProxy !== undefined
         ? { outboundProxy: this.options.outboundProxy }
         : {}),

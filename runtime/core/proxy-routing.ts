@@ -12,7 +12,7 @@ import {
 } from '../sip/message/index.js';
 import type { Uri } from '../sip/message/index.js';
 import { targetOfUri } from '../sip/transport/index.js';
-import type { Endpoint, TransportTarget } from '../sip/transport/index.js';
+import type { Endpoint, TransportProtocol, TransportTarget } from '../sip/transport/index.js';
 import { isLooseRoute } from '../sip/dialog/index.js';
 
 /** Methods whose out-of-dialog requests get a Record-Route (RFC 3261 16.6 step 4: dialog-creating requests). */
@@ -27,10 +27,20 @@ export function isOwnUri(uri: Uri, self: Endpoint): boolean {
   );
 }
 
-/** The URI this proxy puts in Record-Route (RFC 3261 16.6 step 4: with lr, RFC 3261 19.1.1). */
-export function ownRouteUri(self: Endpoint): string {
+/**
+ * The URI this proxy puts in Record-Route (RFC 3261 16.6 step 4: with lr, RFC 3261 19.1.1);
+ * a proxy reached over TCP says so with `transport=tcp`, so that the requests of the dialog
+ * come back over TCP (RFC 3263 4.1: without the parameter a `sip:` URI with an IP and port is
+ * reached over UDP).
+ */
+export function ownRouteUri(self: Endpoint, transport: TransportProtocol = 'udp'): string {
+  return `${ownUri(self, transport)};lr`;
+}
+
+/** This element's `sip:` URI on its address and port, with `transport=tcp` when it is reached over TCP. */
+export function ownUri(self: Endpoint, transport: TransportProtocol = 'udp'): string {
   const host = self.address.includes(':') ? `[${self.address}]` : self.address;
-  return `sip:${host}:${self.port};lr`;
+  return `sip:${host}:${self.port}${transport === 'tcp' ? ';transport=tcp' : ''}`;
 }
 
 function rewriteRoutes(request: SipRequest, routes: readonly string[]): void {
@@ -62,6 +72,8 @@ export interface ForwardOptions {
   readonly recordRoute: boolean;
   /** A loose route pushed when the request has no Route (RFC 3261 16.6 step 7, local policy). */
   readonly outboundProxy?: string;
+  /** The transport this proxy is reached over, named in its Record-Route (default UDP). */
+  readonly transport?: TransportProtocol;
 }
 
 /** A request ready to forward and its next hop. */
@@ -89,7 +101,7 @@ export function prepareForward(
   const outOfDialog = !/;\s*tag\s*=/i.test(copy.headers.get('To') ?? '');
   // RFC 3261 16.6 step 4: a proxy that wants to stay on the dialog's path inserts Record-Route.
   if (options.recordRoute && outOfDialog && DIALOG_CREATING.has(copy.method))
-    copy.headers.prepend('Record-Route', `<${ownRouteUri(self)}>`);
+    copy.headers.prepend('Record-Route', `<${ownRouteUri(self, options.transport)}>`);
   // RFC 3261 16.6 step 7 (local policy): send via a configured outbound proxy by pushing a loose Route.
   if (options.outboundProxy !== undefined && !copy.headers.has('Route'))
     copy.headers.prepend('Route', `<${options.outboundProxy};lr>`);

@@ -1,11 +1,13 @@
 /**
  * RFC 4475 torture messages against a running generated role: the valid but
  * tortuous requests of section 3.1.1 and the invalid messages of section
- * 3.1.2, sent as they are from a raw UDP socket, one after another; what the
- * role answered (seen at the sender) and sent (its own trace), and whether
- * its process survived each one.
+ * 3.1.2, sent as they are from a raw UDP socket, or each on a TCP connection
+ * of its own, one after another; what the role answered (seen at the sender)
+ * and sent (its own trace), and whether its process survived each one.
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { connect, type Socket as TcpSocket } from 'node:net';
+import { SipStreamFramer } from '../../../runtime/sip/message/index.js';
 import { torture } from '../../runtime/sip/message/torture-fixtures.js';
 import type { RoleProcess } from '../harness/role-process.js';
 import type { TraceLine } from '../harness/role-protocol.js';
@@ -51,6 +53,13 @@ export const INVALID_3_1_2 = [
   'bigcode',
 ] as const;
 
+/**
+ * RFC 4475 3.1.1.8 (`dblreq`): extra octets after the body of a UDP datagram, which the element
+ * discards. On a stream they are the start of the next message (RFC 3261 18.3), here bytes that
+ * begin none, so the stream cannot be framed and the connection is dropped.
+ */
+export const DATAGRAM_ONLY: readonly string[] = ['dblreq'];
+
 /** RFC 4475 3.1.2: the status an element answers each invalid request with (3.1.2.16: 505 for the version; 3.1.2.18: 501, or 400). */
 export function rfcStatuses(message: string): readonly number[] {
   if (message === 'badvers') return [505];
@@ -94,7 +103,7 @@ export function tortureMessages(): TortureMessage[] {
   return [...of('valid', VALID_3_1_1, '3.1.1'), ...of('invalid', INVALID_3_1_2, '3.1.2')];
 }
 
-/** A datagram the sender received. */
+/** A datagram (or a message on a TCP connection) the sender received. */
 export interface Received {
   readonly time: number;
   readonly from: Endpoint;
@@ -104,8 +113,32 @@ export interface Received {
   readonly callId: string;
 }
 
+/** What came back from `from`, as the sender keeps it. */
+function receivedOf(bytes: Buffer, from: Endpoint): Received {
+  const text = bytes.toString('latin1');
+  const line = text.slice(0, Math.max(0, text.indexOf('\r\n'))) || text.slice(0, 80);
+  const status = /^SIP\/2\.0 (\d{3}) /.exec(line)?.[1];
+  return {
+    time: Date.now(),
+    from,
+    line,
+    ...(status !== undefined ? { status: Number(status) } : {}),
+    callId: rawCallId(bytes),
+  };
+}
+
+/** Sends torture messages one way (UDP or TCP) and keeps what comes back. */
+export interface TortureChannel {
+  readonly transport: 'udp' | 'tcp';
+  readonly received: Received[];
+  /** Sends one message; resolves with the local end it left from. */
+  send(bytes: Buffer, to: Endpoint): Promise<Endpoint>;
+  close(): Promise<void>;
+}
+
 /** A raw UDP socket that sends the torture messages and keeps what comes back. */
-export class TortureSender {
+export class TortureSender implements TortureChannel {
+  readonly transport = 'udp';
   readonly received: Received[] = [];
 
   private constructor(
@@ -113,16 +146,7 @@ export class TortureSender {
     readonly local: Endpoint,
   ) {
     socket.on('message', (bytes, rinfo) => {
-      const text = bytes.toString('latin1');
-      const line = text.slice(0, Math.max(0, text.indexOf('\r\n'))) || text.slice(0, 80);
-      const status = /^SIP\/2\.0 (\d{3}) /.exec(line)?.[1];
-      this.received.push({
-        time: Date.now(),
-        from: { address: rinfo.address, port: rinfo.port },
-        line,
-        ...(status !== undefined ? { status: Number(status) } : {}),
-        callId: rawCallId(bytes),
-      });
+      this.received.push(receivedOf(bytes, { address: rinfo.address, port: rinfo.port }));
     });
   }
 
@@ -141,9 +165,11 @@ export class TortureSender {
     });
   }
 
-  send(bytes: Buffer, to: Endpoint): Promise<void> {
+  send(bytes: Buffer, to: Endpoint): Promise<Endpoint> {
     return new Promise((resolve, reject) => {
-      this.socket.send(bytes, to.port, to.address, (err) => (err ? reject(err) : resolve()));
+      this.socket.send(bytes, to.port, to.address, (err) =>
+        err ? reject(err) : resolve(this.local),
+      );
     });
   }
 
@@ -152,14 +178,72 @@ export class TortureSender {
   }
 }
 
+/**
+ * Sends each torture message on a TCP connection of its own from `address` (an ephemeral
+ * port), so that a message the role cannot frame (RFC 3261 18.3: it drops the connection) or
+ * waits on (a Content-Length beyond the bytes sent) takes no other message with it; the
+ * responses that come back on a connection are framed by Content-Length and kept. The
+ * connections stay open until {@link close}, so the role can answer on them (RFC 3261 18.2.2).
+ */
+export class TcpTortureSender implements TortureChannel {
+  readonly transport = 'tcp';
+  readonly received: Received[] = [];
+  private readonly sockets = new Set<TcpSocket>();
+
+  constructor(readonly address: string) {}
+
+  send(bytes: Buffer, to: Endpoint): Promise<Endpoint> {
+    return new Promise((resolve, reject) => {
+      const socket = connect({ host: to.address, port: to.port, localAddress: this.address });
+      this.sockets.add(socket);
+      const framer = new SipStreamFramer();
+      socket.once('error', reject);
+      socket.once('connect', () => {
+        socket.off('error', reject);
+        // A connection the role resets after a framing error is over; nothing more comes on it.
+        socket.on('error', () => undefined);
+        socket.on('close', () => this.sockets.delete(socket));
+        socket.on('data', (chunk: Buffer) => {
+          let frames: Buffer[];
+          try {
+            frames = framer.push(chunk);
+          } catch {
+            // What the role sent does not frame: keep it whole, as it came.
+            frames = [chunk];
+          }
+          for (const frame of frames) this.received.push(receivedOf(frame, to));
+        });
+        const local = { address: socket.localAddress ?? this.address, port: socket.localPort ?? 0 };
+        socket.write(bytes, (err) => (err ? reject(err) : resolve(local)));
+      });
+    });
+  }
+
+  /** Open connections (the role closes the ones it cannot frame). */
+  get open(): number {
+    return this.sockets.size;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    this.sockets.clear();
+    await Promise.resolve();
+  }
+}
+
 /** What one role did with one torture message. */
 export interface TortureOutcome {
   readonly role: string;
   readonly instance: string;
+  /** The transport the message went over. */
+  readonly transport: 'udp' | 'tcp';
   readonly message: string;
   readonly section: string;
   readonly kind: 'valid' | 'invalid';
-  /** The role's transport: "parsed" or "rejected: <reason>". */
+  /**
+   * The role's transport: "parsed", "rejected: <reason>", or "not seen" (over TCP: a
+   * Content-Length beyond the bytes sent, the role waits for the rest, RFC 3261 18.3).
+   */
   readonly parse: string;
   /** Responses that reached the sender ("400 Bad Request"). */
   readonly answered: readonly string[];
@@ -179,7 +263,7 @@ function describeOut(t: TraceLine): string {
  */
 export async function tortureRole(options: {
   readonly process: RoleProcess;
-  readonly sender: TortureSender;
+  readonly sender: TortureChannel;
   readonly role: string;
   readonly instance: string;
   readonly target: Endpoint;
@@ -191,8 +275,9 @@ export async function tortureRole(options: {
   const firstReceived = sender.received.length;
   const firstTrace = process.trace.length;
   const alive: boolean[] = [];
+  const froms: Endpoint[] = [];
   for (const m of options.messages) {
-    await sender.send(m.bytes, target);
+    froms.push(await sender.send(m.bytes, target));
     await new Promise((resolve) => setTimeout(resolve, options.gapMs));
     alive.push(process.exit === undefined);
     if (process.exit !== undefined) break;
@@ -201,25 +286,30 @@ export async function tortureRole(options: {
   const answers = sender.received
     .slice(firstReceived)
     .filter((r) => r.from.address === target.address && r.from.port === target.port);
-  // One datagram per message, delivered in order on loopback: the n-th the role's transport saw
-  // from the sender is the n-th message (an unparsable one has no Call-ID to match it by). Trace
-  // lines come through the role process's stdout: wait for them (at most 5 s) on a loaded machine.
-  const seen = (): TraceLine[] =>
-    process.trace
-      .slice(firstTrace)
-      .filter(
-        (t) =>
-          t.id === instance &&
-          t.direction === 'in' &&
-          t.remote.address === sender.local.address &&
-          t.remote.port === sender.local.port,
-      );
-  const deadline = Date.now() + 5000;
-  while (seen().length < alive.length && Date.now() < deadline)
+  // UDP: one datagram per message, delivered in order on loopback: the n-th the role's transport
+  // saw from the sender is the n-th message (an unparsable one has no Call-ID to match it by).
+  // TCP: the message is the first thing the role saw on its connection (by the sender's port).
+  // Trace lines come through the role process's stdout: wait for them (at most 5 s) on a loaded
+  // machine.
+  const fromSender = (t: TraceLine): boolean =>
+    t.id === instance &&
+    t.direction === 'in' &&
+    froms.some((f) => t.remote.address === f.address && t.remote.port === f.port);
+  const seen = (): TraceLine[] => process.trace.slice(firstTrace).filter(fromSender);
+  const inboundOf = (i: number): TraceLine | undefined => {
+    const from = froms[i];
+    if (sender.transport === 'udp' || !from) return seen()[i];
+    return seen().find((t) => t.remote.port === from.port);
+  };
+  const complete = (): number =>
+    sender.transport === 'udp'
+      ? seen().length
+      : froms.filter((_, i) => inboundOf(i) !== undefined).length;
+  const deadline = Date.now() + (sender.transport === 'udp' ? 5000 : 1000);
+  while (complete() < alive.length && Date.now() < deadline)
     await new Promise((resolve) => setTimeout(resolve, 50));
-  const inbound = seen();
   const parseOf = (i: number): string => {
-    const t = inbound[i];
+    const t = inboundOf(i);
     if (!t) return 'not seen';
     return t.summary.startsWith('unparsable: ')
       ? `rejected: ${t.summary.slice('unparsable: '.length)}`
@@ -228,6 +318,7 @@ export async function tortureRole(options: {
   return options.messages.slice(0, alive.length).map((m, i) => ({
     role: options.role,
     instance,
+    transport: sender.transport,
     message: m.name,
     section: m.section,
     kind: m.kind,
@@ -236,6 +327,7 @@ export async function tortureRole(options: {
       .filter((a) => a.callId === m.callId)
       .map((a) => a.line.replace(/^SIP\/2\.0 /, '')),
     sent: process.trace
+      .slice(firstTrace)
       .filter((t) => t.id === instance && t.direction === 'out' && t.callId === m.callId)
       .map(describeOut),
     alive: alive[i] ?? false,

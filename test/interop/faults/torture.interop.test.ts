@@ -11,8 +11,11 @@
  * idle again once its timers have run; and afterwards the same role
  * instances still run a flow they take part in (Figure 16, CPM Figures 9 and
  * 10, the S-CSCF release, the IWF release) to its end. The roles listen on
- * UDP only, which the test checks too (a TCP connection to their port is
- * refused).
+ * TCP too, on the same port (RFC 3261 18), and get the same messages over
+ * TCP, each on a connection of its own: an invalid one is rejected (or
+ * waited on, when its Content-Length runs past the bytes sent, RFC 3261
+ * 18.3), answered 400/505 or not at all, and the role still answers a
+ * well-formed request over TCP afterwards.
  *
  * Results: test-output/interop/torture/results.json (docs/interop.md, Faults).
  */
@@ -25,7 +28,7 @@ import { RoleProcess } from '../harness/role-process.js';
 import {
   runCall,
   settle,
-  startScenarioRoles,
+  startRequestOf,
   type PlacedRole,
   type ScenarioShape,
 } from './distributed-scenario.js';
@@ -37,7 +40,9 @@ import {
   IWF_RELEASE,
 } from './scenarios.js';
 import {
+  DATAGRAM_ONLY,
   rfcStatuses,
+  TcpTortureSender,
   TortureSender,
   tortureMessages,
   tortureRole,
@@ -70,15 +75,45 @@ const MESSAGES = tortureMessages();
 const results: TortureOutcome[] = [];
 const dir = artifactDir('torture');
 
-/** Whether a TCP connection to `target` is refused (nothing listens there on TCP). */
-function tcpRefused(address: string, port: number): Promise<boolean> {
+/**
+ * The status line of the final response to a well-formed OPTIONS sent to `target` over a new
+ * TCP connection from `from` (RFC 3261 11; a proxy forwards it or answers it itself), or
+ * undefined after 5 s.
+ */
+function optionsOverTcp(from: string, target: PlacedRole['target']): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const socket = connect({ host: address, port });
-    socket.once('connect', () => {
+    const socket = connect({ host: target.address, port: target.port, localAddress: from });
+    const done = (line: string | undefined): void => {
+      clearTimeout(timer);
       socket.destroy();
-      resolve(false);
+      resolve(line);
+    };
+    const timer = setTimeout(() => done(undefined), 5000);
+    let text = '';
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      const final = /^SIP\/2\.0 [2-6]\d\d [^\r]*/m.exec(text);
+      if (final) done(final[0]);
     });
-    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
+    socket.once('error', () => done(undefined));
+    socket.once('connect', () => {
+      const local = `${socket.localAddress ?? from}:${socket.localPort ?? 0}`;
+      const uri = `sip:${target.address}:${target.port};transport=tcp`;
+      socket.write(
+        [
+          `OPTIONS ${uri} SIP/2.0`,
+          `Via: SIP/2.0/TCP ${local};branch=z9hG4bK-tcp-options-${String(socket.localPort)}`,
+          'Max-Forwards: 70',
+          `From: <sip:torture@${from}>;tag=tcp-options`,
+          `To: <${uri}>`,
+          `Call-ID: tcp-options-${String(socket.localPort)}@${from}`,
+          'CSeq: 1 OPTIONS',
+          'Content-Length: 0',
+          '',
+          '',
+        ].join('\r\n'),
+      );
+    });
   });
 }
 
@@ -90,19 +125,26 @@ interface RunningSet {
 
 const running = new Map<string, RunningSet>();
 let sender: TortureSender;
+let tcpSender: TcpTortureSender;
 
 beforeAll(async () => {
   const block = allocateAddressBlock();
   sender = await TortureSender.bind(block.host(200));
+  tcpSender = new TcpTortureSender(block.host(201));
   let host = 1;
   for (const set of SETS) {
     const process = await RoleProcess.start({ name: set.name });
     running.set(set.name, { process, roles: new Map() });
-    const roles = await startScenarioRoles(
-      set.scenario,
-      () => ({ process, address: block.host(host++) }),
-      TIMERS,
-    );
+    // The scenario's wiring, every role listening on UDP and TCP on one port (RFC 3261 18).
+    const roles = new Map<string, PlacedRole>();
+    for (const r of set.scenario.roles) {
+      const place = { process, address: block.host(host++) };
+      const started = await process.startRole({
+        ...startRequestOf(set.scenario, r, roles, place, TIMERS),
+        transports: ['udp', 'tcp'],
+      });
+      roles.set(r.id, { ...started, spec: r, process });
+    }
     running.set(set.name, { process, roles });
   }
 });
@@ -110,6 +152,7 @@ beforeAll(async () => {
 afterAll(async () => {
   writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   await sender?.close();
+  await tcpSender?.close();
   for (const r of running.values()) await r.process.stop();
 });
 
@@ -160,10 +203,52 @@ describe.each(SETS)('RFC 4475 torture messages against the roles of $name', (set
       }
     });
 
-    it(`${id}: listens on UDP only (a TCP connection to its port is refused)`, async () => {
-      const role = setOf(set.name).roles.get(id);
+    it(`${id}: over TCP too: rejects or waits on every invalid message (400/505 or silent), survives all 32, serves on`, async () => {
+      const { process, roles } = setOf(set.name);
+      const role = roles.get(id);
       if (!role) throw new TypeError(`no role ${id}`);
-      expect(await tcpRefused(role.target.address, role.target.port)).toBe(true);
+      const outcomes = await tortureRole({
+        process,
+        sender: tcpSender,
+        role: role.spec.mode ? `${role.spec.role} (${role.spec.mode})` : role.spec.role,
+        instance: id,
+        target: role.target,
+        messages: MESSAGES,
+        gapMs: 60,
+        drainMs: 300,
+      });
+      results.push(...outcomes);
+      expect(process.exit, process.log).toBeUndefined();
+      expect(outcomes).toHaveLength(MESSAGES.length);
+      for (const o of outcomes) {
+        const m = MESSAGES.find((x) => x.name === o.message);
+        const at = `${id} TCP ${o.section} ${o.message}: ${JSON.stringify(o)}`;
+        expect(o.alive, at).toBe(true);
+        if (o.kind === 'invalid') {
+          // RFC 4475 3.1.2 over a stream (RFC 3261 18.3): rejected by the parser or the framer,
+          // or held while the role waits for the bytes its Content-Length announces; never
+          // processed further.
+          expect(o.parse, at).toMatch(/^(rejected: |not seen$)/);
+          expect(o.sent.length, at).toBeLessThanOrEqual(1);
+          expect(o.answered.length, at).toBeLessThanOrEqual(1);
+          for (const a of o.answered)
+            expect(rfcStatuses(o.message), at).toContain(Number(a.slice(0, 3)));
+          if (!m?.request) expect(o.sent, at).toEqual([]);
+        } else if (DATAGRAM_ONLY.includes(o.message)) {
+          // The trailing octets begin no message on a stream: the stream is dropped, unanswered.
+          expect(o.parse, at).toMatch(/^rejected: .*do not begin a SIP message/);
+          expect(o.answered, at).toEqual([]);
+        } else {
+          expect(o.parse, at).toBe('parsed');
+          for (const a of o.answered) expect(a, at).toMatch(/^[1-6]\d\d /);
+        }
+      }
+      await tcpSender.close();
+      // The role serves on over TCP: a well-formed request on a new connection gets a final response.
+      expect(await optionsOverTcp(tcpSender.address, role.target), id).toMatch(
+        /^SIP\/2\.0 [2-6]\d\d /,
+      );
+      expect(process.exit, process.log).toBeUndefined();
     });
   }
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { prepareForward, preprocessRoute } from '../../../runtime/core/index.js';
+import {
+  ownRouteUri,
+  ownUri,
+  prepareForward,
+  preprocessRoute,
+} from '../../../runtime/core/index.js';
 import { createRequest, generateCallId } from '../../../runtime/sip/message/index.js';
 import type { SipRequest } from '../../../runtime/sip/message/index.js';
 
@@ -66,5 +71,22 @@ describe('proxy request rewriting (RFC 3261 16.4, 16.6)', () => {
     expect(target.port).toBe(5099);
     // The original request is left as it was.
     expect(req.headers.get('Record-Route')).toBeUndefined();
+  });
+});
+
+describe('a proxy reached over TCP (RFC 3261 18, RFC 3263 4.1)', () => {
+  it('names TCP in its Record-Route and forwards to a TCP next hop over TCP', () => {
+    const req = request('sip:bob@127.0.0.1:5090;transport=tcp', [], 'INVITE');
+    const { request: out, target } = prepareForward(req, SELF, req.requestUri, {
+      recordRoute: true,
+      transport: 'tcp',
+    });
+    expect(out.headers.get('Record-Route')).toBe('<sip:127.0.0.1:5070;transport=tcp;lr>');
+    expect(target).toEqual({ transport: 'tcp', address: '127.0.0.1', port: 5090 });
+  });
+
+  it('keeps a UDP Record-Route without a transport parameter', () => {
+    expect(ownRouteUri(SELF)).toBe('sip:127.0.0.1:5070;lr');
+    expect(ownUri({ address: '::1', port: 5070 }, 'tcp')).toBe('sip:[::1]:5070;transport=tcp');
   });
 });
