@@ -7,6 +7,7 @@
 export { Launcher, statusLine, type LauncherStatus, type RunningParticipant } from './launcher.js';
 export { messageLine } from './message-log.js';
 export {
+  entryPointsOf,
   getCatalogRole,
   ROLE_CATALOG,
   type CatalogRole,
@@ -15,6 +16,14 @@ export {
   type StartedRole,
 } from './role-catalog.js';
 export { runLauncher, type RunIo, type RunOptions } from './run-command.js';
+export {
+  CommandError,
+  CommandRunner,
+  COMMAND_USAGE,
+  parseCommand,
+  type CallCommand,
+  type RunCommand,
+} from './run-commands.js';
 export { LaunchError, TopologyError } from './topology-error.js';
 export {
   parseTopology,

@@ -61,6 +61,7 @@ export class Launcher {
             onMessage(spec.id, e);
           },
           onFailure: (f) => onFailure(spec.id, f),
+          ...(spec.transports ? { transports: spec.transports } : {}),
           aor: spec.aor,
           user: spec.user,
           servedUsers: spec.servedUsers,

@@ -25,6 +25,19 @@ import {
   type PocServerControllingConfig,
   type PocServerParticipatingConfig,
   type ReactionFailure,
+  CPM_CLIENT_REACTIONS,
+  CPM_PF_ORIGINATING_REACTIONS,
+  CPM_PF_TERMINATING_REACTIONS,
+  IWF_REACTIONS,
+  POC_CLIENT_REACTIONS,
+  POC_SERVER_CONTROLLING_REACTIONS,
+  POC_SERVER_PARTICIPATING_REACTIONS,
+  SCSCF_REACTIONS,
+  SIP_CORE_REACTIONS,
+  UE_REACTIONS,
+  type EntryOptions,
+  type EntryOutcome,
+  type ReactionEntry,
 } from '../generated/roles/index.js';
 import type { SessionSnapshot } from '../runtime/session/index.js';
 import type { TimerBaseValues } from '../runtime/sip/timers/index.js';
@@ -68,8 +81,73 @@ export interface StartedRole {
   readonly target: TransportTarget;
   /** Its SIP URI (the Contact URI). */
   readonly uri: string;
+  /**
+   * Its entry points: the executable `runs` methods of its reactions table that
+   * start a flow (`start ...`) or take a network internal indication
+   * (`receive <flow>:indication ...`), e.g. `scscfReleaseCalling` (TS 24.229
+   * 5.4.5.1.2); the handlers of received requests (`onInvite`) are not.
+   */
+  readonly entryPoints: readonly string[];
+  /** Runs one of {@link entryPoints}; rejects with the error the flow step ends in. */
+  call(entry: string, options: EntryOptions): Promise<EntryOutcome>;
+  snapshot(): SessionSnapshot;
+  /** The flow actions it took, in order (release-dialog-state ...). */
+  actions(): readonly string[];
+  close(): Promise<void>;
+}
+
+/** What a generated role class instance offers (GeneratedRole in generated/roles/role-support.ts). */
+interface GeneratedInstance {
+  readonly target: TransportTarget;
+  readonly uri: string;
+  readonly actions: readonly { readonly action: string }[];
   snapshot(): SessionSnapshot;
   close(): Promise<void>;
+}
+
+/** A reactions row whose trigger is a received SIP request (`receive INVITE from ...`), not an entry point. */
+const RECEIVED_REQUEST = /^receive [A-Z]+ /;
+
+/** The entry point names of a reactions table that `role` has as methods, sorted. */
+export function entryPointsOf(role: object, reactions: readonly ReactionEntry[]): string[] {
+  const names = new Set<string>();
+  for (const r of reactions) {
+    if (!r.executable || RECEIVED_REQUEST.test(r.trigger) || !/^[a-z]\w*$/.test(r.runs)) continue;
+    if (typeof (role as Record<string, unknown>)[r.runs] === 'function') names.add(r.runs);
+  }
+  return [...names].sort();
+}
+
+/** An entry point method of a generated role (`scscfReleaseCalling(options)`). */
+type EntryPoint = (options: EntryOptions) => Promise<EntryOutcome>;
+
+/** The launcher's view of a started generated role: its entry points callable by name. */
+async function started(
+  reactions: readonly ReactionEntry[],
+  starting: Promise<GeneratedInstance>,
+): Promise<StartedRole> {
+  const role = await starting;
+  const entryPoints = entryPointsOf(role, reactions);
+  return {
+    target: role.target,
+    uri: role.uri,
+    entryPoints,
+    call: (entry, options) => {
+      const method = entryPoints.includes(entry)
+        ? (role as unknown as Partial<Record<string, EntryPoint>>)[entry]
+        : undefined;
+      if (method === undefined)
+        return Promise.reject(
+          new TypeError(
+            `no entry point ${entry} (entry points: ${entryPoints.join(', ') || 'none'})`,
+          ),
+        );
+      return method.call(role, options);
+    },
+    snapshot: () => role.snapshot(),
+    actions: () => role.actions.map((a) => a.action),
+    close: () => role.close(),
+  };
 }
 
 /** Everything a role may be started with; each role reads the fields it knows. */
@@ -81,6 +159,8 @@ export interface RoleStartConfig {
   readonly onTrace: TransportTraceHook;
   /** Told of a reaction that ended in an error; the role keeps serving. */
   readonly onFailure: (failure: ReactionFailure) => void;
+  /** Transports to listen on, on the one port, the first advertised; UDP when absent. */
+  readonly transports?: readonly ('udp' | 'tcp')[];
   /** T1, T2, T4 (RFC 3261 17.1.1.1) the topology sets; the runtime's defaults otherwise. */
   readonly timers: Partial<TimerBaseValues>;
   readonly aor: string;
@@ -108,6 +188,14 @@ export interface CatalogRole {
   start(config: RoleStartConfig): Promise<StartedRole>;
 }
 
+/** A catalog role as written below: its generated module's start and reactions table. */
+interface RoleDefinition {
+  readonly modes: readonly string[];
+  readonly policies: Readonly<Record<string, PolicyValues>>;
+  readonly reactions: readonly ReactionEntry[];
+  launch(config: RoleStartConfig): Promise<GeneratedInstance>;
+}
+
 function endpoint(c: RoleStartConfig): {
   label: string;
   address: string;
@@ -115,6 +203,7 @@ function endpoint(c: RoleStartConfig): {
   onTrace: TransportTraceHook;
   onFailure: (failure: ReactionFailure) => void;
   timers: Partial<TimerBaseValues>;
+  transports?: readonly ('udp' | 'tcp')[];
 } {
   return {
     label: c.label,
@@ -123,6 +212,7 @@ function endpoint(c: RoleStartConfig): {
     onTrace: c.onTrace,
     onFailure: c.onFailure,
     timers: c.timers,
+    ...(c.transports ? { transports: c.transports } : {}),
   };
 }
 
@@ -141,12 +231,13 @@ function b2buaFields(c: RoleStartConfig): {
   };
 }
 
-/** The roles by catalog name (flows: `participants.<id>.role`). */
-export const ROLE_CATALOG: Readonly<Record<string, CatalogRole>> = {
+/** How each catalog role starts its generated module, and the reactions table it has. */
+const DEFINITIONS: Readonly<Record<string, RoleDefinition>> = {
   'poc-client': {
     modes: ['-'],
     policies: POC_CLIENT_POLICIES,
-    start: (c) =>
+    reactions: POC_CLIENT_REACTIONS,
+    launch: (c) =>
       PocClient.start({
         ...endpoint(c),
         aor: c.aor,
@@ -159,7 +250,8 @@ export const ROLE_CATALOG: Readonly<Record<string, CatalogRole>> = {
   'poc-server-participating': {
     modes: ['b2bua'],
     policies: POC_PARTICIPATING_POLICIES,
-    start: (c) =>
+    reactions: POC_SERVER_PARTICIPATING_REACTIONS,
+    launch: (c) =>
       PocServerParticipating.start({
         ...endpoint(c),
         ...b2buaFields(c),
@@ -169,7 +261,8 @@ export const ROLE_CATALOG: Readonly<Record<string, CatalogRole>> = {
   'poc-server-controlling': {
     modes: ['-'],
     policies: POC_CONTROLLING_POLICIES,
-    start: (c) =>
+    reactions: POC_SERVER_CONTROLLING_REACTIONS,
+    launch: (c) =>
       PocServerControlling.start({
         ...endpoint(c),
         aor: c.aor,
@@ -182,7 +275,8 @@ export const ROLE_CATALOG: Readonly<Record<string, CatalogRole>> = {
   'sip-core': {
     modes: ['proxy'],
     policies: {},
-    start: (c) =>
+    reactions: SIP_CORE_REACTIONS,
+    launch: (c) =>
       SipCore.start({
         ...endpoint(c),
         ...(c.nextProxy !== undefined ? { outboundProxy: c.nextProxy } : {}),
@@ -191,7 +285,8 @@ export const ROLE_CATALOG: Readonly<Record<string, CatalogRole>> = {
   's-cscf': {
     modes: ['proxy'],
     policies: {},
-    start: (c) =>
+    reactions: SCSCF_REACTIONS,
+    launch: (c) =>
       SCscf.start({
         ...endpoint(c),
         ...(c.nextProxy !== undefined ? { outboundProxy: c.nextProxy } : {}),
@@ -200,7 +295,8 @@ export const ROLE_CATALOG: Readonly<Record<string, CatalogRole>> = {
   ue: {
     modes: ['-'],
     policies: {},
-    start: (c) =>
+    reactions: UE_REACTIONS,
+    launch: (c) =>
       Ue.start({
         ...endpoint(c),
         aor: c.aor,
@@ -212,12 +308,14 @@ export const ROLE_CATALOG: Readonly<Record<string, CatalogRole>> = {
   'cpm-client': {
     modes: ['-'],
     policies: {},
-    start: (c) => CpmClient.start({ ...endpoint(c), aor: c.aor, user: c.user, route: c.route }),
+    reactions: CPM_CLIENT_REACTIONS,
+    launch: (c) => CpmClient.start({ ...endpoint(c), aor: c.aor, user: c.user, route: c.route }),
   },
   'cpm-pf-originating': {
     modes: ['b2bua', 'proxy'],
     policies: CPM_PF_POLICIES,
-    start: (c) => {
+    reactions: CPM_PF_ORIGINATING_REACTIONS,
+    launch: (c) => {
       const facts = { ...c.facts, 'participant.mode': c.mode } as CpmPfOriginatingConfig['facts'];
       return c.mode === 'proxy'
         ? CpmPfOriginatingProxy.start({ ...endpoint(c), facts })
@@ -227,7 +325,8 @@ export const ROLE_CATALOG: Readonly<Record<string, CatalogRole>> = {
   'cpm-pf-terminating': {
     modes: ['b2bua', 'proxy'],
     policies: CPM_PF_POLICIES,
-    start: (c) => {
+    reactions: CPM_PF_TERMINATING_REACTIONS,
+    launch: (c) => {
       const facts = { ...c.facts, 'participant.mode': c.mode } as CpmPfTerminatingConfig['facts'];
       return c.mode === 'proxy'
         ? CpmPfTerminatingProxy.start({ ...endpoint(c), facts })
@@ -237,7 +336,8 @@ export const ROLE_CATALOG: Readonly<Record<string, CatalogRole>> = {
   iwf: {
     modes: ['-'],
     policies: {},
-    start: (c) =>
+    reactions: IWF_REACTIONS,
+    launch: (c) =>
       Iwf.start({
         ...endpoint(c),
         aor: c.aor,
@@ -247,6 +347,18 @@ export const ROLE_CATALOG: Readonly<Record<string, CatalogRole>> = {
       }),
   },
 };
+
+/** The roles by catalog name (flows: `participants.<id>.role`). */
+export const ROLE_CATALOG: Readonly<Record<string, CatalogRole>> = Object.fromEntries(
+  Object.entries(DEFINITIONS).map(([name, d]): [string, CatalogRole] => [
+    name,
+    {
+      modes: d.modes,
+      policies: d.policies,
+      start: (c) => started(d.reactions, d.launch(c)),
+    },
+  ]),
+);
 
 /** The catalog entry of a role name; undefined for a role no generated module plays. */
 export function getCatalogRole(role: string): CatalogRole | undefined {

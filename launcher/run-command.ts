@@ -5,12 +5,17 @@
  * listen, `ready`, a status line (every second on a terminal or with
  * --status) and, on shutdown, what each participant still held.
  *
+ * With --commands, lines on standard input call the participants' entry
+ * points (run-commands.ts); standard input closing does not stop the run.
+ *
  * Exit codes: 0 after a signal (sockets closed), 2 for a bad topology or a
  * participant that cannot start.
  */
+import { createInterface } from 'node:readline';
 import type { ReactionFailure } from '../generated/roles/index.js';
 import { Launcher, statusLine } from './launcher.js';
 import { messageLine } from './message-log.js';
+import { CommandRunner } from './run-commands.js';
 import { LaunchError, TopologyError } from './topology-error.js';
 import { readTopology } from './topology.js';
 
@@ -25,6 +30,8 @@ export interface RunOptions {
   readonly statusInterval?: string;
   /** No line per message (for load runs). */
   readonly quiet?: boolean;
+  /** Read commands from standard input after `ready:` (run-commands.ts). */
+  readonly commands?: boolean;
 }
 
 /** Where the command writes, and the process it answers signals for. */
@@ -32,6 +39,8 @@ export interface RunIo {
   out(s: string): void;
   err(s: string): void;
   readonly errIsTTY?: boolean;
+  /** Where `--commands` reads its lines (default: the process's standard input). */
+  readonly input?: NodeJS.ReadableStream;
 }
 
 /** The signals that end a run (the ones a terminal and a service manager send). */
@@ -54,6 +63,32 @@ function waitForSignal(): { readonly signal: Promise<NodeJS.Signals>; cancel(): 
     }
   });
   return { signal, cancel };
+}
+
+/**
+ * Reads command lines and runs each as it comes (a call that waits for its
+ * responses does not hold up a `status`); `close` stops reading.
+ */
+function readCommands(
+  input: NodeJS.ReadableStream,
+  runner: CommandRunner,
+  err: (s: string) => void,
+): { close(): void } {
+  const lines = createInterface({ input, terminal: false });
+  let closing = false;
+  lines.on('line', (line) => {
+    runner.run(line).catch((e: unknown) => err(`error: command "${line}": ${String(e)}\n`));
+  });
+  // The servers keep running without a command reader: only a signal stops them.
+  lines.on('close', () => {
+    if (!closing) err('commands: standard input closed; running until SIGINT or SIGTERM\n');
+  });
+  return {
+    close: () => {
+      closing = true;
+      lines.close();
+    },
+  };
 }
 
 /** Runs the command; resolves to the exit code once a signal has stopped the participants. */
@@ -119,19 +154,28 @@ export async function runLauncher(options: RunOptions, io: RunIo): Promise<numbe
   }
   for (const p of launcher.participants)
     io.err(
-      `listening: ${p.spec.id} (${p.spec.role}${p.spec.mode === '-' ? '' : `, ${p.spec.mode}`}) udp ${p.role.target.address}:${p.role.target.port} ${p.role.uri}\n`,
+      `listening: ${p.spec.id} (${p.spec.role}${p.spec.mode === '-' ? '' : `, ${p.spec.mode}`}) ${(p.spec.transports ?? ['udp']).join('+')} ${p.role.target.address}:${p.role.target.port} ${p.role.uri}\n`,
     );
   io.err(`ready: ${launcher.participants.length} participant(s)\n`);
   const tty = Boolean(io.errIsTTY);
   const interval = seconds * 1000;
+  const statusText = (): string => `${statusLine(launcher.status())} | errors ${errors}`;
   const timer =
     tty || options.status
       ? setInterval(() => {
-          const line = `status: ${statusLine(launcher.status())} | errors ${errors}`;
+          const line = `status: ${statusText()}`;
           io.err(tty ? `\r${line}\u001b[K` : `${line}\n`);
         }, interval)
       : undefined;
+  const commands = options.commands
+    ? readCommands(
+        io.input ?? process.stdin,
+        new CommandRunner(launcher, topology, io.err, statusText, () => errors++),
+        io.err,
+      )
+    : undefined;
   const signal = await stopped.signal;
+  commands?.close();
   if (timer) clearInterval(timer);
   if (tty) io.err('\n');
   // What the participants still held when the signal came: a session mid-call is reported, not hidden.

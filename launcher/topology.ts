@@ -39,6 +39,8 @@ export interface RunSpec {
   /** Proxies its own requests preload and its server legs pass, first hop first. */
   readonly outbound: readonly HopSpec[];
   readonly nextHop?: HopSpec;
+  /** Transports it listens on, on its one port, the first advertised (RFC 3261 18); UDP when absent. */
+  readonly transports?: readonly ('udp' | 'tcp')[];
   readonly policies: Readonly<Record<string, PolicyValue>>;
 }
 
@@ -64,6 +66,7 @@ const RUN_KEYS = [
   'served',
   'user',
   'aor',
+  'transports',
   'policies',
 ] as const;
 
@@ -252,6 +255,26 @@ export async function parseTopology(text: string, file: string): Promise<Topolog
           return String((n as { value: unknown }).value);
         })
       : [];
+    const transportsNode = fields.get('transports');
+    let transports: ('udp' | 'tcp')[] | undefined;
+    if (transportsNode !== undefined) {
+      const items: Node[] =
+        isSeq(transportsNode) && transportsNode.items.length > 0
+          ? (transportsNode.items as Node[])
+          : fail(
+              transportsNode ?? key,
+              `run.${id}.transports: a list of udp and tcp, the first advertised`,
+            );
+      const list = items.map((n): 'udp' | 'tcp' => {
+        const v = isScalar(n) ? n.value : null;
+        return v === 'udp' || v === 'tcp'
+          ? v
+          : fail(n, `run.${id}.transports: ${JSON.stringify(v)} is neither udp nor tcp`);
+      });
+      if (new Set(list).size !== list.length)
+        fail(transportsNode, `run.${id}.transports: a transport named twice`);
+      transports = list;
+    }
     const ownPolicies = readPolicies(fields.get('policies') ?? null, fail, { id, role });
     // Global policies apply where the role reads them; the participant's own ones override.
     const policies: Record<string, PolicyValue> = {};
@@ -269,6 +292,7 @@ export async function parseTopology(text: string, file: string): Promise<Topolog
       servedUsers,
       outbound,
       ...(nextHop ? { nextHop } : {}),
+      ...(transports ? { transports } : {}),
       policies,
     });
   }

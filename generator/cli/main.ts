@@ -33,6 +33,7 @@ interface RunCommandOptions {
   readonly status?: boolean;
   readonly statusInterval?: string;
   readonly quiet?: boolean;
+  readonly commands?: boolean;
 }
 
 /** The launcher module's entry (launcher/run-command.ts), typed here without importing it. */
@@ -228,6 +229,10 @@ function program(io: Io, setExit: (code: number) => void): Command {
     .option('--status', 'print the status line even when standard error is not a terminal')
     .option('--status-interval <seconds>', 'seconds between status lines (default 1)')
     .option('--quiet', 'no line per message')
+    .option(
+      '--commands',
+      'after "ready:", read commands from standard input: call <participant> <entry> [call-id=<Call-ID>] [to=<participant>], status, help',
+    )
     .action(async (opts: RunCommandOptions) => {
       // docs/adr/0005-run-command-dispatch.md: the launcher imports generated/, which the generator
       // may not; it is found next to this module's build output at run time, never imported statically.

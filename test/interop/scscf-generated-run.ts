@@ -7,13 +7,14 @@
  * TS 24.229 5.4.5.1.2 items 1 and 2, or `scscfReleaseCalled`, items 3 and 4)
  * sends a BYE to each end from the dialog state it stored.
  *
- * `flowspec run` starts roles that react to what arrives; a network internal
- * indication (the release's trigger) cannot reach it from outside the
- * process (docs/run.md, Limits). The S-CSCF therefore runs in a role process
- * (harness/role-runner.ts), which starts the same generated role and calls
- * the entry point. Everything is captured on `lo` and kept in
+ * The S-CSCF runs under `flowspec run --commands` on a topology of the
+ * three participants; the release's trigger, a network internal indication,
+ * reaches it as the command line `call scscf scscfReleaseCalling`
+ * (docs/run.md, Commands), and `status` reports its state and the flow
+ * actions it took. Everything is captured on `lo` and kept in
  * test-output/interop/<name>/ with the address map of the three participants.
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   allocateAddressBlock,
@@ -26,10 +27,10 @@ import {
   withTeardown,
   writeAddressMap,
   type AddressBlock,
+  type RunStop,
   type SippResult,
 } from './harness/index.js';
-import { RoleProcess } from './harness/role-process.js';
-import type { CallOutcome, Snapshots } from './harness/role-protocol.js';
+import { startFlowspecRun, type ParticipantState } from './harness/flowspec-run.js';
 import { CALLED_GRUU, CALLING_GRUU } from './scscf-release-run.js';
 
 /** The release entry points of the generated S-CSCF, by the flow they play. */
@@ -44,11 +45,26 @@ export type ReleaseSide = keyof typeof RELEASE_ENTRIES;
 /** Hosts of the run's address block (the Kamailio run's numbers). */
 export const SCSCF_HOSTS = { scscf: 1, callingUe: 2, calledUe: 3, pcscf: 4 } as const;
 
+/** The port the S-CSCF listens on, on its own host of the block. */
+const SCSCF_PORT = 5060;
+
 /**
- * RFC 3261 17.1.1.1 base values of the S-CSCF: Timer J and the INVITE
- * server transaction's Accepted state (64*T1, RFC 6026) end within 3.2 s.
+ * The topology `flowspec run` starts the S-CSCF from. RFC 3261 17.1.1.1 base
+ * values: Timer J and the INVITE server transaction's Accepted state
+ * (64*T1, RFC 6026) end within 3.2 s.
  */
-const TIMERS = { t1: 50, t2: 400, t4: 500 } as const;
+function scscfTopology(scscf: string, callingUe: string, calledUe: string): string {
+  return [
+    'participants:',
+    `  scscf: ${scscf}`,
+    `  callingUe: ${callingUe}`,
+    `  calledUe: ${calledUe}`,
+    'run:',
+    '  scscf: { role: s-cscf }',
+    'timers: { t1: 50, t2: 400, t4: 500 }',
+    '',
+  ].join('\n');
+}
 
 /** What a release run leaves behind. */
 export interface GeneratedReleaseRun {
@@ -56,19 +72,21 @@ export interface GeneratedReleaseRun {
   readonly capture: string;
   readonly map: string;
   readonly block: AddressBlock;
-  /** host:port of the S-CSCF (an ephemeral port of the role process). */
+  /** host:port of the S-CSCF. */
   readonly scscf: string;
   readonly callingUe: SippResult;
   readonly calledUe: SippResult;
-  /** What the entry point got: the final responses to its two BYEs. */
-  readonly release: CallOutcome;
-  /** The S-CSCF's state once the session was established, and once its timers had run. */
-  readonly established: Snapshots;
-  readonly idle: Snapshots;
+  /** What the entry point got (its `result:` line): the final responses to its two BYEs. */
+  readonly release: { readonly statuses: readonly number[] };
+  /** The S-CSCF's state (`status`) once the session was established, and once its timers had run. */
+  readonly established: Readonly<Record<string, ParticipantState>>;
+  readonly idle: Readonly<Record<string, ParticipantState>>;
   /** The flow actions the S-CSCF took (service-control, release-dialog-state). */
   readonly actions: readonly string[];
-  /** Reactions that ended in an error. */
+  /** Reactions and entry points that ended in an error (`error:` lines). */
   readonly failures: readonly string[];
+  /** How `flowspec run` stopped (SIGTERM). */
+  readonly stopped: RunStop;
 }
 
 /** How a release run is set up. */
@@ -105,18 +123,20 @@ export async function runGeneratedScscfRelease(
       },
       teardown,
     );
-    const roles = await RoleProcess.start({ name }, teardown);
-    const started = await roles.startRole({
-      id: 'scscf',
-      role: 's-cscf',
-      address: host('scscf'),
-      timers: TIMERS,
-      aor: `sip:scscf@${host('scscf')}`,
-      user: 'scscf',
-      servedUsers: [],
-      facts: {},
-    });
-    const scscf = `${started.target.address}:${started.target.port}`;
+    const scscf = `${host('scscf')}:${SCSCF_PORT}`;
+    const topology = join(dir, 'scscf.topology.yaml');
+    writeFileSync(
+      topology,
+      scscfTopology(
+        scscf,
+        options.pcscf ? `${host('pcscf')}:5060` : `${host('callingUe')}:5060`,
+        `${host('calledUe')}:5060`,
+      ),
+    );
+    const run = await startFlowspecRun(
+      { name: 'scscf', topology, commands: true, workDir: dir },
+      teardown,
+    );
     const pcscf = options.pcscf
       ? await startKamailio(
           {
@@ -160,29 +180,30 @@ export async function runGeneratedScscfRelease(
       teardown,
     );
     // Established means the ACK relayed to the Called UE (ims.establish.session step 6).
-    await roles.waitForTrace(
-      (t) => t.direction === 'out' && t.method === 'ACK' && t.remote.address === host('calledUe'),
+    await run.process.waitForOutput(
+      new RegExp(` scscf -> udp ${host('calledUe').replace(/\./g, '\\.')}:5060 ACK `),
       10_000,
     );
-    const established = await roles.snapshots();
-    const release = await roles.call('scscf', RELEASE_ENTRIES[side]);
+    const established = await run.states();
+    const release = await run.call('scscf', RELEASE_ENTRIES[side]);
     const [calling, called] = await Promise.all([callingUe.finished(), calledUe.finished()]);
     const idle = await pollUntil(
       async () => {
-        const s = await roles.snapshots();
+        const s = await run.states();
         const state = s.scscf;
         return state && state.dialogs + state.transactions + state.sessions === 0 ? s : undefined;
       },
       {
-        peer: 'generated s-cscf',
+        peer: 'flowspec run scscf',
         what: 'idle after the release (64*T1)',
         timeoutMs: 10_000,
-        log: () => roles.log,
+        intervalMs: 200,
+        log: () => run.process.log,
       },
     );
-    const actions = await roles.actions('scscf');
-    const failures = await roles.failures();
-    await roles.stop();
+    const actions = idle.scscf?.actions ?? [];
+    const failures = run.errors();
+    const stopped = await run.stop();
     await capture.stop();
     const map = writeAddressMap(join(dir, 'map.yaml'), 'ims.scscf.release.*', {
       callingUe: pcscf?.hostport ?? `${host('callingUe')}:5060`,
@@ -202,6 +223,7 @@ export async function runGeneratedScscfRelease(
       idle,
       actions,
       failures,
+      stopped,
     };
   });
 }

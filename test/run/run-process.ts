@@ -73,13 +73,25 @@ export class RunProcess {
     });
   }
 
-  /** Starts `flowspec run <args>` in the repository root. */
-  static start(bin: string, args: readonly string[]): RunProcess {
+  /** Starts `flowspec run <args>` in the repository root; with `input`, its standard input is a pipe. */
+  static start(bin: string, args: readonly string[], input = false): RunProcess {
     const child = spawn(process.execPath, [bin, 'run', ...args], {
       cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [input ? 'pipe' : 'ignore', 'pipe', 'pipe'],
     });
     return new RunProcess(child);
+  }
+
+  /** Writes a command line to standard input (`--commands`). */
+  write(line: string): void {
+    if (!this.child.stdin)
+      throw new Error('flowspec run was started without a standard input pipe');
+    this.child.stdin.write(`${line}\n`);
+  }
+
+  /** Closes standard input. */
+  endInput(): void {
+    this.child.stdin?.end();
   }
 
   /** Whether the process still runs. */

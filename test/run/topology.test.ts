@@ -93,6 +93,16 @@ describe('a topology', () => {
     expect(t.timers).toEqual({ t1: 50 });
   });
 
+  it('takes the transports a participant listens on, the first advertised (RFC 3261 18)', async () => {
+    const t = await parseTopology(
+      base('  serverA: { transports: [tcp, udp] }'),
+      '/t/ok.topology.yaml',
+    );
+    expect(t.run[0]?.transports).toEqual(['tcp', 'udp']);
+    const plain = await parseTopology(base('  serverA: {}'), '/t/ok.topology.yaml');
+    expect(plain.run[0]?.transports).toBeUndefined();
+  });
+
   it.each([
     [
       'an unknown participant',
@@ -113,6 +123,16 @@ describe('a topology', () => {
       'a policy value the role does not know',
       base('  serverA: {}', 'policies:\n  policy.release: sometimes'),
       '/t/bad.topology.yaml:10:19: policy.release: "sometimes" is not one of "release-all", "continue"',
+    ],
+    [
+      'a transport other than udp and tcp',
+      base('  serverA: { transports: [tcp, sctp] }'),
+      '/t/bad.topology.yaml:8:32: run.serverA.transports: "sctp" is neither udp nor tcp',
+    ],
+    [
+      'a transport named twice',
+      base('  serverA: { transports: [udp, udp] }'),
+      '/t/bad.topology.yaml:8:26: run.serverA.transports: a transport named twice',
     ],
     [
       'a policy no role reads',
