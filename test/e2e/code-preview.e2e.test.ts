@@ -23,20 +23,25 @@ async function findInCode(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Escape');
 }
 
-/** Puts the YAML caret before the method of step 2's `message: { sip: METHOD, from: clientA … }`. */
+/**
+ * Puts the YAML caret before the method of step 2's `message: { sip: METHOD, from: clientA … }`,
+ * through Monaco's find widget and the keyboard (a click on a long line can land under the
+ * diagram or a sticky line while the layout settles).
+ */
 async function caretBeforeMethod(page: Page, method: string): Promise<void> {
-  await page
-    .getByTestId('yaml-editor')
-    .locator('.view-line', {
-      hasText: new RegExp(`message:\\s\\{\\ssip:\\s${method},\\sfrom:\\sclientA`),
-    })
-    .first()
-    // Near its start: a long line's centre lies under the diagram.
-    .click({ position: { x: 30, y: 5 } });
-  // End, then Home: the first character of the line's text, wherever the click landed.
-  await page.keyboard.press('End');
-  await page.keyboard.press('Home');
-  for (let i = 0; i < 'message: { sip: '.length; i++) await page.keyboard.press('ArrowRight');
+  const yaml = page.getByTestId('yaml-editor');
+  await yaml.locator('textarea.inputarea, .native-edit-context, textarea').first().focus();
+  await page.keyboard.press('Control+F');
+  const input = yaml.locator('.find-widget textarea').first();
+  await input.fill(`sip: ${method}, from: clientA`);
+  await page.keyboard.press('Enter');
+  await expect
+    .poll(() => yaml.locator('.find-widget .matchesCount').textContent())
+    .toMatch(/^1 of 1$/);
+  await page.keyboard.press('Escape');
+  // The match stays selected: its start, then past `sip: `.
+  await page.keyboard.press('ArrowLeft');
+  for (let i = 0; i < 'sip: '.length; i++) await page.keyboard.press('ArrowRight');
 }
 
 describe('the generated code of a role next to the YAML', () => {
