@@ -80,7 +80,11 @@ export function YamlEditor(props: YamlEditorProps) {
       e.onDidChangeCursorPosition((c) => {
         // Exposed for tests and assistive tools: the line the cursor is on.
         host.current?.setAttribute('data-cursor-line', String(c.position.lineNumber));
-        callbacks.current.onCursorLine(c.position.lineNumber);
+        // Only the user's own moves select a step: the cursor moved by a diagram edit
+        // (executeEdits) or by revealing a step would select by the diagram of the text
+        // before the edit, over the selection the edit itself made.
+        if (c.source === 'mouse' || c.source === 'keyboard')
+          callbacks.current.onCursorLine(c.position.lineNumber);
       }),
     ];
     e.addCommand(monaco.KeyMod.CtrlCmd | monaco.KeyCode.KeyS, () => callbacks.current.onSave());
