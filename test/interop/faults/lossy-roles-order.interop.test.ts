@@ -24,6 +24,9 @@ it('can create network namespaces where CI runs the suite (root)', () => {
   if (process.env['CI'] && unavailable) expect.fail(unavailable);
 });
 
+/** Runs of the scenario, one after another on the same roles. */
+const RUNS = 6;
+
 describe.skipIf(unavailable !== undefined)('Figure 16 through 5% loss and 25% reordering', () => {
   let run: LossyRolesRun;
 
@@ -31,12 +34,12 @@ describe.skipIf(unavailable !== undefined)('Figure 16 through 5% loss and 25% re
     run = await runLossyRoles({
       name: 'lossy-roles-order',
       impairment: { lossPercent: 5, reorderPercent: 25, delayMs: 5 },
-      runs: 6,
+      runs: RUNS,
     });
   });
 
   it('diffs every run clean (exit 0): reordering between dialogs is no deviation', async () => {
-    expect(run.completed).toBe(10);
+    expect(run.completed).toBe(RUNS);
     const failing: string[] = [];
     for (const file of run.releases) {
       const diff = await runFlowspec(['diff', FLOW, file, '--map', run.map]);
