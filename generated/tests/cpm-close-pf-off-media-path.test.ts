@@ -69,12 +69,13 @@ describe('cpm.close.pf-off-media-path: Closing a One to one CPM Session not goin
     facts: {},
     pcap: 'test-output/generated/cpm-close-pf-off-media-path.pcap',
   };
-  it('the flow as drawn', () => checkScenario({ ...shared }), SCENARIO_TIMEOUT_MS);
+  const first = { ...shared };
+  it('the flow as drawn', () => checkScenario(first), SCENARIO_TIMEOUT_MS);
   it(
     'the flow as drawn, over TCP',
     () =>
       checkScenario({
-        ...shared,
+        ...first,
         transport: 'tcp',
         pcap: 'test-output/generated/cpm-close-pf-off-media-path-tcp.pcap',
       }),

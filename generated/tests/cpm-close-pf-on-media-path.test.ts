@@ -77,12 +77,13 @@ describe('cpm.close.pf-on-media-path: Closing a One to one CPM Session going thr
     facts: {},
     pcap: 'test-output/generated/cpm-close-pf-on-media-path.pcap',
   };
-  it('the flow as drawn', () => checkScenario({ ...shared }), SCENARIO_TIMEOUT_MS);
+  const first = { ...shared };
+  it('the flow as drawn', () => checkScenario(first), SCENARIO_TIMEOUT_MS);
   it(
     'the flow as drawn, over TCP',
     () =>
       checkScenario({
-        ...shared,
+        ...first,
         transport: 'tcp',
         pcap: 'test-output/generated/cpm-close-pf-on-media-path-tcp.pcap',
       }),

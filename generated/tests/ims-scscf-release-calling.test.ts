@@ -50,12 +50,13 @@ describe('ims.scscf.release.calling: Release of an existing session – S-CSCF s
     facts: {},
     pcap: 'test-output/generated/ims-scscf-release-calling.pcap',
   };
-  it('the flow as drawn', () => checkScenario({ ...shared }), SCENARIO_TIMEOUT_MS);
+  const first = { ...shared };
+  it('the flow as drawn', () => checkScenario(first), SCENARIO_TIMEOUT_MS);
   it(
     'the flow as drawn, over TCP',
     () =>
       checkScenario({
-        ...shared,
+        ...first,
         transport: 'tcp',
         pcap: 'test-output/generated/ims-scscf-release-calling-tcp.pcap',
       }),

@@ -44,60 +44,60 @@ describe('poc.cancel.originating: PoC Client cancelling a PoC Session – on-dem
       'session.kind': 'on-demand',
     },
   };
+  const first = {
+    ...shared,
+    roles: [
+      {
+        id: 'coreA',
+        participant: 'coreA',
+        role: 'sip-core',
+        mode: 'proxy',
+      },
+      {
+        id: 'coreX',
+        participant: 'coreX',
+        role: 'sip-core',
+        mode: 'proxy',
+      },
+      {
+        id: 'coreB[0]',
+        participant: 'coreB',
+        role: 'sip-core',
+        mode: 'proxy',
+      },
+      {
+        id: 'serverA',
+        participant: 'serverA',
+        role: 'poc-server-participating',
+        mode: 'b2bua',
+      },
+      {
+        id: 'serverB[0]',
+        participant: 'serverB',
+        role: 'poc-server-participating',
+        mode: 'b2bua',
+      },
+      {
+        id: 'clientA',
+        participant: 'clientA',
+        role: 'poc-client',
+      },
+      {
+        id: 'serverX',
+        participant: 'serverX',
+        role: 'poc-server-controlling',
+      },
+      {
+        id: 'clientB[0]',
+        participant: 'clientB',
+        role: 'poc-client',
+      },
+    ],
+    pcap: 'test-output/generated/poc-cancel-originating.pcap',
+  };
   it(
     'policy.release=release-all, race.winner=487, session.kind=on-demand, 1 participant',
-    () =>
-      checkScenario({
-        ...shared,
-        roles: [
-          {
-            id: 'coreA',
-            participant: 'coreA',
-            role: 'sip-core',
-            mode: 'proxy',
-          },
-          {
-            id: 'coreX',
-            participant: 'coreX',
-            role: 'sip-core',
-            mode: 'proxy',
-          },
-          {
-            id: 'coreB[0]',
-            participant: 'coreB',
-            role: 'sip-core',
-            mode: 'proxy',
-          },
-          {
-            id: 'serverA',
-            participant: 'serverA',
-            role: 'poc-server-participating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'serverB[0]',
-            participant: 'serverB',
-            role: 'poc-server-participating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'clientA',
-            participant: 'clientA',
-            role: 'poc-client',
-          },
-          {
-            id: 'serverX',
-            participant: 'serverX',
-            role: 'poc-server-controlling',
-          },
-          {
-            id: 'clientB[0]',
-            participant: 'clientB',
-            role: 'poc-client',
-          },
-        ],
-        pcap: 'test-output/generated/poc-cancel-originating.pcap',
-      }),
+    () => checkScenario(first),
     SCENARIO_TIMEOUT_MS,
   );
   it(
@@ -177,56 +177,9 @@ describe('poc.cancel.originating: PoC Client cancelling a PoC Session – on-dem
     'policy.release=release-all, race.winner=487, session.kind=on-demand, 1 participant, over TCP',
     () =>
       checkScenario({
-        ...shared,
-        roles: [
-          {
-            id: 'coreA',
-            participant: 'coreA',
-            role: 'sip-core',
-            mode: 'proxy',
-          },
-          {
-            id: 'coreX',
-            participant: 'coreX',
-            role: 'sip-core',
-            mode: 'proxy',
-          },
-          {
-            id: 'coreB[0]',
-            participant: 'coreB',
-            role: 'sip-core',
-            mode: 'proxy',
-          },
-          {
-            id: 'serverA',
-            participant: 'serverA',
-            role: 'poc-server-participating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'serverB[0]',
-            participant: 'serverB',
-            role: 'poc-server-participating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'clientA',
-            participant: 'clientA',
-            role: 'poc-client',
-          },
-          {
-            id: 'serverX',
-            participant: 'serverX',
-            role: 'poc-server-controlling',
-          },
-          {
-            id: 'clientB[0]',
-            participant: 'clientB',
-            role: 'poc-client',
-          },
-        ],
-        pcap: 'test-output/generated/poc-cancel-originating-tcp.pcap',
+        ...first,
         transport: 'tcp',
+        pcap: 'test-output/generated/poc-cancel-originating-tcp.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
   );

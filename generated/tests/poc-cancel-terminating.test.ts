@@ -57,12 +57,13 @@ describe('poc.cancel.terminating: PoC Session Cancel request – on-demand case'
     variants: ['poc.cancel.terminating'],
     pcap: 'test-output/generated/poc-cancel-terminating.pcap',
   };
-  it('session.finalResponseSent=false', () => checkScenario({ ...shared }), SCENARIO_TIMEOUT_MS);
+  const first = { ...shared };
+  it('session.finalResponseSent=false', () => checkScenario(first), SCENARIO_TIMEOUT_MS);
   it(
     'session.finalResponseSent=false, over TCP',
     () =>
       checkScenario({
-        ...shared,
+        ...first,
         transport: 'tcp',
         pcap: 'test-output/generated/poc-cancel-terminating-tcp.pcap',
       }),

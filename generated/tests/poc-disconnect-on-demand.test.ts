@@ -36,45 +36,41 @@ describe('poc.disconnect.on-demand: Disconnecting a PoC Participant from a PoC S
     actions: ['serverX initiate-release'],
     facts: {},
   };
-  it(
-    'the flow as drawn, 1 participant',
-    () =>
-      checkScenario({
-        ...shared,
-        roles: [
-          {
-            id: 'coreX',
-            participant: 'coreX',
-            role: 'sip-core',
-            mode: 'proxy',
-          },
-          {
-            id: 'coreB[0]',
-            participant: 'coreB',
-            role: 'sip-core',
-            mode: 'proxy',
-          },
-          {
-            id: 'serverB[0]',
-            participant: 'serverB',
-            role: 'poc-server-participating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'serverX',
-            participant: 'serverX',
-            role: 'poc-server-controlling',
-          },
-          {
-            id: 'clientB[0]',
-            participant: 'clientB',
-            role: 'poc-client',
-          },
-        ],
-        pcap: 'test-output/generated/poc-disconnect-on-demand.pcap',
-      }),
-    SCENARIO_TIMEOUT_MS,
-  );
+  const first = {
+    ...shared,
+    roles: [
+      {
+        id: 'coreX',
+        participant: 'coreX',
+        role: 'sip-core',
+        mode: 'proxy',
+      },
+      {
+        id: 'coreB[0]',
+        participant: 'coreB',
+        role: 'sip-core',
+        mode: 'proxy',
+      },
+      {
+        id: 'serverB[0]',
+        participant: 'serverB',
+        role: 'poc-server-participating',
+        mode: 'b2bua',
+      },
+      {
+        id: 'serverX',
+        participant: 'serverX',
+        role: 'poc-server-controlling',
+      },
+      {
+        id: 'clientB[0]',
+        participant: 'clientB',
+        role: 'poc-client',
+      },
+    ],
+    pcap: 'test-output/generated/poc-disconnect-on-demand.pcap',
+  };
+  it('the flow as drawn, 1 participant', () => checkScenario(first), SCENARIO_TIMEOUT_MS);
   it(
     'the flow as drawn, 2 participants',
     () =>
@@ -135,39 +131,9 @@ describe('poc.disconnect.on-demand: Disconnecting a PoC Participant from a PoC S
     'the flow as drawn, 1 participant, over TCP',
     () =>
       checkScenario({
-        ...shared,
-        roles: [
-          {
-            id: 'coreX',
-            participant: 'coreX',
-            role: 'sip-core',
-            mode: 'proxy',
-          },
-          {
-            id: 'coreB[0]',
-            participant: 'coreB',
-            role: 'sip-core',
-            mode: 'proxy',
-          },
-          {
-            id: 'serverB[0]',
-            participant: 'serverB',
-            role: 'poc-server-participating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'serverX',
-            participant: 'serverX',
-            role: 'poc-server-controlling',
-          },
-          {
-            id: 'clientB[0]',
-            participant: 'clientB',
-            role: 'poc-client',
-          },
-        ],
-        pcap: 'test-output/generated/poc-disconnect-on-demand-tcp.pcap',
+        ...first,
         transport: 'tcp',
+        pcap: 'test-output/generated/poc-disconnect-on-demand-tcp.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
   );

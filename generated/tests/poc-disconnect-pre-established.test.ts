@@ -39,51 +39,47 @@ describe('poc.disconnect.pre-established: Disconnecting a PoC Participant from a
     actions: ['serverX initiate-release'],
     facts: {},
   };
-  it(
-    'the flow as drawn, 1 participant',
-    () =>
-      checkScenario({
-        ...shared,
-        roles: [
-          {
-            id: 'coreX',
-            participant: 'coreX',
-            role: 'sip-core',
-            mode: 'proxy',
-          },
-          {
-            id: 'coreB[0]',
-            participant: 'coreB',
-            role: 'sip-core',
-            mode: 'proxy',
-          },
-          {
-            id: 'serverB[0]',
-            participant: 'serverB',
-            role: 'poc-server-participating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'serverX',
-            participant: 'serverX',
-            role: 'poc-server-controlling',
-          },
-          {
-            id: 'clientB[0]',
-            participant: 'clientB',
-            role: 'poc-client',
-          },
-        ],
-        teardown: [
-          {
-            at: 'clientB[0]',
-            entry: 'endSessions',
-          },
-        ],
-        pcap: 'test-output/generated/poc-disconnect-pre-established.pcap',
-      }),
-    SCENARIO_TIMEOUT_MS,
-  );
+  const first = {
+    ...shared,
+    roles: [
+      {
+        id: 'coreX',
+        participant: 'coreX',
+        role: 'sip-core',
+        mode: 'proxy',
+      },
+      {
+        id: 'coreB[0]',
+        participant: 'coreB',
+        role: 'sip-core',
+        mode: 'proxy',
+      },
+      {
+        id: 'serverB[0]',
+        participant: 'serverB',
+        role: 'poc-server-participating',
+        mode: 'b2bua',
+      },
+      {
+        id: 'serverX',
+        participant: 'serverX',
+        role: 'poc-server-controlling',
+      },
+      {
+        id: 'clientB[0]',
+        participant: 'clientB',
+        role: 'poc-client',
+      },
+    ],
+    teardown: [
+      {
+        at: 'clientB[0]',
+        entry: 'endSessions',
+      },
+    ],
+    pcap: 'test-output/generated/poc-disconnect-pre-established.pcap',
+  };
+  it('the flow as drawn, 1 participant', () => checkScenario(first), SCENARIO_TIMEOUT_MS);
   it(
     'the flow as drawn, 2 participants',
     () =>
@@ -154,45 +150,9 @@ describe('poc.disconnect.pre-established: Disconnecting a PoC Participant from a
     'the flow as drawn, 1 participant, over TCP',
     () =>
       checkScenario({
-        ...shared,
-        roles: [
-          {
-            id: 'coreX',
-            participant: 'coreX',
-            role: 'sip-core',
-            mode: 'proxy',
-          },
-          {
-            id: 'coreB[0]',
-            participant: 'coreB',
-            role: 'sip-core',
-            mode: 'proxy',
-          },
-          {
-            id: 'serverB[0]',
-            participant: 'serverB',
-            role: 'poc-server-participating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'serverX',
-            participant: 'serverX',
-            role: 'poc-server-controlling',
-          },
-          {
-            id: 'clientB[0]',
-            participant: 'clientB',
-            role: 'poc-client',
-          },
-        ],
-        teardown: [
-          {
-            at: 'clientB[0]',
-            entry: 'endSessions',
-          },
-        ],
-        pcap: 'test-output/generated/poc-disconnect-pre-established-tcp.pcap',
+        ...first,
         transport: 'tcp',
+        pcap: 'test-output/generated/poc-disconnect-pre-established-tcp.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
   );

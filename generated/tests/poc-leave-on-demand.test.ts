@@ -22,88 +22,88 @@ describe('poc.leave.on-demand: Leaving a PoC Session, originating flow – On-de
       },
     ],
   };
+  const first = {
+    ...shared,
+    roles: [
+      {
+        id: 'coreA',
+        participant: 'coreA',
+        role: 'sip-core',
+        mode: 'proxy',
+      },
+      {
+        id: 'coreX',
+        participant: 'coreX',
+        role: 'sip-core',
+        mode: 'proxy',
+      },
+      {
+        id: 'coreB[0]',
+        participant: 'coreB',
+        role: 'sip-core',
+        mode: 'proxy',
+      },
+      {
+        id: 'serverA',
+        participant: 'serverA',
+        role: 'poc-server-participating',
+        mode: 'b2bua',
+      },
+      {
+        id: 'serverB[0]',
+        participant: 'serverB',
+        role: 'poc-server-participating',
+        mode: 'b2bua',
+      },
+      {
+        id: 'clientA',
+        participant: 'clientA',
+        role: 'poc-client',
+      },
+      {
+        id: 'serverX',
+        participant: 'serverX',
+        role: 'poc-server-controlling',
+      },
+      {
+        id: 'clientB[0]',
+        participant: 'clientB',
+        role: 'poc-client',
+      },
+    ],
+    outbound: {
+      serverA: ['coreA', 'coreX'],
+      'serverB[0]': ['coreB[0]'],
+    },
+    served: {
+      serverA: ['clientA', 'serverX'],
+      'serverB[0]': ['clientB[0]'],
+    },
+    establish: [
+      {
+        at: 'clientA',
+        entry: 'establishOnDemand',
+        to: 'serverX',
+        route: ['coreA', 'serverA'],
+      },
+      {
+        at: 'serverX',
+        entry: 'establishTerminatingOnDemand',
+        to: 'clientB[0]',
+        route: ['coreX', 'coreB[0]', 'serverB[0]'],
+      },
+    ],
+    teardown: [],
+    actions: ['serverX initiate-release'],
+    facts: {
+      'policy.release': 'release-all',
+      'session.kind': 'on-demand',
+    },
+    pcap: 'test-output/generated/poc-leave-on-demand.pcap',
+  };
   it(
     'policy.release=release-all, session.kind=on-demand, 1 participant',
-    () =>
-      checkScenario({
-        ...shared,
-        roles: [
-          {
-            id: 'coreA',
-            participant: 'coreA',
-            role: 'sip-core',
-            mode: 'proxy',
-          },
-          {
-            id: 'coreX',
-            participant: 'coreX',
-            role: 'sip-core',
-            mode: 'proxy',
-          },
-          {
-            id: 'coreB[0]',
-            participant: 'coreB',
-            role: 'sip-core',
-            mode: 'proxy',
-          },
-          {
-            id: 'serverA',
-            participant: 'serverA',
-            role: 'poc-server-participating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'serverB[0]',
-            participant: 'serverB',
-            role: 'poc-server-participating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'clientA',
-            participant: 'clientA',
-            role: 'poc-client',
-          },
-          {
-            id: 'serverX',
-            participant: 'serverX',
-            role: 'poc-server-controlling',
-          },
-          {
-            id: 'clientB[0]',
-            participant: 'clientB',
-            role: 'poc-client',
-          },
-        ],
-        outbound: {
-          serverA: ['coreA', 'coreX'],
-          'serverB[0]': ['coreB[0]'],
-        },
-        served: {
-          serverA: ['clientA', 'serverX'],
-          'serverB[0]': ['clientB[0]'],
-        },
-        establish: [
-          {
-            at: 'clientA',
-            entry: 'establishOnDemand',
-            to: 'serverX',
-            route: ['coreA', 'serverA'],
-          },
-          {
-            at: 'serverX',
-            entry: 'establishTerminatingOnDemand',
-            to: 'clientB[0]',
-            route: ['coreX', 'coreB[0]', 'serverB[0]'],
-          },
-        ],
-        teardown: [],
-        actions: ['serverX initiate-release'],
-        facts: {
-          'policy.release': 'release-all',
-          'session.kind': 'on-demand',
-        },
-        pcap: 'test-output/generated/poc-leave-on-demand.pcap',
-      }),
+    () => checkScenario(first),
     SCENARIO_TIMEOUT_MS,
   );
   it(
@@ -422,84 +422,9 @@ describe('poc.leave.on-demand: Leaving a PoC Session, originating flow – On-de
     'policy.release=release-all, session.kind=on-demand, 1 participant, over TCP',
     () =>
       checkScenario({
-        ...shared,
-        roles: [
-          {
-            id: 'coreA',
-            participant: 'coreA',
-            role: 'sip-core',
-            mode: 'proxy',
-          },
-          {
-            id: 'coreX',
-            participant: 'coreX',
-            role: 'sip-core',
-            mode: 'proxy',
-          },
-          {
-            id: 'coreB[0]',
-            participant: 'coreB',
-            role: 'sip-core',
-            mode: 'proxy',
-          },
-          {
-            id: 'serverA',
-            participant: 'serverA',
-            role: 'poc-server-participating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'serverB[0]',
-            participant: 'serverB',
-            role: 'poc-server-participating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'clientA',
-            participant: 'clientA',
-            role: 'poc-client',
-          },
-          {
-            id: 'serverX',
-            participant: 'serverX',
-            role: 'poc-server-controlling',
-          },
-          {
-            id: 'clientB[0]',
-            participant: 'clientB',
-            role: 'poc-client',
-          },
-        ],
-        outbound: {
-          serverA: ['coreA', 'coreX'],
-          'serverB[0]': ['coreB[0]'],
-        },
-        served: {
-          serverA: ['clientA', 'serverX'],
-          'serverB[0]': ['clientB[0]'],
-        },
-        establish: [
-          {
-            at: 'clientA',
-            entry: 'establishOnDemand',
-            to: 'serverX',
-            route: ['coreA', 'serverA'],
-          },
-          {
-            at: 'serverX',
-            entry: 'establishTerminatingOnDemand',
-            to: 'clientB[0]',
-            route: ['coreX', 'coreB[0]', 'serverB[0]'],
-          },
-        ],
-        teardown: [],
-        actions: ['serverX initiate-release'],
-        facts: {
-          'policy.release': 'release-all',
-          'session.kind': 'on-demand',
-        },
-        pcap: 'test-output/generated/poc-leave-on-demand-tcp.pcap',
+        ...first,
         transport: 'tcp',
+        pcap: 'test-output/generated/poc-leave-on-demand-tcp.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
   );
