@@ -14,7 +14,6 @@ import type {
 } from '../../api/diagram-model.js';
 import type { Flow, MessageType, Step } from '../model/flow-model.js';
 import { computeOrder } from '../order/happens-before.js';
-import { linearizeOrder } from './order-linearization.js';
 
 /** The text an arrow shows for a message type. */
 export function messageLabel(m: MessageType | undefined): string {
@@ -66,7 +65,7 @@ export type RowOrder = (flow: Flow) => readonly Step[];
 export function rowOrder(flow: Flow): Step[] {
   const ordered: Step[] = [];
   const seen = new Set<Step>();
-  for (const e of linearizeOrder(computeOrder(flow))) {
+  for (const e of computeOrder(flow).linearize()) {
     if (e.refPath.length > 0 || seen.has(e.source)) continue;
     seen.add(e.source);
     ordered.push(e.source);

@@ -7,6 +7,7 @@
  * expanded in place with their participants bound.
  */
 import type { Flow, MessageStep, Step } from '../model/flow-model.js';
+import { linearizeEvents } from './linearize.js';
 
 /** One event of a flow. */
 export interface FlowEvent {
@@ -291,18 +292,6 @@ export function computeOrder(flow: Flow, opts: OrderOptions = {}): PartialOrder 
     concurrent: (a, c) => a !== c && !hb(a, c) && !hb(c, a) && !exclusive(a, c),
     predecessors: (e) => b.preds[e] ?? [],
     eventsOfStep: (step) => b.events.filter((e) => e.step === step && e.refPath.length === 0),
-    linearize: () => {
-      const done = new Set<number>();
-      const out: FlowEvent[] = [];
-      while (out.length < n) {
-        const next = b.events.find(
-          (e) => !done.has(e.index) && (b.preds[e.index] ?? []).every((p) => done.has(p)),
-        );
-        if (!next) break; // a cycle through `after`: reported by validation
-        done.add(next.index);
-        out.push(next);
-      }
-      return out;
-    },
+    linearize: () => linearizeEvents(b.events, (i) => b.preds[i] ?? []),
   };
 }

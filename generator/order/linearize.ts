@@ -1,18 +1,25 @@
 /** A linearisation of a flow's partial order fast enough to run on every keystroke. */
-import type { FlowEvent, PartialOrder } from '../order/happens-before.js';
+
+/** An event of an order: its index is its position in the order's event list. */
+interface Indexed {
+  readonly index: number;
+}
 
 /**
- * The order's linearisation ({@link PartialOrder.linearize}: at each point the
- * ready event of lowest index, so document order where the order allows; it
- * stops at a cycle through `after`), in O(n log n) with a heap of the ready
- * events, for flows of thousands of events analysed on each keystroke.
+ * A linearisation of a partial order: at each point the ready event of lowest
+ * index, so document order where the order allows; events on or after a cycle
+ * through `after` (reported by validation) are left out. O(n log n) with a
+ * heap of the ready events, for flows of thousands of events analysed on each
+ * keystroke and projected for every role.
  */
-export function linearizeOrder(order: PartialOrder): FlowEvent[] {
-  const events = order.events;
+export function linearizeEvents<E extends Indexed>(
+  events: readonly E[],
+  predecessors: (index: number) => readonly number[],
+): E[] {
   const waiting = new Array<number>(events.length).fill(0);
   const next: number[][] = events.map(() => []);
   for (const e of events)
-    for (const p of order.predecessors(e.index)) {
+    for (const p of predecessors(e.index)) {
       waiting[e.index] = (waiting[e.index] ?? 0) + 1;
       next[p]?.push(e.index);
     }
@@ -45,7 +52,7 @@ export function linearizeOrder(order: PartialOrder): FlowEvent[] {
     return top;
   };
   for (const e of events) if (waiting[e.index] === 0) push(e.index);
-  const out: FlowEvent[] = [];
+  const out: E[] = [];
   while (heap.length > 0) {
     const i = pop();
     const e = events[i];
