@@ -98,6 +98,7 @@ export type {
   TimerBaseValues,
   TransactionTimerValues,
 } from './timers/index.js';
+export type { FramedChunk } from './message/stream-framer.js';
 // transport layer (runtime/sip/transport)
 export {
   SipTransport,
@@ -106,9 +107,12 @@ export {
   UnresolvableTargetError,
   targetOfUri,
   buildMalformedRequestReply,
+  CLOSE_LINGER_MS,
+  INCOMPLETE_MESSAGE_TIMEOUT_MS,
 } from './transport/index.js';
 export type {
   SipTransportOptions,
+  TcpConnectionTiming,
   TransportErrorListener,
   BindOptions,
   Endpoint,
@@ -157,6 +161,7 @@ export type {
   TransactionStateListener,
   TransactionTimerName,
   SuccessOutcome,
+  SuccessDeliveredListener,
 } from './transaction/index.js';
 // dialog layer (runtime/sip/dialog)
 export {

@@ -1,5 +1,6 @@
 export { InviteClientTransaction } from './invite-client-transaction.js';
 export { InviteServerTransaction, TRYING_DELAY_MS } from './invite-server-transaction.js';
+export type { SuccessDeliveredListener } from './invite-server-transaction.js';
 export { NonInviteClientTransaction } from './non-invite-client-transaction.js';
 export { NonInviteServerTransaction } from './non-invite-server-transaction.js';
 export { buildCancel, buildNonSuccessAck, buildTrying } from './request-builders.js';

@@ -11,6 +11,13 @@ import { TransactionKind, TransactionState } from './transaction-state.js';
 export const TRYING_DELAY_MS = 200;
 
 /**
+ * Told when a request of the peer proves that the 2xx sent in Accepted reached
+ * it: the ACK for the 2xx, or a BYE in the dialog the 2xx established
+ * (RFC 3261 13.3.1.4).
+ */
+export type SuccessDeliveredListener = (evidence: SipRequest) => void;
+
+/**
  * INVITE server transaction: RFC 3261 17.2.1 (figure 7) as amended by
  * RFC 6026 7.1 (Accepted state, Timer L).
  */
@@ -19,6 +26,7 @@ export class InviteServerTransaction extends Transaction {
   private lastResponse: SipResponse | undefined;
   private retransmitInterval: number;
   private user: ServerTransactionUser = {};
+  private readonly deliveredListeners = new Set<SuccessDeliveredListener>();
 
   constructor(
     id: string,
@@ -43,6 +51,27 @@ export class InviteServerTransaction extends Transaction {
   /** Sets the transaction user that hears about Timer H and transport errors. */
   setUser(user: ServerTransactionUser): void {
     this.user = user;
+  }
+
+  /**
+   * Registers a listener told when the peer proves it has the 2xx (see
+   * {@link SuccessDeliveredListener}); returns a function that removes it.
+   */
+  onSuccessDelivered(listener: SuccessDeliveredListener): () => void {
+    this.deliveredListeners.add(listener);
+    return () => this.deliveredListeners.delete(listener);
+  }
+
+  /**
+   * The layer matched `evidence` (an ACK for the 2xx, or a BYE in its dialog)
+   * to the 2xx this transaction sent. RFC 3261 13.3.1.4: the UAS core
+   * retransmits the 2xx until the ACK arrives; a BYE of the dialog proves the
+   * 2xx arrived as well, even when it overtook a lost ACK. Only Accepted
+   * (RFC 6026 7.1) has a 2xx to confirm.
+   */
+  successDelivered(evidence: SipRequest): void {
+    if (this.state !== TransactionState.Accepted) return;
+    for (const listener of [...this.deliveredListeners]) listener(evidence);
   }
 
   /** The TU passes a response down (RFC 3261 17.2.1, RFC 6026 7.1). */

@@ -12,13 +12,19 @@ export type SuccessOutcome = 'acknowledged' | 'timed-out' | 'transaction-ended';
  * INVITE reliable. It passes the 2xx to the INVITE server transaction (in
  * Accepted, RFC 6026 7.1) at intervals starting at T1 and doubling up to T2
  * until the ACK arrives; after 64*T1 without ACK it gives up, and the
- * session SHOULD then be ended with BYE (reported as 'timed-out').
+ * session SHOULD then be ended with BYE (reported as 'timed-out'). Besides
+ * {@link SuccessRetransmitter.acknowledge} by the core, the transaction's
+ * own evidence stops it: the layer matching the ACK, or a BYE of the dialog
+ * that overtook a lost ACK (the BYE proves the 2xx arrived), to the 2xx
+ * ({@link InviteServerTransaction.onSuccessDelivered}), even once the core
+ * has ended the dialog.
  */
 export class SuccessRetransmitter {
   private handle: TimerHandle | undefined;
   private giveUp: TimerHandle | undefined;
   private interval: number;
   private finished: SuccessOutcome | undefined;
+  private stopListening: (() => void) | undefined;
 
   constructor(
     private readonly transaction: InviteServerTransaction,
@@ -45,6 +51,8 @@ export class SuccessRetransmitter {
   /** Sends the 2xx through the transaction and starts the retransmission timer. */
   start(): void {
     this.transaction.respond(this.response);
+    // RFC 3261 13.3.1.4: the ACK, or a BYE in the dialog, shows the 2xx arrived.
+    this.stopListening = this.transaction.onSuccessDelivered(() => this.finish('acknowledged'));
     // RFC 3261 13.3.1.4: without an ACK for 64*T1, the UAS gives up (and should send BYE).
     this.giveUp = this.clock.setTimer(64 * this.base.t1, () => this.finish('timed-out'));
     this.schedule();
@@ -73,6 +81,7 @@ export class SuccessRetransmitter {
     this.finished = outcome;
     this.handle?.cancel();
     this.giveUp?.cancel();
+    this.stopListening?.();
     this.onDone(outcome);
   }
 }

@@ -10,7 +10,7 @@ import type {
 } from '../transport/index.js';
 import { InviteClientTransaction } from './invite-client-transaction.js';
 import { InviteServerTransaction } from './invite-server-transaction.js';
-import { tagOf, topVia } from './message-fields.js';
+import { callIdOf, cseqOf, tagOf, topVia } from './message-fields.js';
 import { NonInviteClientTransaction } from './non-invite-client-transaction.js';
 import { NonInviteServerTransaction } from './non-invite-server-transaction.js';
 import { buildCancel } from './request-builders.js';
@@ -86,6 +86,8 @@ export interface TransactionCounts {
 export class TransactionLayer implements TransportDelegate {
   private readonly clients = new Map<string, ClientTransaction>();
   private readonly servers = new Map<string, ServerTransaction>();
+  /** INVITE server transactions in Accepted (RFC 6026 7.1), by Call-ID: their 2xx may be confirmed. */
+  private readonly accepted = new Map<string, Set<InviteServerTransaction>>();
   private readonly transport: MessageTransport;
   private readonly delegate: TransactionLayerDelegate;
   private readonly clock: Clock;
@@ -186,6 +188,7 @@ export class TransactionLayer implements TransportDelegate {
     for (const t of [...this.clients.values(), ...this.servers.values()]) t.dispose();
     this.clients.clear();
     this.servers.clear();
+    this.accepted.clear();
   }
 
   /** Transport delegate: a parsed message arrived. */
@@ -215,6 +218,7 @@ export class TransactionLayer implements TransportDelegate {
       if (existing instanceof InviteServerTransaction && this.ackMatches(request, existing)) {
         if (existing.receiveAck(request)) return;
       }
+      this.confirmSuccess(request);
       // RFC 3261 17.2.3 / RFC 6026 7.1: an ACK for a 2xx goes to the TU.
       this.delegate.onAck?.(request, source);
       return;
@@ -228,9 +232,12 @@ export class TransactionLayer implements TransportDelegate {
     if (request.method === 'INVITE') {
       const transaction = new InviteServerTransaction(key, request, source, context);
       this.register(this.servers, transaction);
+      this.trackAccepted(transaction);
       this.delegate.onRequest(request, transaction, source);
       return;
     }
+    // RFC 3261 13.3.1.4: a BYE that overtook the lost ACK of a 2xx shows the 2xx arrived.
+    if (request.method === 'BYE') this.confirmSuccess(request);
     const transaction = new NonInviteServerTransaction(key, request, source, context);
     this.register(this.servers, transaction);
     if (request.method === 'CANCEL') {
@@ -254,6 +261,62 @@ export class TransactionLayer implements TransportDelegate {
       invite.respond(createResponse(invite.request, 487, 'Request Terminated'));
     }
     this.delegate.onCancel?.(cancel, invite);
+  }
+
+  /** Keeps `invite` in {@link accepted} while it is in Accepted (RFC 6026 7.1). */
+  private trackAccepted(invite: InviteServerTransaction): void {
+    let callId: string;
+    try {
+      callId = callIdOf(invite.request);
+    } catch {
+      return;
+    }
+    invite.onStateChange((state, previous) => {
+      if (state === TransactionState.Accepted) {
+        const set = this.accepted.get(callId) ?? new Set<InviteServerTransaction>();
+        set.add(invite);
+        this.accepted.set(callId, set);
+      } else if (previous === TransactionState.Accepted) {
+        const set = this.accepted.get(callId);
+        set?.delete(invite);
+        if (set?.size === 0) this.accepted.delete(callId);
+      }
+    });
+  }
+
+  /**
+   * RFC 3261 13.3.1.4: tells each INVITE server transaction in Accepted whose
+   * 2xx `request` proves delivered: the ACK for that 2xx (same Call-ID, From
+   * and To tags, CSeq number), or a BYE in the dialog the 2xx established
+   * (same Call-ID, From and To tags). The 2xx retransmitter of the core stops
+   * on it even when the dialog has already ended (the BYE overtook the ACK).
+   */
+  private confirmSuccess(request: SipRequest): void {
+    let callId: string;
+    try {
+      callId = callIdOf(request);
+    } catch {
+      return;
+    }
+    const candidates = this.accepted.get(callId);
+    if (!candidates) return;
+    for (const invite of [...candidates]) {
+      if (this.provesSuccess(request, invite)) invite.successDelivered(request);
+    }
+  }
+
+  private provesSuccess(request: SipRequest, invite: InviteServerTransaction): boolean {
+    const response = invite.response;
+    if (!response || response.status < 200 || response.status >= 300) return false;
+    try {
+      const toTag = tagOf(request, 'To');
+      if (toTag === undefined || toTag !== tagOf(response, 'To')) return false;
+      if (tagOf(request, 'From') !== tagOf(response, 'From')) return false;
+      return request.method !== 'ACK' || cseqOf(request).seq === cseqOf(invite.request).seq;
+    } catch (error) {
+      if (error instanceof TransactionMatchError) return false;
+      throw error;
+    }
   }
 
   /** RFC 3261 17.2.3: in the RFC 2543 fallback the ACK's To tag must equal the response's. */

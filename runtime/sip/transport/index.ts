@@ -1,6 +1,8 @@
 export { buildMalformedRequestReply } from './malformed-reply.js';
 export { SipTransport } from './sip-transport.js';
 export type { SipTransportOptions, TransportErrorListener } from './sip-transport.js';
+export { CLOSE_LINGER_MS, INCOMPLETE_MESSAGE_TIMEOUT_MS } from './tcp-transport.js';
+export type { TcpConnectionTiming } from './tcp-transport.js';
 export { MalformedMessageError, TransportError } from './transport-errors.js';
 export type {
   BindOptions,

@@ -49,7 +49,7 @@ export function buildMalformedRequestReply(
   const requestLine = REQUEST_LINE.exec(lines[0] ?? '');
   // RFC 3261 17: an ACK is never answered.
   if (!requestLine || requestLine[1] === 'ACK') return undefined;
-  // RFC 3261 21.5.7, RFC 4475 3.1.2.16 badvers: another SIP version is answered 505.
+  // RFC 3261 21.5.6, RFC 4475 3.1.2.16 badvers: another SIP version is answered 505.
   const version = VERSION.exec(lines[0] ?? '')?.[1];
   const otherVersion = version !== undefined && version !== '2.0' && status === 400;
   const statusLine = otherVersion ? '505 Version Not Supported' : `${status} ${reason}`;

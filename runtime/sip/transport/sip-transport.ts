@@ -1,9 +1,10 @@
 import { isIPv6 } from 'node:net';
-import { parseMessage, REASON_PHRASES, serializeMessage } from '../message/index.js';
+import { parseMessage, REASON_PHRASES, serializeMessage, SipParseError } from '../message/index.js';
 import type { SipMessage } from '../message/index.js';
 import { buildMalformedRequestReply } from './malformed-reply.js';
 import { createStreamSplitter } from './stream-splitter.js';
 import { TcpTransport } from './tcp-transport.js';
+import type { TcpConnectionTiming } from './tcp-transport.js';
 import { MalformedMessageError, TransportError } from './transport-errors.js';
 import type {
   BindOptions,
@@ -24,6 +25,8 @@ export interface SipTransportOptions {
   readonly tcp?: readonly BindOptions[];
   /** Wall clock for trace timestamps; defaults to `Date.now`. */
   readonly wallClock?: () => number;
+  /** How long TCP connections wait for the rest of a message, and linger after a framing error. */
+  readonly tcpTiming?: TcpConnectionTiming;
 }
 
 /** Listener for errors that have no caller to reject: malformed input, socket failures. */
@@ -34,7 +37,11 @@ export type TransportErrorListener = (error: TransportError) => void;
  * configured addresses, one trace hook for every message in and out, parsing
  * of inbound bytes and delivery upward through a {@link TransportDelegate}.
  * It never throws on bad input: parse failures go to the error listeners and
- * the trace, and malformed UDP requests get a 400 when that can be routed.
+ * the trace, and malformed requests get a 400 when that can be routed, over
+ * UDP to their source, over TCP on their connection. A TCP stream that can no
+ * longer be framed (RFC 3261 18.3) is closed, after a 400 when the header
+ * section of the offending request was readable, and after the messages
+ * before it were delivered.
  */
 export class SipTransport implements MessageTransport {
   private readonly udpSockets: UdpSocket[] = [];
@@ -63,12 +70,17 @@ export class SipTransport implements MessageTransport {
       }
       for (const bind of options.tcp ?? []) {
         transport.tcpListeners.push(
-          await TcpTransport.listen(bind, createStreamSplitter, {
-            onFrame: (bytes, remote, local) => transport.receive(bytes, remote, local, 'tcp'),
-            onFramingError: (error, bytes, remote, local) =>
-              transport.rejectInput(error, bytes, remote, local, 'tcp'),
-            onError: (error) => transport.reportError(error),
-          }),
+          await TcpTransport.listen(
+            bind,
+            createStreamSplitter,
+            {
+              onFrame: (bytes, remote, local) => transport.receive(bytes, remote, local, 'tcp'),
+              onFramingError: (error, bytes, remote, local) =>
+                transport.rejectFraming(error, bytes, remote, local),
+              onError: (error) => transport.reportError(error),
+            },
+            options.tcpTiming,
+          ),
         );
       }
     } catch (error) {
@@ -229,7 +241,8 @@ export class SipTransport implements MessageTransport {
     }
   }
 
-  private rejectInput(
+  /** Reports and traces bytes that did not parse (or frame) as a SIP message. */
+  private reportMalformed(
     error: unknown,
     bytes: Buffer,
     remote: Endpoint,
@@ -254,8 +267,22 @@ export class SipTransport implements MessageTransport {
       error: malformed,
     });
     this.reportError(malformed);
-    if (transport !== 'udp') return;
-    // RFC 3261 16.3 / 8.2: answer a malformed UDP request with 400 (505 for the version) when it can be routed.
+  }
+
+  /**
+   * A framed message that failed to parse. RFC 3261 16.3 / 8.2: a malformed
+   * request is answered 400 (505 for the version) when it can be routed:
+   * over UDP to its source, over TCP on the connection it came on, which
+   * stays open (the framing held, RFC 3261 18.3).
+   */
+  private rejectInput(
+    error: unknown,
+    bytes: Buffer,
+    remote: Endpoint,
+    local: Endpoint,
+    transport: TransportProtocol,
+  ): void {
+    this.reportMalformed(error, bytes, remote, local, transport);
     const status = errorStatus(error);
     const reply = buildMalformedRequestReply(
       bytes,
@@ -271,6 +298,41 @@ export class SipTransport implements MessageTransport {
         );
       });
     }
+  }
+
+  /**
+   * A TCP stream that can no longer be framed (RFC 3261 18.3); the connection
+   * is closed after the returned answer. Only a request whose header section
+   * was read whole is answered: 400 for a missing or unusable Content-Length
+   * (RFC 4475 3.1.2.3 ncl), 513 for a message over the size limit (RFC 3261
+   * 21.5.13). Bytes that begin no start line get no answer.
+   */
+  private rejectFraming(
+    error: unknown,
+    bytes: Buffer,
+    remote: Endpoint,
+    local: Endpoint,
+  ): Buffer | undefined {
+    this.reportMalformed(error, bytes, remote, local, 'tcp');
+    const code = error instanceof SipParseError ? error.code : undefined;
+    const headEnd = bytes.indexOf('\r\n\r\n', 0, 'latin1');
+    if (headEnd < 0) return undefined;
+    const head = bytes.subarray(0, headEnd + 4);
+    let reply: Buffer | undefined;
+    if (code === 'missing-content-length' || code === 'bad-content-length')
+      reply = buildMalformedRequestReply(head);
+    else if (code === 'frame-too-large')
+      reply = buildMalformedRequestReply(head, 513, REASON_PHRASES[513] ?? 'Message Too Large');
+    if (reply)
+      this.trace({
+        time: this.wallClock(),
+        direction: 'out',
+        local,
+        remote,
+        transport: 'tcp',
+        bytes: reply,
+      });
+    return reply;
   }
 
   private reportError(error: TransportError): void {

@@ -55,10 +55,25 @@ export const INVALID_3_1_2 = [
 
 /**
  * RFC 4475 3.1.1.8 (`dblreq`): extra octets after the body of a UDP datagram, which the element
- * discards. On a stream they are the start of the next message (RFC 3261 18.3), here bytes that
- * begin none, so the stream cannot be framed and the connection is dropped.
+ * discards. On a stream they are the next message (RFC 3261 18.3): the REGISTER and the INVITE
+ * after it are framed, delivered and answered; the octets after the INVITE's body begin no
+ * message, so the stream cannot be framed on and the connection is closed, unanswered.
  */
 export const DATAGRAM_ONLY: readonly string[] = ['dblreq'];
+
+/**
+ * RFC 4475 3.1.2.2 (`clerr`): a Content-Length beyond the bytes sent. Over a stream the element
+ * waits for the rest (RFC 3261 18.3) and closes the connection when none comes within a
+ * reasonable time (32 s by default, longer than a torture run): not seen, not answered.
+ */
+export const STREAM_WAITS: readonly string[] = ['clerr'];
+
+/**
+ * RFC 4475 3.1.2.3 (`ncl`): a negative Content-Length. Over a stream the framing error cannot
+ * be recovered from (RFC 4475: "the connection should be closed"): the header section was
+ * read, so the request is answered 400, and then the connection is closed.
+ */
+export const STREAM_BREAKS: readonly string[] = ['ncl'];
 
 /** RFC 4475 3.1.2: the status an element answers each invalid request with (3.1.2.16: 505 for the version; 3.1.2.18: 501, or 400). */
 export function rfcStatuses(message: string): readonly number[] {
@@ -133,6 +148,8 @@ export interface TortureChannel {
   readonly received: Received[];
   /** Sends one message; resolves with the local end it left from. */
   send(bytes: Buffer, to: Endpoint): Promise<Endpoint>;
+  /** TCP: the role closed (or reset) the connection the message left from. */
+  closedByPeer?(from: Endpoint): boolean;
   close(): Promise<void>;
 }
 
@@ -189,6 +206,8 @@ export class TcpTortureSender implements TortureChannel {
   readonly transport = 'tcp';
   readonly received: Received[] = [];
   private readonly sockets = new Set<TcpSocket>();
+  /** Local ports of the open connections the role closed or reset. */
+  private readonly closedPorts = new Set<number>();
 
   constructor(readonly address: string) {}
 
@@ -200,8 +219,12 @@ export class TcpTortureSender implements TortureChannel {
       socket.once('error', reject);
       socket.once('connect', () => {
         socket.off('error', reject);
-        // A connection the role resets after a framing error is over; nothing more comes on it.
-        socket.on('error', () => undefined);
+        const port = socket.localPort ?? 0;
+        // The port may have served an earlier connection (the system reuses ephemeral ports).
+        this.closedPorts.delete(port);
+        // The role ends the connection (FIN) or resets it: nothing more comes on it.
+        socket.on('end', () => this.closedPorts.add(port));
+        socket.on('error', () => this.closedPorts.add(port));
         socket.on('close', () => this.sockets.delete(socket));
         socket.on('data', (chunk: Buffer) => {
           let frames: Buffer[];
@@ -213,10 +236,14 @@ export class TcpTortureSender implements TortureChannel {
           }
           for (const frame of frames) this.received.push(receivedOf(frame, to));
         });
-        const local = { address: socket.localAddress ?? this.address, port: socket.localPort ?? 0 };
+        const local = { address: socket.localAddress ?? this.address, port };
         socket.write(bytes, (err) => (err ? reject(err) : resolve(local)));
       });
     });
+  }
+
+  closedByPeer(from: Endpoint): boolean {
+    return this.closedPorts.has(from.port);
   }
 
   /** Open connections (the role closes the ones it cannot frame). */
@@ -229,6 +256,66 @@ export class TcpTortureSender implements TortureChannel {
     this.sockets.clear();
     await Promise.resolve();
   }
+}
+
+/**
+ * The status line of the final response to a well-formed OPTIONS sent to `target` over a new
+ * TCP connection from `from` (RFC 3261 11; a proxy forwards it or answers it itself), or
+ * undefined after 5 s, and whether the role closed the connection. `after`, when given, goes
+ * in the same write right behind the OPTIONS (bytes that break the framing, RFC 3261 18.3).
+ */
+export function optionsOverTcp(
+  from: string,
+  target: Endpoint,
+  after?: Buffer,
+): Promise<{ line: string | undefined; closed: boolean }> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: target.address, port: target.port, localAddress: from });
+    let line: string | undefined;
+    let closed = false;
+    const done = (): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve({ line, closed });
+    };
+    const timer = setTimeout(done, 5000);
+    let text = '';
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      line ??= /^SIP\/2\.0 [2-6]\d\d [^\r]*/m.exec(text)?.[0];
+      // Without bytes after the OPTIONS the role keeps the connection: its answer is enough.
+      if (line !== undefined && after === undefined) done();
+    });
+    // With bytes after it, the role closes the connection once it has answered the OPTIONS.
+    socket.once('end', () => {
+      closed = true;
+      done();
+    });
+    socket.once('error', () => {
+      closed = true;
+      done();
+    });
+    socket.once('connect', () => {
+      const local = `${socket.localAddress ?? from}:${socket.localPort ?? 0}`;
+      const uri = `sip:${target.address}:${target.port};transport=tcp`;
+      const options = Buffer.from(
+        [
+          `OPTIONS ${uri} SIP/2.0`,
+          `Via: SIP/2.0/TCP ${local};branch=z9hG4bK-tcp-options-${String(socket.localPort)}`,
+          'Max-Forwards: 70',
+          `From: <sip:torture@${from}>;tag=tcp-options`,
+          `To: <${uri}>`,
+          `Call-ID: tcp-options-${String(socket.localPort)}@${from}`,
+          'CSeq: 1 OPTIONS',
+          'Content-Length: 0',
+          '',
+          '',
+        ].join('\r\n'),
+        'latin1',
+      );
+      socket.write(after ? Buffer.concat([options, after]) : options);
+    });
+  });
 }
 
 /** What one role did with one torture message. */
@@ -251,6 +338,8 @@ export interface TortureOutcome {
   readonly sent: readonly string[];
   /** The role process was still running after the message. */
   readonly alive: boolean;
+  /** TCP: the role closed the message's connection (RFC 3261 18.3), by the end of the run. */
+  readonly closed?: boolean;
 }
 
 function describeOut(t: TraceLine): string {
@@ -331,5 +420,6 @@ export async function tortureRole(options: {
       .filter((t) => t.id === instance && t.direction === 'out' && t.callId === m.callId)
       .map(describeOut),
     alive: alive[i] ?? false,
+    ...(sender.closedByPeer ? { closed: sender.closedByPeer(froms[i] ?? target) } : {}),
   }));
 }

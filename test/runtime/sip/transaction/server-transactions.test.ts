@@ -261,6 +261,63 @@ describe('2xx retransmission by the UAS core (RFC 3261 13.3.1.4)', () => {
     expect(outcomes).toEqual(['acknowledged']);
   });
 
+  /** A request of the UAC in the dialog the 2xx (To tag `toTag`) established, on a new branch. */
+  function inDialog(
+    invite: SipRequest,
+    method: 'ACK' | 'BYE',
+    toTag: string,
+    seq: number,
+  ): SipRequest {
+    const r = request(method);
+    for (const name of ['From', 'Call-ID']) r.headers.set(name, invite.headers.get(name) ?? '');
+    r.headers.set('To', `${invite.headers.get('To') ?? ''};tag=${toTag}`);
+    r.headers.set('CSeq', `${seq} ${method}`);
+    return r;
+  }
+
+  it('stops when a BYE of the dialog overtakes the lost ACK (the BYE proves the 2xx arrived)', async () => {
+    const { invite, tx } = await acceptedInvite();
+    const outcomes: SuccessOutcome[] = [];
+    const ok = createResponse(invite, 200, undefined, { toTag: 'b' });
+    new SuccessRetransmitter(tx, ok, clock, layer.timerBase, (o) => outcomes.push(o)).start();
+    clock.advance(500);
+    await client.waitForReceived(200, 2);
+    // A BYE of another dialog (another To tag) proves nothing about this 2xx.
+    await send(inDialog(invite, 'BYE', 'other', 2));
+    await nextTransaction(2);
+    clock.advance(1000);
+    await client.waitForReceived(200, 3);
+    expect(outcomes).toEqual([]);
+    // The ACK is lost; the BYE of the dialog arrives: RFC 3261 13.3.1.4, retransmissions cease.
+    await send(inDialog(invite, 'BYE', 'b', 2));
+    await nextTransaction(3);
+    expect(outcomes).toEqual(['acknowledged']);
+    clock.advance(40_000);
+    await settle();
+    expect(server.sent(200).map((e) => e.time)).toEqual([0, 500, 1500]);
+    expect(tx.state).toBe(TransactionState.Terminated);
+  });
+
+  it('stops on the ACK of the 2xx even when no core acknowledges it (its dialog has ended)', async () => {
+    const { invite, tx } = await acceptedInvite();
+    const outcomes: SuccessOutcome[] = [];
+    const seq = getCSeq(invite).seq;
+    const ok = createResponse(invite, 200, undefined, { toTag: 'b' });
+    new SuccessRetransmitter(tx, ok, clock, layer.timerBase, (o) => outcomes.push(o)).start();
+    clock.advance(500);
+    await client.waitForReceived(200, 2);
+    // An ACK with another CSeq number acknowledges another 2xx (RFC 3261 13.2.2.4).
+    await send(inDialog(invite, 'ACK', 'b', seq + 1));
+    await waitUntil(() => acks.length === 1);
+    expect(outcomes).toEqual([]);
+    await send(inDialog(invite, 'ACK', 'b', seq));
+    await waitUntil(() => acks.length === 2);
+    expect(outcomes).toEqual(['acknowledged']);
+    clock.advance(40_000);
+    await settle();
+    expect(client.received(200)).toHaveLength(2);
+  });
+
   it('gives up after 64*T1 without an ACK', async () => {
     const { invite, tx } = await acceptedInvite();
     const outcomes: SuccessOutcome[] = [];
