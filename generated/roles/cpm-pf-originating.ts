@@ -13,13 +13,8 @@
  * - cpm.pf-bye.terminating (flows/cpm/pf-bye-terminating.flow.yaml): OMA CPM Conversation Functions (change request), clause 8.3.2.3
  *
  * Reactions not run by this module yet (listed in the table with the reason):
- * - start cpm.establish.pf-terminating:INVITE from self dialogs={} mode=-
  * - receive BYE from served-client via cpm-client dialogs={iwfLeg,otherLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client']
  * - receive BYE from iwf via iwf dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'iwf']
- * - receive BYE from served-client via cpm-pf-terminating dialogs={otherLeg} mode=-
- * - start cpm.pf-bye.terminating:BYE from self dialogs={} mode=-
- * - receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=-
- * - receive BYE from other-entity via cpm-pf-terminating dialogs={otherLeg} mode=-
  */
 import {
   type B2buaCore,
@@ -33,9 +28,12 @@ import {
   expectStatus,
   listenB2bua,
   listenProxy,
+  onlyDialog,
   ProxyRole,
   UncompiledCaseError,
   type B2buaRoleConfig,
+  type EntryOptions,
+  type EntryOutcome,
   type ReactionEntry,
 } from './role-support.js';
 
@@ -146,8 +144,7 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
       'cpm.establish.pf-terminating#1 cpm.establish.pf-terminating#4 cpm.establish.pf-terminating#5 cpm.establish.pf-terminating#13 cpm.establish.pf-terminating#14',
     places: 'flows/cpm/establish-pf-terminating.flow.yaml:30 step 1',
     runs: 'establishPfTerminating',
-    executable: false,
-    note: 'cpm.establish.pf-terminating step 1 (flows/cpm/establish-pf-terminating.flow.yaml:30): send INVITE -> cpm-pf-terminating: not mapped to the runtime yet',
+    executable: true,
   },
   {
     trigger:
@@ -217,8 +214,7 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
     steps: 'cpm.pf-bye.terminating#proxy.fwd-client cpm.pf-bye.terminating#proxy.ok-client',
     places: 'flows/cpm/pf-bye-terminating.flow.yaml:68 step proxy.fwd-client',
     runs: 'onBye',
-    executable: false,
-    note: 'cannot be told apart at run time from receive BYE from served-client via sip-core dialogs={legA,legAB} mode=b2bua',
+    executable: true,
   },
   {
     trigger: 'start cpm.pf-bye.terminating:BYE from self dialogs={} mode=-',
@@ -228,8 +224,7 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
     places:
       'flows/cpm/pf-bye-terminating.flow.yaml:92 step proxy.bye-other; flows/cpm/pf-bye-terminating.flow.yaml:199 step 3.bye',
     runs: 'pfByeTerminating',
-    executable: false,
-    note: 'cpm.pf-bye.terminating step proxy.bye-other (flows/cpm/pf-bye-terminating.flow.yaml:92): send BYE -> cpm-pf-terminating: BYE not mapped for a b2bua entry',
+    executable: true,
   },
   {
     trigger: 'receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=-',
@@ -237,15 +232,14 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
     steps: 'cpm.pf-bye.terminating#2.b cpm.pf-bye.terminating#2.c',
     places: 'flows/cpm/pf-bye-terminating.flow.yaml:146 step 2.b',
     runs: 'onBye',
-    executable: false,
-    note: 'cannot be told apart at run time from receive BYE from served-client via sip-core dialogs={legA,legAB} mode=b2bua',
+    executable: true,
   },
   {
-    trigger: 'receive INVITE from other-entity via cpm-pf-terminating dialogs={} mode=-',
+    trigger: 'receive INVITE from other-entity via cpm-pf-terminating to=self dialogs={} mode=-',
     flows: 'cpm.pf-bye.terminating',
     steps: 'cpm.pf-bye.terminating#4.a cpm.pf-bye.terminating#4.a.ok',
     places: 'flows/cpm/pf-bye-terminating.flow.yaml:313 step 4.a',
-    runs: 'B2buaCore: relayInvite (RFC 7092 3.1)',
+    runs: 'onInvite',
     executable: true,
   },
   {
@@ -262,8 +256,7 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
     steps: 'cpm.pf-bye.terminating#4.b.iii cpm.pf-bye.terminating#4.b.iv',
     places: 'flows/cpm/pf-bye-terminating.flow.yaml:374 step 4.b.iii',
     runs: 'onBye',
-    executable: false,
-    note: 'cannot be told apart at run time from receive BYE from served-client via sip-core dialogs={legA,legAB} mode=b2bua',
+    executable: true,
   },
 ];
 
@@ -309,6 +302,12 @@ export class CpmPfOriginating extends B2buaRole<CpmPfOriginatingConfig> {
   ) {
     super(transport, core, b2bua, config);
     core.on('BYE', (incoming) => this.react('BYE', this.onBye(incoming)));
+    b2bua.answerInvite = (incoming) => {
+      // An INVITE addressed to this B2BUA itself is answered here as its own end (RFC 3261 13.3), not relayed.
+      if (!this.addressedHere(incoming)) return false;
+      this.react('INVITE', this.onInvite(incoming));
+      return true;
+    };
   }
 
   /** Listens on UDP at the configured address and starts the CPM Participating Function (originating). */
@@ -317,10 +316,16 @@ export class CpmPfOriginating extends B2buaRole<CpmPfOriginatingConfig> {
     return new CpmPfOriginating(transport, core, b2bua, config);
   }
 
-  /** Handles BYE: receive BYE from served-client via cpm-client dialogs={iwfLeg,otherLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client'] (flows/cpm/pf-bye-originating.flow.yaml:136 step 4.bye); receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity'] (flows/cpm/pf-bye-originating.flow.yaml:233 step 5.bye); receive BYE from served-client via sip-core dialogs={legA,legAB} mode=b2bua (flows/cpm/close-pf-on-media-path.flow.yaml:35 step 2). */
+  /** Handles BYE: receive BYE from served-client via cpm-pf-terminating dialogs={otherLeg} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:68 step proxy.fwd-client); receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:146 step 2.b); receive BYE from other-entity via cpm-pf-terminating dialogs={otherLeg} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:374 step 4.b.iii); receive BYE from served-client via cpm-client dialogs={iwfLeg,otherLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client'] (flows/cpm/pf-bye-originating.flow.yaml:136 step 4.bye); receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity'] (flows/cpm/pf-bye-originating.flow.yaml:233 step 5.bye); receive BYE from served-client via sip-core dialogs={legA,legAB} mode=b2bua (flows/cpm/close-pf-on-media-path.flow.yaml:35 step 2). */
   async onBye(incoming: IncomingRequest): Promise<void> {
     const f = this.facts();
-    // branch 1: receive BYE from served-client via cpm-client dialogs={iwfLeg,otherLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client']
+    // branch 1: receive BYE from served-client via cpm-pf-terminating dialogs={otherLeg} mode=- | receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- | receive BYE from other-entity via cpm-pf-terminating dialogs={otherLeg} mode=-
+    if (this.otherLeg(incoming) === undefined) {
+      // cpm.pf-bye.terminating step proxy.ok-client (flows/cpm/pf-bye-terminating.flow.yaml:74): send 200 -> cpm-pf-terminating
+      if (incoming.pending) incoming.respond(200);
+      return;
+    }
+    // branch 2: receive BYE from served-client via cpm-client dialogs={iwfLeg,otherLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client']
     if (f['participant.mode'] === 'b2bua' && this.originOf(incoming) === 'served-client') {
       // cpm.pf-bye.originating step 4.bye (flows/cpm/pf-bye-originating.flow.yaml:136): receive BYE <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'served-client']: a loop over legs is not mapped for a b2bua yet
       if (f['session.interworked']) {
@@ -347,7 +352,7 @@ export class CpmPfOriginating extends B2buaRole<CpmPfOriginatingConfig> {
       if (incoming.pending) incoming.respond(200);
       return;
     }
-    // branch 2: receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity']
+    // branch 3: receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity']
     if (f['participant.mode'] === 'b2bua' && this.originOf(incoming) === 'other') {
       const other = this.otherLeg(incoming);
       // cpm.pf-bye.originating step 3.other (flows/cpm/pf-bye-originating.flow.yaml:239): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'other-entity']
@@ -364,7 +369,7 @@ export class CpmPfOriginating extends B2buaRole<CpmPfOriginatingConfig> {
       if (incoming.pending) incoming.respond(200);
       return;
     }
-    // branch 3: receive BYE from served-client via sip-core dialogs={legA,legAB} mode=b2bua
+    // branch 4: receive BYE from served-client via sip-core dialogs={legA,legAB} mode=b2bua
     const other = this.otherLeg(incoming);
     // cpm.close.pf-on-media-path step action@steps.2 (flows/cpm/close-pf-on-media-path.flow.yaml:40): action release-media-resources
     this.act('release-media-resources', 'cpm.close.pf-on-media-path', 'action@steps.2');
@@ -374,5 +379,42 @@ export class CpmPfOriginating extends B2buaRole<CpmPfOriginatingConfig> {
     const r1 = await this.releaseOtherLeg(other);
     // cpm.close.pf-on-media-path step 10 (flows/cpm/close-pf-on-media-path.flow.yaml:90): receive 200 <- sip-core
     if (r1) expectStatus(r1, 200, 'cpm.close.pf-on-media-path', '10');
+  }
+
+  /** Handles INVITE: receive INVITE from other-entity via cpm-pf-terminating to=self dialogs={} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:313 step 4.a). */
+  async onInvite(incoming: IncomingRequest): Promise<void> {
+    const media = this.mbcpPeerOf(incoming);
+    // cpm.pf-bye.terminating step 4.a.ok (flows/cpm/pf-bye-terminating.flow.yaml:326): send 200 -> cpm-pf-terminating
+    this.acceptInvite(incoming, 200, media);
+  }
+
+  /** Starts cpm.establish.pf-terminating (flows/cpm/establish-pf-terminating.flow.yaml:30 step 1). */
+  async establishPfTerminating(options: EntryOptions = {}): Promise<EntryOutcome> {
+    const outcome: EntryOutcome = { responses: [] };
+    // cpm.establish.pf-terminating step 1 (flows/cpm/establish-pf-terminating.flow.yaml:30): send INVITE -> cpm-pf-terminating
+    const r1 = await this.startInvite(options, { headers: [['Content-Type', 'application/sdp']] })
+      .result;
+    outcome.dialog = r1.dialog;
+    // cpm.establish.pf-terminating step 4 (flows/cpm/establish-pf-terminating.flow.yaml:55): receive 200 <- cpm-pf-terminating
+    expectStatus(r1.response, 200, 'cpm.establish.pf-terminating', '4');
+    outcome.responses.push(r1.response);
+    // cpm.establish.pf-terminating step 5 (flows/cpm/establish-pf-terminating.flow.yaml:61): send ACK -> cpm-pf-terminating
+    // RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.
+    // cpm.establish.pf-terminating step 13 (flows/cpm/establish-pf-terminating.flow.yaml:124): receive 200 <- cpm-pf-terminating
+    // The answer of step 4 in the operand the peer chose: checked there.
+    // cpm.establish.pf-terminating step 14 (flows/cpm/establish-pf-terminating.flow.yaml:130): send ACK -> cpm-pf-terminating
+    // RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.
+    return outcome;
+  }
+
+  /** Starts cpm.pf-bye.terminating (flows/cpm/pf-bye-terminating.flow.yaml:92 step proxy.bye-other; flows/cpm/pf-bye-terminating.flow.yaml:199 step 3.bye). */
+  async pfByeTerminating(options: EntryOptions = {}): Promise<EntryOutcome> {
+    const outcome: EntryOutcome = { responses: [] };
+    // cpm.pf-bye.terminating step proxy.bye-other (flows/cpm/pf-bye-terminating.flow.yaml:92): send BYE -> cpm-pf-terminating
+    const r1 = await this.core.bye(onlyDialog(this.core.dialogs, options, this.constructor.name));
+    // cpm.pf-bye.terminating step proxy.ok-other.fwd (flows/cpm/pf-bye-terminating.flow.yaml:110): receive 200 <- cpm-pf-terminating
+    expectStatus(r1, 200, 'cpm.pf-bye.terminating', 'proxy.ok-other.fwd');
+    outcome.responses.push(r1);
+    return outcome;
   }
 }

@@ -13,28 +13,29 @@
  * - cpm.pf-bye.terminating (flows/cpm/pf-bye-terminating.flow.yaml): OMA CPM Conversation Functions (change request), clause 8.3.2.3
  *
  * Reactions not run by this module yet (listed in the table with the reason):
- * - receive BYE from served-client via cpm-pf-originating dialogs={clientLeg,otherLeg} mode=-
- * - start cpm.pf-bye.originating:BYE from self dialogs={otherLeg} mode=-
- * - receive BYE from other-entity via cpm-pf-originating dialogs={otherLeg} mode=-
- * - start cpm.pf-bye.originating:BYE from self dialogs={} mode=-
  * - receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity']
  * - receive BYE from iwf via iwf dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'iwf']
  */
 import {
+  isOwnUri,
   type B2buaCore,
   type IncomingRequest,
   type ProxyCore,
   type UserAgentCore,
 } from '../../runtime/core/index.js';
+import { getTo } from '../../runtime/sip/message/index.js';
 import { type SipTransport } from '../../runtime/sip/transport/index.js';
 import {
   B2buaRole,
   expectStatus,
   listenB2bua,
   listenProxy,
+  onlyDialog,
   ProxyRole,
   UncompiledCaseError,
   type B2buaRoleConfig,
+  type EntryOptions,
+  type EntryOutcome,
   type ReactionEntry,
 } from './role-support.js';
 
@@ -112,11 +113,11 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
     executable: true,
   },
   {
-    trigger: 'receive INVITE from served-client via cpm-pf-originating dialogs={} mode=-',
+    trigger: 'receive INVITE from served-client via cpm-pf-originating to=self dialogs={} mode=-',
     flows: 'cpm.establish.pf-originating',
     steps: 'cpm.establish.pf-originating#2 cpm.establish.pf-originating#3',
     places: 'flows/cpm/establish-pf-originating.flow.yaml:41 step 2',
-    runs: 'B2buaCore: relayInvite (RFC 7092 3.1)',
+    runs: 'onInvite',
     executable: true,
   },
   {
@@ -128,11 +129,12 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
     executable: true,
   },
   {
-    trigger: 'receive INVITE from other-entity via cpm-pf-originating dialogs={clientLeg} mode=-',
+    trigger:
+      'receive INVITE from other-entity via cpm-pf-originating to=self dialogs={clientLeg} mode=-',
     flows: 'cpm.establish.pf-originating',
     steps: 'cpm.establish.pf-originating#7 cpm.establish.pf-originating#8',
     places: 'flows/cpm/establish-pf-originating.flow.yaml:79 step 7',
-    runs: 'B2buaCore: relayInvite (RFC 7092 3.1)',
+    runs: 'onInvite',
     executable: true,
   },
   {
@@ -178,8 +180,7 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
     steps: 'cpm.pf-bye.originating#proxy.fwd-client cpm.pf-bye.originating#proxy.ok-client',
     places: 'flows/cpm/pf-bye-originating.flow.yaml:69 step proxy.fwd-client',
     runs: 'onBye',
-    executable: false,
-    note: 'cannot be told apart at run time from receive BYE from other-entity via sip-core dialogs={legAB,legB} mode=b2bua',
+    executable: true,
   },
   {
     trigger: 'start cpm.pf-bye.originating:BYE from self dialogs={otherLeg} mode=-',
@@ -187,8 +188,7 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
     steps: 'cpm.pf-bye.originating#proxy.bye-other cpm.pf-bye.originating#proxy.ok-other.fwd',
     places: 'flows/cpm/pf-bye-originating.flow.yaml:93 step proxy.bye-other',
     runs: 'pfByeOriginating',
-    executable: false,
-    note: 'cpm.pf-bye.originating step proxy.bye-other (flows/cpm/pf-bye-originating.flow.yaml:93): send BYE -> cpm-pf-originating: BYE not mapped for a b2bua entry',
+    executable: true,
   },
   {
     trigger: 'receive BYE from other-entity via cpm-pf-originating dialogs={otherLeg} mode=-',
@@ -196,8 +196,7 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
     steps: 'cpm.pf-bye.originating#4.b.ii cpm.pf-bye.originating#4.c',
     places: 'flows/cpm/pf-bye-originating.flow.yaml:177 step 4.b.ii',
     runs: 'onBye',
-    executable: false,
-    note: 'cannot be told apart at run time from receive BYE from other-entity via sip-core dialogs={legAB,legB} mode=b2bua',
+    executable: true,
   },
   {
     trigger: 'start cpm.pf-bye.originating:BYE from self dialogs={} mode=-',
@@ -205,8 +204,7 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
     steps: 'cpm.pf-bye.originating#5.bye cpm.pf-bye.originating#5.d.send',
     places: 'flows/cpm/pf-bye-originating.flow.yaml:233 step 5.bye',
     runs: 'pfByeOriginating2',
-    executable: false,
-    note: 'cpm.pf-bye.originating step 5.bye (flows/cpm/pf-bye-originating.flow.yaml:233): send BYE -> cpm-pf-originating: BYE not mapped for a b2bua entry',
+    executable: true,
   },
   {
     trigger:
@@ -314,6 +312,14 @@ export class CpmPfTerminating extends B2buaRole<CpmPfTerminatingConfig> {
   ) {
     super(transport, core, b2bua, config);
     core.on('BYE', (incoming) => this.react('BYE', this.onBye(incoming)));
+    b2bua.answerInvite = (incoming) => {
+      // An INVITE addressed to this B2BUA itself is answered here as its own end (RFC 3261 13.3), not relayed.
+      if (!this.addressedHere(incoming)) return false;
+      // An INVITE another B2BUA addressed here for a user beyond is relayed (RFC 7092 3.1); one whose To names this B2BUA too is for it as the called end (OMA CPM 8.2.2.3: the other CPM entity).
+      if (!isOwnUri(getTo(incoming.request).uri, this.target)) return false;
+      this.react('INVITE', this.onInvite(incoming));
+      return true;
+    };
   }
 
   /** Listens on UDP at the configured address and starts the CPM Participating Function (terminating). */
@@ -322,10 +328,16 @@ export class CpmPfTerminating extends B2buaRole<CpmPfTerminatingConfig> {
     return new CpmPfTerminating(transport, core, b2bua, config);
   }
 
-  /** Handles BYE: receive BYE from served-client via cpm-client dialogs={clientLeg,iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client'] (flows/cpm/pf-bye-terminating.flow.yaml:135 step 2.bye); receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity'] (flows/cpm/pf-bye-terminating.flow.yaml:199 step 3.bye); receive BYE from other-entity via sip-core dialogs={legAB,legB} mode=b2bua (flows/cpm/close-pf-on-media-path.flow.yaml:68 step 7). */
+  /** Handles BYE: receive BYE from served-client via cpm-pf-originating dialogs={clientLeg,otherLeg} mode=- (flows/cpm/pf-bye-originating.flow.yaml:69 step proxy.fwd-client); receive BYE from other-entity via cpm-pf-originating dialogs={otherLeg} mode=- (flows/cpm/pf-bye-originating.flow.yaml:177 step 4.b.ii); receive BYE from served-client via cpm-client dialogs={clientLeg,iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client'] (flows/cpm/pf-bye-terminating.flow.yaml:135 step 2.bye); receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity'] (flows/cpm/pf-bye-terminating.flow.yaml:199 step 3.bye); receive BYE from other-entity via sip-core dialogs={legAB,legB} mode=b2bua (flows/cpm/close-pf-on-media-path.flow.yaml:68 step 7). */
   async onBye(incoming: IncomingRequest): Promise<void> {
     const f = this.facts();
-    // branch 1: receive BYE from served-client via cpm-client dialogs={clientLeg,iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client']
+    // branch 1: receive BYE from served-client via cpm-pf-originating dialogs={clientLeg,otherLeg} mode=- | receive BYE from other-entity via cpm-pf-originating dialogs={otherLeg} mode=-
+    if (this.otherLeg(incoming) === undefined) {
+      // cpm.pf-bye.originating step proxy.ok-client (flows/cpm/pf-bye-originating.flow.yaml:75): send 200 -> cpm-pf-originating
+      if (incoming.pending) incoming.respond(200);
+      return;
+    }
+    // branch 2: receive BYE from served-client via cpm-client dialogs={clientLeg,iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client']
     if (f['participant.mode'] === 'b2bua' && this.originOf(incoming) === 'served-client') {
       const other = this.otherLeg(incoming);
       // cpm.pf-bye.terminating step 1.client (flows/cpm/pf-bye-terminating.flow.yaml:141): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'served-client']
@@ -342,7 +354,7 @@ export class CpmPfTerminating extends B2buaRole<CpmPfTerminatingConfig> {
       if (incoming.pending) incoming.respond(200);
       return;
     }
-    // branch 2: receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity']
+    // branch 3: receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity']
     if (f['participant.mode'] === 'b2bua' && this.originOf(incoming) === 'other') {
       // cpm.pf-bye.terminating step 3.bye (flows/cpm/pf-bye-terminating.flow.yaml:199): receive BYE <- cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'other-entity']: a loop over legs is not mapped for a b2bua yet
       if (f['session.interworked']) {
@@ -369,7 +381,7 @@ export class CpmPfTerminating extends B2buaRole<CpmPfTerminatingConfig> {
       if (incoming.pending) incoming.respond(200);
       return;
     }
-    // branch 3: receive BYE from other-entity via sip-core dialogs={legAB,legB} mode=b2bua
+    // branch 4: receive BYE from other-entity via sip-core dialogs={legAB,legB} mode=b2bua
     const other = this.otherLeg(incoming);
     // cpm.close.pf-on-media-path step action@steps.8 (flows/cpm/close-pf-on-media-path.flow.yaml:73): action release-media-resources
     this.act('release-media-resources', 'cpm.close.pf-on-media-path', 'action@steps.8');
@@ -379,5 +391,34 @@ export class CpmPfTerminating extends B2buaRole<CpmPfTerminatingConfig> {
     const r1 = await this.releaseOtherLeg(other);
     // cpm.close.pf-on-media-path step 14 (flows/cpm/close-pf-on-media-path.flow.yaml:115): receive 200 <- sip-core
     if (r1) expectStatus(r1, 200, 'cpm.close.pf-on-media-path', '14');
+  }
+
+  /** Handles INVITE: receive INVITE from served-client via cpm-pf-originating to=self dialogs={} mode=- (flows/cpm/establish-pf-originating.flow.yaml:41 step 2); receive INVITE from other-entity via cpm-pf-originating to=self dialogs={clientLeg} mode=- (flows/cpm/establish-pf-originating.flow.yaml:79 step 7). */
+  async onInvite(incoming: IncomingRequest): Promise<void> {
+    const media = this.mbcpPeerOf(incoming);
+    // cpm.establish.pf-originating step 3 (flows/cpm/establish-pf-originating.flow.yaml:49): send 200 -> cpm-pf-originating
+    this.acceptInvite(incoming, 200, media);
+  }
+
+  /** Starts cpm.pf-bye.originating (flows/cpm/pf-bye-originating.flow.yaml:93 step proxy.bye-other). */
+  async pfByeOriginating(options: EntryOptions = {}): Promise<EntryOutcome> {
+    const outcome: EntryOutcome = { responses: [] };
+    // cpm.pf-bye.originating step proxy.bye-other (flows/cpm/pf-bye-originating.flow.yaml:93): send BYE -> cpm-pf-originating
+    const r1 = await this.core.bye(onlyDialog(this.core.dialogs, options, this.constructor.name));
+    // cpm.pf-bye.originating step proxy.ok-other.fwd (flows/cpm/pf-bye-originating.flow.yaml:111): receive 200 <- cpm-pf-originating
+    expectStatus(r1, 200, 'cpm.pf-bye.originating', 'proxy.ok-other.fwd');
+    outcome.responses.push(r1);
+    return outcome;
+  }
+
+  /** Starts cpm.pf-bye.originating (flows/cpm/pf-bye-originating.flow.yaml:233 step 5.bye). */
+  async pfByeOriginating2(options: EntryOptions = {}): Promise<EntryOutcome> {
+    const outcome: EntryOutcome = { responses: [] };
+    // cpm.pf-bye.originating step 5.bye (flows/cpm/pf-bye-originating.flow.yaml:233): send BYE -> cpm-pf-originating
+    const r1 = await this.core.bye(onlyDialog(this.core.dialogs, options, this.constructor.name));
+    // cpm.pf-bye.originating step 5.d.send (flows/cpm/pf-bye-originating.flow.yaml:277): receive 200 <- cpm-pf-originating
+    expectStatus(r1, 200, 'cpm.pf-bye.originating', '5.d.send');
+    outcome.responses.push(r1);
+    return outcome;
   }
 }

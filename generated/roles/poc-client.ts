@@ -13,10 +13,6 @@
  * - poc.establish.terminating.pre-established (flows/poc/establish-terminating-pre-established.flow.yaml): OMA PoC control plane
  * - poc.leave.on-demand (flows/poc/leave-on-demand.flow.yaml): OMA PoC control plane, Figure 16
  * - poc.leave.pre-established (flows/poc/leave-pre-established.flow.yaml): OMA PoC control plane, Figure 17
- *
- * Reactions not run by this module yet (listed in the table with the reason):
- * - start poc.establish.pre-established:INVITE from self dialogs={} mode=-
- * - start poc.leave.pre-established:REFER from self dialogs={preEstablished} mode=-
  */
 import { type IncomingRequest, type UserAgentCore } from '../../runtime/core/index.js';
 import { type MbcpEndpoint } from '../../runtime/mbcp/index.js';
@@ -144,8 +140,7 @@ export const POC_CLIENT_REACTIONS: readonly ReactionEntry[] = [
       'poc.establish.pre-established#1 poc.establish.pre-established#4 poc.establish.pre-established#5 poc.establish.pre-established#8 poc.establish.pre-established#11',
     places: 'flows/poc/establish-pre-established.flow.yaml:42 step 1',
     runs: 'establishPreEstablished',
-    executable: false,
-    note: 'poc.establish.pre-established step 8 (flows/poc/establish-pre-established.flow.yaml:95): send REFER -> sip-core: not mapped to the runtime yet',
+    executable: true,
   },
   {
     trigger:
@@ -192,8 +187,7 @@ export const POC_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     steps: 'poc.leave.pre-established#2 poc.leave.pre-established#5',
     places: 'flows/poc/leave-pre-established.flow.yaml:81 step 2',
     runs: 'leavePreEstablished',
-    executable: false,
-    note: 'poc.leave.pre-established step 2 (flows/poc/leave-pre-established.flow.yaml:81): send REFER -> sip-core: not mapped to the runtime yet',
+    executable: true,
   },
 ];
 
@@ -249,7 +243,7 @@ export class PocClient extends UserAgentRole<PocClientConfig> {
   /** Handles NOTIFY: receive NOTIFY from participating-server via sip-core dialogs={preEstablished} mode=- (flows/poc/establish-pre-established.flow.yaml:198 step 22; flows/poc/leave-pre-established.flow.yaml:151 step 7; flows/poc/leave-pre-established.flow.yaml:236 step 17). */
   async onNotify(incoming: IncomingRequest): Promise<void> {
     // poc.establish.pre-established step 23 (flows/poc/establish-pre-established.flow.yaml:210): send 200 -> sip-core
-    if (incoming.pending) incoming.respond(200);
+    this.answerNotify(incoming);
   }
 
   /** Starts poc.cancel.originating (flows/poc/cancel-originating.flow.yaml:70 step 0.1). */
@@ -317,6 +311,27 @@ export class PocClient extends UserAgentRole<PocClientConfig> {
     return outcome;
   }
 
+  /** Starts poc.establish.pre-established (flows/poc/establish-pre-established.flow.yaml:42 step 1). */
+  async establishPreEstablished(options: EntryOptions = {}): Promise<EntryOutcome> {
+    const outcome: EntryOutcome = { responses: [] };
+    // poc.establish.pre-established step 1 (flows/poc/establish-pre-established.flow.yaml:42): send INVITE -> sip-core
+    const r1 = await this.invite(options, undefined);
+    outcome.dialog = r1.dialog;
+    // poc.establish.pre-established step 4 (flows/poc/establish-pre-established.flow.yaml:65): receive 200 <- sip-core
+    expectStatus(r1.response, 200, 'poc.establish.pre-established', '4');
+    outcome.responses.push(r1.response);
+    // poc.establish.pre-established step 5 (flows/poc/establish-pre-established.flow.yaml:71): send ACK -> sip-core
+    // RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.
+    // poc.establish.pre-established step 8 (flows/poc/establish-pre-established.flow.yaml:95): send REFER -> sip-core
+    const r2 = await this.refer(options, 'INVITE', undefined);
+    // poc.establish.pre-established step 11 (flows/poc/establish-pre-established.flow.yaml:118): receive 202 <- sip-core
+    expectStatus(r2.response, 202, 'poc.establish.pre-established', '11');
+    outcome.responses.push(r2.response);
+    // RFC 3515 2.4.5: the referred request's outcome comes in the NOTIFY that ends the REFER's subscription.
+    await r2.outcome;
+    return outcome;
+  }
+
   /** Starts poc.establish.terminating.pre-established (flows/poc/establish-terminating-pre-established.flow.yaml:29 step 1). */
   async establishTerminatingPreEstablished(options: EntryOptions = {}): Promise<EntryOutcome> {
     const outcome: EntryOutcome = { responses: [] };
@@ -339,6 +354,19 @@ export class PocClient extends UserAgentRole<PocClientConfig> {
     // poc.leave.on-demand step 5 (flows/poc/leave-on-demand.flow.yaml:82): receive 200 <- sip-core
     expectStatus(r1, 200, 'poc.leave.on-demand', '5');
     outcome.responses.push(r1);
+    return outcome;
+  }
+
+  /** Starts poc.leave.pre-established (flows/poc/leave-pre-established.flow.yaml:81 step 2). */
+  async leavePreEstablished(options: EntryOptions = {}): Promise<EntryOutcome> {
+    const outcome: EntryOutcome = { responses: [] };
+    // poc.leave.pre-established step 2 (flows/poc/leave-pre-established.flow.yaml:81): send REFER -> sip-core
+    const r1 = await this.refer(options, 'BYE', { headers: [['Privacy', 'id']] });
+    // poc.leave.pre-established step 5 (flows/poc/leave-pre-established.flow.yaml:124): receive 202 <- sip-core
+    expectStatus(r1.response, 202, 'poc.leave.pre-established', '5');
+    outcome.responses.push(r1.response);
+    // RFC 3515 2.4.5: the referred request's outcome comes in the NOTIFY that ends the REFER's subscription.
+    await r1.outcome;
     return outcome;
   }
 }

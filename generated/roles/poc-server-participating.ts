@@ -224,7 +224,7 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.establish.pre-established#9 poc.establish.pre-established#10 poc.establish.pre-established#12 poc.establish.pre-established#17 poc.establish.pre-established#18 poc.establish.pre-established#21 poc.establish.pre-established#24 poc.establish.pre-established#25',
     places: 'flows/poc/establish-pre-established.flow.yaml:106 step 9',
-    runs: 'B2buaCore: REFER method=BYE (RFC 3515, RFC 6665)',
+    runs: 'B2buaCore: REFER method=BYE or method=INVITE (RFC 3515, RFC 6665); MBCP once joined (B2buaCore.joined)',
     executable: true,
   },
   {
@@ -280,7 +280,7 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.leave.pre-established#3 poc.leave.pre-established#4 poc.leave.pre-established#6 poc.leave.pre-established#9 poc.leave.pre-established#10 poc.leave.pre-established#15 poc.leave.pre-established#16 poc.leave.pre-established#19',
     places: 'flows/poc/leave-pre-established.flow.yaml:100 step 3',
-    runs: 'B2buaCore: REFER method=BYE (RFC 3515, RFC 6665)',
+    runs: 'B2buaCore: REFER method=BYE or method=INVITE (RFC 3515, RFC 6665)',
     executable: true,
   },
 ];
@@ -309,6 +309,15 @@ export class PocServerParticipating extends B2buaRole<PocServerParticipatingConf
       // poc.cancel.originating step 487.2 (flows/poc/cancel-originating.flow.yaml:133): send 487 -> sip-core [race.winner == '487']
       // RFC 3261 9.2: the INVITE stays pending; its CANCEL brings the 487 from the transaction.
       return this.originOf(incoming) === 'served-client' && f['race.winner'] === '487';
+    };
+    b2bua.joined = async (session) => {
+      // poc.establish.pre-established step 25 (flows/poc/establish-pre-established.flow.yaml:222): send MBCP Connect -> poc-client
+      await this.sendMbcp(
+        'Connect',
+        this.mbcpPeerOfSession(session),
+        'poc.establish.pre-established',
+        '25',
+      );
     };
   }
 

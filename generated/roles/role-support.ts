@@ -7,10 +7,14 @@
  */
 import {
   B2buaCore,
+  createTargetDialogRefer,
   ProxyCore,
+  referOutcome,
+  sendReferOutOfDialog,
   UserAgentCore,
   type B2buaLeg,
   type B2buaRoute,
+  type B2buaSession,
   type IncomingRequest,
   type InviteResult,
   type OutgoingInvite,
@@ -124,6 +128,19 @@ export interface EntryOptions {
   readonly dialog?: Dialog;
   /** For the S-CSCF: the stored dialog to release; default: the only one. */
   readonly callId?: string;
+  /**
+   * For entry points that send a REFER about a dialog (OMA PoC: joining a PoC Session over the
+   * Pre-established Session): the URI the referred request goes to; default: the session the
+   * dialog joined through an earlier REFER.
+   */
+  readonly referTo?: string;
+}
+
+/** A REFER an entry point sent: its final response and, once it comes, the NOTIFY that ends its subscription. */
+export interface ReferSent {
+  readonly response: SipResponse;
+  /** RFC 3515 2.4.5: the NOTIFY whose sipfrag reports the referred request's final response. */
+  readonly outcome: Promise<SipRequest>;
 }
 
 /** What an entry point got: the final responses in order, and the dialog an INVITE made. */
@@ -559,6 +576,15 @@ export abstract class UaCoreRole<C extends UaCoreRoleConfig> extends GeneratedRo
   protected pendingInvite(_options: EntryOptions): OutgoingInvite {
     return onlyInvite(this.outgoing, this.constructor.name);
   }
+
+  /**
+   * Answers a NOTIFY 200 after applying it to the subscription usage of its dialog (RFC 6665
+   * 4.1.3: a terminated NOTIFY ends the usage, and the dialog with its last usage); one that
+   * matches no subscription is answered 481.
+   */
+  protected answerNotify(incoming: IncomingRequest): void {
+    if (incoming.pending) this.core.answerNotify(incoming);
+  }
 }
 
 /** A role that is a user agent of its own: it starts sessions and acts in its dialogs. */
@@ -578,6 +604,50 @@ export abstract class UserAgentRole<C extends UserAgentRoleConfig> extends UaCor
   /** The dialog an entry point acts on: the given one, or the only dialog of this role. */
   protected dialogOf(options: EntryOptions): Dialog {
     return onlyDialog(this.core.dialogs, options, this.constructor.name);
+  }
+
+  /** The session each dialog joined through a REFER method=INVITE about it, by dialog key. */
+  private readonly joinedThrough = new Map<string, string>();
+
+  /**
+   * Sends a REFER outside any dialog about the dialog an entry point acts on (RFC 4538
+   * Target-Dialog), to that dialog's remote target along its route set, asking its peer to
+   * send `method` to the referred session (OMA PoC: INVITE joins a PoC Session over the
+   * Pre-established Session, BYE leaves it, Figure 17 step 2). The REFER's subscription is
+   * applied by {@link answerNotify}; `outcome` resolves with its last NOTIFY.
+   */
+  protected async refer(
+    options: EntryOptions,
+    method: string,
+    extra: { readonly headers?: readonly (readonly [string, string])[] } | undefined,
+  ): Promise<ReferSent> {
+    const about = this.dialogOf(options);
+    const session = options.referTo ?? this.joinedThrough.get(about.key);
+    if (session === undefined)
+      throw new Error(`${this.constructor.name}: a REFER needs options.referTo`);
+    const refer = createTargetDialogRefer(about, {
+      from: this.config.aor,
+      contact: this.core.contact,
+      // RFC 3261 19.1.1: the method parameter of a SIP URI names the request to send; inside
+      // angle brackets it belongs to the URI (RFC 3515 2.1).
+      referTo: `<${session};method=${method}>`,
+      ...(extra?.headers ? { headers: extra.headers } : {}),
+    });
+    const outcome = referOutcome(this.core, refer);
+    const { response } = await sendReferOutOfDialog(this.core, refer).catch((error: unknown) => {
+      outcome.cancel();
+      throw error;
+    });
+    if (response.status >= 300) outcome.cancel();
+    // OMA PoC Figure 17: once the leave is accepted, the dialog no longer stands for that session.
+    else if (method === 'BYE') this.joinedThrough.delete(about.key);
+    else if (method === 'INVITE') {
+      this.joinedThrough.set(about.key, session);
+      about.onStateChange((state) => {
+        if (state === DialogState.Terminated) this.joinedThrough.delete(about.key);
+      });
+    }
+    return { response, outcome: outcome.notify };
   }
 
   /**
@@ -688,6 +758,12 @@ export abstract class B2buaRole<C extends B2buaRoleConfig> extends UaCoreRole<C>
     dialog.onStateChange((state) => {
       if (state === DialogState.Terminated) this.mediaPeers.delete(key);
     });
+  }
+
+  /** The MBCP peer of a session this B2BUA answered itself: that of its client leg (OMA PoC: the Pre-established Session). */
+  protected mbcpPeerOfSession(session: B2buaSession): MbcpAddress | undefined {
+    const dialog = session.client.dialog;
+    return dialog ? this.mediaPeers.get(dialog.key) : undefined;
   }
 
   /** The leg paired with the one a request came in on, looked up before answering ends that dialog. */

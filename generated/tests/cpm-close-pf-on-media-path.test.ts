@@ -25,6 +25,16 @@ describe('cpm.close.pf-on-media-path: Closing a One to one CPM Session going thr
         mode: 'proxy',
       },
       {
+        id: 'clientA',
+        participant: 'clientA',
+        role: 'cpm-client',
+      },
+      {
+        id: 'clientB',
+        participant: 'clientB',
+        role: 'cpm-client',
+      },
+      {
         id: 'pfB',
         participant: 'pfB',
         role: 'cpm-pf-terminating',
@@ -35,16 +45,6 @@ describe('cpm.close.pf-on-media-path: Closing a One to one CPM Session going thr
         participant: 'pfA',
         role: 'cpm-pf-originating',
         mode: 'b2bua',
-      },
-      {
-        id: 'clientA',
-        participant: 'clientA',
-        role: 'cpm-client',
-      },
-      {
-        id: 'clientB',
-        participant: 'clientB',
-        role: 'cpm-client',
       },
     ],
     outbound: {

@@ -52,6 +52,11 @@ describe('poc.disconnect.on-demand: Disconnecting a PoC Participant from a PoC S
         mode: 'proxy',
       },
       {
+        id: 'clientB[0]',
+        participant: 'clientB',
+        role: 'poc-client',
+      },
+      {
         id: 'serverB[0]',
         participant: 'serverB',
         role: 'poc-server-participating',
@@ -61,11 +66,6 @@ describe('poc.disconnect.on-demand: Disconnecting a PoC Participant from a PoC S
         id: 'serverX',
         participant: 'serverX',
         role: 'poc-server-controlling',
-      },
-      {
-        id: 'clientB[0]',
-        participant: 'clientB',
-        role: 'poc-client',
       },
     ],
     pcap: 'test-output/generated/poc-disconnect-on-demand.pcap',
@@ -96,6 +96,11 @@ describe('poc.disconnect.on-demand: Disconnecting a PoC Participant from a PoC S
             mode: 'proxy',
           },
           {
+            id: 'clientB[0]',
+            participant: 'clientB',
+            role: 'poc-client',
+          },
+          {
             id: 'serverB[0]',
             participant: 'serverB',
             role: 'poc-server-participating',
@@ -111,11 +116,6 @@ describe('poc.disconnect.on-demand: Disconnecting a PoC Participant from a PoC S
             id: 'serverX',
             participant: 'serverX',
             role: 'poc-server-controlling',
-          },
-          {
-            id: 'clientB[0]',
-            participant: 'clientB',
-            role: 'poc-client',
           },
           {
             id: 'clientB[1]',

@@ -55,6 +55,11 @@ describe('poc.disconnect.pre-established: Disconnecting a PoC Participant from a
         mode: 'proxy',
       },
       {
+        id: 'clientB[0]',
+        participant: 'clientB',
+        role: 'poc-client',
+      },
+      {
         id: 'serverB[0]',
         participant: 'serverB',
         role: 'poc-server-participating',
@@ -64,11 +69,6 @@ describe('poc.disconnect.pre-established: Disconnecting a PoC Participant from a
         id: 'serverX',
         participant: 'serverX',
         role: 'poc-server-controlling',
-      },
-      {
-        id: 'clientB[0]',
-        participant: 'clientB',
-        role: 'poc-client',
       },
     ],
     teardown: [
@@ -105,6 +105,11 @@ describe('poc.disconnect.pre-established: Disconnecting a PoC Participant from a
             mode: 'proxy',
           },
           {
+            id: 'clientB[0]',
+            participant: 'clientB',
+            role: 'poc-client',
+          },
+          {
             id: 'serverB[0]',
             participant: 'serverB',
             role: 'poc-server-participating',
@@ -120,11 +125,6 @@ describe('poc.disconnect.pre-established: Disconnecting a PoC Participant from a
             id: 'serverX',
             participant: 'serverX',
             role: 'poc-server-controlling',
-          },
-          {
-            id: 'clientB[0]',
-            participant: 'clientB',
-            role: 'poc-client',
           },
           {
             id: 'clientB[1]',

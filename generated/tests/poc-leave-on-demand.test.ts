@@ -44,18 +44,6 @@ describe('poc.leave.on-demand: Leaving a PoC Session, originating flow – On-de
         mode: 'proxy',
       },
       {
-        id: 'serverA',
-        participant: 'serverA',
-        role: 'poc-server-participating',
-        mode: 'b2bua',
-      },
-      {
-        id: 'serverB[0]',
-        participant: 'serverB',
-        role: 'poc-server-participating',
-        mode: 'b2bua',
-      },
-      {
         id: 'clientA',
         participant: 'clientA',
         role: 'poc-client',
@@ -69,6 +57,18 @@ describe('poc.leave.on-demand: Leaving a PoC Session, originating flow – On-de
         id: 'clientB[0]',
         participant: 'clientB',
         role: 'poc-client',
+      },
+      {
+        id: 'serverA',
+        participant: 'serverA',
+        role: 'poc-server-participating',
+        mode: 'b2bua',
+      },
+      {
+        id: 'serverB[0]',
+        participant: 'serverB',
+        role: 'poc-server-participating',
+        mode: 'b2bua',
       },
     ],
     outbound: {
@@ -137,24 +137,6 @@ describe('poc.leave.on-demand: Leaving a PoC Session, originating flow – On-de
             mode: 'proxy',
           },
           {
-            id: 'serverA',
-            participant: 'serverA',
-            role: 'poc-server-participating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'serverB[0]',
-            participant: 'serverB',
-            role: 'poc-server-participating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'serverB[1]',
-            participant: 'serverB',
-            role: 'poc-server-participating',
-            mode: 'b2bua',
-          },
-          {
             id: 'clientA',
             participant: 'clientA',
             role: 'poc-client',
@@ -173,6 +155,24 @@ describe('poc.leave.on-demand: Leaving a PoC Session, originating flow – On-de
             id: 'clientB[1]',
             participant: 'clientB',
             role: 'poc-client',
+          },
+          {
+            id: 'serverA',
+            participant: 'serverA',
+            role: 'poc-server-participating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'serverB[0]',
+            participant: 'serverB',
+            role: 'poc-server-participating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'serverB[1]',
+            participant: 'serverB',
+            role: 'poc-server-participating',
+            mode: 'b2bua',
           },
         ],
         outbound: {
@@ -216,7 +216,7 @@ describe('poc.leave.on-demand: Leaving a PoC Session, originating flow – On-de
     SCENARIO_TIMEOUT_MS,
   );
   it(
-    'policy.release=continue, session.kind=on-demand, 1 participant',
+    'policy.release=continue, 1 participant',
     () =>
       checkScenario({
         ...shared,
@@ -240,18 +240,6 @@ describe('poc.leave.on-demand: Leaving a PoC Session, originating flow – On-de
             mode: 'proxy',
           },
           {
-            id: 'serverA',
-            participant: 'serverA',
-            role: 'poc-server-participating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'serverB[0]',
-            participant: 'serverB',
-            role: 'poc-server-participating',
-            mode: 'b2bua',
-          },
-          {
             id: 'clientA',
             participant: 'clientA',
             role: 'poc-client',
@@ -265,6 +253,18 @@ describe('poc.leave.on-demand: Leaving a PoC Session, originating flow – On-de
             id: 'clientB[0]',
             participant: 'clientB',
             role: 'poc-client',
+          },
+          {
+            id: 'serverA',
+            participant: 'serverA',
+            role: 'poc-server-participating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'serverB[0]',
+            participant: 'serverB',
+            role: 'poc-server-participating',
+            mode: 'b2bua',
           },
         ],
         outbound: {
@@ -305,7 +305,7 @@ describe('poc.leave.on-demand: Leaving a PoC Session, originating flow – On-de
     SCENARIO_TIMEOUT_MS,
   );
   it(
-    'policy.release=continue, session.kind=on-demand, 2 participants',
+    'policy.release=continue, 2 participants',
     () =>
       checkScenario({
         ...shared,
@@ -335,24 +335,6 @@ describe('poc.leave.on-demand: Leaving a PoC Session, originating flow – On-de
             mode: 'proxy',
           },
           {
-            id: 'serverA',
-            participant: 'serverA',
-            role: 'poc-server-participating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'serverB[0]',
-            participant: 'serverB',
-            role: 'poc-server-participating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'serverB[1]',
-            participant: 'serverB',
-            role: 'poc-server-participating',
-            mode: 'b2bua',
-          },
-          {
             id: 'clientA',
             participant: 'clientA',
             role: 'poc-client',
@@ -371,6 +353,24 @@ describe('poc.leave.on-demand: Leaving a PoC Session, originating flow – On-de
             id: 'clientB[1]',
             participant: 'clientB',
             role: 'poc-client',
+          },
+          {
+            id: 'serverA',
+            participant: 'serverA',
+            role: 'poc-server-participating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'serverB[0]',
+            participant: 'serverB',
+            role: 'poc-server-participating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'serverB[1]',
+            participant: 'serverB',
+            role: 'poc-server-participating',
+            mode: 'b2bua',
           },
         ],
         outbound: {

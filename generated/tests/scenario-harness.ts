@@ -80,12 +80,16 @@ export interface ScenarioRole {
   readonly mode?: string;
 }
 
-/** A call of an entry point: `at` runs `entry`, towards `to` along `route` (instance ids). */
+/**
+ * A call of an entry point: `at` runs `entry`, towards `to` along `route`, a REFER of it
+ * referring to `referTo` (instance ids).
+ */
 export interface ScenarioCall {
   readonly at: string;
   readonly entry: string;
   readonly to?: string;
   readonly route?: readonly string[];
+  readonly referTo?: string;
 }
 
 /** A generated scenario of one flow. */
@@ -160,9 +164,15 @@ async function call(
   if (!role || typeof entry !== 'function')
     throw new Error(`${c.at} has no entry point ${c.entry}`);
   const to = c.to !== undefined ? roles.get(c.to) : undefined;
-  const options: EntryOptions = to
-    ? { target: { requestUri: to.uri, route: (c.route ?? []).map((r) => roles.get(r)?.uri ?? r) } }
-    : {};
+  const referTo = c.referTo !== undefined ? roles.get(c.referTo) : undefined;
+  const options: EntryOptions = {
+    ...(to
+      ? {
+          target: { requestUri: to.uri, route: (c.route ?? []).map((r) => roles.get(r)?.uri ?? r) },
+        }
+      : {}),
+    ...(referTo ? { referTo: referTo.uri } : {}),
+  };
   return (entry as (o: EntryOptions) => Promise<EntryOutcome>).call(role, options);
 }
 
@@ -225,7 +235,12 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
         onMbcp,
         aor: aorOf(r.id),
         user: r.id.replace(/\W/g, ''),
-        servedUsers: (s.served[r.id] ?? []).map(aorOf),
+        // A served user's address of record, and its contact URI: the From of its requests in a
+        // dialog it was called in (RFC 3261 12.1.1: the To of the INVITE).
+        servedUsers: (s.served[r.id] ?? []).flatMap((id) => {
+          const user = roles.get(id);
+          return user ? [aorOf(id), user.uri] : [aorOf(id)];
+        }),
         ...(first ? { outboundTarget: first.target } : {}),
         ...(next ? { nextProxy: next.uri } : {}),
         ...(hop ? { nextHop: hop.uri } : {}),

@@ -140,6 +140,8 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
   /** The INVITE a CANCEL of this reaction cancelled: its final response is the 487. */
   let cancelled: string | undefined;
   let lastFinal: number | undefined;
+  /** A REFER this entry sent: once its final response is checked, its outcome is awaited. */
+  let referred: string | undefined;
   /** Final responses checked so far, for the operands of an alt the peer decides. */
   const answered: { event: LocalEvent }[] = [];
   let n = 0;
@@ -175,20 +177,25 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
         if (kind === 'b2bua' && r.trigger.target === 'self' && r.first.label === 'INVITE') {
           // RFC 3261 13.3: the B2BUA answers as the INVITE's own end (a session of one leg).
           stmts.push(line(`this.acceptInvite(incoming, ${Number(e.label)}, media);`));
+        } else if (kind === 'ua' && r.first.label === 'NOTIFY' && Number(e.label) === 200) {
+          // RFC 6665 4.1.3: the NOTIFY is applied to its subscription usage before the 200.
+          stmts.push(line('this.answerNotify(incoming);'));
         } else stmts.push(line(`if (incoming.pending) incoming.respond(${Number(e.label)});`));
       } else if (
         e.kind === 'send' &&
         e.label === 'INVITE' &&
         mode === 'entry' &&
-        (kind === 'ua' || (kind === 'b2bua' && !finalDrawn(events, index)))
+        (kind === 'ua' || kind === 'b2bua')
       ) {
         const v = `r${++n}`;
         if (finalDrawn(events, index)) {
           pending = `${v}.response`;
-          stmts.push(
-            line(`const ${v} = await this.invite(options, ${opts || 'undefined'});`),
-            line(`outcome.dialog = ${v}.dialog;`),
-          );
+          // A B2BUA that starts a session as its own end (OMA CPM 8.3.2.3: the other CPM entity).
+          const call =
+            kind === 'ua'
+              ? `this.invite(options, ${opts || 'undefined'})`
+              : `this.startInvite(options, ${opts || 'undefined'}).result`;
+          stmts.push(line(`const ${v} = await ${call};`), line(`outcome.dialog = ${v}.dialog;`));
         } else {
           // RFC 3261 9.1: the INVITE stays pending, for a CANCEL the flow sends later.
           early = v;
@@ -198,6 +205,16 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
           const call = `this.startInvite(options, ${opts || 'undefined'});`;
           stmts.push(line(awaited ? `const ${v} = ${call}` : call));
         }
+      } else if (e.kind === 'send' && e.label === 'REFER' && mode === 'entry' && kind === 'ua') {
+        // RFC 4538: a REFER about the dialog the entry acts on, outside any dialog.
+        const v = `r${++n}`;
+        stmts.push(
+          line(
+            `const ${v} = await this.refer(options, '${e.referMethod ?? 'INVITE'}', ${opts || 'undefined'});`,
+          ),
+        );
+        pending = `${v}.response`;
+        referred = v;
       } else if (
         e.kind === 'send' &&
         e.label === 'CANCEL' &&
@@ -226,6 +243,13 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
         } else if (kind === 'ua' && mode === 'entry') {
           stmts.push(
             line(`const ${v} = await this.core.bye(${withOpts('this.dialogOf(options)')};`),
+          );
+        } else if (kind === 'b2bua' && mode === 'entry') {
+          // RFC 3261 15.1.1: the B2BUA ends a session it is the end of (one leg, OMA CPM 8.2.2.3).
+          stmts.push(
+            line(
+              `const ${v} = await this.core.bye(${withOpts('onlyDialog(this.core.dialogs, options, this.constructor.name)')};`,
+            ),
           );
         } else return `${cite(e)}: BYE not mapped for a ${kind} ${mode}`;
       } else if (e.kind === 'receive' && e.isResponse && Number(e.label) < 200) {
@@ -323,6 +347,16 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
             line(kind === 'b2bua' && mode === 'triggered' ? `if (${pending}) ${check}` : check),
           );
           if (mode === 'entry') stmts.push(line(`outcome.responses.push(${pending});`));
+          if (referred !== undefined && pending === `${referred}.response`) {
+            if (Number(e.label) < 300)
+              stmts.push(
+                comment(
+                  "RFC 3515 2.4.5: the referred request's outcome comes in the NOTIFY that ends the REFER's subscription.",
+                ),
+                line(`await ${referred}.outcome;`),
+              );
+            referred = undefined;
+          }
           pending = undefined;
         }
       } else if (e.kind === 'action' && e.action !== undefined) {
@@ -463,4 +497,25 @@ function peerOperands(
     };
   }
   return undefined;
+}
+
+/**
+ * What a B2BUA does once a REFER method=INVITE its core runs has opened the
+ * server leg of a session of one leg (`B2buaCore.joined`, OMA PoC: joining a
+ * PoC Session over the Pre-established Session): the MBCP messages the
+ * REFER's reaction sends, on the MBCP media of that session, each after a
+ * comment citing its step. Empty when the reaction sends none.
+ */
+export function joinedLines(r: Reaction): { readonly cite: string; readonly code: string }[] {
+  if (r.first.label !== 'REFER') return [];
+  return r.events.flatMap((e) =>
+    e.kind === 'send' && (e.label === 'MBCP Connect' || e.label === 'MBCP Disconnect')
+      ? [
+          {
+            cite: `// ${cite(e)}`,
+            code: `await this.sendMbcp('${e.label.slice('MBCP '.length)}', this.mbcpPeerOfSession(session), '${e.flow}', '${e.step}');`,
+          },
+        ]
+      : [],
+  );
 }

@@ -115,6 +115,12 @@ function uaMembers(plan: RolePlan, b2bua: boolean): CoreMembers {
               '// An INVITE addressed to this B2BUA itself is answered here as its own end (RFC 3261 13.3), not relayed.',
             );
             w.writeLine('if (!this.addressedHere(incoming)) return false;');
+            if (plan.answersOnlyWhenCalled) {
+              w.writeLine(
+                '// An INVITE another B2BUA addressed here for a user beyond is relayed (RFC 7092 3.1); one whose To names this B2BUA too is for it as the called end (OMA CPM 8.2.2.3: the other CPM entity).',
+              );
+              w.writeLine('if (!isOwnUri(getTo(incoming.request).uri, this.target)) return false;');
+            }
             w.writeLine("this.react('INVITE', this.onInvite(incoming));");
             w.writeLine('return true;');
           });
@@ -128,6 +134,12 @@ function uaMembers(plan: RolePlan, b2bua: boolean): CoreMembers {
               '// RFC 3261 9.2: the INVITE stays pending; its CANCEL brings the 487 from the transaction.',
             );
             w.writeLine(`return ${plan.holds.map((h) => `(${h.when})`).join(' || ')};`);
+          });
+          w.write(';').newLine();
+        }
+        if (b2bua && plan.joins.length > 0) {
+          w.write('b2bua.joined = async (session) => ').inlineBlock(() => {
+            for (const l of plan.joins) w.writeLine(l);
           });
           w.write(';').newLine();
         }

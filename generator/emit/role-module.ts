@@ -58,7 +58,7 @@ function imports(plan: RolePlan): ImportDeclarationStructure[] {
   return [
     imp(
       '../../runtime/core/index.js',
-      ['sendRequest'],
+      ['isOwnUri', 'sendRequest'],
       ['B2buaCore', 'B2buaLeg', 'IncomingRequest', 'ProxyCore', 'UserAgentCore'],
     ),
     imp('../../runtime/mbcp/index.js', [], ['MbcpEndpoint']),
@@ -84,6 +84,7 @@ function imports(plan: RolePlan): ImportDeclarationStructure[] {
         'listenMbcp',
         'listenProxy',
         'listenUserAgent',
+        'onlyDialog',
         'provisionalOf',
         'ProxyRole',
         'UncompiledCaseError',

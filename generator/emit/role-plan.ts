@@ -10,7 +10,13 @@ import { GUARD_VARIABLES } from '../model/vocabulary.js';
 import { block, comment, line, type Stmt } from './code-block.js';
 import { entryName, roleNames, type RoleNames } from './role-catalog.js';
 import { guardCode, guardVariablesOf } from './guard-code.js';
-import { cite, compileReaction, type Compiled, type CoreKind } from './reaction-body.js';
+import {
+  cite,
+  compileReaction,
+  joinedLines,
+  type Compiled,
+  type CoreKind,
+} from './reaction-body.js';
 
 /** One branch of a handler: the reactions that share a body, and when it applies. */
 export interface Branch {
@@ -105,6 +111,15 @@ export interface RolePlan {
   readonly usesMbcp: boolean;
   /** Whether the B2BUA answers some initial INVITEs itself (`onInvite`, see `answerInvite`). */
   readonly answersInvites: boolean;
+  /**
+   * Whether the B2BUA also relays INVITEs that another B2BUA addressed to it (its server leg
+   * going to this one as the next hop, OMA CPM Figure 10): it answers an INVITE itself only
+   * when the To names it too (OMA CPM 8.2.2.3: the Participating Function as "the other CPM
+   * entity").
+   */
+  readonly answersOnlyWhenCalled: boolean;
+  /** What the B2BUA does once a REFER method=INVITE joined a session of one leg (`B2buaCore.joined`). */
+  readonly joins: readonly string[];
 }
 
 /**
@@ -342,6 +357,25 @@ function legCondition(
   return `this.originOf(incoming) === '${o}' && this.otherLeg(incoming) ${mine ? '!==' : '==='} undefined`;
 }
 
+/**
+ * What tells a B2BUA's reaction as the end of a session of one leg (drawn
+ * without a mode and without a guard, its body acting on no other leg: OMA
+ * CPM 8.2.2.3, the Participating Function as "the other CPM entity"): the
+ * request's dialog is paired with no other leg. Such a branch comes first, so
+ * that the reactions of the B2BUA's own modes, which act on a paired leg, do
+ * not take a request of a session it answered itself.
+ */
+function endCondition(g: {
+  reactions: readonly Reaction[];
+  stmts: readonly Stmt[];
+}): string | undefined {
+  const asEnd = g.reactions.every(
+    (r) => r.trigger.mode === undefined && r.trigger.guards.length === 0,
+  );
+  if (!asEnd || actsOnOtherLeg(g.stmts)) return undefined;
+  return 'this.otherLeg(incoming) === undefined';
+}
+
 /** Plans the module of one role. */
 export function planRole(spec: RoleSpec): RolePlan {
   const names = roleNames(spec.role);
@@ -355,6 +389,8 @@ export function planRole(spec: RoleSpec): RolePlan {
   const variantFlows = new Set<string>();
   const runtimeGuards: string[] = [];
   const holds: Hold[] = [];
+  const joins: string[] = [];
+  let relaysFromB2bua = false;
   const row = (
     r: Reaction,
     runs: string,
@@ -420,12 +456,15 @@ export function planRole(spec: RoleSpec): RolePlan {
         continue;
       }
       if (kind === 'b2bua' && (method === 'INVITE' || method === 'REFER') && !r.trigger.target) {
+        if (method === 'INVITE' && r.trigger.origin === 'other-entity') relaysFromB2bua = true;
         const held = method === 'INVITE' ? holdsOf(r) : [];
         holds.push(...held);
+        const joined = joinedLines(r);
+        for (const j of joined) if (!joins.includes(j.code)) joins.push(j.cite, j.code);
         const runs =
           method === 'INVITE'
             ? `B2buaCore: relayInvite (RFC 7092 3.1)${held.length > 0 ? '; holdInvite for a CANCEL (RFC 3261 9.2)' : ''}`
-            : 'B2buaCore: REFER method=BYE (RFC 3515, RFC 6665)';
+            : `B2buaCore: REFER method=BYE or method=INVITE (RFC 3515, RFC 6665)${joined.length > 0 ? '; MBCP once joined (B2buaCore.joined)' : ''}`;
         row(r, runs, true);
         continue;
       }
@@ -501,14 +540,20 @@ export function planRole(spec: RoleSpec): RolePlan {
         else groups.set(key, { reactions: [r], stmts });
       }
       const raw = [...groups.values()];
-      const conditioned = raw.map((g) => ({
-        g,
-        cond:
-          conditionOf(
-            g.reactions,
-            raw.filter((o) => o !== g).flatMap((o) => o.reactions),
-          ) ?? (kind === 'b2bua' ? legCondition(g, raw) : undefined),
-      }));
+      const ends = kind === 'b2bua' && raw.length > 1 ? raw.filter((g) => endCondition(g)) : [];
+      const conditioned = [
+        ...ends.map((g) => ({ g, cond: endCondition(g) })),
+        ...raw
+          .filter((g) => !ends.includes(g))
+          .map((g) => ({
+            g,
+            cond:
+              conditionOf(
+                g.reactions,
+                raw.filter((o) => o !== g).flatMap((o) => o.reactions),
+              ) ?? (kind === 'b2bua' ? legCondition(g, raw) : undefined),
+          })),
+      ];
       // An if/else chain: branches with a condition first, then one default. A branch whose
       // condition repeats an earlier one, or a second branch without any, could never be told
       // apart at run time: its reactions are reported as not executable instead of run by chance.
@@ -559,6 +604,8 @@ export function planRole(spec: RoleSpec): RolePlan {
     holds,
     usesMbcp: speaksMbcp(spec),
     answersInvites: kind === 'b2bua' && handlers.some((h) => h.method === 'INVITE'),
+    answersOnlyWhenCalled: relaysFromB2bua,
+    joins,
     usesPendingInvites: JSON.stringify(entries.map((e) => e.stmts)).includes('this.startInvite('),
     proxyActions: proxyActions.filter(
       (a, i) => proxyActions.findIndex((b) => b.method === a.method && b.action === a.action) === i,

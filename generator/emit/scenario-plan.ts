@@ -8,7 +8,7 @@
 import type { Flow, MessageStep } from '../model/flow-model.js';
 import { GUARD_VARIABLES } from '../model/vocabulary.js';
 import { computeOrder } from '../order/happens-before.js';
-import type { Reaction } from '../projection/local-types.js';
+import type { LocalEvent, LocalProjection, Reaction } from '../projection/local-types.js';
 import { reactionsOf } from '../projection/merge-roles.js';
 import {
   baseParticipant,
@@ -27,6 +27,8 @@ export interface CallPlan {
   readonly entry: string;
   readonly to?: string;
   readonly route?: readonly string[];
+  /** The instance a REFER of the entry refers its peer to (the PoC Session it joins or leaves). */
+  readonly referTo?: string;
 }
 
 /** Everything one test case runs. */
@@ -71,13 +73,16 @@ class Builder {
     private readonly resolve: FlowResolver,
     private readonly kinds: ReadonlyMap<string, string>,
     private readonly flowOf: Flow,
+    private readonly facts: Facts = {},
   ) {}
 
   kindOf(participant: string): string {
     const p = this.flowOf.participants.get(participant);
     const kind = (p !== undefined ? this.kinds.get(p.role) : undefined) ?? 'none';
-    // A B2BUA-capable role drawn in proxy mode (OMA CPM Figure 9) runs as a proxy.
-    return kind === 'b2bua' && p?.mode === 'proxy' ? 'proxy' : kind;
+    // A B2BUA-capable role drawn or configured in proxy mode (OMA CPM Figure 9, 8.2.2.3) runs as a proxy.
+    return kind === 'b2bua' && modeOf(this.flowOf, participant, this.facts) === 'proxy'
+      ? 'proxy'
+      : kind;
   }
 
   isClient(p: string): boolean {
@@ -102,6 +107,41 @@ class Builder {
     }
   }
 
+  /**
+   * Whether the B2BUA at the end of an INVITE's relay chain answers it with a 2xx before it
+   * sends an INVITE of its own (OMA PoC: the Pre-established Session, answered by PoC Server A
+   * itself), so the INVITE is addressed to the B2BUA and opens no other leg.
+   */
+  answersItself(flow: Flow, step: MessageStep, b2bua: string): boolean {
+    if (step.message?.protocol !== 'sip' || step.message.type !== 'request') return false;
+    if (step.message.method !== 'INVITE') return false;
+    const steps = [...indexFlowSteps(flow).byId.values()];
+    const chain = new Set<string>([step.id]);
+    for (const s of steps)
+      if (s.kind === 'message' && s.relays !== undefined && chain.has(s.relays)) chain.add(s.id);
+    const answer = steps.findIndex(
+      (s) =>
+        s.kind === 'message' &&
+        s.from === b2bua &&
+        s.answers !== undefined &&
+        chain.has(s.answers) &&
+        s.message?.protocol === 'sip' &&
+        s.message.type === 'response' &&
+        s.message.status >= 200 &&
+        s.message.status < 300,
+    );
+    const invite = steps.findIndex(
+      (s) =>
+        s.kind === 'message' &&
+        s.from === b2bua &&
+        s.relays === undefined &&
+        s.message?.protocol === 'sip' &&
+        s.message.type === 'request' &&
+        s.message.method === 'INVITE',
+    );
+    return answer >= 0 && (invite < 0 || answer < invite);
+  }
+
   /** The chain of a new INVITE through B2BUAs: the route of its sender and its final target. */
   chain(
     flow: Flow,
@@ -112,10 +152,15 @@ class Builder {
     const sender = hops[0] ?? '';
     let last = hops[hops.length - 1] ?? '';
     const route = hops.slice(1, -1).map(inst);
+    // A B2BUA on the way to a client serves it (OMA CPM 8.3.2.3: the terminating side).
+    if (this.isClient(last))
+      for (const hop of hops.slice(1, -1))
+        if (this.kindOf(hop) === 'b2bua') this.serve(inst(hop), inst(last));
     if (this.kindOf(last) === 'b2bua') {
       route.push(inst(last));
       // A B2BUA serves the client that reaches it, not another server (RFC 7092 3.1 roles).
       if (this.isClient(sender)) this.serve(inst(last), inst(sender));
+      if (this.answersItself(flow, step, last)) return { to: inst(last), route };
       // The B2BUA opens its other leg: the next INVITE it sends in the flow.
       let b2bua = last;
       for (let guard = 0; guard < 4 && this.kindOf(b2bua) === 'b2bua'; guard++) {
@@ -155,6 +200,22 @@ class Builder {
   resolveFlow(id: string): Flow | undefined {
     return this.resolve(id);
   }
+}
+
+/**
+ * A participant's mode: drawn, or the case's `participant.mode` when the
+ * participant decides an alt on it (OMA CPM 8.2.2.3: "acts as a SIP proxy").
+ */
+function modeOf(flow: Flow, participant: string, facts: Facts): string | undefined {
+  const drawn = flow.participants.get(participant)?.mode;
+  if (drawn !== undefined) return drawn;
+  const mode = facts['participant.mode'];
+  if (typeof mode !== 'string') return undefined;
+  for (const ctx of indexFlowSteps(flow).context.values())
+    for (const g of ctx.guards)
+      if (g.decidedBy === participant && guardVariablesOf(g.guard).includes('participant.mode'))
+        return mode;
+  return undefined;
 }
 
 const entryCache = new WeakMap<Flow, { participant: string; r: Reaction }[]>();
@@ -207,14 +268,31 @@ function calls(
     const repeat = r.first.loops.length > 0 ? n : 1;
     for (let i = 0; i < repeat; i++) {
       const inst = (p: string): string => (flow.participants.get(p)?.multiple ? `${p}[${i}]` : p);
-      const invite = r.events.find((e) => e.kind === 'send' && e.label === 'INVITE');
-      if (invite) {
-        const holder = resolve(invite.flow);
-        const step = holder ? indexFlowSteps(holder).byId.get(invite.step) : undefined;
-        if (!holder || step?.kind !== 'message') return `${invite.at}: INVITE step not found`;
-        const { to, route } = b.chain(holder, step, inst);
-        out.push({ at: inst(participant), entry: entry.name, to, route });
-      } else out.push({ at: inst(participant), entry: entry.name });
+      const sent = (label: string): { holder: Flow; step: MessageStep } | string | undefined => {
+        const e = r.events.find((x) => x.kind === 'send' && x.label === label);
+        if (!e) return undefined;
+        const holder = resolve(e.flow);
+        const step = holder ? indexFlowSteps(holder).byId.get(e.step) : undefined;
+        if (!holder || step?.kind !== 'message') return `${e.at}: ${label} step not found`;
+        return { holder, step };
+      };
+      const invite = sent('INVITE');
+      const refer = sent('REFER');
+      if (typeof invite === 'string') return invite;
+      if (typeof refer === 'string') return refer;
+      const call: { at: string; entry: string; to?: string; route?: string[]; referTo?: string } = {
+        at: inst(participant),
+        entry: entry.name,
+      };
+      if (invite) Object.assign(call, b.chain(invite.holder, invite.step, inst));
+      // The REFER's recipient sends the referred request on: where that request's chain ends
+      // is the session referred to (OMA PoC: PoC Server X, hosting the PoC Session).
+      if (refer) {
+        const target = b.chain(refer.holder, refer.step, inst).to;
+        const recipient = b.hops(refer.holder, refer.step).at(-1) ?? '';
+        if (target !== inst(recipient)) call.referTo = target;
+      }
+      out.push(call);
     }
   }
   return out;
@@ -225,9 +303,9 @@ function calls(
  * is false, its other guards not false): what the generated test runs after
  * the check to end the session the policy kept.
  */
-function untakenRefs(flow: Flow, facts: Facts): string[] {
+function untakenRefs(flow: Flow, facts: Facts): { flow: string; bound: string[] }[] {
   const { context } = indexFlowSteps(flow);
-  const out: string[] = [];
+  const out: { flow: string; bound: string[] }[] = [];
   for (const [step, ctx] of context) {
     if (step.kind !== 'ref') continue;
     const values = ctx.guards.map((g) => ({
@@ -237,10 +315,14 @@ function untakenRefs(flow: Flow, facts: Facts): string[] {
     if (
       values.some((x) => x.v === false && x.policy) &&
       values.every((x) => x.v !== false || x.policy)
-    )
-      out.push(step.flow);
+    ) {
+      const seen = out.find((x) => x.flow === step.flow);
+      const bound = Object.values(step.bind);
+      if (seen) seen.bound.push(...bound);
+      else out.push({ flow: step.flow, bound });
+    }
   }
-  return [...new Set(out)];
+  return out;
 }
 
 /** The flows a precondition runs: the establishing flow and every flow it refers to. */
@@ -314,6 +396,30 @@ function sessionsLeft(
   return out;
 }
 
+/**
+ * The actions a role in proxy mode takes before relaying a request that this
+ * flow draws it relaying without them: another flow gives the role the same
+ * relay with an action first (OMA CPM Figure 9: service control), which
+ * refines this one, and the proxy cannot tell the two apart.
+ */
+function refinedProxyActions(
+  running: readonly { p: { participant: string; role: string }; e: Reaction['first'] }[],
+  plans: ReadonlyMap<string, RolePlan>,
+  b: Builder,
+): string[] {
+  const out: string[] = [];
+  for (const { p, e } of running) {
+    if (!b.isProxy(p.participant) || e.kind !== 'receive' || e.isResponse) continue;
+    const drawn = new Set(
+      running.filter((x) => x.p.participant === p.participant).map((x) => x.e.action),
+    );
+    for (const a of plans.get(p.role)?.proxyActions ?? [])
+      if (a.method === e.label && !drawn.has(a.action as Reaction['first']['action']))
+        out.push(`${p.participant} ${a.action}`);
+  }
+  return out;
+}
+
 function valuesOf(name: string): (string | boolean)[] {
   const t = GUARD_VARIABLES[name];
   if (t?.type === 'enum') return [...t.values];
@@ -349,14 +455,17 @@ export function planScenario(
     if (values.length === 0) continue;
     combos = combos.flatMap((c) => values.map((x) => ({ ...c, [v]: x })));
   }
-  const loops = projections.some((p) => p.events.some((e) => e.loops.length > 0));
-  const counts = loops && [...flow.participants.values()].some((p) => p.multiple) ? [1, 2] : [1];
+  const multiple = [...flow.participants.values()].some((p) => p.multiple);
+  const preconditionEvents =
+    establishing !== undefined
+      ? projectFlowAll(establishing, resolve).flatMap((p) => p.events)
+      : [];
   const cases: CasePlan[] = [];
   const skipped: string[] = [];
   const built = preconditionFlows(establishedBy, resolve);
   const seen = new Set<string>();
-  for (const facts of combos) {
-    const running = projections.flatMap((p) =>
+  const runningIn = (facts: Facts): { p: LocalProjection; e: LocalEvent }[] =>
+    projections.flatMap((p) =>
       p.events
         .filter(
           (e) =>
@@ -364,13 +473,34 @@ export function planScenario(
         )
         .map((e) => ({ p, e })),
     );
-    const name =
-      Object.entries(facts)
-        .map(([k, v]) => `${k}=${String(v)}`)
-        .join(', ') || 'the flow as drawn';
-    const signature = running.map(({ e }) => `${e.flow}#${e.step}`).join();
+  const signatureOf = (running: readonly { e: LocalEvent }[]): string =>
+    running.map(({ e }) => `${e.flow}#${e.step}`).join();
+  for (const facts of combos) {
+    const running = runningIn(facts);
+    const signature = signatureOf(running);
     if (seen.has(signature)) continue;
     seen.add(signature);
+    // A case is named by the facts that choose its steps: a fact whose other values run the same
+    // steps is left out of the name (the role still gets its value in its configuration).
+    const name =
+      Object.entries(facts)
+        .filter(([k, v]) =>
+          valuesOf(k).some(
+            (other) =>
+              other !== v && signatureOf(runningIn({ ...facts, [k]: other })) !== signature,
+          ),
+        )
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(', ') || 'the flow as drawn';
+    // Several participants where a loop runs over them: in the steps of this case, or in the
+    // precondition that joins them (OMA PoC Figure 16 `continue`: the session goes on with the others).
+    const counts =
+      multiple &&
+      [...running.map(({ e }) => e), ...preconditionEvents].some(
+        (e) => e.loops.length > 0 && e.guards.every((g) => evaluateGuard(g.guard, facts) !== false),
+      )
+        ? [1, 2]
+        : [1];
     const missing = running.find(({ p, e }) => {
       const rows =
         plans.get(p.role)?.table.filter((t) => t.steps.includes(`${e.flow}#${e.step}`)) ?? [];
@@ -400,7 +530,7 @@ export function planScenario(
       continue;
     }
     for (const n of counts) {
-      const b = new Builder(resolve, kinds, flow);
+      const b = new Builder(resolve, kinds, flow, facts);
       const establish = establishing ? calls(establishing, resolve, plans, b, n) : [];
       const trigger = calls(flow, resolve, plans, b, n, facts);
       if (typeof establish === 'string' || typeof trigger === 'string') {
@@ -412,7 +542,8 @@ export function planScenario(
         break;
       }
       const teardown: CallPlan[] = [];
-      for (const ref of untakenRefs(flow, facts)) {
+      const untaken = untakenRefs(flow, facts);
+      for (const { flow: ref } of untaken) {
         const target = resolve(ref);
         const more = target ? calls(target, resolve, plans, b, n) : `ref ${ref} not found`;
         if (typeof more === 'string') {
@@ -421,19 +552,30 @@ export function planScenario(
         }
         teardown.push(...more);
       }
-      if (teardown.length === 0) teardown.push(...sessionsLeft(flow, facts, b, n, resolve));
+      // The sessions of participants the refs a policy did not take would have ended are ended
+      // by those refs; any other session the flow leaves (OMA PoC Figure 17: PoC Client A's
+      // Pre-established Session) is ended after them.
+      const byRefs = new Set(untaken.flatMap((x) => x.bound));
+      teardown.push(
+        ...sessionsLeft(flow, facts, b, n, resolve).filter(
+          (c) => !byRefs.has(c.at.replace(/\[\d+\]$/, '')),
+        ),
+      );
       const ids: { id: string; participant: string; role: string; mode?: string }[] = [];
       for (const p of flow.participants.values()) {
         const k = n > 0 && p.multiple ? n : 1;
+        const mode = modeOf(flow, p.id, facts);
         for (let i = 0; i < k; i++)
           ids.push({
             id: p.multiple ? `${p.id}[${i}]` : p.id,
             participant: p.id,
             role: p.role,
-            ...(p.mode !== undefined ? { mode: p.mode } : {}),
+            ...(mode !== undefined ? { mode } : {}),
           });
       }
-      // Proxies first, then B2BUAs (they need their proxies' addresses), then the rest.
+      // Proxies first, then the users a B2BUA serves (it is told their URIs), then B2BUAs (they
+      // need their proxies' addresses), then the rest.
+      const servedIds = new Set([...b.served.values()].flatMap((v) => [...v]));
       const rank = (r: { id: string; participant: string }): number =>
         b.nextHop.has(r.id)
           ? 1.5
@@ -441,7 +583,9 @@ export function planScenario(
             ? 0
             : b.kindOf(r.participant) === 'b2bua'
               ? 1
-              : 2;
+              : servedIds.has(r.id)
+                ? 0.5
+                : 2;
       ids.sort((x, y) => rank(x) - rank(y));
       cases.push({
         name: counts.length > 1 ? `${name}, ${n} participant${n > 1 ? 's' : ''}` : name,
@@ -455,13 +599,15 @@ export function planScenario(
         establish,
         trigger,
         teardown,
-        actions: running
-          .filter(({ e }) => e.kind === 'action' && e.action !== undefined)
-          .flatMap(({ p, e }) => {
-            const times = e.loops.length > 0 ? n : 1;
-            return Array.from({ length: times }, () => `${p.participant} ${e.action ?? ''}`);
-          })
-          .sort(),
+        actions: [
+          ...running
+            .filter(({ e }) => e.kind === 'action' && e.action !== undefined)
+            .flatMap(({ p, e }) => {
+              const times = e.loops.length > 0 ? n : 1;
+              return Array.from({ length: times }, () => `${p.participant} ${e.action ?? ''}`);
+            }),
+          ...refinedProxyActions(running, plans, b),
+        ].sort(),
         variants,
       });
     }

@@ -67,6 +67,11 @@ export interface LocalEvent {
   readonly literalHeaders: readonly (readonly [string, string])[];
   /** Header names the step fixes, with the constraint kind (`Privacy=literal`). */
   readonly headers: readonly string[];
+  /**
+   * For a REFER: the method its Refer-To asks for, where the step fixes one (`contains:
+   * method=BYE`, RFC 3261 19.1.1); absent means INVITE, the default of a SIP URI.
+   */
+  readonly referMethod?: string;
 }
 
 /** A flow projected onto one participant. */

@@ -126,8 +126,18 @@ function exclusive(a: LocalEvent, b: LocalEvent): boolean {
   );
 }
 
-/** Splits a projection into reactions: each starts at a received request or indication. */
-export function reactionsOf(p: LocalProjection, resolve: FlowResolver): Reaction[] {
+/**
+ * Splits a projection into reactions: each starts at a received request or
+ * indication. `b2bua` says that the role can work as a B2BUA: drawn without a
+ * mode (OMA CPM 8.2.2.3: the Participating Function as "the other CPM
+ * entity"), it is still the end of an INVITE it answers itself.
+ */
+export function reactionsOf(
+  p: LocalProjection,
+  resolve: FlowResolver,
+  options: { readonly b2bua?: boolean } = {},
+): Reaction[] {
+  const b2bua = p.mode === 'b2bua' || (p.mode === undefined && options.b2bua === true);
   interface Open {
     first: LocalEvent;
     events: LocalEvent[];
@@ -175,7 +185,7 @@ export function reactionsOf(p: LocalProjection, resolve: FlowResolver): Reaction
       dialogs: r.dialogs,
       ...(p.mode !== undefined ? { mode: p.mode } : {}),
       guards: r.first.guards.filter((g) => g.local).map((g) => g.guard),
-      ...(p.mode === 'b2bua' && answersItself(r) ? { target: 'self' as const } : {}),
+      ...(b2bua && answersItself(r) ? { target: 'self' as const } : {}),
     };
     return {
       trigger,
@@ -338,6 +348,66 @@ function mergeReaction(
   throw new ContradictionError(role, existing.key, side(existing), side(incoming));
 }
 
+/** The mode a reaction runs in: drawn, or the role's own choice `participant.mode == '…'` over its trigger. */
+function runMode(r: Reaction): string | undefined {
+  if (r.trigger.mode !== undefined) return r.trigger.mode;
+  for (const g of r.trigger.guards) {
+    const m = /^participant\.mode == '(\w+)'$/.exec(g);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/**
+ * What a handler can tell of a received request at run time: its method, whether it comes from
+ * the served client, and the mode the role is configured for. Guards of the role's own other
+ * than the mode and the sender make it a case of its own (undefined: not compared).
+ */
+function runtimeKey(r: Reaction): string | undefined {
+  if (r.trigger.kind !== 'receive' || r.trigger.target !== undefined) return undefined;
+  const mode = runMode(r);
+  if (mode === undefined) return undefined;
+  const own = r.trigger.guards.filter(
+    (g) => !/^participant\.mode == /.test(g) && !/^trigger\.from == /.test(g),
+  );
+  if (own.length > 0) return undefined;
+  const origin = r.trigger.origin === 'served-client' ? 'served-client' : 'other';
+  return `${r.trigger.label} from ${origin} mode=${mode}`;
+}
+
+/**
+ * Two reactions of one role under different dispatch keys, one drawn in a mode and the other
+ * under the role's choice of that mode, that the role cannot tell apart at run time (the same
+ * request from the same side, in the same configured mode): their behaviours must agree as for one key (the
+ * same events, one refining the other, a choice of the role's or of its peer), or one of the
+ * flows records which one wins (OMA CPM Figure 10 against 8.2.2.3 4.c and 8.3.2.3 3.d: the BYE
+ * answered before or after the other leg is released). Otherwise a {@link ContradictionError}
+ * names both places.
+ */
+function checkRuntimeOverlaps(
+  role: Role,
+  reactions: readonly Reaction[],
+  resolve: FlowResolver,
+): void {
+  const byKey = new Map<string, Reaction[]>();
+  for (const r of reactions) {
+    const k = runtimeKey(r);
+    if (k === undefined) continue;
+    byKey.set(k, [...(byKey.get(k) ?? []), r]);
+  }
+  for (const group of byKey.values()) {
+    for (const [i, a] of group.entries()) {
+      for (const b of group.slice(i + 1)) {
+        // Compared where the configured mode is all that dispatches them: one flow draws the mode,
+        // the other chooses it by a guard (other overlaps are told apart by the leg, see role-plan).
+        if ((a.trigger.mode === undefined) === (b.trigger.mode === undefined)) continue;
+        if (a.flows.some((f) => b.flows.includes(f))) continue;
+        mergeReaction(role, a, b, resolve);
+      }
+    }
+  }
+}
+
 function sourceText(f: Flow): string {
   const s = f.source;
   if (!s) return f.origin === 'project' ? 'project-authored' : '';
@@ -357,6 +427,10 @@ export function mergeRoles(flows: readonly Flow[], resolve: FlowResolver): RoleS
     Role,
     { flows: Map<string, Flow>; modes: Set<Mode>; reactions: Map<string, Reaction> }
   >();
+  // Roles some flow draws as a B2BUA: drawn without a mode elsewhere, they run on the same core.
+  const b2buaRoles = new Set<Role>();
+  for (const flow of sorted)
+    for (const p of flow.participants.values()) if (p.mode === 'b2bua') b2buaRoles.add(p.role);
   for (const flow of sorted) {
     for (const p of projectFlowAll(flow, resolve)) {
       let entry = byRole.get(p.role);
@@ -364,7 +438,7 @@ export function mergeRoles(flows: readonly Flow[], resolve: FlowResolver): RoleS
         entry = { flows: new Map(), modes: new Set(), reactions: new Map() };
         byRole.set(p.role, entry);
       }
-      const reactions = reactionsOf(p, resolve);
+      const reactions = reactionsOf(p, resolve, { b2bua: b2buaRoles.has(p.role) });
       if (reactions.length === 0) continue;
       if (p.mode) entry.modes.add(p.mode);
       for (const r of reactions) {
@@ -379,6 +453,8 @@ export function mergeRoles(flows: readonly Flow[], resolve: FlowResolver): RoleS
       }
     }
   }
+  for (const [role, entry] of byRole)
+    checkRuntimeOverlaps(role, [...entry.reactions.values()], resolve);
   return ROLES.filter((role) => byRole.has(role)).map((role) => {
     const entry = byRole.get(role);
     const fl = [...(entry?.flows.values() ?? [])].sort((x, y) => x.id.localeCompare(y.id));

@@ -206,8 +206,26 @@ class Projector {
       headers: s.headers.map(
         (h) => `${h.name}=${h.values.map((v) => v.constraint.kind).join('|')}`,
       ),
+      ...referMethodOf(s),
     };
   }
+}
+
+/** The method a REFER step's Refer-To fixes (`method=BYE` in a literal or contained text). */
+function referMethodOf(s: MessageStep): { referMethod?: string } {
+  const m = s.message;
+  if (m?.protocol !== 'sip' || m.type !== 'request' || m.method !== 'REFER') return {};
+  for (const h of s.headers) {
+    if (h.name.toLowerCase() !== 'refer-to') continue;
+    for (const v of h.values) {
+      const c = v.constraint;
+      const text = c.kind === 'literal' || c.kind === 'contains' ? c.text : undefined;
+      const method =
+        text !== undefined ? /(?:^|[;<\s])method=([A-Za-z]+)/i.exec(text)?.[1] : undefined;
+      if (method !== undefined) return { referMethod: method.toUpperCase() };
+    }
+  }
+  return {};
 }
 
 /**

@@ -4,24 +4,27 @@
  * tags. An INVITE on the client leg opens the server leg; release of one leg
  * releases the other (OMA PoC Figure 16 steps 3 -> 6); a REFER method=BYE
  * releases the other leg under an implicit subscription (OMA PoC Figure 17);
+ * a REFER method=INVITE on a session of one leg opens its server leg towards
+ * the Refer-To URI (OMA PoC: joining a PoC Session over a Pre-established
+ * Session);
  * re-INVITEs are relayed, or issued to remove media streams (CPM IWF policy).
  */
 import { DialogState } from '../sip/dialog/index.js';
 import type { Dialog } from '../sip/dialog/index.js';
-import { getCallId, getFrom, getTag, getTargetDialog } from '../sip/message/index.js';
+import { getCallId, getFrom, getReferTo, getTag, getTargetDialog } from '../sip/message/index.js';
 import type { SipRequest, SipResponse } from '../sip/message/index.js';
 import type { TransportTarget } from '../sip/transport/index.js';
 import { SessionStore } from '../session/index.js';
 import type { SessionSnapshot } from '../session/index.js';
-import { B2buaLeg, B2buaSession, B2buaSessionState } from './b2bua-session.js';
+import { B2buaLeg, B2buaSession, B2buaSessionState, LegName } from './b2bua-session.js';
 import { CoreError } from './core-errors.js';
 import { Listeners } from './listeners.js';
 import type { IncomingRequest } from './incoming-request.js';
 import { removeMediaStreams } from './media-streams.js';
 import type { StreamMatch } from './media-streams.js';
-import { acceptReferBye, isReferBye } from './refer-notifier.js';
-import type { ReferByeOutcome } from './refer-notifier.js';
-import { relayInvite } from './b2bua-invite.js';
+import { acceptRefer, acceptReferBye, isReferBye, isReferInvite } from './refer-notifier.js';
+import type { ReferOutcome } from './refer-notifier.js';
+import { relayInvite, withoutTag } from './b2bua-invite.js';
 import type { UserAgentCore } from './user-agent-core.js';
 
 /**
@@ -78,6 +81,14 @@ export class B2buaCore {
    * invitation over it). Undefined (the default) relays every initial INVITE.
    */
   answerInvite: ((incoming: IncomingRequest) => boolean) | undefined;
+  /**
+   * Runs once a session of one leg got its server leg through a REFER
+   * method=INVITE (OMA PoC: the user joined over its Pre-established Session,
+   * and is connected to the PoC Session with MBCP Connect), after the final
+   * NOTIFY reporting the INVITE's 2xx got its answer. A failure is reported
+   * on {@link B2buaCore.errors}.
+   */
+  joined: ((session: B2buaSession, refer: IncomingRequest) => Promise<void>) | undefined;
   private readonly route: (invite: SipRequest) => B2buaRoute | undefined;
   private readonly byDialog = new Map<string, { session: B2buaSession; leg: B2buaLeg }>();
 
@@ -279,10 +290,11 @@ export class B2buaCore {
     }
   }
 
-  private async receiveRefer(incoming: IncomingRequest): Promise<ReferByeOutcome | undefined> {
+  private async receiveRefer(incoming: IncomingRequest): Promise<ReferOutcome | undefined> {
+    const bye = isReferBye(incoming.request);
     // RFC 3515 2.4.2: a REFER this B2BUA will not act on is refused.
-    if (!isReferBye(incoming.request)) {
-      incoming.respond(403, { reason: 'Only REFER method=BYE is supported' });
+    if (!bye && !isReferInvite(incoming.request)) {
+      incoming.respond(403, { reason: 'Only REFER method=BYE or method=INVITE is supported' });
       return undefined;
     }
     const found = this.referredSession(incoming);
@@ -292,11 +304,74 @@ export class B2buaCore {
       return undefined;
     }
     const other = found.session.other(found.leg);
+    if (!bye) return this.join(incoming, found.session, found.leg);
     return acceptReferBye(this.core, incoming, async () => {
       if (!other?.active || other.releasing)
         return { status: 481, reason: 'Call/Transaction Does Not Exist' };
       return this.releaseLeg(other);
     });
+  }
+
+  /**
+   * REFER method=INVITE on a session of one leg (OMA PoC: the Pre-established
+   * Session): the INVITE to the Refer-To URI opens the session's server leg
+   * (RFC 3515 2.4.2: accepted with 202 first), and the final NOTIFY reports
+   * its final response (RFC 3515 2.4.5).
+   */
+  private async join(
+    incoming: IncomingRequest,
+    session: B2buaSession,
+    leg: B2buaLeg,
+  ): Promise<ReferOutcome | undefined> {
+    const referTo = getReferTo(incoming.request);
+    if (!referTo || leg !== session.client || !leg.dialog || session.server?.active) {
+      // RFC 3515 2.4.2: only a session of one leg can be joined to another session.
+      incoming.respond(403, { reason: 'The referred session is already joined' });
+      return undefined;
+    }
+    // RFC 3261 19.1.1: the method parameter says how to reach the URI; it is not part of the target.
+    const requestUri = referTo.uri.raw.replace(/;method=[^;?]*/i, '');
+    const from = withoutTag(leg.dialog.remoteAddress);
+    const target = this.route(incoming.request)?.target;
+    let connected = false;
+    const outcome = await acceptRefer(
+      this.core,
+      incoming,
+      async () => {
+        // RFC 3261 8.1.1: a new request: new Call-ID, new From tag, CSeq 1.
+        const outgoing = this.core.invite({
+          requestUri,
+          from,
+          to: `<${requestUri}>`,
+          ...(target ? { target } : {}),
+        });
+        const server = new B2buaLeg(LegName.Server, getCallId(outgoing.request));
+        session.server = server;
+        const { response, dialog } = await outgoing.result.catch((error: unknown) => {
+          session.server = undefined;
+          throw error;
+        });
+        if (!dialog) {
+          session.server = undefined;
+          return response;
+        }
+        this.attach(session, server, dialog);
+        session.state = B2buaSessionState.Established;
+        connected = true;
+        return response;
+      },
+      { progress: false },
+    );
+    // OMA PoC establishment over a Pre-established Session, steps 21-26: the final NOTIFY and
+    // its 200 come before the MBCP Connect the hook sends.
+    if (connected)
+      await this.joined?.(session, incoming).catch((error: unknown) => {
+        this.errors.emit(
+          error instanceof Error ? error : new CoreError(String(error), { method: 'REFER' }),
+          incoming,
+        );
+      });
+    return outcome;
   }
 
   /** The session a REFER is about: the dialog it came in, else its Target-Dialog (RFC 4538). */

@@ -29,17 +29,7 @@ export function answerUnhandled(incoming: IncomingRequest, context: DefaultAnswe
     return;
   }
   if (dialog && request.method === 'NOTIFY') {
-    let usage: SubscriptionUsage;
-    try {
-      // RFC 6665 4.1.3: a NOTIFY for a subscription usage of the dialog is applied and answered 200.
-      usage = receiveNotify(dialog, request);
-    } catch {
-      // RFC 6665 4.1.3: a NOTIFY matching no subscription is answered 481.
-      incoming.respond(481);
-      return;
-    }
-    incoming.respond(200);
-    context.notifies.emit(request, dialog, usage);
+    answerNotify(incoming, context.notifies);
     return;
   }
   // RFC 3261 11.2: OPTIONS outside a dialog is answered as an INVITE would be: here 200.
@@ -49,4 +39,26 @@ export function answerUnhandled(incoming: IncomingRequest, context: DefaultAnswe
   }
   // RFC 3261 8.2.1: a method the UAS does not support here is answered 405 with Allow.
   incoming.respond(405, { headers: [['Allow', context.allowed]] });
+}
+
+/**
+ * RFC 6665 4.1.3: a NOTIFY for a subscription usage of its dialog is applied
+ * and answered 200 (reported on `notifies`); one matching no subscription,
+ * or outside any dialog, is answered 481.
+ */
+export function answerNotify(
+  incoming: IncomingRequest,
+  notifies: Listeners<[SipRequest, Dialog, SubscriptionUsage]>,
+): void {
+  const { request, dialog } = incoming;
+  let usage: SubscriptionUsage;
+  try {
+    if (!dialog) throw new Error('no dialog');
+    usage = receiveNotify(dialog, request);
+  } catch {
+    incoming.respond(481);
+    return;
+  }
+  incoming.respond(200);
+  notifies.emit(request, dialog, usage);
 }

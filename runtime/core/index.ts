@@ -34,15 +34,22 @@ export { B2buaCore, ReleaseOrder } from './b2bua-core.js';
 export type { B2buaCoreOptions, B2buaRoute } from './b2bua-core.js';
 export { relayInvite, withoutTag } from './b2bua-invite.js';
 export { B2buaLeg, B2buaSession, B2buaSessionState, LegName } from './b2bua-session.js';
-export { acceptReferBye, isReferBye } from './refer-notifier.js';
+export { acceptRefer, acceptReferBye, isReferBye, isReferInvite } from './refer-notifier.js';
 export type {
   InDialogSender,
   ReferByeOptions,
   ReferByeOutcome,
+  ReferOutcome,
+  ReferOutcomeOptions,
   ReferredStatus,
 } from './refer-notifier.js';
 export { activeStreams, answerStreamRemoval, removeMediaStreams } from './media-streams.js';
 export type { MediaDescription, StreamMatch } from './media-streams.js';
-export { sendRefer, sendReferOutOfDialog } from './refer-subscriber.js';
-export type { ReferOptions, ReferResult } from './refer-subscriber.js';
+export {
+  createTargetDialogRefer,
+  referOutcome,
+  sendRefer,
+  sendReferOutOfDialog,
+} from './refer-subscriber.js';
+export type { ReferOptions, ReferResult, TargetDialogReferOptions } from './refer-subscriber.js';
 export { MBCP_SDP_FORMAT, mbcpPeerOf, mbcpSdp } from './mbcp-media.js';

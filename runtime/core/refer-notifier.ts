@@ -1,10 +1,11 @@
 /**
- * The notifier side of REFER's implicit subscription for a REFER with
- * method=BYE (RFC 3515 2.4, RFC 6665 4.2; OMA PoC Figure 17): accept with
- * 202, report "SIP/2.0 100 Trying" in a NOTIFY with Subscription-State
- * active while the referred BYE is sent, then report the BYE's final
- * response ("SIP/2.0 200 OK") in a NOTIFY with Subscription-State
- * terminated;reason=noresource, which ends the subscription usage.
+ * The notifier side of REFER's implicit subscription (RFC 3515 2.4, RFC 6665
+ * 4.2): accept with 202, optionally report "SIP/2.0 100 Trying" in a NOTIFY
+ * with Subscription-State active while the referred request runs (OMA PoC
+ * Figure 17, method=BYE), then report its final response ("SIP/2.0 200 OK")
+ * in a NOTIFY with Subscription-State terminated;reason=noresource, which
+ * ends the subscription usage (the only NOTIFY when joining a PoC Session
+ * over a Pre-established Session, method=INVITE).
  */
 import { addReferUsage, createNotify, SubscriptionUsageState } from '../sip/dialog/index.js';
 import type { Dialog, SubscriptionUsage } from '../sip/dialog/index.js';
@@ -41,9 +42,36 @@ export interface ReferByeOptions {
   readonly expires?: number;
 }
 
+/** Options of {@link acceptRefer}. */
+export interface ReferOutcomeOptions extends ReferByeOptions {
+  /**
+   * Whether "SIP/2.0 100 Trying" is reported in an active NOTIFY while the referred request
+   * runs (default true; OMA PoC Figure 17 draws it, the join over a Pre-established Session
+   * reports only the outcome).
+   */
+  readonly progress?: boolean;
+}
+
+/** What the notifier sent and got back, the progress NOTIFY when one was sent. */
+export interface ReferOutcome {
+  readonly tryingNotify: SipResponse | undefined;
+  readonly result: ReferredStatus;
+  readonly finalNotify: SipResponse;
+}
+
 /** Whether a request is a REFER whose Refer-To asks for a BYE (RFC 3515 2.1, OMA PoC Figure 17). */
 export function isReferBye(request: SipRequest): boolean {
   return request.method === 'REFER' && getReferTo(request)?.method === 'BYE';
+}
+
+/**
+ * Whether a request is a REFER whose Refer-To asks for an INVITE: `method=INVITE`, or no method
+ * at all, INVITE being the default of a SIP URI (RFC 3261 19.1.1, RFC 3515 2.1).
+ */
+export function isReferInvite(request: SipRequest): boolean {
+  if (request.method !== 'REFER') return false;
+  const referTo = getReferTo(request);
+  return referTo !== undefined && (referTo.method ?? 'INVITE').toUpperCase() === 'INVITE';
 }
 
 function usageFor(
@@ -73,19 +101,40 @@ export async function acceptReferBye(
   release: () => Promise<ReferredStatus>,
   options: ReferByeOptions = {},
 ): Promise<ReferByeOutcome> {
+  const outcome = await acceptRefer(sender, incoming, release, { ...options, progress: true });
+  if (!outcome.tryingNotify)
+    throw new CoreStateError('no progress NOTIFY was sent', { method: 'REFER' });
+  return { ...outcome, tryingNotify: outcome.tryingNotify };
+}
+
+/**
+ * Accepts a REFER and runs its implicit subscription around `attempt`, which
+ * sends the referred request and resolves with its final response. A failure
+ * of `attempt` is reported as 408 or 500 (RFC 3515 2.4.5: the sipfrag carries
+ * whatever final outcome the referred request had).
+ */
+export async function acceptRefer(
+  sender: InDialogSender,
+  incoming: IncomingRequest,
+  attempt: () => Promise<ReferredStatus>,
+  options: ReferOutcomeOptions = {},
+): Promise<ReferOutcome> {
   const inDialog = incoming.dialog;
   // RFC 3515 2.4.2: the REFER is accepted with 202 before the referred request is attempted.
   incoming.respond(202);
   const { dialog, usage } = usageFor(incoming, inDialog);
-  const trying = createNotify(dialog, usage, {
-    state: SubscriptionUsageState.Active,
-    expires: options.expires ?? 60,
-    body: statusSipFrag(100, 'Trying'),
-  });
+  const trying =
+    (options.progress ?? true)
+      ? createNotify(dialog, usage, {
+          state: SubscriptionUsageState.Active,
+          expires: options.expires ?? 60,
+          body: statusSipFrag(100, 'Trying'),
+        })
+      : undefined;
   // OMA PoC Figure 17 steps 6 and 10: the NOTIFY (100 Trying) and the BYE go out at the same time.
   const [tryingNotify, result] = await Promise.all([
-    sender.sendInDialog(dialog, trying),
-    release().then(
+    trying ? sender.sendInDialog(dialog, trying) : undefined,
+    attempt().then(
       (r): ReferredStatus => ({ status: r.status, reason: r.reason }),
       (error: unknown): ReferredStatus =>
         error instanceof TransactionTimeoutError

@@ -29,7 +29,7 @@ import type { SessionSnapshot, SnapshotSource } from '../session/index.js';
 import { CoreStateError } from './core-errors.js';
 import { IncomingRequest } from './incoming-request.js';
 import type { IncomingRequestHost } from './incoming-request.js';
-import { answerUnhandled } from './default-answers.js';
+import { answerNotify, answerUnhandled } from './default-answers.js';
 import { Listeners } from './listeners.js';
 import { InviteSuccessSender } from './success-sender.js';
 import { OutgoingInvite } from './outgoing-invite.js';
@@ -234,6 +234,15 @@ export class UserAgentCore implements IncomingRequestHost {
     }
   }
 
+  /**
+   * RFC 6665 4.1.3: applies a NOTIFY to the subscription usage of its dialog and answers it
+   * (200, or 481 when none matches), as the default handling does: for a handler of NOTIFY
+   * that keeps the subscriber's state.
+   */
+  answerNotify(incoming: IncomingRequest): void {
+    answerNotify(incoming, this.notifies);
+  }
+
   /** Stops the transaction layer and closes the transport the core owns. */
   async close(): Promise<void> {
     this.successes.stopAll();
@@ -267,6 +276,12 @@ export class UserAgentCore implements IncomingRequestHost {
     if (!dialog && !incoming.outOfDialog) {
       // RFC 3261 12.2.2: a request with a To tag that matches no dialog is answered 481.
       incoming.respond(481);
+      return;
+    }
+    if (!dialog && request.method === 'INVITE' && request.headers.get('Contact') === undefined) {
+      // RFC 3261 8.1.1.8, 12.1.1: a request that can create a dialog carries the Contact that
+      // becomes the dialog's remote target; without one no dialog can be built (finding F7).
+      incoming.respond(400, { reason: 'Missing Contact' });
       return;
     }
     if (dialog) {

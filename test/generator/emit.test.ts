@@ -336,3 +336,74 @@ describe('flowspec generate on contradicting flows', () => {
     }
   });
 });
+
+describe('OMA PoC Figure 17: REFER about the Pre-established Session', () => {
+  it('sends the PoC Client REFERs with the method their Refer-To fixes, and awaits the final NOTIFY', async () => {
+    const { flows, resolve } = await loadForGeneration('flows');
+    const client = roleSpecs(flows, resolve).find((s) => s.role === 'poc-client');
+    if (!client) throw new Error('no PoC Client');
+    const plan = planRole(client);
+    const rows = plan.table.filter((t) =>
+      ['establishPreEstablished', 'leavePreEstablished'].includes(t.runs),
+    );
+    expect(rows.map((t) => [t.runs, t.executable])).toEqual([
+      ['establishPreEstablished', true],
+      ['leavePreEstablished', true],
+    ]);
+    const text = await printSource('generated/roles/poc-client.ts', roleModule(plan));
+    // poc.establish.pre-established step 8 fixes no method: INVITE, the default (RFC 3261 19.1.1).
+    expect(text).toContain("const r2 = await this.refer(options, 'INVITE', undefined);");
+    expect(text).toContain(
+      "const r1 = await this.refer(options, 'BYE', { headers: [['Privacy', 'id']] });",
+    );
+    expect(text).toContain(
+      [
+        "    expectStatus(r1.response, 202, 'poc.leave.pre-established', '5');",
+        '    outcome.responses.push(r1.response);',
+        "    // RFC 3515 2.4.5: the referred request's outcome comes in the NOTIFY that ends the REFER's subscription.",
+        '    await r1.outcome;',
+      ].join('\n'),
+    );
+    expect(text).toContain('    this.answerNotify(incoming);');
+  }, 60_000);
+
+  it("has PoC Server A's core run both REFERs and connect the joined session over MBCP", async () => {
+    const { flows, resolve } = await loadForGeneration('flows');
+    const server = roleSpecs(flows, resolve).find((s) => s.role === 'poc-server-participating');
+    if (!server) throw new Error('no PoC Server (participating)');
+    const plan = planRole(server);
+    const refer = plan.table.filter((t) => t.trigger.startsWith('receive REFER'));
+    expect(refer.length).toBe(2);
+    for (const row of refer) expect(row.executable).toBe(true);
+    const text = await printSource('generated/roles/poc-server-participating.ts', roleModule(plan));
+    expect(text).toContain('b2bua.joined = async (session) => {');
+    expect(text).toMatch(
+      /\/\/ poc\.establish\.pre-established step 25 \(flows\/poc\/establish-pre-established\.flow\.yaml:\d+\): send MBCP Connect -> poc-client/,
+    );
+    expect(text).not.toContain("core.on('REFER'");
+  }, 60_000);
+
+  it('builds the precondition with the join, and ends the kept Pre-established Session after the refs a policy did not take', async () => {
+    const { flows, resolve } = await loadForGeneration('flows');
+    const { files, untested } = await generateOutput(flows, resolve);
+    expect(untested.map((u) => u.flow)).not.toContain('poc.leave.pre-established');
+    const fig17 = files.find((f) => f.path === 'tests/poc-leave-pre-established.test.ts')?.text;
+    if (fig17 === undefined) throw new Error('no Figure 17 test');
+    // The Pre-established Session's INVITE is addressed to PoC Server A, which answers it itself;
+    // the REFER refers it to PoC Server X.
+    expect(fig17).toContain(
+      [
+        "        entry: 'establishPreEstablished',",
+        "        to: 'serverA',",
+        "        route: ['coreA', 'serverA'],",
+        "        referTo: 'serverX',",
+      ].join('\n'),
+    );
+    expect(fig17).toMatch(
+      /entry: 'disconnectOnDemand',\n\s*\},\n\s*\{\n\s*at: 'clientA',\n\s*entry: 'endSessions',/,
+    );
+    expect(fig17).toMatch(
+      / \* - policy\.release=release-all, session\.kind=pre-established: poc\.disconnect\.pre-established /,
+    );
+  }, 60_000);
+});

@@ -9,6 +9,7 @@ export { REPO_ROOT, runFlowspec, type CliResult } from './flowspec-cli.js';
 export {
   lastRunStatus,
   startFlowspecRun,
+  type EntryResult,
   type FlowspecRun,
   type FlowspecRunOptions,
   type RunStatus,
@@ -29,6 +30,7 @@ export {
   type NetnsEnd,
   type RoutedPath,
 } from './netns.js';
+export { startMbcpPeer, type MbcpPeer, type MbcpPeerPacket } from './mbcp-peer.js';
 export { pollUntil, type PollOptions } from './poll.js';
 export { groupCpuSeconds } from './proc-cpu.js';
 export { optionsRequest, waitForSipOptions, type SipProbeOptions } from './sip-probe.js';

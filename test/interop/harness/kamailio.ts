@@ -39,6 +39,13 @@ export interface KamailioOptions {
   readonly values?: Readonly<Record<string, string>>;
   /** Shared memory in MiB (-m; default 32): transactions live there, load runs need more. */
   readonly sharedMemoryMb?: number;
+  /**
+   * Methods of dialog-creating requests record-routed besides INVITE, for a template whose
+   * request route record-routes INVITE (`sip-core.cfg.tpl`): REFER, so that the NOTIFYs of its
+   * implicit subscription come back through this proxy (RFC 3261 16.6 step 4, RFC 3515 2.4.4,
+   * RFC 6665 4.2).
+   */
+  readonly recordRoute?: readonly string[];
 }
 
 /** A running Kamailio. */
@@ -65,6 +72,32 @@ export function renderTemplate(text: string, values: Readonly<Record<string, str
   });
 }
 
+/** The record-routing condition of a template's request route. */
+const RECORD_ROUTE_INVITE = /if \(is_method\("INVITE"\)\) \{(\s*)record_route\(\);/;
+
+/**
+ * A rendered config whose INVITE record-routing also covers `methods`; the config itself when
+ * there are none. A template without that condition is an error naming it.
+ */
+export function recordRouting(
+  config: string,
+  methods: readonly string[],
+  template: string,
+): string {
+  if (methods.length === 0) return config;
+  for (const m of methods)
+    if (!/^[A-Z]+$/.test(m)) throw new RangeError(`recordRoute: "${m}" is not a SIP method name`);
+  if (!RECORD_ROUTE_INVITE.test(config))
+    throw new RangeError(
+      `${template}: no 'if (is_method("INVITE")) { record_route(); }' to extend`,
+    );
+  return config.replace(
+    RECORD_ROUTE_INVITE,
+    (_, space: string) =>
+      `if (is_method("${['INVITE', ...methods].join('|')}")) {${space}record_route();`,
+  );
+}
+
 /** Starts Kamailio and waits until it is ready; registers its stop with `teardown`. */
 export async function startKamailio(
   options: KamailioOptions,
@@ -78,15 +111,11 @@ export async function startKamailio(
   const ctlSocket = join(ctlDir, 'ctl');
   teardown.add(`${peer} control dir`, async () => rmSync(ctlDir, { recursive: true, force: true }));
   const config = join(options.workDir, 'kamailio.cfg');
-  writeFileSync(
-    config,
-    renderTemplate(readFileSync(join(KAMAILIO_TEMPLATES, options.template), 'utf8'), {
-      ...options.values,
-      address: options.address,
-      port: String(port),
-      ctlSocket,
-    }),
+  const rendered = renderTemplate(
+    readFileSync(join(KAMAILIO_TEMPLATES, options.template), 'utf8'),
+    { ...options.values, address: options.address, port: String(port), ctlSocket },
   );
+  writeFileSync(config, recordRouting(rendered, options.recordRoute ?? [], options.template));
   const kamcmd = async (...args: string[]): Promise<string> => {
     try {
       const { stdout } = await run('kamcmd', ['-s', `unix:${ctlSocket}`, ...args], {

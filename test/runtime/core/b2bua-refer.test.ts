@@ -134,7 +134,7 @@ describe('REFER method=BYE at the B2BUA (RFC 3515, OMA PoC Figure 17)', () => {
     expect(await settleSnapshots([s.alice.core, s.bob.core, s.b2bua])).toEqual([ZERO, ZERO, ZERO]);
   });
 
-  it('refuses a REFER that does not ask for BYE with 403 and one naming no dialog with 481', async () => {
+  it('refuses a REFER asking for an INVITE on a session of two legs with 403 (OMA PoC joins only a Pre-established Session) and one naming no dialog with 481', async () => {
     const s = (scenario = await startB2bua());
     const { dialog } = await establish(s);
     const other = await sendRefer(s.alice.core, dialog, `<${s.bob.uri}>`);

@@ -63,6 +63,23 @@ describe('UserAgentCore over loopback UDP', () => {
     expect(await settleSnapshots([alice.core, bob.core])).toEqual([ZERO, ZERO]);
   });
 
+  it('answers an INVITE without Contact with 400 and keeps nothing (RFC 3261 8.1.1.8, 12.1.1)', async () => {
+    const alice = await start('alice');
+    const bob = await start('bob');
+    const invite = createRequest({
+      method: 'INVITE',
+      requestUri: bob.uri,
+      from: `<${alice.uri}>;tag=a1`,
+      to: `<${bob.uri}>`,
+      callId: generateCallId(),
+      cseq: 1,
+    });
+    expect(invite.headers.get('Contact')).toBeUndefined();
+    const response = await alice.core.sendOutOfDialog(invite, bob.core.target);
+    expect([response.status, response.reason]).toEqual([400, 'Missing Contact']);
+    expect(await settleSnapshots([alice.core, bob.core])).toEqual([ZERO, ZERO]);
+  });
+
   it('discards an ACK outside any dialog and answers unknown methods 405 with Allow (RFC 3261 8.2.1)', async () => {
     const alice = await start('alice');
     const bob = await start('bob');
