@@ -33,6 +33,12 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
         route: ['pfA', 'pfB'],
       },
     ],
+    teardown: [
+      {
+        at: 'iwf[0]',
+        entry: 'endSessions',
+      },
+    ],
   };
   const first = {
     ...shared,
@@ -63,12 +69,6 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
       {
         at: 'clientA',
         entry: 'pfByeOriginating',
-      },
-    ],
-    teardown: [
-      {
-        at: 'iwf[0]',
-        entry: 'endSessions',
       },
     ],
     actions: ['pfA service-control'],
@@ -120,12 +120,6 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
             entry: 'pfByeOriginating',
           },
         ],
-        teardown: [
-          {
-            at: 'iwf[0]',
-            entry: 'endSessions',
-          },
-        ],
         actions: ['pfA service-control'],
         facts: {
           'participant.mode': 'proxy',
@@ -139,7 +133,7 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
     SCENARIO_TIMEOUT_MS,
   );
   it(
-    'participant.mode=b2bua, policy.allowOfflineStorage=true, trigger.from=other-entity, 1 participant',
+    'participant.mode=b2bua, policy.allowOfflineStorage=true, trigger.from=other-entity',
     () =>
       checkScenario({
         ...shared,
@@ -172,82 +166,15 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
             entry: 'pfByeOriginating2',
           },
         ],
-        teardown: [
-          {
-            at: 'iwf[0]',
-            entry: 'endSessions',
-          },
-        ],
         actions: ['pfA release-media-resources', 'pfA store-session-history'],
         facts: {
           'participant.mode': 'b2bua',
           'policy.allowOfflineStorage': true,
           'policy.iwfRelease': 'close-sender-media',
-          'session.interworked': true,
+          'session.interworked': false,
           'trigger.from': 'other-entity',
         },
         pcap: 'test-output/generated/cpm-pf-bye-originating-3.pcap',
-      }),
-    SCENARIO_TIMEOUT_MS,
-  );
-  it(
-    'participant.mode=b2bua, policy.allowOfflineStorage=true, trigger.from=other-entity, 2 participants',
-    () =>
-      checkScenario({
-        ...shared,
-        roles: [
-          {
-            id: 'clientA',
-            participant: 'clientA',
-            role: 'cpm-client',
-          },
-          {
-            id: 'pfA',
-            participant: 'pfA',
-            role: 'cpm-pf-originating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'pfB',
-            participant: 'pfB',
-            role: 'cpm-pf-terminating',
-          },
-          {
-            id: 'iwf[0]',
-            participant: 'iwf',
-            role: 'iwf',
-          },
-          {
-            id: 'iwf[1]',
-            participant: 'iwf',
-            role: 'iwf',
-          },
-        ],
-        trigger: [
-          {
-            at: 'pfB',
-            entry: 'pfByeOriginating2',
-          },
-        ],
-        teardown: [
-          {
-            at: 'iwf[0]',
-            entry: 'endSessions',
-          },
-          {
-            at: 'iwf[1]',
-            entry: 'endSessions',
-          },
-        ],
-        actions: ['pfA release-media-resources', 'pfA store-session-history'],
-        facts: {
-          'participant.mode': 'b2bua',
-          'policy.allowOfflineStorage': true,
-          'policy.iwfRelease': 'close-sender-media',
-          'session.interworked': true,
-          'trigger.from': 'other-entity',
-        },
-        pcap: 'test-output/generated/cpm-pf-bye-originating-4.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
   );
@@ -285,12 +212,6 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
             entry: 'pfByeOriginating2',
           },
         ],
-        teardown: [
-          {
-            at: 'iwf[0]',
-            entry: 'endSessions',
-          },
-        ],
         actions: ['pfA release-media-resources', 'pfA store-session-history'],
         facts: {
           'participant.mode': 'b2bua',
@@ -299,120 +220,53 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
           'session.interworked': false,
           'trigger.from': 'served-client',
         },
+        pcap: 'test-output/generated/cpm-pf-bye-originating-4.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=false, trigger.from=other-entity',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'clientA',
+            participant: 'clientA',
+            role: 'cpm-client',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+          },
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+        ],
+        trigger: [
+          {
+            at: 'pfB',
+            entry: 'pfByeOriginating2',
+          },
+        ],
+        actions: ['pfA release-media-resources'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': false,
+          'policy.iwfRelease': 'close-sender-media',
+          'session.interworked': false,
+          'trigger.from': 'other-entity',
+        },
         pcap: 'test-output/generated/cpm-pf-bye-originating-5.pcap',
-      }),
-    SCENARIO_TIMEOUT_MS,
-  );
-  it(
-    'participant.mode=b2bua, policy.allowOfflineStorage=false, trigger.from=other-entity, 1 participant',
-    () =>
-      checkScenario({
-        ...shared,
-        roles: [
-          {
-            id: 'clientA',
-            participant: 'clientA',
-            role: 'cpm-client',
-          },
-          {
-            id: 'pfA',
-            participant: 'pfA',
-            role: 'cpm-pf-originating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'pfB',
-            participant: 'pfB',
-            role: 'cpm-pf-terminating',
-          },
-          {
-            id: 'iwf[0]',
-            participant: 'iwf',
-            role: 'iwf',
-          },
-        ],
-        trigger: [
-          {
-            at: 'pfB',
-            entry: 'pfByeOriginating2',
-          },
-        ],
-        teardown: [
-          {
-            at: 'iwf[0]',
-            entry: 'endSessions',
-          },
-        ],
-        actions: ['pfA release-media-resources'],
-        facts: {
-          'participant.mode': 'b2bua',
-          'policy.allowOfflineStorage': false,
-          'policy.iwfRelease': 'close-sender-media',
-          'session.interworked': true,
-          'trigger.from': 'other-entity',
-        },
-        pcap: 'test-output/generated/cpm-pf-bye-originating-6.pcap',
-      }),
-    SCENARIO_TIMEOUT_MS,
-  );
-  it(
-    'participant.mode=b2bua, policy.allowOfflineStorage=false, trigger.from=other-entity, 2 participants',
-    () =>
-      checkScenario({
-        ...shared,
-        roles: [
-          {
-            id: 'clientA',
-            participant: 'clientA',
-            role: 'cpm-client',
-          },
-          {
-            id: 'pfA',
-            participant: 'pfA',
-            role: 'cpm-pf-originating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'pfB',
-            participant: 'pfB',
-            role: 'cpm-pf-terminating',
-          },
-          {
-            id: 'iwf[0]',
-            participant: 'iwf',
-            role: 'iwf',
-          },
-          {
-            id: 'iwf[1]',
-            participant: 'iwf',
-            role: 'iwf',
-          },
-        ],
-        trigger: [
-          {
-            at: 'pfB',
-            entry: 'pfByeOriginating2',
-          },
-        ],
-        teardown: [
-          {
-            at: 'iwf[0]',
-            entry: 'endSessions',
-          },
-          {
-            at: 'iwf[1]',
-            entry: 'endSessions',
-          },
-        ],
-        actions: ['pfA release-media-resources'],
-        facts: {
-          'participant.mode': 'b2bua',
-          'policy.allowOfflineStorage': false,
-          'policy.iwfRelease': 'close-sender-media',
-          'session.interworked': true,
-          'trigger.from': 'other-entity',
-        },
-        pcap: 'test-output/generated/cpm-pf-bye-originating-7.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
   );
@@ -450,12 +304,6 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
             entry: 'pfByeOriginating2',
           },
         ],
-        teardown: [
-          {
-            at: 'iwf[0]',
-            entry: 'endSessions',
-          },
-        ],
         actions: ['pfA release-media-resources'],
         facts: {
           'participant.mode': 'b2bua',
@@ -464,7 +312,7 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
           'session.interworked': false,
           'trigger.from': 'served-client',
         },
-        pcap: 'test-output/generated/cpm-pf-bye-originating-8.pcap',
+        pcap: 'test-output/generated/cpm-pf-bye-originating-6.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
   );

@@ -30,6 +30,16 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
         route: ['pfB'],
       },
     ],
+    teardown: [
+      {
+        at: 'clientB',
+        entry: 'endSessions',
+      },
+      {
+        at: 'iwf[0]',
+        entry: 'endSessions',
+      },
+    ],
   };
   const first = {
     ...shared,
@@ -61,16 +71,6 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
       {
         at: 'clientB',
         entry: 'pfByeTerminating',
-      },
-    ],
-    teardown: [
-      {
-        at: 'clientB',
-        entry: 'endSessions',
-      },
-      {
-        at: 'iwf[0]',
-        entry: 'endSessions',
       },
     ],
     actions: ['pfB service-control'],
@@ -123,16 +123,6 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
             entry: 'pfByeTerminating',
           },
         ],
-        teardown: [
-          {
-            at: 'clientB',
-            entry: 'endSessions',
-          },
-          {
-            at: 'iwf[0]',
-            entry: 'endSessions',
-          },
-        ],
         actions: ['pfB service-control'],
         facts: {
           'participant.mode': 'proxy',
@@ -146,7 +136,7 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
     SCENARIO_TIMEOUT_MS,
   );
   it(
-    'participant.mode=b2bua, policy.allowOfflineStorage=true, trigger.from=served-client, 1 participant',
+    'participant.mode=b2bua, policy.allowOfflineStorage=true, trigger.from=served-client',
     () =>
       checkScenario({
         ...shared,
@@ -182,93 +172,15 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
             entry: 'pfByeTerminating2',
           },
         ],
-        teardown: [
-          {
-            at: 'clientB',
-            entry: 'endSessions',
-          },
-          {
-            at: 'iwf[0]',
-            entry: 'endSessions',
-          },
-        ],
         actions: ['pfB release-media-resources', 'pfB store-session-history'],
         facts: {
           'participant.mode': 'b2bua',
           'policy.allowOfflineStorage': true,
           'policy.iwfRelease': 'close-sender-media',
-          'session.interworked': true,
+          'session.interworked': false,
           'trigger.from': 'served-client',
         },
         pcap: 'test-output/generated/cpm-pf-bye-terminating-3.pcap',
-      }),
-    SCENARIO_TIMEOUT_MS,
-  );
-  it(
-    'participant.mode=b2bua, policy.allowOfflineStorage=true, trigger.from=served-client, 2 participants',
-    () =>
-      checkScenario({
-        ...shared,
-        roles: [
-          {
-            id: 'clientB',
-            participant: 'clientB',
-            role: 'cpm-client',
-          },
-          {
-            id: 'pfA',
-            participant: 'pfA',
-            role: 'cpm-pf-originating',
-          },
-          {
-            id: 'pfB',
-            participant: 'pfB',
-            role: 'cpm-pf-terminating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'iwf[0]',
-            participant: 'iwf',
-            role: 'iwf',
-          },
-          {
-            id: 'iwf[1]',
-            participant: 'iwf',
-            role: 'iwf',
-          },
-        ],
-        served: {
-          pfB: ['clientB'],
-        },
-        trigger: [
-          {
-            at: 'clientB',
-            entry: 'pfByeTerminating2',
-          },
-        ],
-        teardown: [
-          {
-            at: 'clientB',
-            entry: 'endSessions',
-          },
-          {
-            at: 'iwf[0]',
-            entry: 'endSessions',
-          },
-          {
-            at: 'iwf[1]',
-            entry: 'endSessions',
-          },
-        ],
-        actions: ['pfB release-media-resources', 'pfB store-session-history'],
-        facts: {
-          'participant.mode': 'b2bua',
-          'policy.allowOfflineStorage': true,
-          'policy.iwfRelease': 'close-sender-media',
-          'session.interworked': true,
-          'trigger.from': 'served-client',
-        },
-        pcap: 'test-output/generated/cpm-pf-bye-terminating-4.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
   );
@@ -309,16 +221,6 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
             entry: 'pfByeTerminating',
           },
         ],
-        teardown: [
-          {
-            at: 'clientB',
-            entry: 'endSessions',
-          },
-          {
-            at: 'iwf[0]',
-            entry: 'endSessions',
-          },
-        ],
         actions: ['pfB release-media-resources', 'pfB store-session-history'],
         facts: {
           'participant.mode': 'b2bua',
@@ -327,134 +229,56 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
           'session.interworked': false,
           'trigger.from': 'other-entity',
         },
+        pcap: 'test-output/generated/cpm-pf-bye-terminating-4.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=false, trigger.from=served-client',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'clientB',
+            participant: 'clientB',
+            role: 'cpm-client',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+        ],
+        served: {
+          pfB: ['clientB'],
+        },
+        trigger: [
+          {
+            at: 'clientB',
+            entry: 'pfByeTerminating2',
+          },
+        ],
+        actions: ['pfB release-media-resources'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': false,
+          'policy.iwfRelease': 'close-sender-media',
+          'session.interworked': false,
+          'trigger.from': 'served-client',
+        },
         pcap: 'test-output/generated/cpm-pf-bye-terminating-5.pcap',
-      }),
-    SCENARIO_TIMEOUT_MS,
-  );
-  it(
-    'participant.mode=b2bua, policy.allowOfflineStorage=false, trigger.from=served-client, 1 participant',
-    () =>
-      checkScenario({
-        ...shared,
-        roles: [
-          {
-            id: 'clientB',
-            participant: 'clientB',
-            role: 'cpm-client',
-          },
-          {
-            id: 'pfA',
-            participant: 'pfA',
-            role: 'cpm-pf-originating',
-          },
-          {
-            id: 'pfB',
-            participant: 'pfB',
-            role: 'cpm-pf-terminating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'iwf[0]',
-            participant: 'iwf',
-            role: 'iwf',
-          },
-        ],
-        served: {
-          pfB: ['clientB'],
-        },
-        trigger: [
-          {
-            at: 'clientB',
-            entry: 'pfByeTerminating2',
-          },
-        ],
-        teardown: [
-          {
-            at: 'clientB',
-            entry: 'endSessions',
-          },
-          {
-            at: 'iwf[0]',
-            entry: 'endSessions',
-          },
-        ],
-        actions: ['pfB release-media-resources'],
-        facts: {
-          'participant.mode': 'b2bua',
-          'policy.allowOfflineStorage': false,
-          'policy.iwfRelease': 'close-sender-media',
-          'session.interworked': true,
-          'trigger.from': 'served-client',
-        },
-        pcap: 'test-output/generated/cpm-pf-bye-terminating-6.pcap',
-      }),
-    SCENARIO_TIMEOUT_MS,
-  );
-  it(
-    'participant.mode=b2bua, policy.allowOfflineStorage=false, trigger.from=served-client, 2 participants',
-    () =>
-      checkScenario({
-        ...shared,
-        roles: [
-          {
-            id: 'clientB',
-            participant: 'clientB',
-            role: 'cpm-client',
-          },
-          {
-            id: 'pfA',
-            participant: 'pfA',
-            role: 'cpm-pf-originating',
-          },
-          {
-            id: 'pfB',
-            participant: 'pfB',
-            role: 'cpm-pf-terminating',
-            mode: 'b2bua',
-          },
-          {
-            id: 'iwf[0]',
-            participant: 'iwf',
-            role: 'iwf',
-          },
-          {
-            id: 'iwf[1]',
-            participant: 'iwf',
-            role: 'iwf',
-          },
-        ],
-        served: {
-          pfB: ['clientB'],
-        },
-        trigger: [
-          {
-            at: 'clientB',
-            entry: 'pfByeTerminating2',
-          },
-        ],
-        teardown: [
-          {
-            at: 'clientB',
-            entry: 'endSessions',
-          },
-          {
-            at: 'iwf[0]',
-            entry: 'endSessions',
-          },
-          {
-            at: 'iwf[1]',
-            entry: 'endSessions',
-          },
-        ],
-        actions: ['pfB release-media-resources'],
-        facts: {
-          'participant.mode': 'b2bua',
-          'policy.allowOfflineStorage': false,
-          'policy.iwfRelease': 'close-sender-media',
-          'session.interworked': true,
-          'trigger.from': 'served-client',
-        },
-        pcap: 'test-output/generated/cpm-pf-bye-terminating-7.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
   );
@@ -495,16 +319,6 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
             entry: 'pfByeTerminating',
           },
         ],
-        teardown: [
-          {
-            at: 'clientB',
-            entry: 'endSessions',
-          },
-          {
-            at: 'iwf[0]',
-            entry: 'endSessions',
-          },
-        ],
         actions: ['pfB release-media-resources'],
         facts: {
           'participant.mode': 'b2bua',
@@ -513,7 +327,7 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
           'session.interworked': false,
           'trigger.from': 'other-entity',
         },
-        pcap: 'test-output/generated/cpm-pf-bye-terminating-8.pcap',
+        pcap: 'test-output/generated/cpm-pf-bye-terminating-6.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
   );

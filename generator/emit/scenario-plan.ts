@@ -475,7 +475,22 @@ export function planScenario(
     );
   const signatureOf = (running: readonly { e: LocalEvent }[]): string =>
     running.map(({ e }) => `${e.flow}#${e.step}`).join();
+  // Loop events weigh more than any count of others: a loop multiplies the participants it runs over.
+  const preconditionRunning = (facts: Facts): number =>
+    preconditionEvents
+      .filter((e) => e.guards.every((g) => evaluateGuard(g.guard, facts) !== false))
+      .reduce((sum, e) => sum + (e.loops.length > 0 ? preconditionEvents.length + 1 : 1), 0);
+  // Of the combinations that run the same steps, the one whose precondition runs least stands for
+  // them: facts that choose nothing in the flow do not add precondition steps the case never uses
+  // (OMA CPM 8.2.2.3 item 5 is not run over an interworked session).
+  const chosen = new Map<string, Facts>();
   for (const facts of combos) {
+    const signature = signatureOf(runningIn(facts));
+    const before = chosen.get(signature);
+    if (before === undefined || preconditionRunning(facts) < preconditionRunning(before))
+      chosen.set(signature, facts);
+  }
+  for (const facts of chosen.values()) {
     const running = runningIn(facts);
     const signature = signatureOf(running);
     if (seen.has(signature)) continue;
