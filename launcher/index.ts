@@ -5,7 +5,7 @@
  * the dynamic import of docs/adr/0005-run-command-dispatch.md).
  */
 export { Launcher, statusLine, type LauncherStatus, type RunningParticipant } from './launcher.js';
-export { messageLine } from './message-log.js';
+export { mbcpLine, messageLine } from './message-log.js';
 export {
   entryPointsOf,
   getCatalogRole,

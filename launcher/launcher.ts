@@ -5,6 +5,7 @@
  * and closes them.
  */
 import type { ReactionFailure } from '../generated/roles/index.js';
+import type { MbcpPacketRecord } from '../runtime/mbcp/index.js';
 import type { SessionSnapshot } from '../runtime/session/index.js';
 import type { TransportTraceEvent } from '../runtime/sip/transport/index.js';
 import { getCatalogRole, type StartedRole } from './role-catalog.js';
@@ -32,8 +33,8 @@ export class Launcher {
 
   /**
    * Starts the topology's participants (all, or the ids in `only`), each
-   * seeing its messages through `onMessage` and the reactions that end in an
-   * error through `onFailure`. A participant that cannot bind
+   * seeing its messages through `onMessage`, the reactions that end in an
+   * error through `onFailure` and its MBCP packets through `onMbcp`. A participant that cannot bind
    * closes the ones already started and rejects with {@link LaunchError}.
    */
   static async start(
@@ -41,6 +42,7 @@ export class Launcher {
     only: readonly string[] | undefined,
     onMessage: (participant: string, event: TransportTraceEvent) => void,
     onFailure: (participant: string, failure: ReactionFailure) => void = () => undefined,
+    onMbcp?: (participant: string, record: MbcpPacketRecord) => void,
   ): Promise<Launcher> {
     const chosen = only ? topology.run.filter((r) => only.includes(r.id)) : topology.run;
     const counters = { received: 0, sent: 0 };
@@ -61,6 +63,7 @@ export class Launcher {
             onMessage(spec.id, e);
           },
           onFailure: (f) => onFailure(spec.id, f),
+          ...(onMbcp ? { onMbcp: (r: MbcpPacketRecord) => onMbcp(spec.id, r) } : {}),
           ...(spec.transports ? { transports: spec.transports } : {}),
           aor: spec.aor,
           user: spec.user,

@@ -2,8 +2,11 @@
  * One line per SIP message a started participant sends or receives, from
  * the transport's trace hook (every message passes it exactly once,
  * retransmissions included): time, participant, direction, the far end,
- * the start line, Call-ID and CSeq.
+ * the start line, Call-ID and CSeq; and one per MBCP packet of its MBCP
+ * endpoint (OMA PoC talk burst control: Connect, Disconnect and their
+ * Acknowledgements), from the endpoint's hook.
  */
+import type { MbcpPacketRecord } from '../runtime/mbcp/index.js';
 import { getCallId, getCSeq, type SipMessage } from '../runtime/sip/message/index.js';
 import type { TransportTraceEvent } from '../runtime/sip/transport/index.js';
 
@@ -33,4 +36,18 @@ export function messageLine(participant: string, e: TransportTraceEvent): string
     ? `${startLine(e.message)} | ${dialogPart(e.message)}`
     : `unparsable (${e.bytes.length} bytes): ${e.error?.message ?? 'not SIP'}`;
   return `${time} ${participant} ${arrow} ${e.transport} ${endpoint(e.remote)} ${what}`;
+}
+
+/**
+ * The log line of an MBCP packet: `12:00:00.123 serverB -> mbcp 127.0.0.1:6001 Disconnect`, with
+ * `(retransmission)` or `(duplicate)` when it is one, and the decoding error of a packet that is
+ * not MBCP.
+ */
+export function mbcpLine(participant: string, r: MbcpPacketRecord): string {
+  const time = new Date(r.time).toISOString().slice(11, 23);
+  const arrow = r.direction === 'in' ? '<-' : '->';
+  const what = r.message
+    ? `${r.message.kind}${r.note === 'first' ? '' : ` (${r.note})`}`
+    : `not MBCP (${r.bytes.length} bytes): ${r.error?.message ?? 'undecodable'}`;
+  return `${time} ${participant} ${arrow} mbcp ${endpoint(r.remote)} ${what}`;
 }

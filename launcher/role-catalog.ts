@@ -39,6 +39,7 @@ import {
   type EntryOutcome,
   type ReactionEntry,
 } from '../generated/roles/index.js';
+import type { MbcpPacketRecord } from '../runtime/mbcp/index.js';
 import type { SessionSnapshot } from '../runtime/session/index.js';
 import type { TimerBaseValues } from '../runtime/sip/timers/index.js';
 import type { TransportTarget, TransportTraceHook } from '../runtime/sip/transport/index.js';
@@ -157,6 +158,8 @@ export interface RoleStartConfig {
   readonly address: string;
   readonly port: number;
   readonly onTrace: TransportTraceHook;
+  /** Sees every MBCP packet of the roles that speak MBCP (OMA PoC talk burst control). */
+  readonly onMbcp?: (record: MbcpPacketRecord) => void;
   /** Told of a reaction that ended in an error; the role keeps serving. */
   readonly onFailure: (failure: ReactionFailure) => void;
   /** Transports to listen on, on the one port, the first advertised; UDP when absent. */
@@ -201,6 +204,7 @@ function endpoint(c: RoleStartConfig): {
   address: string;
   port: number;
   onTrace: TransportTraceHook;
+  onMbcp?: (record: MbcpPacketRecord) => void;
   onFailure: (failure: ReactionFailure) => void;
   timers: Partial<TimerBaseValues>;
   transports?: readonly ('udp' | 'tcp')[];
@@ -210,6 +214,7 @@ function endpoint(c: RoleStartConfig): {
     address: c.address,
     port: c.port,
     onTrace: c.onTrace,
+    ...(c.onMbcp ? { onMbcp: c.onMbcp } : {}),
     onFailure: c.onFailure,
     timers: c.timers,
     ...(c.transports ? { transports: c.transports } : {}),

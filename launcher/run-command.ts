@@ -14,7 +14,7 @@
 import { createInterface } from 'node:readline';
 import type { ReactionFailure } from '../generated/roles/index.js';
 import { Launcher, statusLine } from './launcher.js';
-import { messageLine } from './message-log.js';
+import { mbcpLine, messageLine } from './message-log.js';
 import { CommandRunner } from './run-commands.js';
 import { LaunchError, TopologyError } from './topology-error.js';
 import { readTopology } from './topology.js';
@@ -143,6 +143,7 @@ export async function runLauncher(options: RunOptions, io: RunIo): Promise<numbe
       only,
       options.quiet ? () => undefined : (id, e) => io.out(`${messageLine(id, e)}\n`),
       onFailure,
+      options.quiet ? undefined : (id, r) => io.out(`${mbcpLine(id, r)}\n`),
     );
   } catch (e) {
     stopped.cancel();

@@ -125,6 +125,10 @@ describe('OMA PoC Figure 19: generated PoC Servers under flowspec run, Kamailio 
   it('keeps the capture, the topology and the reports as artifacts', () => {
     expect(readFileSync(run.capture).length).toBeGreaterThan(1000);
     expect(readFileSync(run.topology, 'utf8')).toContain('session.kind: pre-established');
-    expect(readFileSync(join(run.dir, 'poc-servers.log'), 'utf8')).toContain('serverB');
+    const log = readFileSync(join(run.dir, 'poc-servers.log'), 'utf8');
+    expect(log).toContain('serverB');
+    // flowspec run logs the MBCP of the roles too: Figure 19 steps A and B at PoC Server B.
+    expect(log).toMatch(/ serverB -> mbcp \S+ Disconnect\n/);
+    expect(log).toMatch(/ serverB <- mbcp \S+ Acknowledgement\n/);
   });
 });
