@@ -28,6 +28,7 @@ import {
 import type { ReassemblyLimits } from './ip-reassembly.js';
 import { IpReassembler } from './ip-reassembly.js';
 import { ETHERTYPE, LINK_OUTCOME, decodeLinkLayer, newLinkResult } from './link-layer.js';
+import { PayloadCopies } from './payload-copies.js';
 import { isSipStartLine } from './sip-detect.js';
 import type { TcpLimits, TcpMessageSink } from './tcp-reassembly.js';
 import { TcpReassembler } from './tcp-reassembly.js';
@@ -51,6 +52,7 @@ export class PacketDecoder {
   readonly events: CaptureEvent[] = [];
   private readonly stats: CaptureStats;
   private readonly options: PacketDecoderOptions;
+  private readonly copies = new PayloadCopies();
   private readonly link = newLinkResult();
   private readonly ip: IpPacket = newIpPacket();
   private readonly fragments: IpReassembler;
@@ -239,7 +241,7 @@ export class PacketDecoder {
       dst,
       transport,
       kind,
-      bytes: bytes.slice(),
+      bytes: this.copies.copy(bytes),
     });
   }
 }

@@ -5,7 +5,6 @@
  * every open instance of a capture holding tens of thousands of sessions.
  */
 import type { Instance } from './instance.js';
-import type { ObservedMessage } from './observed.js';
 
 const NONE: ReadonlySet<Instance> = new Set();
 
@@ -13,18 +12,21 @@ const NONE: ReadonlySet<Instance> = new Set();
 export class AddressIndex {
   private readonly byIp = new Map<string, Set<Instance>>();
 
-  /** Notes that `inst` holds `o`. */
-  add(inst: Instance, o: ObservedMessage): void {
-    for (const ip of [o.src.ip, o.dst.ip]) {
-      if (inst.addresses.has(ip)) continue;
-      inst.addresses.add(ip);
-      let set = this.byIp.get(ip);
-      if (!set) {
-        set = new Set();
-        this.byIp.set(ip, set);
-      }
-      set.add(inst);
+  /** Notes that `inst` holds a message between addresses `a` and `b`. */
+  add(inst: Instance, a: string, b: string): void {
+    this.addOne(inst, a);
+    if (b !== a) this.addOne(inst, b);
+  }
+
+  private addOne(inst: Instance, ip: string): void {
+    if (inst.addresses.has(ip)) return;
+    inst.addresses.add(ip);
+    let set = this.byIp.get(ip);
+    if (!set) {
+      set = new Set();
+      this.byIp.set(ip, set);
     }
+    set.add(inst);
   }
 
   /** Forgets a closed or replaced instance. */

@@ -17,7 +17,7 @@ import { LoggedMessage } from './logged-message.js';
 import { seconds, type ObservedMessage } from './observed.js';
 import { ParticipantBindings } from './participants.js';
 import type { ConformanceReport, InstanceReport } from './report.js';
-import { AltStructure, instanceVerdict } from './verdict.js';
+import { AltStructure, instancePasses, instanceVerdict } from './verdict.js';
 import { StepPlacement } from './placement.js';
 
 /** Options of a conformance check. */
@@ -41,8 +41,9 @@ export interface ConformanceOptions {
   /** Passing instances listed in full (default unlimited); failing ones always are. */
   readonly maxPassingListed?: number;
   /**
-   * Open instances kept at most (default 2000): beyond it the oldest complete ones are finished
-   * early, then the oldest of all, so memory does not grow with the capture's rate.
+   * Open instances kept at most (default 1000): beyond it the oldest complete ones are finished
+   * early, then the oldest of all, so memory does not grow with the capture's rate. At 1000,
+   * complete instances are kept their whole grace time up to 250 new sessions a second.
    */
   readonly maxOpenInstances?: number;
   /**
@@ -65,6 +66,8 @@ type JoinMode = 'required' | 'anchored' | 'causal' | 'optional' | 'early';
 /** Iterations to try for a step of a group the instance has not bound: a new one (-1), or none. */
 const NEW_ITERATION: readonly number[] = [-1];
 const NONE: readonly number[] = [];
+/** The groups of a dialog the instance does not hold. */
+const NO_GROUPS: readonly number[] = [];
 
 /** Replays tried per message that no operand the instance took can place. */
 const MAX_REPLAYS = 12;
@@ -173,14 +176,17 @@ export class ConformanceChecker {
       this.sweep(now);
       this.lastSweep = now;
     }
-    const callId = o.sip?.headers.get('call-id')?.trim();
+    let callId = o.sip?.headers.get('call-id')?.trim();
     let summary: DialogSummary | undefined;
     if (o.sip && callId) {
       summary = this.summaries.get(callId);
       if (!summary) {
-        summary = newSummary(callId);
-        this.summaries.set(callId, summary);
+        summary = newSummary(detached(callId));
+        this.summaries.set(summary.callId, summary);
       }
+      // From here on the dialog's own copy: a Call-ID read from a message is a slice of that
+      // message's text, which every map keyed by it would otherwise keep alive.
+      callId = summary.callId;
     }
     this.place(o, callId);
     // A message is checked against the state stored before it ("the CSeq value that was stored
@@ -223,7 +229,7 @@ export class ConformanceChecker {
 
   /** Notes that `inst` exchanged `o` (unless replaying: a replay is indexed when it is taken). */
   private index(inst: Instance, o: ObservedMessage): void {
-    if (!this.replaying) this.byAddress.add(inst, o);
+    if (!this.replaying) this.byAddress.add(inst, o.src.ip, o.dst.ip);
   }
 
   /** Finishes every instance and returns the report. */
@@ -271,7 +277,7 @@ export class ConformanceChecker {
 
   /** Finishes the oldest instances once more than `maxOpenInstances` are open. */
   private limitOpen(): void {
-    const max = this.opts.maxOpenInstances ?? 2000;
+    const max = this.opts.maxOpenInstances ?? 1000;
     if (this.open.size <= max) return;
     for (const inst of this.complete) {
       if (this.open.size <= max) return;
@@ -296,7 +302,7 @@ export class ConformanceChecker {
 
   /** Places a message of a dialog the instance holds; false when no step takes it. */
   private feedPlace(inst: Instance, o: ObservedMessage, callId: string): boolean {
-    const groups = inst.callIds.get(callId) ?? new Set<number>();
+    const groups = inst.callIds.get(callId) ?? NO_GROUPS;
     // Passes: a step whose predecessors are matched; then any step of the signature (it will be
     // reported out of order); then a step the message only resembles (reported as a mismatch).
     for (const pass of ['ready', 'any', 'loose'] as const) {
@@ -307,7 +313,7 @@ export class ConformanceChecker {
       for (const m of loose ? this.wireByEvent : this.steps.candidates(o)) {
         if (this.steps.excluded(inst, m)) continue;
         const its = inst.iterationsOf(m.group);
-        const viaCallId = groups.has(m.group);
+        const viaCallId = groups.includes(m.group);
         // In-dialog groups (e.g. NOTIFYs of a REFER's implicit subscription) share the Call-ID of the instance.
         const candidates = viaCallId ? its : its.length === 0 && !loose ? NEW_ITERATION : NONE;
         for (const cand of candidates) {
@@ -373,7 +379,7 @@ export class ConformanceChecker {
       this.awaiting.delete(inst);
       this.byAddress.remove(inst);
       this.open.add(replay);
-      for (const entry of replay.log ?? []) this.index(replay, entry.o);
+      for (const entry of replay.log?.entries ?? []) this.byAddress.add(replay, ...entry.ips);
       for (const id of replay.callIds.keys()) {
         this.byCallId.set(id, replay);
         this.pending.delete(id);
@@ -391,12 +397,12 @@ export class ConformanceChecker {
     o: ObservedMessage,
     callId: string | undefined,
   ): ReplayResult {
-    const log = [...(inst.log ?? []), new LoggedMessage(o, callId)];
+    const log = [...(inst.log?.entries ?? []), new LoggedMessage(o, callId)];
     const first = log[0];
     if (!first) return {};
     const start = first.o;
     const fresh = new Instance(inst.id, this.expected, start.frame, seconds(start.time));
-    for (const b of banned) fresh.banned.add(b);
+    for (const b of banned) fresh.ban(b);
     this.replaying = true;
     try {
       if (!this.seed(fresh, start, first.callId)) return {};
@@ -483,7 +489,7 @@ export class ConformanceChecker {
   private cannotJoin(inst: Instance, o: ObservedMessage, mode: 'required' | 'causal'): boolean {
     // Keyed by the signature's list of steps: the same list for every message of the kind.
     const steps = this.steps.candidates(o);
-    const memos = inst.joinMemo[mode];
+    const memos = inst.joinMemo(mode);
     let memo = memos.get(steps);
     if (memo?.revision !== inst.revision) {
       memo = { revision: inst.revision, ends: this.joinEnds(inst, steps, mode) };
@@ -608,9 +614,18 @@ export class ConformanceChecker {
     for (const callId of inst.callIds.keys()) {
       this.byCallId.delete(callId);
       this.summaries.delete(callId);
-      this.closed.add(detached(callId));
+      // The dialog summary's own copy (see push): it keeps no message's text alive.
+      this.closed.add(callId);
       if (this.closed.size > 100_000)
         this.closed.delete(this.closed.values().next().value as string);
+    }
+    // A passing instance past the listed ones is only counted: its report is not built.
+    if (
+      this.passingListed >= (this.opts.maxPassingListed ?? Infinity) &&
+      instancePasses(this.expected, inst, this.alts)
+    ) {
+      this.passingNotListed++;
+      return;
     }
     const report = instanceVerdict(this.expected, inst, this.alts);
     if (report.verdict === 'fail') {
@@ -631,8 +646,8 @@ export class ConformanceChecker {
 
 /**
  * A copy of `s` that holds no reference to the text it was cut from. A header value is a slice
- * of its whole message; a Call-ID remembered long after its instance (to count late messages)
- * would otherwise keep that message's text alive.
+ * of its whole message; a Call-ID kept as a key while its instance is open, and long after it
+ * (to count late messages), would otherwise keep that message's text alive.
  */
 function detached(s: string): string {
   // Slicing a concatenation flattens it into a new string first; the slice refers to that.

@@ -3,15 +3,16 @@
  * it, the observed message matched to each expected message (per loop
  * iteration), retransmissions, unexpected messages and bound variables.
  */
+import { getTopVia, type SipMessage } from '../../runtime/sip/message/index.js';
 import type { DialogSummary } from './dialog-summary.js';
-import { LoggedMessage } from './logged-message.js';
+import { MessageLog } from './logged-message.js';
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
 import { describeType } from './expected.js';
 import type { ObservedMessage } from './observed.js';
 import { seconds, summarize } from './observed.js';
 import { bindingIteration, InstanceBindings, type ParticipantBindings } from './participants.js';
 import type { DialogEvidence, UnexpectedReport } from './report.js';
-import { checkValues, observedField, type FieldDiff } from './values.js';
+import { checkValues, mayBind, observedField, type FieldDiff } from './values.js';
 
 /** An observed message matched to an expected one (only what the verdict needs is kept). */
 export interface Match {
@@ -25,6 +26,9 @@ export interface Match {
   /** Set when the message resembles the step but differs in kind (status, direction). */
   readonly loose: boolean;
 }
+
+/** The diffs of a match that differs in nothing (frozen: shared by every such match). */
+const NO_DIFFS: readonly FieldDiff[] = Object.freeze([]);
 
 /** Messages an instance keeps for a replay (alt operands chosen again); bigger ones are not replayed. */
 const MAX_LOG = 256;
@@ -77,33 +81,48 @@ function cseqOf(o: ObservedMessage): { seq: string; method: string } | undefined
 }
 
 /** The last message given to {@link cseqMethod} and its CSeq method: each step tried asks again. */
-let lastCseq: { readonly o: ObservedMessage; readonly method: string | undefined } | undefined;
+let lastCseqOf: ObservedMessage | undefined;
+let lastCseqMethod: string | undefined;
 
 /** The CSeq method of a message (RFC 3261 8.1.1.5), read once per message. */
 function cseqMethod(o: ObservedMessage): string | undefined {
-  if (lastCseq?.o === o) return lastCseq.method;
-  const method = cseqOf(o)?.method;
-  lastCseq = { o, method };
-  return method;
+  if (lastCseqOf !== o) {
+    lastCseqMethod = cseqOf(o)?.method;
+    lastCseqOf = o;
+  }
+  return lastCseqMethod;
 }
 
 /** The last message given to {@link transmissionKey} and its key: each message asks twice. */
-let lastKeyed: { readonly o: ObservedMessage; readonly key: string } | undefined;
+let lastKeyedOf: ObservedMessage | undefined;
+let lastKey = '';
 
 /** Identity of a transmission, to recognise retransmissions (RFC 3261 17: same branch, CSeq, method or status). */
 export function transmissionKey(o: ObservedMessage): string {
-  if (lastKeyed?.o === o) return lastKeyed.key;
-  const key = computeTransmissionKey(o);
-  lastKeyed = { o, key };
-  return key;
+  if (lastKeyedOf !== o) {
+    lastKey = computeTransmissionKey(o);
+    lastKeyedOf = o;
+  }
+  return lastKey;
+}
+
+/** The branch of the top Via (RFC 3261 8.1.1.7), '' when there is none. */
+function topBranch(sip: SipMessage): string {
+  if (sip.headers.first('via') === undefined) return '';
+  try {
+    // A parsed message's Via was parsed (and checked) with it: the branch is read, not scanned for.
+    return getTopVia(sip).branch ?? '';
+  } catch {
+    // A Via the parser would reject (a message built by hand): its text still tells the branch.
+    return /;\s*branch\s*=\s*([^;,\s]+)/i.exec(sip.headers.get('via') ?? '')?.[1] ?? '';
+  }
 }
 
 function computeTransmissionKey(o: ObservedMessage): string {
   if (o.mbcp) return `mbcp|${o.mbcp.kind}|${o.src.ip}:${o.src.port}>${o.dst.ip}:${o.dst.port}`;
   const sip = o.sip;
   if (!sip) return `raw|${o.frame}`;
-  const via = sip.headers.get('via') ?? '';
-  const branch = /;\s*branch\s*=\s*([^;,\s]+)/i.exec(via)?.[1] ?? '';
+  const branch = topBranch(sip);
   const cseq = sip.headers.get('cseq') ?? '';
   const head = sip.kind === 'request' ? sip.method : String(sip.status);
   // Joined rather than concatenated: one flat string, where a concatenation would keep every
@@ -121,6 +140,16 @@ export interface JoinMemo {
   readonly ends: readonly (readonly [string | undefined, string | undefined])[] | null;
 }
 
+/**
+ * What most instances never fill, shared until they do: loop iterations (no loop step placed),
+ * banned operands (no replay), operands taken (no alt step placed). An instance open for
+ * thousands of messages then carries no empty containers.
+ */
+const NO_LOOPS: ReadonlyMap<string, number> = new Map();
+const NO_OPERANDS: ReadonlySet<string> = new Set();
+const NO_ALTS: ReadonlyMap<string, ReadonlySet<string>> = new Map();
+const NO_VARS: ReadonlyMap<string, string> = new Map();
+
 /** The iterations of a group no iteration is bound in (shared: asked for on every message). */
 const NO_ITERATIONS: readonly number[] = [];
 
@@ -129,12 +158,13 @@ export class Instance {
   /** slot key slot(message, iteration) -> match. */
   readonly matches = new Map<number, Match>();
   /** Call-ID -> groups joined through it. */
-  readonly callIds = new Map<string, Set<number>>();
+  readonly callIds = new Map<string, number[]>();
   /** group -> iterations bound (loop groups can be bound once per iteration). */
   readonly groupIterations = new Map<number, number[]>();
-  /** loop key -> iterations created. */
-  readonly loopIterations = new Map<string, number>();
-  readonly vars = new Map<string, string>();
+  /** loop key -> iterations created (shared and empty until a loop step is placed). */
+  loopIterations: ReadonlyMap<string, number> = NO_LOOPS;
+  /** Template variables bound so far (shared and empty until one is). */
+  private vars: ReadonlyMap<string, string> = NO_VARS;
   readonly unexpected: UnexpectedReport[] = [];
   readonly evidence: DialogEvidence[] = [];
   /** Which endpoint is which participant in this instance. */
@@ -153,24 +183,22 @@ export class Instance {
    * The engine's memo per join mode (`required`, `causal`) and signature, by the signature's
    * list of steps (see ConformanceChecker.cannotJoin).
    */
-  readonly joinMemo = {
-    required: new Map<readonly ExpectedMessage[], JoinMemo>(),
-    causal: new Map<readonly ExpectedMessage[], JoinMemo>(),
-  } as const;
+  private memos:
+    Record<'required' | 'causal', Map<readonly ExpectedMessage[], JoinMemo>> | undefined;
   /** Matched slots inside alt operands, and outside any alt. */
   altMatches = 0;
   plainMatches = 0;
   /** IP addresses the instance's messages came from or went to (the engine's index). */
   readonly addresses = new Set<string>();
   /** Alt operands ("alt0:1") a reinterpretation ruled out for this instance. */
-  readonly banned = new Set<string>();
+  banned: ReadonlySet<string> = NO_OPERANDS;
   /**
    * The messages placed in the instance, so that it can be replayed with another alt operand;
    * dropped (undefined) once the instance grows past {@link MAX_LOG} messages.
    */
-  log: LoggedMessage[] | undefined = [];
+  log: MessageLog | undefined = new MessageLog();
   /** Alt -> operands its matched messages lie in (kept with `matches`, for exclusion checks). */
-  readonly altTaken = new Map<string, Set<string>>();
+  altTaken: ReadonlyMap<string, ReadonlySet<string>> = NO_ALTS;
   /** Provisional responses not in the flow (RFC 3261 8.2.6: 100 Trying is hop by hop). */
   tolerated = 0;
 
@@ -184,11 +212,38 @@ export class Instance {
     this.bindings = new InstanceBindings(expected.multiple);
   }
 
+  /** The engine's memo of where a new dialog cannot join, per mode (see ConformanceChecker.cannotJoin). */
+  joinMemo(mode: 'required' | 'causal'): Map<readonly ExpectedMessage[], JoinMemo> {
+    this.memos ??= { required: new Map(), causal: new Map() };
+    return this.memos[mode];
+  }
+
+  /** The instance's own map of variables, to bind into. */
+  private ownVars(): Map<string, string> {
+    if (this.vars === NO_VARS) this.vars = new Map();
+    return this.vars as Map<string, string>;
+  }
+
+  /** Notes that `loop` has `count` iterations. */
+  setLoopIterations(loop: string, count: number): void {
+    const loops =
+      this.loopIterations === NO_LOOPS ? new Map<string, number>() : this.loopIterations;
+    (loops as Map<string, number>).set(loop, count);
+    this.loopIterations = loops;
+  }
+
+  /** Rules out an alt operand ("alt0:1") for this instance. */
+  ban(operand: string): void {
+    const banned = this.banned === NO_OPERANDS ? new Set<string>() : this.banned;
+    (banned as Set<string>).add(operand);
+    this.banned = banned;
+  }
+
   /** Keeps a placed message for a replay. */
   remember(o: ObservedMessage, callId: string | undefined): void {
     if (this.log === undefined) return;
     if (this.log.length >= MAX_LOG) this.log = undefined;
-    else this.log.push(new LoggedMessage(o, this.knownCallId(callId)));
+    else this.log.add(o, this.knownCallId(callId));
   }
 
   /**
@@ -304,7 +359,13 @@ export class Instance {
         : undefined;
     const prefix = m.id.slice(0, m.id.length - m.step.id.length);
     return checkValues(m.step, o, {
-      vars: bind ? this.vars : new Map(this.vars),
+      // A step that binds nothing leaves the variables as they are: no scratch copy is needed.
+      // A step that binds nothing leaves the variables alone, and may read the shared empty map.
+      vars: !mayBind(m.step)
+        ? (this.vars as Map<string, string>)
+        : bind
+          ? this.ownVars()
+          : new Map(this.vars),
       dialog,
       senderIsCaller,
       stepField: (step, field) => {
@@ -345,13 +406,15 @@ export class Instance {
       if (m.context.alts.length > 0) this.altMatches++;
       else this.plainMatches++;
     }
+    if (m.context.alts.length > 0 && this.altTaken === NO_ALTS) this.altTaken = new Map();
+    const taken = this.altTaken as Map<string, Set<string>>;
     for (const a of m.context.alts) {
       const colon = a.indexOf(':');
       const alt = a.slice(0, colon);
-      let ops = this.altTaken.get(alt);
+      let ops = taken.get(alt);
       if (!ops) {
         ops = new Set();
-        this.altTaken.set(alt, ops);
+        taken.set(alt, ops);
       }
       ops.add(a.slice(colon + 1));
     }
@@ -359,7 +422,8 @@ export class Instance {
       frame: o.frame,
       time: seconds(o.time),
       observed: this.expected.referenced.has(m.index) ? o : undefined,
-      diffs,
+      // Most matches differ in nothing: they share one empty list.
+      diffs: diffs.length === 0 ? NO_DIFFS : diffs,
       retransmissions: 0,
       loose,
     });
@@ -424,8 +488,9 @@ export class Instance {
     if (!its.includes(iteration)) its.push(iteration);
     this.groupIterations.set(group, its);
     if (callId !== undefined) {
-      const gs = this.callIds.get(callId) ?? new Set();
-      gs.add(group);
+      // A list rather than a set: a dialog serves a group or two.
+      const gs = this.callIds.get(callId) ?? [];
+      if (!gs.includes(group)) gs.push(group);
       this.callIds.set(callId, gs);
     }
   }

@@ -129,7 +129,7 @@ export class StepPlacement {
   commitIteration(inst: Instance, m: ExpectedMessage, it: number): void {
     const loop = m.context.loop;
     if (loop !== undefined && it >= (inst.loopIterations.get(loop) ?? 0))
-      inst.loopIterations.set(loop, it + 1);
+      inst.setLoopIterations(loop, it + 1);
   }
 
   /**

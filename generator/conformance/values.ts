@@ -41,6 +41,8 @@ function normalize(v: string): string {
 }
 
 function sameText(expected: string, actual: string): boolean {
+  // Most values are written exactly as the flow has them: no normalizing needed then.
+  if (expected === actual) return true;
   const a = normalize(expected);
   const b = normalize(actual);
   // Tokens compare without case (RFC 3261 7.3.1); values holding a URI keep case for the user part.
@@ -214,6 +216,27 @@ function checkValue(
     }
   }
   if (v.bind && !ctx.vars.has(v.bind)) ctx.vars.set(v.bind, actual.trim());
+}
+
+/** {@link mayBind} per step: the flow does not change during a check. */
+const binding = new WeakMap<MessageStep, boolean>();
+
+/**
+ * True when checking a step's values may bind variables (a template's variables, a `bind`):
+ * only then does trying the step need a scratch copy of the instance's variables.
+ */
+export function mayBind(step: MessageStep): boolean {
+  let b = binding.get(step);
+  if (b === undefined) {
+    const values = [
+      ...(step.requestUri ? [step.requestUri] : []),
+      ...step.headers.flatMap((h) => h.values),
+      ...(step.body ? [step.body] : []),
+    ];
+    b = values.some((v) => v.bind !== undefined || v.constraint.kind === 'template');
+    binding.set(step, b);
+  }
+  return b;
 }
 
 /** Compares the values of an observed SIP message with a step; returns the fields that differ. */

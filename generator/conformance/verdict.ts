@@ -21,6 +21,8 @@ export class AltStructure {
   readonly operands: ReadonlyMap<number, readonly (readonly [string, string])[]>;
   /** Per opt fragment: the wire messages inside it. */
   readonly optMembers: ReadonlyMap<string, readonly number[]>;
+  /** Wire messages inside some alt operand. */
+  readonly inAlts: readonly ExpectedMessage[];
 
   constructor(private readonly expected: ExpectedFlow) {
     this.wireByEvent = [...expected.wire].sort((a, b) => a.event - b.event);
@@ -39,6 +41,7 @@ export class AltStructure {
     }
     this.operands = operands;
     this.optMembers = optMembers;
+    this.inAlts = expected.wire.filter((m) => m.context.alts.length > 0);
     for (const m of expected.wire)
       m.context.alts.forEach((a, i) => {
         const [alt = ''] = a.split(':');
@@ -54,6 +57,17 @@ export class AltStructure {
   /** Operands enclosing `alt`, outermost first. */
   enclosing(alt: string): readonly string[] {
     return this.outer.get(alt)?.enclosing ?? [];
+  }
+
+  private hits = new Int32Array(0);
+
+  /**
+   * Zeroed counters, one per expected message, for one verdict at a time: whoever takes them
+   * zeroes what it counted before the next verdict.
+   */
+  hitScratch(length: number): Int32Array {
+    if (this.hits.length < length) this.hits = new Int32Array(length);
+    return this.hits;
   }
 
   /** True when the alt lies inside an opt or loop: an instance may show none of it. */
@@ -90,47 +104,126 @@ function stepSummary(m: ExpectedMessage): string {
   return s;
 }
 
+/** A slot (step x loop iteration) the path the trace took expects. */
+interface ExpectedSlot {
+  readonly m: ExpectedMessage;
+  readonly it: number;
+}
+
+/**
+ * The wire messages expected on the path the instance took, in the flow's order: of each alt the
+ * operand the trace shows (most matches; with no evidence, the first operand unless the alt has
+ * one without wire messages), opt fragments only when one of their messages was seen. A loop's
+ * messages are expected once per iteration the instance created ({@link iterations}).
+ */
+function pathMessages(exp: ExpectedFlow, inst: Instance, alts: AltStructure): ExpectedMessage[] {
+  // Matches per expected message, counted once (an instance has a handful).
+  const hitCount = alts.hitScratch(exp.messages.length);
+  for (const k of inst.matches.keys()) {
+    const i = slotMessage(k);
+    hitCount[i] = (hitCount[i] ?? 0) + 1;
+  }
+  const chosen = new Map<string, string>();
+  if (alts.inAlts.length > 0) {
+    const altOperands = new Map<string, Map<string, number>>();
+    for (const m of alts.inAlts) {
+      for (const [alt, op] of alts.operands.get(m.index) ?? []) {
+        const ops = altOperands.get(alt) ?? new Map<string, number>();
+        const hits = hitCount[m.index] ?? 0;
+        ops.set(op, (ops.get(op) ?? 0) + hits);
+        altOperands.set(alt, ops);
+      }
+    }
+    for (const [alt, ops] of altOperands) {
+      let best: [string, number] | undefined;
+      for (const entry of ops)
+        if (
+          best === undefined ||
+          entry[1] > best[1] ||
+          (entry[1] === best[1] && Number(entry[0]) < Number(best[0]))
+        )
+          best = entry;
+      chosen.set(alt, best && best[1] > 0 ? best[0] : '');
+    }
+  }
+  const out: ExpectedMessage[] = [];
+  for (const m of alts.wireByEvent) {
+    let taken = true;
+    for (const [alt, op] of alts.operands.get(m.index) ?? []) {
+      const c = chosen.get(alt);
+      // No operand seen: the first operand is the expected one unless the alt has an operand without wire messages.
+      if (c === '' ? op !== '0' || alts.hasEmptyOperand(alt) : c !== op) taken = false;
+    }
+    for (const opt of m.context.opts)
+      if (!(alts.optMembers.get(opt) ?? []).some((w) => (hitCount[w] ?? 0) > 0)) taken = false;
+    if (taken) out.push(m);
+  }
+  for (const k of inst.matches.keys()) hitCount[slotMessage(k)] = 0;
+  return out;
+}
+
+/** Iterations of `m` expected in the instance: one, or as many as its loop has. */
+function iterations(inst: Instance, m: ExpectedMessage): number {
+  return m.context.loop === undefined ? 1 : (inst.loopIterations.get(m.context.loop) ?? 0);
+}
+
+/** The slots expected on the path the instance took (see {@link pathMessages}). */
+function expectedSlots(exp: ExpectedFlow, inst: Instance, alts: AltStructure): ExpectedSlot[] {
+  const slots: ExpectedSlot[] = [];
+  for (const m of pathMessages(exp, inst, alts))
+    for (let it = 0; it < iterations(inst, m); it++) slots.push({ m, it });
+  return slots;
+}
+
+/**
+ * The step a matched slot should have come after and did not: the latest causal predecessor in
+ * the flow's order matched at a later frame (the immediate one when it is violated). Only causal
+ * predecessors count: across dialogs a participant's position in the drawing alone orders nothing
+ * (expected.ts, causalBefore).
+ */
+function violatedBy(
+  exp: ExpectedFlow,
+  inst: Instance,
+  m: ExpectedMessage,
+  it: number,
+  frame: number,
+): string | null {
+  let violates: string | null = null;
+  let latest = -1;
+  for (const p of exp.causal[m.index] ?? []) {
+    const ph = inst.matches.get(slot(p, it)) ?? inst.matches.get(slot(p, 0));
+    const pm = exp.messages[p];
+    if (ph && pm && ph.frame > frame && pm.event > latest) {
+      violates = pm.id;
+      latest = pm.event;
+    }
+  }
+  return violates;
+}
+
+/**
+ * Whether a finished instance passes: the verdict {@link instanceVerdict} gives, without building
+ * its report (most passing instances of a large capture are counted, not listed).
+ */
+export function instancePasses(exp: ExpectedFlow, inst: Instance, alts: AltStructure): boolean {
+  if (inst.unexpected.length > 0) return false;
+  for (const m of pathMessages(exp, inst, alts))
+    for (let it = 0; it < iterations(inst, m); it++) {
+      const hit = inst.matches.get(slot(m.index, it));
+      if (!hit || hit.diffs.length > 0 || violatedBy(exp, inst, m, it, hit.frame) !== null)
+        return false;
+    }
+  return true;
+}
+
 /** Builds the per-step verdicts of a finished instance. */
 export function instanceVerdict(
   exp: ExpectedFlow,
   inst: Instance,
   alts: AltStructure,
 ): InstanceReport {
-  // alt operands: the one the trace shows (most matches); with no evidence, an empty operand if any.
-  const chosen = new Map<string, string>();
-  const altOperands = new Map<string, Map<string, number>>();
-  // Matches per expected message, counted once (an instance has a handful).
-  const hitCount = new Map<number, number>();
-  for (const k of inst.matches.keys())
-    hitCount.set(slotMessage(k), (hitCount.get(slotMessage(k)) ?? 0) + 1);
-  for (const m of exp.wire) {
-    for (const [alt, op] of alts.operands.get(m.index) ?? []) {
-      const ops = altOperands.get(alt) ?? new Map<string, number>();
-      const hits = hitCount.get(m.index) ?? 0;
-      ops.set(op, (ops.get(op) ?? 0) + hits);
-      altOperands.set(alt, ops);
-    }
-  }
-  for (const [alt, ops] of altOperands) {
-    const best = [...ops.entries()].sort((x, y) => y[1] - x[1] || Number(x[0]) - Number(y[0]))[0];
-    if (best && best[1] > 0) chosen.set(alt, best[0]);
-    else chosen.set(alt, '');
-  }
-  const taken = (m: ExpectedMessage): boolean =>
-    (alts.operands.get(m.index) ?? []).every(([alt, op]) => {
-      const c = chosen.get(alt);
-      // No operand seen: the first operand is the expected one unless the alt has an operand without wire messages.
-      return c === '' ? op === '0' && !alts.hasEmptyOperand(alt) : c === op;
-    }) &&
-    m.context.opts.every((opt) => (alts.optMembers.get(opt) ?? []).some((w) => hitCount.has(w)));
+  const slots = expectedSlots(exp, inst, alts);
   const steps: StepReport[] = [];
-  const loopCount = (m: ExpectedMessage): number =>
-    m.context.loop === undefined ? 1 : (inst.loopIterations.get(m.context.loop) ?? 0);
-  const slots: { m: ExpectedMessage; it: number }[] = [];
-  for (const m of alts.wireByEvent) {
-    if (!taken(m)) continue;
-    for (let it = 0; it < loopCount(m); it++) slots.push({ m, it });
-  }
   let previous: number | undefined;
   const ordered = [...slots].sort((a, b) => {
     const fa = inst.matches.get(slot(a.m.index, a.it))?.frame ?? Infinity;
@@ -164,19 +257,7 @@ export function instanceVerdict(
       });
       continue;
     }
-    // The violated predecessor reported is the latest one in the flow's order (the immediate one
-    // when it is violated). Only causal predecessors count: across dialogs a participant's
-    // position in the drawing alone orders nothing (expected.ts, causalBefore).
-    let violates: string | null = null;
-    let latest = -1;
-    for (const p of exp.causal[m.index] ?? []) {
-      const ph = inst.matches.get(slot(p, it)) ?? inst.matches.get(slot(p, 0));
-      const pm = exp.messages[p];
-      if (ph && pm && ph.frame > hit.frame && pm.event > latest) {
-        violates = pm.id;
-        latest = pm.event;
-      }
-    }
+    const violates = violatedBy(exp, inst, m, it, hit.frame);
     const status = violates ? 'out-of-order' : hit.diffs.length > 0 ? 'mismatch' : 'matched';
     steps.push({
       id,
