@@ -7,8 +7,9 @@
  * requests are validated before they arrive.
  */
 import { watch as watchFs, type FSWatcher } from 'node:fs';
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type {
   ApiFinding,
@@ -252,7 +253,19 @@ export function createFlowService(root: string): FlowService {
     async writeFlow({ path, text }) {
       const file = await opened.resolve(path);
       await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, text, 'utf8');
+      // Written whole or not at all: a temporary file beside it, then renamed over it, so a
+      // reader (the watcher, another editor, a crash half way) never sees a partial flow.
+      const temporary = join(
+        dirname(file),
+        `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+      );
+      try {
+        await writeFile(temporary, text, 'utf8');
+        await rename(temporary, file);
+      } catch (error) {
+        await rm(temporary, { force: true });
+        throw error;
+      }
       snapshot = undefined;
       return { path, bytes: Buffer.byteLength(text) };
     },

@@ -1,4 +1,14 @@
-import { cp, mkdir, mkdtemp, readFile, realpath, rm, symlink, writeFile } from 'node:fs/promises';
+import {
+  cp,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  realpath,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,6 +155,24 @@ describe('the flow service', () => {
     expect(unknown).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     const missing = await dispatchApiCall(service, 'readFlow', { path: 'flows/none.flow.yaml' });
     expect(missing).toMatchObject({ ok: false, error: { code: 'not-found' } });
+  });
+
+  it('replaces a flow whole: a reader during 50 saves sees the old or the new text, never a part, and no temporary file stays', async () => {
+    const path = 'flows/new/atomic.flow.yaml';
+    const file = join(root, path);
+    const texts = ['id: a\n' + '# a\n'.repeat(20_000), 'id: b\n' + '# bb\n'.repeat(20_000)];
+    await service.handle('writeFlow', { path, text: texts[0] ?? '' });
+    const seen = new Set<string>();
+    let writing = true;
+    const reader = (async () => {
+      while (writing) seen.add(await readFile(file, 'utf8'));
+    })();
+    for (let i = 1; i <= 50; i++)
+      await service.handle('writeFlow', { path, text: texts[i % 2] ?? '' });
+    writing = false;
+    await reader;
+    expect([...seen].every((t) => texts.includes(t))).toBe(true);
+    expect((await readdir(join(root, 'flows/new'))).filter((n) => n.endsWith('.tmp'))).toEqual([]);
   });
 
   it('exports Mermaid and PlantUML', async () => {
