@@ -258,7 +258,7 @@ export class CpmClient extends UserAgentRole<CpmClientConfig> {
   /** Handles INVITE: receive INVITE from served-client via sip-core dialogs={} mode=- (flows/cpm/establish-one-to-one.flow.yaml:71 step 7); receive INVITE from other-entity via sip-core dialogs={} mode=- (flows/cpm/establish-one-to-one-on-media-path.flow.yaml:71 step 7); receive INVITE from other-entity via cpm-pf-terminating dialogs={} mode=- (flows/cpm/establish-pf-terminating.flow.yaml:41 step 2); receive INVITE from other-entity via cpm-pf-terminating dialogs={otherLeg} mode=- (flows/cpm/establish-pf-terminating.flow.yaml:79 step 7); receive INVITE from other-entity via cpm-pf-originating dialogs={} mode=- (flows/cpm/pf-bye-originating.flow.yaml:314 step 6.a). */
   async onInvite(incoming: IncomingRequest): Promise<void> {
     // cpm.establish.one-to-one step 8 (flows/cpm/establish-one-to-one.flow.yaml:77): send 200 -> sip-core
-    if (incoming.pending) incoming.respond(200);
+    this.respondInvite(incoming, 200);
   }
 
   /** Starts cpm.close.pf-off-media-path (flows/cpm/close-pf-off-media-path.flow.yaml:31 step 1). */

@@ -11,10 +11,6 @@
  * - cpm.establish.pf-terminating (flows/cpm/establish-pf-terminating.flow.yaml): OMA CPM Conversation Functions, clause 8.3.2.1
  * - cpm.pf-bye.originating (flows/cpm/pf-bye-originating.flow.yaml): OMA CPM Conversation Functions (change request), clause 8.2.2.3
  * - cpm.pf-bye.terminating (flows/cpm/pf-bye-terminating.flow.yaml): OMA CPM Conversation Functions (change request), clause 8.3.2.3
- *
- * Reactions not run by this module yet (listed in the table with the reason):
- * - receive BYE from served-client via cpm-client dialogs={iwfLeg,otherLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client']
- * - receive BYE from iwf via iwf dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'iwf']
  */
 import {
   type B2buaCore,
@@ -30,7 +26,6 @@ import {
   listenProxy,
   onlyDialog,
   ProxyRole,
-  UncompiledCaseError,
   type B2buaRoleConfig,
   type EntryOptions,
   type EntryOutcome,
@@ -171,18 +166,7 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
       "receive BYE from served-client via cpm-client dialogs={iwfLeg,otherLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client']",
     flows: 'cpm.pf-bye.originating',
     steps:
-      'cpm.pf-bye.originating#4.bye cpm.pf-bye.originating#4.a.ii cpm.pf-bye.originating#4.c.iwf',
-    places: 'flows/cpm/pf-bye-originating.flow.yaml:136 step 4.bye',
-    runs: 'onBye',
-    executable: false,
-    note: "cpm.pf-bye.originating step 4.bye (flows/cpm/pf-bye-originating.flow.yaml:136): receive BYE <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'served-client']: a loop over legs is not mapped for a b2bua yet",
-  },
-  {
-    trigger:
-      "receive BYE from served-client via cpm-client dialogs={iwfLeg,otherLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client']",
-    flows: 'cpm.pf-bye.originating',
-    steps:
-      'cpm.pf-bye.originating#4.bye cpm.pf-bye.originating#3.client cpm.pf-bye.originating#4.b.ii cpm.pf-bye.originating#4.c cpm.pf-bye.originating#4.c.ii.1 cpm.pf-bye.originating#4.c.iii',
+      'cpm.pf-bye.originating#4.bye cpm.pf-bye.originating#3.client cpm.pf-bye.originating#4.a.ii cpm.pf-bye.originating#4.c.iwf cpm.pf-bye.originating#4.b.ii cpm.pf-bye.originating#4.c cpm.pf-bye.originating#4.c.ii.1 cpm.pf-bye.originating#4.c.iii',
     places: 'flows/cpm/pf-bye-originating.flow.yaml:136 step 4.bye',
     runs: 'onBye',
     executable: true,
@@ -205,8 +189,7 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
       'cpm.pf-bye.originating#6.bye cpm.pf-bye.originating#6.a.media cpm.pf-bye.originating#6.a cpm.pf-bye.originating#6.a.ok cpm.pf-bye.originating#6.a.ack cpm.pf-bye.originating#6.a.bye-ok cpm.pf-bye.originating#3.iwf cpm.pf-bye.originating#6.b.ii.1 cpm.pf-bye.originating#6.b.iii cpm.pf-bye.originating#6.b.iv cpm.pf-bye.originating#6.b.other-iwf cpm.pf-bye.originating#6.b.other-iwf.ok cpm.pf-bye.originating#6.b.iv.send',
     places: 'flows/cpm/pf-bye-originating.flow.yaml:294 step 6.bye',
     runs: 'onBye',
-    executable: false,
-    note: "cpm.pf-bye.originating step 6.a (flows/cpm/pf-bye-originating.flow.yaml:314): send INVITE -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']: not mapped to the runtime yet",
+    executable: true,
   },
   {
     trigger: 'receive BYE from served-client via cpm-pf-terminating dialogs={otherLeg} mode=-',
@@ -316,9 +299,9 @@ export class CpmPfOriginating extends B2buaRole<CpmPfOriginatingConfig> {
     return new CpmPfOriginating(transport, core, b2bua, config);
   }
 
-  /** Handles BYE: receive BYE from served-client via cpm-pf-terminating dialogs={otherLeg} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:68 step proxy.fwd-client); receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:146 step 2.b); receive BYE from other-entity via cpm-pf-terminating dialogs={otherLeg} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:374 step 4.b.iii); receive BYE from served-client via cpm-client dialogs={iwfLeg,otherLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client'] (flows/cpm/pf-bye-originating.flow.yaml:136 step 4.bye); receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity'] (flows/cpm/pf-bye-originating.flow.yaml:233 step 5.bye); receive BYE from served-client via sip-core dialogs={legA,legAB} mode=b2bua (flows/cpm/close-pf-on-media-path.flow.yaml:35 step 2). */
+  /** Handles BYE: receive BYE from served-client via cpm-pf-terminating dialogs={otherLeg} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:68 step proxy.fwd-client); receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:146 step 2.b); receive BYE from other-entity via cpm-pf-terminating dialogs={otherLeg} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:374 step 4.b.iii); receive BYE from served-client via cpm-client dialogs={iwfLeg,otherLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client'] (flows/cpm/pf-bye-originating.flow.yaml:136 step 4.bye); receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity'] (flows/cpm/pf-bye-originating.flow.yaml:233 step 5.bye); receive BYE from iwf via iwf dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'iwf'] (flows/cpm/pf-bye-originating.flow.yaml:294 step 6.bye); receive BYE from served-client via sip-core dialogs={legA,legAB} mode=b2bua (flows/cpm/close-pf-on-media-path.flow.yaml:35 step 2). */
   async onBye(incoming: IncomingRequest): Promise<void> {
-    const f = this.facts();
+    const f = this.facts(incoming);
     // branch 1: receive BYE from served-client via cpm-pf-terminating dialogs={otherLeg} mode=- | receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- | receive BYE from other-entity via cpm-pf-terminating dialogs={otherLeg} mode=-
     if (this.otherLeg(incoming) === undefined) {
       // cpm.pf-bye.terminating step proxy.ok-client (flows/cpm/pf-bye-terminating.flow.yaml:74): send 200 -> cpm-pf-terminating
@@ -327,22 +310,22 @@ export class CpmPfOriginating extends B2buaRole<CpmPfOriginatingConfig> {
     }
     // branch 2: receive BYE from served-client via cpm-client dialogs={iwfLeg,otherLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client']
     if (f['participant.mode'] === 'b2bua' && this.originOf(incoming) === 'served-client') {
-      // cpm.pf-bye.originating step 4.bye (flows/cpm/pf-bye-originating.flow.yaml:136): receive BYE <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'served-client']: a loop over legs is not mapped for a b2bua yet
-      if (f['session.interworked']) {
-        throw new UncompiledCaseError(
-          'cpm.pf-bye.originating',
-          '4.a.ii',
-          "send BYE -> iwf [participant.mode == 'b2bua' && trigger.from == 'served-client' && session.interworked] *session.iwfs: not compiled",
-        );
-      }
       const other = this.otherLeg(incoming);
       // cpm.pf-bye.originating step 3.client (flows/cpm/pf-bye-originating.flow.yaml:142): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'served-client']
       this.act('release-media-resources', 'cpm.pf-bye.originating', '3.client');
+      if (f['session.interworked']) {
+        for (const item of this.each('session.iwfs', incoming)) {
+          // cpm.pf-bye.originating step 4.a.ii (flows/cpm/pf-bye-originating.flow.yaml:156): send BYE -> iwf [participant.mode == 'b2bua' && trigger.from == 'served-client' && session.interworked] *session.iwfs
+          const r1 = await this.releaseOtherLeg(item.leg);
+          // cpm.pf-bye.originating step 4.c.iwf (flows/cpm/pf-bye-originating.flow.yaml:166): receive 200 <- iwf [participant.mode == 'b2bua' && trigger.from == 'served-client' && session.interworked] *session.iwfs
+          if (r1) expectStatus(r1, 200, 'cpm.pf-bye.originating', '4.c.iwf');
+        }
+      }
       if (!f['session.interworked']) {
         // cpm.pf-bye.originating step 4.b.ii (flows/cpm/pf-bye-originating.flow.yaml:177): send BYE -> cpm-pf-terminating [participant.mode == 'b2bua' && trigger.from == 'served-client' && !(session.interworked)]
-        const r1 = await this.releaseOtherLeg(other);
+        const r2 = await this.releaseOtherLeg(other);
         // cpm.pf-bye.originating step 4.c (flows/cpm/pf-bye-originating.flow.yaml:187): receive 200 <- cpm-pf-terminating [participant.mode == 'b2bua' && trigger.from == 'served-client' && !(session.interworked)]
-        if (r1) expectStatus(r1, 200, 'cpm.pf-bye.originating', '4.c');
+        if (r2) expectStatus(r2, 200, 'cpm.pf-bye.originating', '4.c');
       }
       if (f['policy.allowOfflineStorage']) {
         // cpm.pf-bye.originating step 4.c.ii.1 (flows/cpm/pf-bye-originating.flow.yaml:199): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'served-client' && policy.allowOfflineStorage]
@@ -369,7 +352,66 @@ export class CpmPfOriginating extends B2buaRole<CpmPfOriginatingConfig> {
       if (incoming.pending) incoming.respond(200);
       return;
     }
-    // branch 4: receive BYE from served-client via sip-core dialogs={legA,legAB} mode=b2bua
+    // branch 4: receive BYE from iwf via iwf dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'iwf']
+    if (f['participant.mode'] === 'b2bua' && this.originOf(incoming) === 'iwf') {
+      const other = this.otherLeg(incoming);
+      if (
+        Number(f['session.iwfCount'] ?? 0) > 1 &&
+        f['policy.iwfRelease'] === 'close-sender-media'
+      ) {
+        // cpm.pf-bye.originating step 6.a.media (flows/cpm/pf-bye-originating.flow.yaml:308): action remove-media-streams [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
+        this.act('remove-media-streams', 'cpm.pf-bye.originating', '6.a.media');
+        // cpm.pf-bye.originating step 6.a (flows/cpm/pf-bye-originating.flow.yaml:314): send INVITE -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
+        const r1 = await this.removeLegStreams(incoming, other);
+        // cpm.pf-bye.originating step 6.a.ok (flows/cpm/pf-bye-originating.flow.yaml:327): receive 200 <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
+        if (r1) expectStatus(r1, 200, 'cpm.pf-bye.originating', '6.a.ok');
+        // cpm.pf-bye.originating step 6.a.ack (flows/cpm/pf-bye-originating.flow.yaml:333): send ACK -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
+        // RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.
+        // cpm.pf-bye.originating step 6.a.bye-ok (flows/cpm/pf-bye-originating.flow.yaml:338): send 200 -> iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
+        if (incoming.pending) incoming.respond(200);
+      }
+      if (!(
+        Number(f['session.iwfCount'] ?? 0) > 1 && f['policy.iwfRelease'] === 'close-sender-media'
+      )) {
+        // cpm.pf-bye.originating step 3.iwf (flows/cpm/pf-bye-originating.flow.yaml:353): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
+        this.act('release-media-resources', 'cpm.pf-bye.originating', '3.iwf');
+      }
+      if (
+        !(
+          Number(f['session.iwfCount'] ?? 0) > 1 && f['policy.iwfRelease'] === 'close-sender-media'
+        ) &&
+        f['policy.allowOfflineStorage']
+      ) {
+        // cpm.pf-bye.originating step 6.b.ii.1 (flows/cpm/pf-bye-originating.flow.yaml:362): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media') && policy.allowOfflineStorage]
+        this.act('store-session-history', 'cpm.pf-bye.originating', '6.b.ii.1');
+      }
+      if (!(
+        Number(f['session.iwfCount'] ?? 0) > 1 && f['policy.iwfRelease'] === 'close-sender-media'
+      )) {
+        // cpm.pf-bye.originating step 6.b.iii (flows/cpm/pf-bye-originating.flow.yaml:373): send BYE -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
+        const r2 = await this.releaseOtherLeg(other);
+        // cpm.pf-bye.originating step 6.b.iv (flows/cpm/pf-bye-originating.flow.yaml:387): receive 200 <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
+        if (r2) expectStatus(r2, 200, 'cpm.pf-bye.originating', '6.b.iv');
+      }
+      if (!(
+        Number(f['session.iwfCount'] ?? 0) > 1 && f['policy.iwfRelease'] === 'close-sender-media'
+      )) {
+        for (const item of this.each('session.otherIwfs', incoming)) {
+          // cpm.pf-bye.originating step 6.b.other-iwf (flows/cpm/pf-bye-originating.flow.yaml:397): send BYE -> iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')] *session.otherIwfs
+          const r3 = await this.releaseOtherLeg(item.leg);
+          // cpm.pf-bye.originating step 6.b.other-iwf.ok (flows/cpm/pf-bye-originating.flow.yaml:404): receive 200 <- iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')] *session.otherIwfs
+          if (r3) expectStatus(r3, 200, 'cpm.pf-bye.originating', '6.b.other-iwf.ok');
+        }
+      }
+      if (!(
+        Number(f['session.iwfCount'] ?? 0) > 1 && f['policy.iwfRelease'] === 'close-sender-media'
+      )) {
+        // cpm.pf-bye.originating step 6.b.iv.send (flows/cpm/pf-bye-originating.flow.yaml:411): send 200 -> iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
+        if (incoming.pending) incoming.respond(200);
+      }
+      return;
+    }
+    // branch 5: receive BYE from served-client via sip-core dialogs={legA,legAB} mode=b2bua
     const other = this.otherLeg(incoming);
     // cpm.close.pf-on-media-path step action@steps.2 (flows/cpm/close-pf-on-media-path.flow.yaml:40): action release-media-resources
     this.act('release-media-resources', 'cpm.close.pf-on-media-path', 'action@steps.2');

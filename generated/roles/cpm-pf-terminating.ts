@@ -11,10 +11,6 @@
  * - cpm.establish.pf-terminating (flows/cpm/establish-pf-terminating.flow.yaml): OMA CPM Conversation Functions, clause 8.3.2.1
  * - cpm.pf-bye.originating (flows/cpm/pf-bye-originating.flow.yaml): OMA CPM Conversation Functions (change request), clause 8.2.2.3
  * - cpm.pf-bye.terminating (flows/cpm/pf-bye-terminating.flow.yaml): OMA CPM Conversation Functions (change request), clause 8.3.2.3
- *
- * Reactions not run by this module yet (listed in the table with the reason):
- * - receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity']
- * - receive BYE from iwf via iwf dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'iwf']
  */
 import {
   isOwnUri,
@@ -32,7 +28,6 @@ import {
   listenProxy,
   onlyDialog,
   ProxyRole,
-  UncompiledCaseError,
   type B2buaRoleConfig,
   type EntryOptions,
   type EntryOutcome,
@@ -241,18 +236,7 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
       "receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity']",
     flows: 'cpm.pf-bye.terminating',
     steps:
-      'cpm.pf-bye.terminating#3.bye cpm.pf-bye.terminating#3.b.ii cpm.pf-bye.terminating#3.d.iwf',
-    places: 'flows/cpm/pf-bye-terminating.flow.yaml:199 step 3.bye',
-    runs: 'onBye',
-    executable: false,
-    note: "cpm.pf-bye.terminating step 3.bye (flows/cpm/pf-bye-terminating.flow.yaml:199): receive BYE <- cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'other-entity']: a loop over legs is not mapped for a b2bua yet",
-  },
-  {
-    trigger:
-      "receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity']",
-    flows: 'cpm.pf-bye.terminating',
-    steps:
-      'cpm.pf-bye.terminating#3.bye cpm.pf-bye.terminating#1.other cpm.pf-bye.terminating#3.a cpm.pf-bye.terminating#3.c.iii cpm.pf-bye.terminating#3.d cpm.pf-bye.terminating#3.d.send',
+      'cpm.pf-bye.terminating#3.bye cpm.pf-bye.terminating#1.other cpm.pf-bye.terminating#3.a cpm.pf-bye.terminating#3.b.ii cpm.pf-bye.terminating#3.d.iwf cpm.pf-bye.terminating#3.c.iii cpm.pf-bye.terminating#3.d cpm.pf-bye.terminating#3.d.send',
     places: 'flows/cpm/pf-bye-terminating.flow.yaml:199 step 3.bye',
     runs: 'onBye',
     executable: true,
@@ -265,8 +249,7 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
       'cpm.pf-bye.terminating#4.bye cpm.pf-bye.terminating#4.a.media cpm.pf-bye.terminating#4.a cpm.pf-bye.terminating#4.a.ok cpm.pf-bye.terminating#4.a.ack cpm.pf-bye.terminating#4.a.bye-ok cpm.pf-bye.terminating#1.iwf cpm.pf-bye.terminating#4.b.i cpm.pf-bye.terminating#4.b.iii cpm.pf-bye.terminating#4.b.iv cpm.pf-bye.terminating#4.b.other-iwf cpm.pf-bye.terminating#4.b.other-iwf.ok cpm.pf-bye.terminating#4.b.iv.send',
     places: 'flows/cpm/pf-bye-terminating.flow.yaml:293 step 4.bye',
     runs: 'onBye',
-    executable: false,
-    note: "cpm.pf-bye.terminating step 4.a (flows/cpm/pf-bye-terminating.flow.yaml:313): send INVITE -> cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']: not mapped to the runtime yet",
+    executable: true,
   },
 ];
 
@@ -328,9 +311,9 @@ export class CpmPfTerminating extends B2buaRole<CpmPfTerminatingConfig> {
     return new CpmPfTerminating(transport, core, b2bua, config);
   }
 
-  /** Handles BYE: receive BYE from served-client via cpm-pf-originating dialogs={clientLeg,otherLeg} mode=- (flows/cpm/pf-bye-originating.flow.yaml:69 step proxy.fwd-client); receive BYE from other-entity via cpm-pf-originating dialogs={otherLeg} mode=- (flows/cpm/pf-bye-originating.flow.yaml:177 step 4.b.ii); receive BYE from served-client via cpm-client dialogs={clientLeg,iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client'] (flows/cpm/pf-bye-terminating.flow.yaml:135 step 2.bye); receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity'] (flows/cpm/pf-bye-terminating.flow.yaml:199 step 3.bye); receive BYE from other-entity via sip-core dialogs={legAB,legB} mode=b2bua (flows/cpm/close-pf-on-media-path.flow.yaml:68 step 7). */
+  /** Handles BYE: receive BYE from served-client via cpm-pf-originating dialogs={clientLeg,otherLeg} mode=- (flows/cpm/pf-bye-originating.flow.yaml:69 step proxy.fwd-client); receive BYE from other-entity via cpm-pf-originating dialogs={otherLeg} mode=- (flows/cpm/pf-bye-originating.flow.yaml:177 step 4.b.ii); receive BYE from served-client via cpm-client dialogs={clientLeg,iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client'] (flows/cpm/pf-bye-terminating.flow.yaml:135 step 2.bye); receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity'] (flows/cpm/pf-bye-terminating.flow.yaml:199 step 3.bye); receive BYE from iwf via iwf dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'iwf'] (flows/cpm/pf-bye-terminating.flow.yaml:293 step 4.bye); receive BYE from other-entity via sip-core dialogs={legAB,legB} mode=b2bua (flows/cpm/close-pf-on-media-path.flow.yaml:68 step 7). */
   async onBye(incoming: IncomingRequest): Promise<void> {
-    const f = this.facts();
+    const f = this.facts(incoming);
     // branch 1: receive BYE from served-client via cpm-pf-originating dialogs={clientLeg,otherLeg} mode=- | receive BYE from other-entity via cpm-pf-originating dialogs={otherLeg} mode=-
     if (this.otherLeg(incoming) === undefined) {
       // cpm.pf-bye.originating step proxy.ok-client (flows/cpm/pf-bye-originating.flow.yaml:75): send 200 -> cpm-pf-originating
@@ -356,14 +339,6 @@ export class CpmPfTerminating extends B2buaRole<CpmPfTerminatingConfig> {
     }
     // branch 3: receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity']
     if (f['participant.mode'] === 'b2bua' && this.originOf(incoming) === 'other') {
-      // cpm.pf-bye.terminating step 3.bye (flows/cpm/pf-bye-terminating.flow.yaml:199): receive BYE <- cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'other-entity']: a loop over legs is not mapped for a b2bua yet
-      if (f['session.interworked']) {
-        throw new UncompiledCaseError(
-          'cpm.pf-bye.terminating',
-          '3.b.ii',
-          "send BYE -> iwf [participant.mode == 'b2bua' && trigger.from == 'other-entity' && session.interworked] *session.iwfs: not compiled",
-        );
-      }
       const other = this.otherLeg(incoming);
       // cpm.pf-bye.terminating step 1.other (flows/cpm/pf-bye-terminating.flow.yaml:205): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'other-entity']
       this.act('release-media-resources', 'cpm.pf-bye.terminating', '1.other');
@@ -371,17 +346,84 @@ export class CpmPfTerminating extends B2buaRole<CpmPfTerminatingConfig> {
         // cpm.pf-bye.terminating step 3.a (flows/cpm/pf-bye-terminating.flow.yaml:214): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'other-entity' && policy.allowOfflineStorage]
         this.act('store-session-history', 'cpm.pf-bye.terminating', '3.a');
       }
+      if (f['session.interworked']) {
+        for (const item of this.each('session.iwfs', incoming)) {
+          // cpm.pf-bye.terminating step 3.b.ii (flows/cpm/pf-bye-terminating.flow.yaml:234): send BYE -> iwf [participant.mode == 'b2bua' && trigger.from == 'other-entity' && session.interworked] *session.iwfs
+          const r1 = await this.releaseOtherLeg(item.leg);
+          // cpm.pf-bye.terminating step 3.d.iwf (flows/cpm/pf-bye-terminating.flow.yaml:244): receive 200 <- iwf [participant.mode == 'b2bua' && trigger.from == 'other-entity' && session.interworked] *session.iwfs
+          if (r1) expectStatus(r1, 200, 'cpm.pf-bye.terminating', '3.d.iwf');
+        }
+      }
       if (!f['session.interworked']) {
         // cpm.pf-bye.terminating step 3.c.iii (flows/cpm/pf-bye-terminating.flow.yaml:255): send BYE -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'other-entity' && !(session.interworked)]
-        const r1 = await this.releaseOtherLeg(other);
+        const r2 = await this.releaseOtherLeg(other);
         // cpm.pf-bye.terminating step 3.d (flows/cpm/pf-bye-terminating.flow.yaml:268): receive 200 <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'other-entity' && !(session.interworked)]
-        if (r1) expectStatus(r1, 200, 'cpm.pf-bye.terminating', '3.d');
+        if (r2) expectStatus(r2, 200, 'cpm.pf-bye.terminating', '3.d');
       }
       // cpm.pf-bye.terminating step 3.d.send (flows/cpm/pf-bye-terminating.flow.yaml:276): send 200 -> cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'other-entity']
       if (incoming.pending) incoming.respond(200);
       return;
     }
-    // branch 4: receive BYE from other-entity via sip-core dialogs={legAB,legB} mode=b2bua
+    // branch 4: receive BYE from iwf via iwf dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'iwf']
+    if (f['participant.mode'] === 'b2bua' && this.originOf(incoming) === 'iwf') {
+      const other = this.otherLeg(incoming);
+      if (
+        Number(f['session.iwfCount'] ?? 0) > 1 &&
+        f['policy.iwfRelease'] === 'close-sender-media'
+      ) {
+        // cpm.pf-bye.terminating step 4.a.media (flows/cpm/pf-bye-terminating.flow.yaml:307): action remove-media-streams [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
+        this.act('remove-media-streams', 'cpm.pf-bye.terminating', '4.a.media');
+        // cpm.pf-bye.terminating step 4.a (flows/cpm/pf-bye-terminating.flow.yaml:313): send INVITE -> cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
+        const r1 = await this.removeLegStreams(incoming, other);
+        // cpm.pf-bye.terminating step 4.a.ok (flows/cpm/pf-bye-terminating.flow.yaml:326): receive 200 <- cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
+        if (r1) expectStatus(r1, 200, 'cpm.pf-bye.terminating', '4.a.ok');
+        // cpm.pf-bye.terminating step 4.a.ack (flows/cpm/pf-bye-terminating.flow.yaml:332): send ACK -> cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
+        // RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.
+        // cpm.pf-bye.terminating step 4.a.bye-ok (flows/cpm/pf-bye-terminating.flow.yaml:337): send 200 -> iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
+        if (incoming.pending) incoming.respond(200);
+      }
+      if (!(
+        Number(f['session.iwfCount'] ?? 0) > 1 && f['policy.iwfRelease'] === 'close-sender-media'
+      )) {
+        // cpm.pf-bye.terminating step 1.iwf (flows/cpm/pf-bye-terminating.flow.yaml:352): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
+        this.act('release-media-resources', 'cpm.pf-bye.terminating', '1.iwf');
+      }
+      if (
+        !(
+          Number(f['session.iwfCount'] ?? 0) > 1 && f['policy.iwfRelease'] === 'close-sender-media'
+        ) &&
+        f['policy.allowOfflineStorage']
+      ) {
+        // cpm.pf-bye.terminating step 4.b.i (flows/cpm/pf-bye-terminating.flow.yaml:361): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media') && policy.allowOfflineStorage]
+        this.act('store-session-history', 'cpm.pf-bye.terminating', '4.b.i');
+      }
+      if (!(
+        Number(f['session.iwfCount'] ?? 0) > 1 && f['policy.iwfRelease'] === 'close-sender-media'
+      )) {
+        // cpm.pf-bye.terminating step 4.b.iii (flows/cpm/pf-bye-terminating.flow.yaml:374): send BYE -> cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
+        const r2 = await this.releaseOtherLeg(other);
+        // cpm.pf-bye.terminating step 4.b.iv (flows/cpm/pf-bye-terminating.flow.yaml:384): receive 200 <- cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
+        if (r2) expectStatus(r2, 200, 'cpm.pf-bye.terminating', '4.b.iv');
+      }
+      if (!(
+        Number(f['session.iwfCount'] ?? 0) > 1 && f['policy.iwfRelease'] === 'close-sender-media'
+      )) {
+        for (const item of this.each('session.otherIwfs', incoming)) {
+          // cpm.pf-bye.terminating step 4.b.other-iwf (flows/cpm/pf-bye-terminating.flow.yaml:395): send BYE -> iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')] *session.otherIwfs
+          const r3 = await this.releaseOtherLeg(item.leg);
+          // cpm.pf-bye.terminating step 4.b.other-iwf.ok (flows/cpm/pf-bye-terminating.flow.yaml:402): receive 200 <- iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')] *session.otherIwfs
+          if (r3) expectStatus(r3, 200, 'cpm.pf-bye.terminating', '4.b.other-iwf.ok');
+        }
+      }
+      if (!(
+        Number(f['session.iwfCount'] ?? 0) > 1 && f['policy.iwfRelease'] === 'close-sender-media'
+      )) {
+        // cpm.pf-bye.terminating step 4.b.iv.send (flows/cpm/pf-bye-terminating.flow.yaml:409): send 200 -> iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
+        if (incoming.pending) incoming.respond(200);
+      }
+      return;
+    }
+    // branch 5: receive BYE from other-entity via sip-core dialogs={legAB,legB} mode=b2bua
     const other = this.otherLeg(incoming);
     // cpm.close.pf-on-media-path step action@steps.8 (flows/cpm/close-pf-on-media-path.flow.yaml:73): action release-media-resources
     this.act('release-media-resources', 'cpm.close.pf-on-media-path', 'action@steps.8');

@@ -7,10 +7,6 @@
  * - cpm.establish.pf-terminating (flows/cpm/establish-pf-terminating.flow.yaml): OMA CPM Conversation Functions, clause 8.3.2.1
  * - cpm.pf-bye.originating (flows/cpm/pf-bye-originating.flow.yaml): OMA CPM Conversation Functions (change request), clause 8.2.2.3
  * - cpm.pf-bye.terminating (flows/cpm/pf-bye-terminating.flow.yaml): OMA CPM Conversation Functions (change request), clause 8.3.2.3
- *
- * Reactions not run by this module yet (listed in the table with the reason):
- * - receive BYE from other-entity via cpm-pf-originating dialogs={} mode=-
- * - receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=-
  */
 import { type IncomingRequest, type UserAgentCore } from '../../runtime/core/index.js';
 import { type SipTransport } from '../../runtime/sip/transport/index.js';
@@ -71,7 +67,8 @@ export const IWF_REACTIONS: readonly ReactionEntry[] = [
   {
     trigger: 'start cpm.pf-bye.originating:BYE from self dialogs={} mode=-',
     flows: 'cpm.pf-bye.originating',
-    steps: 'cpm.pf-bye.originating#6.bye cpm.pf-bye.originating#6.a.bye-ok',
+    steps:
+      'cpm.pf-bye.originating#6.bye cpm.pf-bye.originating#6.a.bye-ok cpm.pf-bye.originating#6.b.iv.send',
     places: 'flows/cpm/pf-bye-originating.flow.yaml:294 step 6.bye',
     runs: 'pfByeOriginating',
     executable: true,
@@ -79,12 +76,10 @@ export const IWF_REACTIONS: readonly ReactionEntry[] = [
   {
     trigger: 'receive BYE from other-entity via cpm-pf-originating dialogs={} mode=-',
     flows: 'cpm.pf-bye.originating',
-    steps:
-      'cpm.pf-bye.originating#6.b.other-iwf cpm.pf-bye.originating#6.b.other-iwf.ok cpm.pf-bye.originating#6.b.iv.send',
+    steps: 'cpm.pf-bye.originating#6.b.other-iwf cpm.pf-bye.originating#6.b.other-iwf.ok',
     places: 'flows/cpm/pf-bye-originating.flow.yaml:397 step 6.b.other-iwf',
     runs: 'onBye',
-    executable: false,
-    note: 'cpm.pf-bye.originating step 6.b.iv.send (flows/cpm/pf-bye-originating.flow.yaml:411): receive 200 <- cpm-pf-originating: no request to answer',
+    executable: true,
   },
   {
     trigger: 'receive BYE from other-entity via cpm-pf-terminating dialogs={iwfLeg} mode=-',
@@ -97,7 +92,8 @@ export const IWF_REACTIONS: readonly ReactionEntry[] = [
   {
     trigger: 'start cpm.pf-bye.terminating:BYE from self dialogs={} mode=-',
     flows: 'cpm.pf-bye.terminating',
-    steps: 'cpm.pf-bye.terminating#4.bye cpm.pf-bye.terminating#4.a.bye-ok',
+    steps:
+      'cpm.pf-bye.terminating#4.bye cpm.pf-bye.terminating#4.a.bye-ok cpm.pf-bye.terminating#4.b.iv.send',
     places: 'flows/cpm/pf-bye-terminating.flow.yaml:293 step 4.bye',
     runs: 'pfByeTerminating',
     executable: true,
@@ -105,12 +101,10 @@ export const IWF_REACTIONS: readonly ReactionEntry[] = [
   {
     trigger: 'receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=-',
     flows: 'cpm.pf-bye.terminating',
-    steps:
-      'cpm.pf-bye.terminating#4.b.other-iwf cpm.pf-bye.terminating#4.b.other-iwf.ok cpm.pf-bye.terminating#4.b.iv.send',
+    steps: 'cpm.pf-bye.terminating#4.b.other-iwf cpm.pf-bye.terminating#4.b.other-iwf.ok',
     places: 'flows/cpm/pf-bye-terminating.flow.yaml:395 step 4.b.other-iwf',
     runs: 'onBye',
-    executable: false,
-    note: 'cpm.pf-bye.terminating step 4.b.iv.send (flows/cpm/pf-bye-terminating.flow.yaml:409): receive 200 <- cpm-pf-terminating: no request to answer',
+    executable: true,
   },
 ];
 
@@ -128,7 +122,7 @@ export class Iwf extends UserAgentRole<IwfConfig> {
     return new Iwf(transport, core, config);
   }
 
-  /** Handles BYE: receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- (flows/cpm/pf-bye-originating.flow.yaml:156 step 4.a.ii); receive BYE from other-entity via cpm-pf-terminating dialogs={iwfLeg} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:234 step 3.b.ii). */
+  /** Handles BYE: receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- (flows/cpm/pf-bye-originating.flow.yaml:156 step 4.a.ii); receive BYE from other-entity via cpm-pf-originating dialogs={} mode=- (flows/cpm/pf-bye-originating.flow.yaml:397 step 6.b.other-iwf); receive BYE from other-entity via cpm-pf-terminating dialogs={iwfLeg} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:234 step 3.b.ii); receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:395 step 4.b.other-iwf). */
   async onBye(incoming: IncomingRequest): Promise<void> {
     // cpm.pf-bye.originating step 4.c.iwf (flows/cpm/pf-bye-originating.flow.yaml:166): send 200 -> cpm-pf-originating *session.iwfs
     if (incoming.pending) incoming.respond(200);
@@ -137,7 +131,7 @@ export class Iwf extends UserAgentRole<IwfConfig> {
   /** Handles INVITE: receive INVITE from other-entity via cpm-pf-originating dialogs={} mode=- (flows/cpm/establish-pf-originating.flow.yaml:104 step 10); receive INVITE from other-entity via cpm-pf-terminating dialogs={} mode=- (flows/cpm/establish-pf-terminating.flow.yaml:104 step 10). */
   async onInvite(incoming: IncomingRequest): Promise<void> {
     // cpm.establish.pf-originating step 11 (flows/cpm/establish-pf-originating.flow.yaml:111): send 200 -> cpm-pf-originating *session.iwfs
-    if (incoming.pending) incoming.respond(200);
+    this.respondInvite(incoming, 200);
   }
 
   /** Starts cpm.pf-bye.originating (flows/cpm/pf-bye-originating.flow.yaml:294 step 6.bye). */
@@ -148,6 +142,8 @@ export class Iwf extends UserAgentRole<IwfConfig> {
     // cpm.pf-bye.originating step 6.a.bye-ok (flows/cpm/pf-bye-originating.flow.yaml:338): receive 200 <- cpm-pf-originating
     expectStatus(r1, 200, 'cpm.pf-bye.originating', '6.a.bye-ok');
     outcome.responses.push(r1);
+    // cpm.pf-bye.originating step 6.b.iv.send (flows/cpm/pf-bye-originating.flow.yaml:411): receive 200 <- cpm-pf-originating
+    // The answer of step 6.a.bye-ok in the operand the peer chose: checked there.
     return outcome;
   }
 
@@ -159,6 +155,8 @@ export class Iwf extends UserAgentRole<IwfConfig> {
     // cpm.pf-bye.terminating step 4.a.bye-ok (flows/cpm/pf-bye-terminating.flow.yaml:337): receive 200 <- cpm-pf-terminating
     expectStatus(r1, 200, 'cpm.pf-bye.terminating', '4.a.bye-ok');
     outcome.responses.push(r1);
+    // cpm.pf-bye.terminating step 4.b.iv.send (flows/cpm/pf-bye-terminating.flow.yaml:409): receive 200 <- cpm-pf-terminating
+    // The answer of step 4.a.bye-ok in the operand the peer chose: checked there.
     return outcome;
   }
 }

@@ -231,13 +231,13 @@ export class PocClient extends UserAgentRole<PocClientConfig> {
     // variant of poc.cancel.terminating (flows/poc/cancel-terminating.flow.yaml:51: PoC Client B alerts its user (manual answer) and has not sent a final response yet.)
     if (this.config.variants?.includes('poc.cancel.terminating')) {
       // poc.cancel.terminating step 0.4 (flows/poc/cancel-terminating.flow.yaml:51): send 180 -> sip-core
-      if (incoming.pending) incoming.respond(180);
+      this.respondInvite(incoming, 180);
       // poc.cancel.terminating step 2 (flows/poc/cancel-terminating.flow.yaml:101): send 487 -> sip-core [!session.finalResponseSent]
       // RFC 3261 9.2: sent by the INVITE server transaction when the CANCEL finds no final response.
       return;
     }
     // poc.establish.terminating.on-demand step 7 (flows/poc/establish-terminating-on-demand.flow.yaml:73): send 200 -> sip-core
-    if (incoming.pending) incoming.respond(200);
+    this.respondInvite(incoming, 200);
   }
 
   /** Handles NOTIFY: receive NOTIFY from participating-server via sip-core dialogs={preEstablished} mode=- (flows/poc/establish-pre-established.flow.yaml:198 step 22; flows/poc/leave-pre-established.flow.yaml:151 step 7; flows/poc/leave-pre-established.flow.yaml:236 step 17). */

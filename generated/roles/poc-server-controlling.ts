@@ -186,7 +186,7 @@ export class PocServerControlling extends UserAgentRole<PocServerControllingConf
   /** Handles INVITE: receive INVITE from participating-server via sip-core dialogs={} mode=- (flows/poc/cancel-originating.flow.yaml:173 step 2xx.3; flows/poc/establish-on-demand.flow.yaml:67 step 5); receive INVITE from participating-server via sip-core dialogs={controllingLeg} mode=- (flows/poc/establish-pre-established.flow.yaml:139 step 14). */
   async onInvite(incoming: IncomingRequest): Promise<void> {
     // poc.cancel.originating step 2xx.5 (flows/poc/cancel-originating.flow.yaml:185): send 200 -> sip-core
-    if (incoming.pending) incoming.respond(200);
+    this.respondInvite(incoming, 200);
   }
 
   /** Runs on the indication of poc.establish.terminating.on-demand (flows/poc/establish-terminating-on-demand.flow.yaml:27 step 1). */

@@ -367,7 +367,7 @@ export class PocServerParticipating extends B2buaRole<PocServerParticipatingConf
 
   /** Handles CANCEL: receive CANCEL from network via sip-core dialogs={clientLeg} mode=b2bua (flows/poc/cancel-originating.flow.yaml:111 step 1.2). */
   async onCancel(incoming: IncomingRequest): Promise<void> {
-    const f = this.facts();
+    const f = this.facts(incoming);
     // poc.cancel.originating step 2xx.1 (flows/poc/cancel-originating.flow.yaml:163): send INVITE -> sip-core [race.winner == '2xx']: not mapped to the runtime yet
     if (f['race.winner'] === '2xx') {
       throw new UncompiledCaseError(

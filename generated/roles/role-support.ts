@@ -18,9 +18,12 @@ import {
   type IncomingRequest,
   type InviteResult,
   type OutgoingInvite,
+  answerMessageOffer,
+  answerStreamRemoval,
   isOwnUri,
   mbcpPeerOf,
   mbcpSdp,
+  messageSdp,
 } from '../../runtime/core/index.js';
 import { MbcpEndpoint, MBCP_SESSION_TYPE } from '../../runtime/mbcp/index.js';
 import type { MbcpAddress, MbcpMessage, MbcpPacketRecord } from '../../runtime/mbcp/index.js';
@@ -110,6 +113,16 @@ export interface B2buaRoleConfig extends UaCoreRoleConfig {
   readonly nextProxy?: string;
   /** The URI of the next B2BUA on the path (OMA CPM: the terminating Participating Function), as Request-URI of the server leg. */
   readonly nextHop?: string;
+  /**
+   * The URIs a new session opens a server leg to, one INVITE each, in order (OMA CPM 8.2.2.1:
+   * a CPM Session interworked to its IWFs); when set, used instead of `nextHop`.
+   */
+  readonly legTargets?: readonly string[];
+}
+
+/** Whether a header field is a Content-Type naming SDP (RFC 4566 8.2.2). */
+function isSdpType(name: string, value: string): boolean {
+  return name.toLowerCase() === 'content-type' && /^application\/sdp\b/i.test(value.trim());
 }
 
 /** Where an INVITE goes: its Request-URI, To and preloaded route. */
@@ -542,8 +555,11 @@ export abstract class UaCoreRole<C extends UaCoreRoleConfig> extends GeneratedRo
   /** The From and preloaded route of the INVITEs this role starts. */
   protected abstract inviteOrigin(): { readonly aor: string; readonly route: readonly string[] };
 
-  /** Where a request comes from: the served client (its From is the address of a served user) or another entity. */
-  protected originOf(incoming: IncomingRequest): 'served-client' | 'other' {
+  /**
+   * Where a request comes from: the served client (its From is the address of a served user),
+   * an IWF (only a B2BUA tells, see {@link B2buaRole.originOf}) or another entity.
+   */
+  protected originOf(incoming: IncomingRequest): 'served-client' | 'iwf' | 'other' {
     const from = getFrom(incoming.request).uri.raw;
     return (this.config.servedUsers ?? []).includes(from) ? 'served-client' : 'other';
   }
@@ -554,22 +570,76 @@ export abstract class UaCoreRole<C extends UaCoreRoleConfig> extends GeneratedRo
     extra: { readonly headers?: readonly (readonly [string, string])[] } | undefined,
   ): OutgoingInvite {
     const { aor, route } = this.inviteOrigin();
+    const headers = extra?.headers ?? [];
+    // A role that speaks MBCP offers its MBCP media (RFC 3264 5); a step that draws an SDP body
+    // without MBCP offers a CPM Session's MSRP message stream (OMA CPM, RFC 4975 8.1).
+    const sdp = headers.some(([name, value]) => isSdpType(name, value));
+    const offer = this.mbcp
+      ? mbcpSdp(this.mbcp.local)
+      : sdp
+        ? messageSdp(this.transport.localEndpoint(advertisedTransport(this.config)))
+        : undefined;
     const invite = startInvite(
       this.core,
       aor,
       route,
       options,
-      extra?.headers ?? [],
+      offer !== undefined
+        ? headers.filter(([name]) => name.toLowerCase() !== 'content-type')
+        : headers,
       this.constructor.name,
-      // A role that speaks MBCP offers its MBCP media (RFC 3264 5).
-      this.mbcp ? mbcpSdp(this.mbcp.local) : undefined,
+      offer,
     );
     this.outgoing.add(invite);
     const done = (): void => {
       this.outgoing.delete(invite);
     };
-    invite.result.then(done, done);
+    invite.result.then(({ dialog }) => {
+      done();
+      if (dialog && offer !== undefined && !this.mbcp) this.keepSdp(dialog, offer);
+    }, done);
     return invite;
+  }
+
+  /** The SDP this role last sent in each of its dialogs (offer or answer), by dialog key. */
+  private readonly sessionSdp = new Map<string, string>();
+
+  protected keepSdp(dialog: Dialog, sdp: string): void {
+    const known = this.sessionSdp.has(dialog.key);
+    this.sessionSdp.set(dialog.key, sdp);
+    if (known) return;
+    dialog.onStateChange((state) => {
+      if (state === DialogState.Terminated) this.sessionSdp.delete(dialog.key);
+    });
+  }
+
+  /**
+   * Answers an INVITE (RFC 3261 13.3): a 2xx to an SDP offer of a role without MBCP carries
+   * the SDP answer (RFC 3264 6): for an initial INVITE its MSRP message streams accepted (OMA
+   * CPM); for a re-INVITE the streams the offer removed set to port 0 in this role's previous
+   * description (RFC 3264 8.2). Any other answer has no body.
+   */
+  protected respondInvite(incoming: IncomingRequest, status: number): void {
+    if (!incoming.pending) return;
+    const answer = this.sdpAnswerOf(incoming, status);
+    incoming.respond(
+      status,
+      answer !== undefined ? { contentType: 'application/sdp', body: answer } : {},
+    );
+    if (answer !== undefined && incoming.dialog) this.keepSdp(incoming.dialog, answer);
+  }
+
+  /** The SDP answer {@link respondInvite} gives, or undefined for an answer without body. */
+  protected sdpAnswerOf(incoming: IncomingRequest, status: number): string | undefined {
+    const type = incoming.request.headers.get('Content-Type') ?? '';
+    if (status < 200 || status >= 300 || this.mbcp || !isSdpType('Content-Type', type))
+      return undefined;
+    const offered = incoming.request.body;
+    if (offered.length === 0) return undefined;
+    const previous = incoming.dialog ? this.sessionSdp.get(incoming.dialog.key) : undefined;
+    return previous !== undefined
+      ? answerStreamRemoval(offered, previous)
+      : answerMessageOffer(offered, this.transport.localEndpoint(advertisedTransport(this.config)));
   }
 
   /** The INVITE an entry point cancels: the only one without a final response. */
@@ -693,6 +763,40 @@ export abstract class B2buaRole<C extends B2buaRoleConfig> extends UaCoreRole<C>
     return this.b2bua.snapshot();
   }
 
+  /**
+   * The facts guards read for a request: the configured ones, and what the request's session
+   * says of itself when it has server legs opened to `legTargets` (its IWFs): it is
+   * interworked, to as many IWFs as those legs still up (OMA CPM 8.2.2.3 6: "interworked
+   * towards multiple IWFs"), the request's own leg included.
+   */
+  protected override facts(incoming?: IncomingRequest): Facts {
+    const configured = super.facts();
+    const found = incoming?.dialog ? this.b2bua.sessionOf(incoming.dialog) : undefined;
+    const targets = this.config.legTargets ?? [];
+    const iwfs = (found?.session.servers ?? []).filter(
+      (leg) =>
+        leg.requestUri !== undefined &&
+        targets.includes(leg.requestUri) &&
+        (leg.active || leg === found?.leg),
+    );
+    if (iwfs.length === 0) return configured;
+    return { ...configured, 'session.interworked': true, 'session.iwfCount': iwfs.length };
+  }
+
+  /**
+   * Ends with a BYE (RFC 3261 15.1.1) every session this B2BUA holds as its own end, a dialog
+   * no session pairs with another leg (OMA CPM 8.3.2.3: the other CPM entity), for a session
+   * a flow leaves running.
+   */
+  async endSessions(_options: EntryOptions = {}): Promise<EntryOutcome> {
+    const dialogs = this.core.dialogs.all().filter((d) => {
+      const found = this.b2bua.sessionOf(d);
+      return d.hasInviteUsage && (found === undefined || found.session.servers.length === 0);
+    });
+    const responses = await Promise.all(dialogs.map((d) => this.core.bye(d)));
+    return { responses };
+  }
+
   protected inviteOrigin(): { readonly aor: string; readonly route: readonly string[] } {
     return { aor: this.uri, route: [] };
   }
@@ -744,14 +848,19 @@ export abstract class B2buaRole<C extends B2buaRoleConfig> extends UaCoreRole<C>
     peer: MbcpAddress | undefined,
   ): void {
     const offered = mbcpPeerOf(incoming.request.body) !== undefined;
+    // Without MBCP, the answer to a CPM Session's offer (RFC 3264 6, 8.2).
+    const answer = this.sdpAnswerOf(incoming, status);
     const session = this.b2bua.answerLocally(
       incoming,
       status,
       offered && this.mbcp
         ? { contentType: 'application/sdp', body: mbcpSdp(this.mbcp.local) }
-        : {},
+        : answer !== undefined
+          ? { contentType: 'application/sdp', body: answer }
+          : {},
     );
-    const dialog = session?.client.dialog;
+    const dialog = session?.client.dialog ?? incoming.dialog;
+    if (dialog && answer !== undefined) this.keepSdp(dialog, answer);
     if (!dialog || !peer) return;
     const key = dialog.key;
     this.mediaPeers.set(key, peer);
@@ -766,10 +875,59 @@ export abstract class B2buaRole<C extends B2buaRoleConfig> extends UaCoreRole<C>
     return dialog ? this.mediaPeers.get(dialog.key) : undefined;
   }
 
+  /**
+   * Where a request comes from; an IWF when it came on a server leg opened to one of the
+   * configured `legTargets` (OMA CPM 8.2.2.3 item 6: "sent by one of the IWFs").
+   */
+  protected override originOf(incoming: IncomingRequest): 'served-client' | 'iwf' | 'other' {
+    const found = incoming.dialog ? this.b2bua.sessionOf(incoming.dialog) : undefined;
+    const uri = found?.leg.requestUri;
+    if (uri !== undefined && (this.config.legTargets ?? []).includes(uri)) return 'iwf';
+    return super.originOf(incoming);
+  }
+
   /** The leg paired with the one a request came in on, looked up before answering ends that dialog. */
   protected otherLeg(incoming: IncomingRequest): B2buaLeg | undefined {
     const found = incoming.dialog ? this.b2bua.sessionOf(incoming.dialog) : undefined;
     return found ? found.session.other(found.leg) : undefined;
+  }
+
+  /**
+   * The server legs of the session a request came in on, but the one it came on, with their
+   * facts (OMA CPM 8.2.2.3 4.a: the IWFs of the session; 6.b: the other IWFs). `over` names
+   * the collection in the flow (session.iwfs, session.otherIwfs). Read before an answer ends
+   * the request's dialog.
+   */
+  protected each(
+    over: string,
+    incoming: IncomingRequest | undefined,
+  ): readonly { readonly leg: B2buaLeg; readonly facts: Facts }[] {
+    void over;
+    const found = incoming?.dialog ? this.b2bua.sessionOf(incoming.dialog) : undefined;
+    if (!found) return [];
+    return found.session.servers
+      .filter((leg) => leg !== found.leg)
+      .map((leg) => ({ leg, facts: this.facts() }));
+  }
+
+  /**
+   * RFC 3264 8.2 (OMA CPM 8.2.2.3 6.a, 8.3.2.3 4.a): a re-INVITE on `towards` whose offer
+   * removes (port 0) the media streams the request's leg carries; undefined when either leg is
+   * gone or `towards` had no SDP to change.
+   */
+  protected async removeLegStreams(
+    incoming: IncomingRequest,
+    towards: B2buaLeg | undefined,
+  ): Promise<SipResponse | undefined> {
+    const found = incoming.dialog ? this.b2bua.sessionOf(incoming.dialog) : undefined;
+    if (!found || !towards?.active) return undefined;
+    const streams = found.leg.streams;
+    const [response] = await this.b2bua.removeStreams(
+      found.session,
+      (_, index) => streams.includes(index),
+      [towards],
+    );
+    return response;
   }
 
   /** Sends BYE on the paired leg (OMA PoC Figure 16 step 6); undefined when that leg is gone or already being released. */
@@ -849,15 +1007,16 @@ export async function listenB2bua(
     core,
     // The server leg goes to the next B2BUA when one is configured, else to the same
     // Request-URI, or to the To URI when the request was addressed to this B2BUA itself.
-    route: (invite: SipRequest): B2buaRoute => {
+    route: (invite: SipRequest): B2buaRoute | readonly B2buaRoute[] => {
+      const target = config.outboundProxy ? { target: { ...config.outboundProxy } } : {};
+      // OMA CPM 8.2.2.1: an interworked session has a server leg per IWF, opened in turn.
+      if (config.legTargets !== undefined && config.legTargets.length > 0)
+        return config.legTargets.map((requestUri) => ({ requestUri, ...target }));
       const own = `${local.address}:${local.port}`;
       const requestUri =
         config.nextHop ??
         (invite.requestUri.includes(own) ? getTo(invite).uri.raw : invite.requestUri);
-      return {
-        requestUri,
-        ...(config.outboundProxy ? { target: { ...config.outboundProxy } } : {}),
-      };
+      return { requestUri, ...target };
     },
   });
   return { transport, core, b2bua };

@@ -82,7 +82,7 @@ export class Ue extends UserAgentRole<UeConfig> {
   /** Handles INVITE: receive INVITE from served-client via s-cscf dialogs={} mode=- (flows/ims/establish-session.flow.yaml:41 step 2). */
   async onInvite(incoming: IncomingRequest): Promise<void> {
     // ims.establish.session step 3 (flows/ims/establish-session.flow.yaml:50): send 200 -> s-cscf
-    if (incoming.pending) incoming.respond(200);
+    this.respondInvite(incoming, 200);
   }
 
   /** Starts ims.establish.session (flows/ims/establish-session.flow.yaml:27 step 1). */

@@ -7,12 +7,6 @@
  *
  * Cases not generated (the generated roles cannot run them yet):
  * - participant.mode=proxy, trigger.from=iwf: no entry point of the flow runs in this case (nothing starts it)
- * - participant.mode=b2bua, policy.allowOfflineStorage=true, session.interworked=true, trigger.from=served-client: cpm.pf-bye.originating step 4.a.ii at pfA: cpm.pf-bye.originating step 4.bye (flows/cpm/pf-bye-originating.flow.yaml:136): receive BYE <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'served-client']: a loop over legs is not mapped for a b2bua yet
- * - participant.mode=b2bua, policy.allowOfflineStorage=true, policy.iwfRelease=close-sender-media, trigger.from=iwf: cpm.pf-bye.originating step 6.bye at pfA: cpm.pf-bye.originating step 6.a (flows/cpm/pf-bye-originating.flow.yaml:314): send INVITE -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']: not mapped to the runtime yet
- * - participant.mode=b2bua, policy.allowOfflineStorage=true, policy.iwfRelease=close-session, trigger.from=iwf: cpm.pf-bye.originating step 6.bye at pfA: cpm.pf-bye.originating step 6.a (flows/cpm/pf-bye-originating.flow.yaml:314): send INVITE -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']: not mapped to the runtime yet
- * - participant.mode=b2bua, policy.allowOfflineStorage=false, session.interworked=true, trigger.from=served-client: cpm.pf-bye.originating step 4.a.ii at pfA: cpm.pf-bye.originating step 4.bye (flows/cpm/pf-bye-originating.flow.yaml:136): receive BYE <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'served-client']: a loop over legs is not mapped for a b2bua yet
- * - participant.mode=b2bua, policy.allowOfflineStorage=false, policy.iwfRelease=close-sender-media, trigger.from=iwf: cpm.pf-bye.originating step 6.bye at pfA: cpm.pf-bye.originating step 6.a (flows/cpm/pf-bye-originating.flow.yaml:314): send INVITE -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']: not mapped to the runtime yet
- * - participant.mode=b2bua, policy.allowOfflineStorage=false, policy.iwfRelease=close-session, trigger.from=iwf: cpm.pf-bye.originating step 6.bye at pfA: cpm.pf-bye.originating step 6.a (flows/cpm/pf-bye-originating.flow.yaml:314): send INVITE -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']: not mapped to the runtime yet
  */
 import { describe, it } from 'vitest';
 import { checkScenario, SCENARIO_TIMEOUT_MS } from './scenario-harness.js';
@@ -20,25 +14,6 @@ import { checkScenario, SCENARIO_TIMEOUT_MS } from './scenario-harness.js';
 describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM Participating Function', () => {
   const shared = {
     flowFile: 'flows/cpm/pf-bye-originating.flow.yaml',
-    outbound: {},
-    served: {
-      pfB: ['clientA'],
-    },
-    nextHop: {},
-    establish: [
-      {
-        at: 'clientA',
-        entry: 'establishPfOriginating',
-        to: 'pfB',
-        route: ['pfA', 'pfB'],
-      },
-    ],
-    teardown: [
-      {
-        at: 'iwf[0]',
-        entry: 'endSessions',
-      },
-    ],
   };
   const first = {
     ...shared,
@@ -65,10 +40,33 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
         role: 'iwf',
       },
     ],
+    outbound: {},
+    served: {
+      pfB: ['clientA'],
+    },
+    nextHop: {},
+    establish: [
+      {
+        at: 'clientA',
+        entry: 'establishPfOriginating',
+        to: 'pfB',
+        route: ['pfA', 'pfB'],
+      },
+    ],
     trigger: [
       {
         at: 'clientA',
         entry: 'pfByeOriginating',
+      },
+    ],
+    teardown: [
+      {
+        at: 'pfB',
+        entry: 'endSessions',
+      },
+      {
+        at: 'iwf[0]',
+        entry: 'endSessions',
       },
     ],
     actions: ['pfA service-control'],
@@ -114,10 +112,33 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
             role: 'iwf',
           },
         ],
+        outbound: {},
+        served: {
+          pfB: ['clientA'],
+        },
+        nextHop: {},
+        establish: [
+          {
+            at: 'clientA',
+            entry: 'establishPfOriginating',
+            to: 'pfB',
+            route: ['pfA', 'pfB'],
+          },
+        ],
         trigger: [
           {
             at: 'pfB',
             entry: 'pfByeOriginating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'pfB',
+            entry: 'endSessions',
+          },
+          {
+            at: 'iwf[0]',
+            entry: 'endSessions',
           },
         ],
         actions: ['pfA service-control'],
@@ -133,7 +154,7 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
     SCENARIO_TIMEOUT_MS,
   );
   it(
-    'participant.mode=b2bua, policy.allowOfflineStorage=true, trigger.from=other-entity',
+    'participant.mode=b2bua, policy.allowOfflineStorage=true, session.interworked=true, trigger.from=served-client, 1 participant',
     () =>
       checkScenario({
         ...shared,
@@ -142,6 +163,11 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
             id: 'clientA',
             participant: 'clientA',
             role: 'cpm-client',
+          },
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
           },
           {
             id: 'pfA',
@@ -154,16 +180,185 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
             participant: 'pfB',
             role: 'cpm-pf-terminating',
           },
+        ],
+        outbound: {
+          pfA: [],
+        },
+        served: {
+          pfA: ['clientA'],
+        },
+        nextHop: {},
+        legs: {
+          pfA: ['iwf[0]'],
+        },
+        establish: [
+          {
+            at: 'clientA',
+            entry: 'establishPfOriginating',
+            to: 'iwf[0]',
+            route: ['pfA'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'clientA',
+            entry: 'pfByeOriginating2',
+          },
+        ],
+        teardown: [
+          {
+            at: 'pfB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfA release-media-resources', 'pfA store-session-history'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': true,
+          'policy.iwfRelease': 'close-sender-media',
+          'session.interworked': true,
+          'trigger.from': 'served-client',
+          'session.iwfCount': 1,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-originating-3.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=true, session.interworked=true, trigger.from=served-client, 2 participants',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'clientA',
+            participant: 'clientA',
+            role: 'cpm-client',
+          },
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'iwf[1]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+          },
+        ],
+        outbound: {
+          pfA: [],
+        },
+        served: {
+          pfA: ['clientA'],
+        },
+        nextHop: {},
+        legs: {
+          pfA: ['iwf[0]', 'iwf[1]'],
+        },
+        establish: [
+          {
+            at: 'clientA',
+            entry: 'establishPfOriginating',
+            to: 'iwf[0]',
+            route: ['pfA'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'clientA',
+            entry: 'pfByeOriginating2',
+          },
+        ],
+        teardown: [
+          {
+            at: 'pfB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfA release-media-resources', 'pfA store-session-history'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': true,
+          'policy.iwfRelease': 'close-sender-media',
+          'session.interworked': true,
+          'trigger.from': 'served-client',
+          'session.iwfCount': 2,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-originating-4.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=true, trigger.from=other-entity',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'clientA',
+            participant: 'clientA',
+            role: 'cpm-client',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+            mode: 'b2bua',
+          },
           {
             id: 'iwf[0]',
             participant: 'iwf',
             role: 'iwf',
           },
         ],
+        outbound: {
+          pfA: [],
+        },
+        served: {
+          pfA: ['clientA'],
+        },
+        nextHop: {
+          pfA: 'pfB',
+        },
+        establish: [
+          {
+            at: 'clientA',
+            entry: 'establishPfOriginating',
+            to: 'pfB',
+            route: ['pfA'],
+          },
+        ],
         trigger: [
           {
             at: 'pfB',
             entry: 'pfByeOriginating2',
+          },
+        ],
+        teardown: [
+          {
+            at: 'pfB',
+            entry: 'endSessions',
+          },
+          {
+            at: 'iwf[0]',
+            entry: 'endSessions',
           },
         ],
         actions: ['pfA release-media-resources', 'pfA store-session-history'],
@@ -174,7 +369,158 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
           'session.interworked': false,
           'trigger.from': 'other-entity',
         },
-        pcap: 'test-output/generated/cpm-pf-bye-originating-3.pcap',
+        pcap: 'test-output/generated/cpm-pf-bye-originating-5.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=true, policy.iwfRelease=close-sender-media, trigger.from=iwf, 1 participant',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'clientA',
+            participant: 'clientA',
+            role: 'cpm-client',
+          },
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+          },
+        ],
+        outbound: {
+          pfA: [],
+        },
+        served: {
+          pfA: ['clientA'],
+        },
+        nextHop: {},
+        legs: {
+          pfA: ['iwf[0]'],
+        },
+        establish: [
+          {
+            at: 'clientA',
+            entry: 'establishPfOriginating',
+            to: 'iwf[0]',
+            route: ['pfA'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'iwf[0]',
+            entry: 'pfByeOriginating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'pfB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfA release-media-resources', 'pfA store-session-history'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': true,
+          'policy.iwfRelease': 'close-sender-media',
+          'session.interworked': true,
+          'trigger.from': 'iwf',
+          'session.iwfCount': 1,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-originating-6.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=true, policy.iwfRelease=close-sender-media, trigger.from=iwf, 2 participants',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'clientA',
+            participant: 'clientA',
+            role: 'cpm-client',
+          },
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'iwf[1]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+          },
+        ],
+        outbound: {
+          pfA: [],
+        },
+        served: {
+          pfA: ['clientA'],
+        },
+        nextHop: {},
+        legs: {
+          pfA: ['iwf[0]', 'iwf[1]'],
+        },
+        establish: [
+          {
+            at: 'clientA',
+            entry: 'establishPfOriginating',
+            to: 'iwf[0]',
+            route: ['pfA'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'iwf[0]',
+            entry: 'pfByeOriginating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'clientA',
+            entry: 'endSessions',
+          },
+          {
+            at: 'pfB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfA remove-media-streams'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': true,
+          'policy.iwfRelease': 'close-sender-media',
+          'session.interworked': true,
+          'trigger.from': 'iwf',
+          'session.iwfCount': 2,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-originating-7.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
   );
@@ -190,15 +536,15 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
             role: 'cpm-client',
           },
           {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+          },
+          {
             id: 'pfA',
             participant: 'pfA',
             role: 'cpm-pf-originating',
             mode: 'b2bua',
-          },
-          {
-            id: 'pfB',
-            participant: 'pfB',
-            role: 'cpm-pf-terminating',
           },
           {
             id: 'iwf[0]',
@@ -206,10 +552,37 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
             role: 'iwf',
           },
         ],
+        outbound: {
+          pfA: [],
+        },
+        served: {
+          pfA: ['clientA'],
+        },
+        nextHop: {
+          pfA: 'pfB',
+        },
+        establish: [
+          {
+            at: 'clientA',
+            entry: 'establishPfOriginating',
+            to: 'pfB',
+            route: ['pfA'],
+          },
+        ],
         trigger: [
           {
             at: 'clientA',
             entry: 'pfByeOriginating2',
+          },
+        ],
+        teardown: [
+          {
+            at: 'pfB',
+            entry: 'endSessions',
+          },
+          {
+            at: 'iwf[0]',
+            entry: 'endSessions',
           },
         ],
         actions: ['pfA release-media-resources', 'pfA store-session-history'],
@@ -220,7 +593,301 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
           'session.interworked': false,
           'trigger.from': 'served-client',
         },
-        pcap: 'test-output/generated/cpm-pf-bye-originating-4.pcap',
+        pcap: 'test-output/generated/cpm-pf-bye-originating-8.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=true, policy.iwfRelease=close-session, trigger.from=iwf, 1 participant',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'clientA',
+            participant: 'clientA',
+            role: 'cpm-client',
+          },
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+          },
+        ],
+        outbound: {
+          pfA: [],
+        },
+        served: {
+          pfA: ['clientA'],
+        },
+        nextHop: {},
+        legs: {
+          pfA: ['iwf[0]'],
+        },
+        establish: [
+          {
+            at: 'clientA',
+            entry: 'establishPfOriginating',
+            to: 'iwf[0]',
+            route: ['pfA'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'iwf[0]',
+            entry: 'pfByeOriginating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'pfB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfA release-media-resources', 'pfA store-session-history'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': true,
+          'policy.iwfRelease': 'close-session',
+          'session.interworked': true,
+          'trigger.from': 'iwf',
+          'session.iwfCount': 1,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-originating-9.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=true, policy.iwfRelease=close-session, trigger.from=iwf, 2 participants',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'clientA',
+            participant: 'clientA',
+            role: 'cpm-client',
+          },
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'iwf[1]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+          },
+        ],
+        outbound: {
+          pfA: [],
+        },
+        served: {
+          pfA: ['clientA'],
+        },
+        nextHop: {},
+        legs: {
+          pfA: ['iwf[0]', 'iwf[1]'],
+        },
+        establish: [
+          {
+            at: 'clientA',
+            entry: 'establishPfOriginating',
+            to: 'iwf[0]',
+            route: ['pfA'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'iwf[0]',
+            entry: 'pfByeOriginating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'pfB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfA release-media-resources', 'pfA store-session-history'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': true,
+          'policy.iwfRelease': 'close-session',
+          'session.interworked': true,
+          'trigger.from': 'iwf',
+          'session.iwfCount': 2,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-originating-10.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=false, session.interworked=true, trigger.from=served-client, 1 participant',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'clientA',
+            participant: 'clientA',
+            role: 'cpm-client',
+          },
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+          },
+        ],
+        outbound: {
+          pfA: [],
+        },
+        served: {
+          pfA: ['clientA'],
+        },
+        nextHop: {},
+        legs: {
+          pfA: ['iwf[0]'],
+        },
+        establish: [
+          {
+            at: 'clientA',
+            entry: 'establishPfOriginating',
+            to: 'iwf[0]',
+            route: ['pfA'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'clientA',
+            entry: 'pfByeOriginating2',
+          },
+        ],
+        teardown: [
+          {
+            at: 'pfB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfA release-media-resources'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': false,
+          'policy.iwfRelease': 'close-sender-media',
+          'session.interworked': true,
+          'trigger.from': 'served-client',
+          'session.iwfCount': 1,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-originating-11.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=false, session.interworked=true, trigger.from=served-client, 2 participants',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'clientA',
+            participant: 'clientA',
+            role: 'cpm-client',
+          },
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'iwf[1]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+          },
+        ],
+        outbound: {
+          pfA: [],
+        },
+        served: {
+          pfA: ['clientA'],
+        },
+        nextHop: {},
+        legs: {
+          pfA: ['iwf[0]', 'iwf[1]'],
+        },
+        establish: [
+          {
+            at: 'clientA',
+            entry: 'establishPfOriginating',
+            to: 'iwf[0]',
+            route: ['pfA'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'clientA',
+            entry: 'pfByeOriginating2',
+          },
+        ],
+        teardown: [
+          {
+            at: 'pfB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfA release-media-resources'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': false,
+          'policy.iwfRelease': 'close-sender-media',
+          'session.interworked': true,
+          'trigger.from': 'served-client',
+          'session.iwfCount': 2,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-originating-12.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
   );
@@ -236,15 +903,15 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
             role: 'cpm-client',
           },
           {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+          },
+          {
             id: 'pfA',
             participant: 'pfA',
             role: 'cpm-pf-originating',
             mode: 'b2bua',
-          },
-          {
-            id: 'pfB',
-            participant: 'pfB',
-            role: 'cpm-pf-terminating',
           },
           {
             id: 'iwf[0]',
@@ -252,10 +919,37 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
             role: 'iwf',
           },
         ],
+        outbound: {
+          pfA: [],
+        },
+        served: {
+          pfA: ['clientA'],
+        },
+        nextHop: {
+          pfA: 'pfB',
+        },
+        establish: [
+          {
+            at: 'clientA',
+            entry: 'establishPfOriginating',
+            to: 'pfB',
+            route: ['pfA'],
+          },
+        ],
         trigger: [
           {
             at: 'pfB',
             entry: 'pfByeOriginating2',
+          },
+        ],
+        teardown: [
+          {
+            at: 'pfB',
+            entry: 'endSessions',
+          },
+          {
+            at: 'iwf[0]',
+            entry: 'endSessions',
           },
         ],
         actions: ['pfA release-media-resources'],
@@ -266,7 +960,158 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
           'session.interworked': false,
           'trigger.from': 'other-entity',
         },
-        pcap: 'test-output/generated/cpm-pf-bye-originating-5.pcap',
+        pcap: 'test-output/generated/cpm-pf-bye-originating-13.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=false, policy.iwfRelease=close-sender-media, trigger.from=iwf, 1 participant',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'clientA',
+            participant: 'clientA',
+            role: 'cpm-client',
+          },
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+          },
+        ],
+        outbound: {
+          pfA: [],
+        },
+        served: {
+          pfA: ['clientA'],
+        },
+        nextHop: {},
+        legs: {
+          pfA: ['iwf[0]'],
+        },
+        establish: [
+          {
+            at: 'clientA',
+            entry: 'establishPfOriginating',
+            to: 'iwf[0]',
+            route: ['pfA'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'iwf[0]',
+            entry: 'pfByeOriginating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'pfB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfA release-media-resources'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': false,
+          'policy.iwfRelease': 'close-sender-media',
+          'session.interworked': true,
+          'trigger.from': 'iwf',
+          'session.iwfCount': 1,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-originating-14.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=false, policy.iwfRelease=close-sender-media, trigger.from=iwf, 2 participants',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'clientA',
+            participant: 'clientA',
+            role: 'cpm-client',
+          },
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'iwf[1]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+          },
+        ],
+        outbound: {
+          pfA: [],
+        },
+        served: {
+          pfA: ['clientA'],
+        },
+        nextHop: {},
+        legs: {
+          pfA: ['iwf[0]', 'iwf[1]'],
+        },
+        establish: [
+          {
+            at: 'clientA',
+            entry: 'establishPfOriginating',
+            to: 'iwf[0]',
+            route: ['pfA'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'iwf[0]',
+            entry: 'pfByeOriginating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'clientA',
+            entry: 'endSessions',
+          },
+          {
+            at: 'pfB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfA remove-media-streams'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': false,
+          'policy.iwfRelease': 'close-sender-media',
+          'session.interworked': true,
+          'trigger.from': 'iwf',
+          'session.iwfCount': 2,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-originating-15.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
   );
@@ -282,15 +1127,15 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
             role: 'cpm-client',
           },
           {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+          },
+          {
             id: 'pfA',
             participant: 'pfA',
             role: 'cpm-pf-originating',
             mode: 'b2bua',
-          },
-          {
-            id: 'pfB',
-            participant: 'pfB',
-            role: 'cpm-pf-terminating',
           },
           {
             id: 'iwf[0]',
@@ -298,10 +1143,37 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
             role: 'iwf',
           },
         ],
+        outbound: {
+          pfA: [],
+        },
+        served: {
+          pfA: ['clientA'],
+        },
+        nextHop: {
+          pfA: 'pfB',
+        },
+        establish: [
+          {
+            at: 'clientA',
+            entry: 'establishPfOriginating',
+            to: 'pfB',
+            route: ['pfA'],
+          },
+        ],
         trigger: [
           {
             at: 'clientA',
             entry: 'pfByeOriginating2',
+          },
+        ],
+        teardown: [
+          {
+            at: 'pfB',
+            entry: 'endSessions',
+          },
+          {
+            at: 'iwf[0]',
+            entry: 'endSessions',
           },
         ],
         actions: ['pfA release-media-resources'],
@@ -312,7 +1184,154 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
           'session.interworked': false,
           'trigger.from': 'served-client',
         },
-        pcap: 'test-output/generated/cpm-pf-bye-originating-6.pcap',
+        pcap: 'test-output/generated/cpm-pf-bye-originating-16.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=false, policy.iwfRelease=close-session, trigger.from=iwf, 1 participant',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'clientA',
+            participant: 'clientA',
+            role: 'cpm-client',
+          },
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+          },
+        ],
+        outbound: {
+          pfA: [],
+        },
+        served: {
+          pfA: ['clientA'],
+        },
+        nextHop: {},
+        legs: {
+          pfA: ['iwf[0]'],
+        },
+        establish: [
+          {
+            at: 'clientA',
+            entry: 'establishPfOriginating',
+            to: 'iwf[0]',
+            route: ['pfA'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'iwf[0]',
+            entry: 'pfByeOriginating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'pfB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfA release-media-resources'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': false,
+          'policy.iwfRelease': 'close-session',
+          'session.interworked': true,
+          'trigger.from': 'iwf',
+          'session.iwfCount': 1,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-originating-17.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=false, policy.iwfRelease=close-session, trigger.from=iwf, 2 participants',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'clientA',
+            participant: 'clientA',
+            role: 'cpm-client',
+          },
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'iwf[1]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+          },
+        ],
+        outbound: {
+          pfA: [],
+        },
+        served: {
+          pfA: ['clientA'],
+        },
+        nextHop: {},
+        legs: {
+          pfA: ['iwf[0]', 'iwf[1]'],
+        },
+        establish: [
+          {
+            at: 'clientA',
+            entry: 'establishPfOriginating',
+            to: 'iwf[0]',
+            route: ['pfA'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'iwf[0]',
+            entry: 'pfByeOriginating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'pfB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfA release-media-resources'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': false,
+          'policy.iwfRelease': 'close-session',
+          'session.interworked': true,
+          'trigger.from': 'iwf',
+          'session.iwfCount': 2,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-originating-18.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
   );

@@ -7,12 +7,6 @@
  *
  * Cases not generated (the generated roles cannot run them yet):
  * - participant.mode=proxy, trigger.from=iwf: no entry point of the flow runs in this case (nothing starts it)
- * - participant.mode=b2bua, policy.allowOfflineStorage=true, session.interworked=true, trigger.from=other-entity: cpm.pf-bye.terminating step 3.b.ii at pfB: cpm.pf-bye.terminating step 3.bye (flows/cpm/pf-bye-terminating.flow.yaml:199): receive BYE <- cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'other-entity']: a loop over legs is not mapped for a b2bua yet
- * - participant.mode=b2bua, policy.allowOfflineStorage=true, policy.iwfRelease=close-sender-media, trigger.from=iwf: cpm.pf-bye.terminating step 4.bye at pfB: cpm.pf-bye.terminating step 4.a (flows/cpm/pf-bye-terminating.flow.yaml:313): send INVITE -> cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']: not mapped to the runtime yet
- * - participant.mode=b2bua, policy.allowOfflineStorage=true, policy.iwfRelease=close-session, trigger.from=iwf: cpm.pf-bye.terminating step 4.bye at pfB: cpm.pf-bye.terminating step 4.a (flows/cpm/pf-bye-terminating.flow.yaml:313): send INVITE -> cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']: not mapped to the runtime yet
- * - participant.mode=b2bua, policy.allowOfflineStorage=false, session.interworked=true, trigger.from=other-entity: cpm.pf-bye.terminating step 3.b.ii at pfB: cpm.pf-bye.terminating step 3.bye (flows/cpm/pf-bye-terminating.flow.yaml:199): receive BYE <- cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'other-entity']: a loop over legs is not mapped for a b2bua yet
- * - participant.mode=b2bua, policy.allowOfflineStorage=false, policy.iwfRelease=close-sender-media, trigger.from=iwf: cpm.pf-bye.terminating step 4.bye at pfB: cpm.pf-bye.terminating step 4.a (flows/cpm/pf-bye-terminating.flow.yaml:313): send INVITE -> cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']: not mapped to the runtime yet
- * - participant.mode=b2bua, policy.allowOfflineStorage=false, policy.iwfRelease=close-session, trigger.from=iwf: cpm.pf-bye.terminating step 4.bye at pfB: cpm.pf-bye.terminating step 4.a (flows/cpm/pf-bye-terminating.flow.yaml:313): send INVITE -> cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']: not mapped to the runtime yet
  */
 import { describe, it } from 'vitest';
 import { checkScenario, SCENARIO_TIMEOUT_MS } from './scenario-harness.js';
@@ -20,26 +14,7 @@ import { checkScenario, SCENARIO_TIMEOUT_MS } from './scenario-harness.js';
 describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CPM Participating Function', () => {
   const shared = {
     flowFile: 'flows/cpm/pf-bye-terminating.flow.yaml',
-    outbound: {},
     nextHop: {},
-    establish: [
-      {
-        at: 'pfA',
-        entry: 'establishPfTerminating',
-        to: 'clientB',
-        route: ['pfB'],
-      },
-    ],
-    teardown: [
-      {
-        at: 'clientB',
-        entry: 'endSessions',
-      },
-      {
-        at: 'iwf[0]',
-        entry: 'endSessions',
-      },
-    ],
   };
   const first = {
     ...shared,
@@ -66,11 +41,30 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
         role: 'iwf',
       },
     ],
+    outbound: {},
     served: {},
+    establish: [
+      {
+        at: 'pfA',
+        entry: 'establishPfTerminating',
+        to: 'clientB',
+        route: ['pfB'],
+      },
+    ],
     trigger: [
       {
         at: 'clientB',
         entry: 'pfByeTerminating',
+      },
+    ],
+    teardown: [
+      {
+        at: 'clientB',
+        entry: 'endSessions',
+      },
+      {
+        at: 'iwf[0]',
+        entry: 'endSessions',
       },
     ],
     actions: ['pfB service-control'],
@@ -116,11 +110,30 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
             role: 'iwf',
           },
         ],
+        outbound: {},
         served: {},
+        establish: [
+          {
+            at: 'pfA',
+            entry: 'establishPfTerminating',
+            to: 'clientB',
+            route: ['pfB'],
+          },
+        ],
         trigger: [
           {
             at: 'pfA',
             entry: 'pfByeTerminating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'clientB',
+            entry: 'endSessions',
+          },
+          {
+            at: 'iwf[0]',
+            entry: 'endSessions',
           },
         ],
         actions: ['pfB service-control'],
@@ -163,13 +176,34 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
             role: 'iwf',
           },
         ],
+        outbound: {
+          pfB: [],
+        },
         served: {
           pfB: ['clientB'],
         },
+        establish: [
+          {
+            at: 'pfA',
+            entry: 'establishPfTerminating',
+            to: 'clientB',
+            route: ['pfB'],
+          },
+        ],
         trigger: [
           {
             at: 'clientB',
             entry: 'pfByeTerminating2',
+          },
+        ],
+        teardown: [
+          {
+            at: 'clientB',
+            entry: 'endSessions',
+          },
+          {
+            at: 'iwf[0]',
+            entry: 'endSessions',
           },
         ],
         actions: ['pfB release-media-resources', 'pfB store-session-history'],
@@ -181,6 +215,292 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
           'trigger.from': 'served-client',
         },
         pcap: 'test-output/generated/cpm-pf-bye-terminating-3.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=true, session.interworked=true, trigger.from=other-entity, 1 participant',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'clientB',
+            participant: 'clientB',
+            role: 'cpm-client',
+          },
+        ],
+        outbound: {
+          pfB: [],
+        },
+        served: {},
+        legs: {
+          pfB: ['iwf[0]'],
+        },
+        establish: [
+          {
+            at: 'pfA',
+            entry: 'establishPfTerminating',
+            to: 'iwf[0]',
+            route: ['pfB'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'pfA',
+            entry: 'pfByeTerminating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'clientB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfB release-media-resources', 'pfB store-session-history'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': true,
+          'policy.iwfRelease': 'close-sender-media',
+          'session.interworked': true,
+          'trigger.from': 'other-entity',
+          'session.iwfCount': 1,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-terminating-4.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=true, session.interworked=true, trigger.from=other-entity, 2 participants',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'iwf[1]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'clientB',
+            participant: 'clientB',
+            role: 'cpm-client',
+          },
+        ],
+        outbound: {
+          pfB: [],
+        },
+        served: {},
+        legs: {
+          pfB: ['iwf[0]', 'iwf[1]'],
+        },
+        establish: [
+          {
+            at: 'pfA',
+            entry: 'establishPfTerminating',
+            to: 'iwf[0]',
+            route: ['pfB'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'pfA',
+            entry: 'pfByeTerminating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'clientB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfB release-media-resources', 'pfB store-session-history'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': true,
+          'policy.iwfRelease': 'close-sender-media',
+          'session.interworked': true,
+          'trigger.from': 'other-entity',
+          'session.iwfCount': 2,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-terminating-5.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=true, policy.iwfRelease=close-sender-media, trigger.from=iwf, 1 participant',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'clientB',
+            participant: 'clientB',
+            role: 'cpm-client',
+          },
+        ],
+        outbound: {
+          pfB: [],
+        },
+        served: {},
+        legs: {
+          pfB: ['iwf[0]'],
+        },
+        establish: [
+          {
+            at: 'pfA',
+            entry: 'establishPfTerminating',
+            to: 'iwf[0]',
+            route: ['pfB'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'iwf[0]',
+            entry: 'pfByeTerminating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'clientB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfB release-media-resources', 'pfB store-session-history'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': true,
+          'policy.iwfRelease': 'close-sender-media',
+          'session.interworked': true,
+          'trigger.from': 'iwf',
+          'session.iwfCount': 1,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-terminating-6.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=true, policy.iwfRelease=close-sender-media, trigger.from=iwf, 2 participants',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'iwf[1]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'clientB',
+            participant: 'clientB',
+            role: 'cpm-client',
+          },
+        ],
+        outbound: {
+          pfB: [],
+        },
+        served: {},
+        legs: {
+          pfB: ['iwf[0]', 'iwf[1]'],
+        },
+        establish: [
+          {
+            at: 'pfA',
+            entry: 'establishPfTerminating',
+            to: 'iwf[0]',
+            route: ['pfB'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'iwf[0]',
+            entry: 'pfByeTerminating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'pfA',
+            entry: 'endSessions',
+          },
+          {
+            at: 'clientB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfB remove-media-streams'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': true,
+          'policy.iwfRelease': 'close-sender-media',
+          'session.interworked': true,
+          'trigger.from': 'iwf',
+          'session.iwfCount': 2,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-terminating-7.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
   );
@@ -212,13 +532,34 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
             role: 'iwf',
           },
         ],
+        outbound: {
+          pfB: [],
+        },
         served: {
           pfB: ['clientB'],
         },
+        establish: [
+          {
+            at: 'pfA',
+            entry: 'establishPfTerminating',
+            to: 'clientB',
+            route: ['pfB'],
+          },
+        ],
         trigger: [
           {
             at: 'pfA',
             entry: 'pfByeTerminating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'clientB',
+            entry: 'endSessions',
+          },
+          {
+            at: 'iwf[0]',
+            entry: 'endSessions',
           },
         ],
         actions: ['pfB release-media-resources', 'pfB store-session-history'],
@@ -229,7 +570,148 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
           'session.interworked': false,
           'trigger.from': 'other-entity',
         },
-        pcap: 'test-output/generated/cpm-pf-bye-terminating-4.pcap',
+        pcap: 'test-output/generated/cpm-pf-bye-terminating-8.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=true, policy.iwfRelease=close-session, trigger.from=iwf, 1 participant',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'clientB',
+            participant: 'clientB',
+            role: 'cpm-client',
+          },
+        ],
+        outbound: {
+          pfB: [],
+        },
+        served: {},
+        legs: {
+          pfB: ['iwf[0]'],
+        },
+        establish: [
+          {
+            at: 'pfA',
+            entry: 'establishPfTerminating',
+            to: 'iwf[0]',
+            route: ['pfB'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'iwf[0]',
+            entry: 'pfByeTerminating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'clientB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfB release-media-resources', 'pfB store-session-history'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': true,
+          'policy.iwfRelease': 'close-session',
+          'session.interworked': true,
+          'trigger.from': 'iwf',
+          'session.iwfCount': 1,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-terminating-9.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=true, policy.iwfRelease=close-session, trigger.from=iwf, 2 participants',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'iwf[1]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'clientB',
+            participant: 'clientB',
+            role: 'cpm-client',
+          },
+        ],
+        outbound: {
+          pfB: [],
+        },
+        served: {},
+        legs: {
+          pfB: ['iwf[0]', 'iwf[1]'],
+        },
+        establish: [
+          {
+            at: 'pfA',
+            entry: 'establishPfTerminating',
+            to: 'iwf[0]',
+            route: ['pfB'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'iwf[0]',
+            entry: 'pfByeTerminating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'clientB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfB release-media-resources', 'pfB store-session-history'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': true,
+          'policy.iwfRelease': 'close-session',
+          'session.interworked': true,
+          'trigger.from': 'iwf',
+          'session.iwfCount': 2,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-terminating-10.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
   );
@@ -261,13 +743,34 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
             role: 'iwf',
           },
         ],
+        outbound: {
+          pfB: [],
+        },
         served: {
           pfB: ['clientB'],
         },
+        establish: [
+          {
+            at: 'pfA',
+            entry: 'establishPfTerminating',
+            to: 'clientB',
+            route: ['pfB'],
+          },
+        ],
         trigger: [
           {
             at: 'clientB',
             entry: 'pfByeTerminating2',
+          },
+        ],
+        teardown: [
+          {
+            at: 'clientB',
+            entry: 'endSessions',
+          },
+          {
+            at: 'iwf[0]',
+            entry: 'endSessions',
           },
         ],
         actions: ['pfB release-media-resources'],
@@ -278,7 +781,293 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
           'session.interworked': false,
           'trigger.from': 'served-client',
         },
-        pcap: 'test-output/generated/cpm-pf-bye-terminating-5.pcap',
+        pcap: 'test-output/generated/cpm-pf-bye-terminating-11.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=false, session.interworked=true, trigger.from=other-entity, 1 participant',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'clientB',
+            participant: 'clientB',
+            role: 'cpm-client',
+          },
+        ],
+        outbound: {
+          pfB: [],
+        },
+        served: {},
+        legs: {
+          pfB: ['iwf[0]'],
+        },
+        establish: [
+          {
+            at: 'pfA',
+            entry: 'establishPfTerminating',
+            to: 'iwf[0]',
+            route: ['pfB'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'pfA',
+            entry: 'pfByeTerminating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'clientB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfB release-media-resources'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': false,
+          'policy.iwfRelease': 'close-sender-media',
+          'session.interworked': true,
+          'trigger.from': 'other-entity',
+          'session.iwfCount': 1,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-terminating-12.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=false, session.interworked=true, trigger.from=other-entity, 2 participants',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'iwf[1]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'clientB',
+            participant: 'clientB',
+            role: 'cpm-client',
+          },
+        ],
+        outbound: {
+          pfB: [],
+        },
+        served: {},
+        legs: {
+          pfB: ['iwf[0]', 'iwf[1]'],
+        },
+        establish: [
+          {
+            at: 'pfA',
+            entry: 'establishPfTerminating',
+            to: 'iwf[0]',
+            route: ['pfB'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'pfA',
+            entry: 'pfByeTerminating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'clientB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfB release-media-resources'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': false,
+          'policy.iwfRelease': 'close-sender-media',
+          'session.interworked': true,
+          'trigger.from': 'other-entity',
+          'session.iwfCount': 2,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-terminating-13.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=false, policy.iwfRelease=close-sender-media, trigger.from=iwf, 1 participant',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'clientB',
+            participant: 'clientB',
+            role: 'cpm-client',
+          },
+        ],
+        outbound: {
+          pfB: [],
+        },
+        served: {},
+        legs: {
+          pfB: ['iwf[0]'],
+        },
+        establish: [
+          {
+            at: 'pfA',
+            entry: 'establishPfTerminating',
+            to: 'iwf[0]',
+            route: ['pfB'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'iwf[0]',
+            entry: 'pfByeTerminating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'clientB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfB release-media-resources'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': false,
+          'policy.iwfRelease': 'close-sender-media',
+          'session.interworked': true,
+          'trigger.from': 'iwf',
+          'session.iwfCount': 1,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-terminating-14.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=false, policy.iwfRelease=close-sender-media, trigger.from=iwf, 2 participants',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'iwf[1]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'clientB',
+            participant: 'clientB',
+            role: 'cpm-client',
+          },
+        ],
+        outbound: {
+          pfB: [],
+        },
+        served: {},
+        legs: {
+          pfB: ['iwf[0]', 'iwf[1]'],
+        },
+        establish: [
+          {
+            at: 'pfA',
+            entry: 'establishPfTerminating',
+            to: 'iwf[0]',
+            route: ['pfB'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'iwf[0]',
+            entry: 'pfByeTerminating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'pfA',
+            entry: 'endSessions',
+          },
+          {
+            at: 'clientB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfB remove-media-streams'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': false,
+          'policy.iwfRelease': 'close-sender-media',
+          'session.interworked': true,
+          'trigger.from': 'iwf',
+          'session.iwfCount': 2,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-terminating-15.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
   );
@@ -310,13 +1099,34 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
             role: 'iwf',
           },
         ],
+        outbound: {
+          pfB: [],
+        },
         served: {
           pfB: ['clientB'],
         },
+        establish: [
+          {
+            at: 'pfA',
+            entry: 'establishPfTerminating',
+            to: 'clientB',
+            route: ['pfB'],
+          },
+        ],
         trigger: [
           {
             at: 'pfA',
             entry: 'pfByeTerminating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'clientB',
+            entry: 'endSessions',
+          },
+          {
+            at: 'iwf[0]',
+            entry: 'endSessions',
           },
         ],
         actions: ['pfB release-media-resources'],
@@ -327,7 +1137,148 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
           'session.interworked': false,
           'trigger.from': 'other-entity',
         },
-        pcap: 'test-output/generated/cpm-pf-bye-terminating-6.pcap',
+        pcap: 'test-output/generated/cpm-pf-bye-terminating-16.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=false, policy.iwfRelease=close-session, trigger.from=iwf, 1 participant',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'clientB',
+            participant: 'clientB',
+            role: 'cpm-client',
+          },
+        ],
+        outbound: {
+          pfB: [],
+        },
+        served: {},
+        legs: {
+          pfB: ['iwf[0]'],
+        },
+        establish: [
+          {
+            at: 'pfA',
+            entry: 'establishPfTerminating',
+            to: 'iwf[0]',
+            route: ['pfB'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'iwf[0]',
+            entry: 'pfByeTerminating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'clientB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfB release-media-resources'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': false,
+          'policy.iwfRelease': 'close-session',
+          'session.interworked': true,
+          'trigger.from': 'iwf',
+          'session.iwfCount': 1,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-terminating-17.pcap',
+      }),
+    SCENARIO_TIMEOUT_MS,
+  );
+  it(
+    'participant.mode=b2bua, policy.allowOfflineStorage=false, policy.iwfRelease=close-session, trigger.from=iwf, 2 participants',
+    () =>
+      checkScenario({
+        ...shared,
+        roles: [
+          {
+            id: 'iwf[0]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'iwf[1]',
+            participant: 'iwf',
+            role: 'iwf',
+          },
+          {
+            id: 'pfA',
+            participant: 'pfA',
+            role: 'cpm-pf-originating',
+          },
+          {
+            id: 'pfB',
+            participant: 'pfB',
+            role: 'cpm-pf-terminating',
+            mode: 'b2bua',
+          },
+          {
+            id: 'clientB',
+            participant: 'clientB',
+            role: 'cpm-client',
+          },
+        ],
+        outbound: {
+          pfB: [],
+        },
+        served: {},
+        legs: {
+          pfB: ['iwf[0]', 'iwf[1]'],
+        },
+        establish: [
+          {
+            at: 'pfA',
+            entry: 'establishPfTerminating',
+            to: 'iwf[0]',
+            route: ['pfB'],
+          },
+        ],
+        trigger: [
+          {
+            at: 'iwf[0]',
+            entry: 'pfByeTerminating',
+          },
+        ],
+        teardown: [
+          {
+            at: 'clientB',
+            entry: 'endSessions',
+          },
+        ],
+        actions: ['pfB release-media-resources'],
+        facts: {
+          'participant.mode': 'b2bua',
+          'policy.allowOfflineStorage': false,
+          'policy.iwfRelease': 'close-session',
+          'session.interworked': true,
+          'trigger.from': 'iwf',
+          'session.iwfCount': 2,
+        },
+        pcap: 'test-output/generated/cpm-pf-bye-terminating-18.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
   );

@@ -55,6 +55,7 @@ export async function startRole(
         ...(c.outboundTarget ? { outboundProxy: c.outboundTarget } : {}),
         ...(c.nextProxy !== undefined ? { nextProxy: c.nextProxy } : {}),
         ...(c.nextHop !== undefined ? { nextHop: c.nextHop } : {}),
+        ...(c.legTargets !== undefined ? { legTargets: c.legTargets } : {}),
         facts: c.facts as PocServerParticipatingConfig['facts'],
       });
     case 'poc-server-controlling':
@@ -85,6 +86,7 @@ export async function startRole(
         ...(c.outboundTarget ? { outboundProxy: c.outboundTarget } : {}),
         ...(c.nextProxy !== undefined ? { nextProxy: c.nextProxy } : {}),
         ...(c.nextHop !== undefined ? { nextHop: c.nextHop } : {}),
+        ...(c.legTargets !== undefined ? { legTargets: c.legTargets } : {}),
         facts: c.facts as CpmPfOriginatingConfig['facts'],
       });
     case 'cpm-pf-terminating':
@@ -99,6 +101,7 @@ export async function startRole(
         ...(c.outboundTarget ? { outboundProxy: c.outboundTarget } : {}),
         ...(c.nextProxy !== undefined ? { nextProxy: c.nextProxy } : {}),
         ...(c.nextHop !== undefined ? { nextHop: c.nextHop } : {}),
+        ...(c.legTargets !== undefined ? { legTargets: c.legTargets } : {}),
         facts: c.facts as CpmPfTerminatingConfig['facts'],
       });
     case 'iwf':

@@ -62,6 +62,8 @@ export interface StartConfig {
   readonly nextProxy?: string;
   /** The next B2BUA's URI, as Request-URI of server legs. */
   readonly nextHop?: string;
+  /** The URIs a B2BUA opens a server leg to, one each (OMA CPM 8.2.2.1: the IWFs). */
+  readonly legTargets?: readonly string[];
   readonly facts: Facts;
   /** The participant's mode in the flow (proxy or b2bua), for roles that have both. */
   readonly mode?: string;
@@ -103,6 +105,8 @@ export interface Scenario {
   readonly served: Readonly<Record<string, readonly string[]>>;
   /** B2BUA instance id -> the next B2BUA instance its server legs are addressed to. */
   readonly nextHop: Readonly<Record<string, string>>;
+  /** B2BUA instance id -> the instances it opens a server leg to, one each, in order. */
+  readonly legs?: Readonly<Record<string, readonly string[]>>;
   readonly establish: readonly ScenarioCall[];
   readonly trigger: readonly ScenarioCall[];
   /** Calls that end what the flow leaves running (a session the release policy keeps), after the check. */
@@ -226,6 +230,10 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
       const [first, next] = (s.outbound[r.id] ?? []).map((id) => roles.get(id));
       const nextHop = s.nextHop[r.id];
       const hop = nextHop !== undefined ? roles.get(nextHop) : undefined;
+      const legs = s.legs?.[r.id]?.flatMap((id) => {
+        const peer = roles.get(id);
+        return peer ? [peer.uri] : [];
+      });
       const role = await start(r.role, {
         label: r.id,
         address: '127.0.0.1',
@@ -244,6 +252,7 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
         ...(first ? { outboundTarget: first.target } : {}),
         ...(next ? { nextProxy: next.uri } : {}),
         ...(hop ? { nextHop: hop.uri } : {}),
+        ...(legs !== undefined ? { legTargets: legs } : {}),
         facts: s.facts,
         variants: s.variants ?? [],
         ...(r.mode !== undefined ? { mode: r.mode } : {}),

@@ -74,7 +74,7 @@ function startersModule(plans: readonly RolePlan[]): SourceFileStructure {
             }
             w.indent()
               .write(
-                `return ${p.names.className}.start({ ...base${p.usesOrigin ? ', servedUsers: c.servedUsers' : ''}, ...(c.outboundTarget ? { outboundProxy: c.outboundTarget } : {}), ...(c.nextProxy !== undefined ? { nextProxy: c.nextProxy } : {}), ...(c.nextHop !== undefined ? { nextHop: c.nextHop } : {})${facts} });`,
+                `return ${p.names.className}.start({ ...base${p.usesOrigin ? ', servedUsers: c.servedUsers' : ''}, ...(c.outboundTarget ? { outboundProxy: c.outboundTarget } : {}), ...(c.nextProxy !== undefined ? { nextProxy: c.nextProxy } : {}), ...(c.nextHop !== undefined ? { nextHop: c.nextHop } : {}), ...(c.legTargets !== undefined ? { legTargets: c.legTargets } : {})${facts} });`,
               )
               .newLine();
           } else {
@@ -117,6 +117,7 @@ function scenarioOf(flow: Flow, c: CasePlan, index: number): Record<string, unkn
     outbound: c.outbound,
     served: c.served,
     nextHop: c.nextHop,
+    ...(Object.keys(c.legs).length > 0 ? { legs: c.legs } : {}),
     establish: c.establish,
     trigger: c.trigger,
     teardown: c.teardown,

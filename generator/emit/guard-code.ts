@@ -33,7 +33,12 @@ export function guardExpression(g: Guard): string {
       return `(${guardExpression(g.left)} || ${guardExpression(g.right)})`;
     case 'compare': {
       const op = g.op === '==' ? '===' : g.op === '!=' ? '!==' : g.op;
-      return `${guardExpression(g.left)} ${op} ${guardExpression(g.right)}`;
+      if (op === '===' || op === '!==')
+        return `${guardExpression(g.left)} ${op} ${guardExpression(g.right)}`;
+      // An order compares numbers (a count, session.iwfCount); a fact not given counts as 0.
+      const num = (side: Guard): string =>
+        side.kind === 'var' ? `Number(${guardExpression(side)} ?? 0)` : guardExpression(side);
+      return `${num(g.left)} ${op} ${num(g.right)}`;
     }
   }
 }

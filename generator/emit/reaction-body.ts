@@ -177,10 +177,27 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
         if (kind === 'b2bua' && r.trigger.target === 'self' && r.first.label === 'INVITE') {
           // RFC 3261 13.3: the B2BUA answers as the INVITE's own end (a session of one leg).
           stmts.push(line(`this.acceptInvite(incoming, ${Number(e.label)}, media);`));
+        } else if (kind === 'ua' && r.first.label === 'INVITE') {
+          // RFC 3264 6, 8.2: an answer to an SDP offer carries the SDP answer.
+          stmts.push(line(`this.respondInvite(incoming, ${Number(e.label)});`));
         } else if (kind === 'ua' && r.first.label === 'NOTIFY' && Number(e.label) === 200) {
           // RFC 6665 4.1.3: the NOTIFY is applied to its subscription usage before the 200.
           stmts.push(line('this.answerNotify(incoming);'));
         } else stmts.push(line(`if (incoming.pending) incoming.respond(${Number(e.label)});`));
+      } else if (
+        e.kind === 'send' &&
+        e.label === 'INVITE' &&
+        mode === 'triggered' &&
+        kind === 'b2bua' &&
+        events
+          .slice(0, index)
+          .some((x) => x.kind === 'action' && x.action === 'remove-media-streams')
+      ) {
+        // RFC 3264 8.2 (OMA CPM 8.2.2.3 6.a): the re-INVITE on the paired leg whose offer removes
+        // the media streams of the request's leg.
+        const v = `r${++n}`;
+        stmts.push(line(`const ${v} = await this.removeLegStreams(incoming, other);`));
+        pending = v;
       } else if (
         e.kind === 'send' &&
         e.label === 'INVITE' &&
@@ -235,6 +252,9 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
         const side = towards(e);
         if (kind === 's-cscf' && side !== undefined) {
           stmts.push(line(`const ${v} = await this.sendReleaseBye(record, '${side}');`));
+        } else if (kind === 'b2bua' && mode === 'triggered' && scope.loop !== undefined) {
+          // A BYE on each leg of the loop, in turn (OMA CPM 8.2.2.3 4.a: each IWF).
+          stmts.push(line(`const ${v} = await this.releaseOtherLeg(${withOpts('item.leg')};`));
         } else if (kind === 'b2bua' && mode === 'triggered') {
           stmts.push(line(`const ${v} = await this.releaseOtherLeg(${withOpts('other')};`));
           pending = `${v}`;
@@ -393,14 +413,16 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
   const failure = compileEvents(r.events, items);
   if (failure !== undefined) return { ok: false, reason: failure };
   const stmts = nest(items, mode === 'triggered' ? 'incoming' : 'undefined');
-  if (kind !== 'ua' && JSON.stringify(stmts).includes('this.each(')) {
+  if (kind !== 'ua' && kind !== 'b2bua' && JSON.stringify(stmts).includes('this.each(')) {
     return {
       ok: false,
       reason: `${cite(r.first)}: a loop over legs is not mapped for a ${kind} yet`,
     };
   }
   // Answering a BYE ends its dialog (RFC 3261 15.1.2): the paired leg is found first.
-  if (JSON.stringify(stmts).includes('this.releaseOtherLeg(other')) {
+  if (
+    /this\.(releaseOtherLeg|removeLegStreams)\((incoming, )?other\b/.test(JSON.stringify(stmts))
+  ) {
     stmts.unshift(line('const other = this.otherLeg(incoming);'));
   }
   // Likewise the session's MBCP peer (OMA PoC user plane), before an answer ends the dialog.

@@ -219,7 +219,7 @@ function table(plan: RolePlan): VariableStatementStructure {
   };
 }
 
-function handlerMethod(h: Handler): OptionalKind<MethodDeclarationStructure> {
+function handlerMethod(h: Handler, kind: string): OptionalKind<MethodDeclarationStructure> {
   const stmts: Stmt[] = [];
   if (h.branches.length === 1) {
     const only = h.branches[0];
@@ -242,7 +242,11 @@ function handlerMethod(h: Handler): OptionalKind<MethodDeclarationStructure> {
   const triggers = h.branches.flatMap((b) =>
     b.reactions.map((r) => `${r.key} (${r.places.join('; ')})`),
   );
-  if (usesFacts(stmts)) stmts.unshift(line('const f = this.facts();'));
+  // A B2BUA knows facts of the request's session itself (its IWF legs, OMA CPM 8.2.2.3 6).
+  if (usesFacts(stmts))
+    stmts.unshift(
+      line(kind === 'b2bua' ? 'const f = this.facts(incoming);' : 'const f = this.facts();'),
+    );
   return {
     name: h.name,
     scope: undefined,
@@ -307,7 +311,7 @@ function roleClass(plan: RolePlan): ClassDeclarationStructure {
     getAccessors: members.getters,
     methods: [
       ...members.methods,
-      ...plan.handlers.map(handlerMethod),
+      ...plan.handlers.map((h) => handlerMethod(h, plan.kind)),
       ...plan.entries.map((e) => entryMethod(plan, e)),
     ],
   };

@@ -300,8 +300,16 @@ function uniqueName(base: string, taken: Set<string>): string {
   return name;
 }
 
+/**
+ * Where a request comes from as a role tells at run time: its served client, an IWF (on a
+ * leg a B2BUA opened to one, OMA CPM 8.2.2.3 item 6), or another entity.
+ */
 function originKind(r: Reaction): string {
-  return r.trigger.origin === 'served-client' ? 'served-client' : 'other';
+  return runtimeOrigin(r.trigger.origin);
+}
+
+function runtimeOrigin(origin: string | undefined): string {
+  return origin === 'served-client' || origin === 'iwf' ? origin : 'other';
 }
 
 /**
@@ -317,8 +325,7 @@ function conditionOf(mine: readonly Reaction[], others: readonly Reaction[]): st
       .map((g) =>
         guardCode(g).replace(
           /f\['trigger\.from'\] === '([\w-]+)'/g,
-          (_, from: string) =>
-            `this.originOf(incoming) === '${from === 'served-client' ? 'served-client' : 'other'}'`,
+          (_, from: string) => `this.originOf(incoming) === '${runtimeOrigin(from)}'`,
         ),
       )
       .join(' && ');

@@ -5,7 +5,7 @@
  * build the precondition and trigger the flow, and one case per alt/opt
  * operand combination the generated roles can run.
  */
-import type { Flow, MessageStep } from '../model/flow-model.js';
+import type { Flow, MessageStep, Step } from '../model/flow-model.js';
 import { GUARD_VARIABLES } from '../model/vocabulary.js';
 import { computeOrder } from '../order/happens-before.js';
 import type { LocalEvent, LocalProjection, Reaction } from '../projection/local-types.js';
@@ -17,6 +17,7 @@ import {
   type FlowResolver,
 } from '../projection/project-flow.js';
 import { indexFlowSteps, sessionOf } from '../projection/step-context.js';
+import type { RawGuard } from '../projection/step-context.js';
 import { applyDialogEvent, initialDialogs, isDrawnDialog } from '../projection/local-state.js';
 import { evaluateGuard, guardVariablesOf } from './guard-code.js';
 import type { RolePlan } from './role-plan.js';
@@ -45,6 +46,11 @@ export interface CasePlan {
   readonly served: Readonly<Record<string, readonly string[]>>;
   /** B2BUA instance id -> the next B2BUA instance its server legs are addressed to. */
   readonly nextHop: Readonly<Record<string, string>>;
+  /**
+   * B2BUA instance id -> the instances of a `multiple` participant it opens a server leg to,
+   * one each, in order (OMA CPM 8.2.2.1: a CPM Session interworked to each IWF).
+   */
+  readonly legs: Readonly<Record<string, readonly string[]>>;
   readonly establish: readonly CallPlan[];
   readonly trigger: readonly CallPlan[];
   /** Ends what the flow leaves running when a policy keeps it (the refs the policy did not take). */
@@ -67,6 +73,7 @@ type Facts = Readonly<Record<string, string | number | boolean>>;
 class Builder {
   readonly outbound = new Map<string, string[]>();
   readonly nextHop = new Map<string, string>();
+  readonly legs = new Map<string, string[]>();
   readonly served = new Map<string, Set<string>>();
 
   constructor(
@@ -74,6 +81,8 @@ class Builder {
     private readonly kinds: ReadonlyMap<string, string>,
     private readonly flowOf: Flow,
     private readonly facts: Facts = {},
+    /** How many instances a `multiple` participant has in the case. */
+    private readonly count = 1,
   ) {}
 
   kindOf(participant: string): string {
@@ -96,7 +105,11 @@ class Builder {
 
   /** Hops of a request and its relays: sender first. */
   hops(flow: Flow, step: MessageStep): string[] {
-    const steps = [...indexFlowSteps(flow).byId.values()];
+    // A relay drawn for another mode of its participant (OMA CPM 8.2.2.1: the proxy operand) is
+    // not on the path; other guards leave the path as drawn (a CANCEL case still routes its INVITE).
+    const steps = [...indexFlowSteps(flow).byId.values()].filter((s) =>
+      this.takes(flow, s, (g) => guardVariablesOf(g.guard).includes('participant.mode')),
+    );
     const out = [step.from ?? '', step.to];
     let cur = step;
     for (;;) {
@@ -105,6 +118,12 @@ class Builder {
       out.push(next.to);
       cur = next;
     }
+  }
+
+  /** Whether the case takes a step: none of the guards around it (those `only` keeps) is false for its facts. */
+  takes(flow: Flow, step: Step, only: (guard: RawGuard) => boolean): boolean {
+    const guards = indexFlowSteps(flow).context.get(step)?.guards ?? [];
+    return guards.every((g) => !only(g) || evaluateGuard(g.guard, this.facts) !== false);
   }
 
   /**
@@ -164,8 +183,8 @@ class Builder {
       // The B2BUA opens its other leg: the next INVITE it sends in the flow.
       let b2bua = last;
       for (let guard = 0; guard < 4 && this.kindOf(b2bua) === 'b2bua'; guard++) {
-        const steps = [...indexFlowSteps(flow).byId.values()];
-        const next = steps.find(
+        const { byId, context } = indexFlowSteps(flow);
+        const invites = [...byId.values()].filter(
           (s): s is MessageStep =>
             s.kind === 'message' &&
             s.from === b2bua &&
@@ -174,6 +193,9 @@ class Builder {
             s.message.type === 'request' &&
             s.message.method === 'INVITE',
         );
+        // The INVITE of an operand the case does not take (OMA CPM 8.2.2.1: interworked or not)
+        // opens no leg; when the case takes none (a race the CANCEL may win) the first drawn does.
+        const next = invites.find((s) => this.takes(flow, s, () => true)) ?? invites[0];
         if (!next) break;
         const leg = this.hops(flow, next);
         const proxies = leg
@@ -182,6 +204,15 @@ class Builder {
           .map(inst);
         this.outbound.set(inst(b2bua), proxies.slice(0, 2));
         const end = leg[leg.length - 1] ?? '';
+        // An INVITE in a loop over a participant of several instances opens a server leg to each.
+        if (
+          (context.get(next)?.loops.length ?? 0) > 0 &&
+          flow.participants.get(end)?.multiple === true
+        ) {
+          const targets = Array.from({ length: this.count }, (_, i) => `${end}[${i}]`);
+          this.legs.set(inst(b2bua), targets);
+          return { to: targets[0] ?? inst(end), route };
+        }
         if (this.kindOf(end) !== 'b2bua') this.serve(inst(b2bua), inst(end));
         else this.nextHop.set(inst(b2bua), inst(end));
         last = end;
@@ -376,7 +407,11 @@ function sessionsLeft(
 ): CallPlan[] {
   const out: CallPlan[] = [];
   for (const p of projectFlowAll(flow, resolve)) {
-    if (b.kindOf(p.participant) !== 'ua') continue;
+    // A user agent, or a B2BUA drawn without a mode: the end of a session of its own (OMA CPM
+    // 8.3.2.3: the other CPM entity).
+    const kind = b.kindOf(p.participant);
+    const end = kind === 'b2bua' && modeOf(flow, p.participant, facts) === undefined;
+    if (kind !== 'ua' && !end) continue;
     // The dialogs the precondition names (an unnamed one is not followed to its end), less those
     // the flow ends.
     const state = new Set([...initialDialogs(flow, p.participant, resolve)].filter(isDrawnDialog));
@@ -420,6 +455,22 @@ function refinedProxyActions(
   return out;
 }
 
+/**
+ * The number facts that count the instances of a `multiple` participant in a case: for a list
+ * variable of that participant, `<scope>.<participant>Count` when the vocabulary has it (OMA
+ * CPM: `session.iwfCount` for `session.iwfs`).
+ */
+function countFacts(flow: Flow, n: number): Facts {
+  const out: Record<string, number> = {};
+  for (const v of flow.variables.values()) {
+    if (v.type !== 'list' || v.of === undefined) continue;
+    if (flow.participants.get(v.of)?.multiple !== true) continue;
+    const name = `${v.name.slice(0, v.name.indexOf('.'))}.${v.of}Count`;
+    if (GUARD_VARIABLES[name]?.type === 'number') out[name] = n;
+  }
+  return out;
+}
+
 function valuesOf(name: string): (string | boolean)[] {
   const t = GUARD_VARIABLES[name];
   if (t?.type === 'enum') return [...t.values];
@@ -456,10 +507,25 @@ export function planScenario(
     combos = combos.flatMap((c) => values.map((x) => ({ ...c, [v]: x })));
   }
   const multiple = [...flow.participants.values()].some((p) => p.multiple);
-  const preconditionEvents =
-    establishing !== undefined
-      ? projectFlowAll(establishing, resolve).flatMap((p) => p.events)
-      : [];
+  const preconditionProjections =
+    establishing !== undefined ? projectFlowAll(establishing, resolve) : [];
+  const preconditionEvents = preconditionProjections.flatMap((p) => p.events);
+  // Whether every participant that starts the flow in a case takes part in the precondition it
+  // runs (OMA CPM 8.2.2.3 item 6: an IWF sends BYE only in a session interworked to it).
+  const startersJoin = (facts: Facts): boolean =>
+    entryReactions(flow, resolve)
+      .filter(({ r }) => r.first.guards.every((g) => evaluateGuard(g.guard, facts) !== false))
+      .every(({ participant }) =>
+        preconditionProjections.some(
+          (p) =>
+            p.participant === participant &&
+            p.events.some(
+              (e) =>
+                e.kind !== 'state' &&
+                e.guards.every((g) => evaluateGuard(g.guard, facts) !== false),
+            ),
+        ),
+      );
   const cases: CasePlan[] = [];
   const skipped: string[] = [];
   const built = preconditionFlows(establishedBy, resolve);
@@ -483,12 +549,14 @@ export function planScenario(
   // Of the combinations that run the same steps, the one whose precondition runs least stands for
   // them: facts that choose nothing in the flow do not add precondition steps the case never uses
   // (OMA CPM 8.2.2.3 item 5 is not run over an interworked session).
+  // A combination whose precondition leaves out a participant that starts the flow comes last.
+  const weight = (facts: Facts): number =>
+    preconditionRunning(facts) + (startersJoin(facts) ? 0 : Number.MAX_SAFE_INTEGER / 2);
   const chosen = new Map<string, Facts>();
   for (const facts of combos) {
     const signature = signatureOf(runningIn(facts));
     const before = chosen.get(signature);
-    if (before === undefined || preconditionRunning(facts) < preconditionRunning(before))
-      chosen.set(signature, facts);
+    if (before === undefined || weight(facts) < weight(before)) chosen.set(signature, facts);
   }
   for (const facts of chosen.values()) {
     const running = runningIn(facts);
@@ -545,7 +613,10 @@ export function planScenario(
       continue;
     }
     for (const n of counts) {
-      const b = new Builder(resolve, kinds, flow, facts);
+      // The facts the roles run with: a count of participants is the case's (OMA CPM 8.2.2.3 6.a
+      // takes more than one IWF).
+      const caseFacts = counts.length > 1 ? { ...facts, ...countFacts(flow, n) } : facts;
+      const b = new Builder(resolve, kinds, flow, facts, n);
       const establish = establishing ? calls(establishing, resolve, plans, b, n) : [];
       const trigger = calls(flow, resolve, plans, b, n, facts);
       if (typeof establish === 'string' || typeof trigger === 'string') {
@@ -572,7 +643,7 @@ export function planScenario(
       // Pre-established Session) is ended after them.
       const byRefs = new Set(untaken.flatMap((x) => x.bound));
       teardown.push(
-        ...sessionsLeft(flow, facts, b, n, resolve).filter(
+        ...sessionsLeft(flow, caseFacts, b, n, resolve).filter(
           (c) => !byRefs.has(c.at.replace(/\[\d+\]$/, '')),
         ),
       );
@@ -590,7 +661,10 @@ export function planScenario(
       }
       // Proxies first, then the users a B2BUA serves (it is told their URIs), then B2BUAs (they
       // need their proxies' addresses), then the rest.
-      const servedIds = new Set([...b.served.values()].flatMap((v) => [...v]));
+      const servedIds = new Set([
+        ...[...b.served.values()].flatMap((v) => [...v]),
+        ...[...b.legs.values()].flat(),
+      ]);
       const rank = (r: { id: string; participant: string }): number =>
         b.nextHop.has(r.id)
           ? 1.5
@@ -604,10 +678,11 @@ export function planScenario(
       ids.sort((x, y) => rank(x) - rank(y));
       cases.push({
         name: counts.length > 1 ? `${name}, ${n} participant${n > 1 ? 's' : ''}` : name,
-        facts,
+        facts: caseFacts,
         roles: ids,
         outbound: Object.fromEntries([...b.outbound].sort()),
         nextHop: Object.fromEntries([...b.nextHop].sort()),
+        legs: Object.fromEntries([...b.legs].sort()),
         served: Object.fromEntries(
           [...b.served].map(([k, v]) => [k, [...v].sort()] as const).sort(),
         ),
@@ -615,7 +690,7 @@ export function planScenario(
         trigger,
         teardown,
         actions: [
-          ...running
+          ...runningIn(caseFacts)
             .filter(({ e }) => e.kind === 'action' && e.action !== undefined)
             .flatMap(({ p, e }) => {
               const times = e.loops.length > 0 ? n : 1;

@@ -162,7 +162,20 @@ export function reactionsOf(
               (r) => r.kind === 'receive' && r.first.step === e.answers && r.first.flow === e.flow,
             )
           : undefined;
-      const home = answered ?? [...out].reverse().find((r) => !exclusive(r.first, e));
+      // A received response to a request an entry point sent belongs to that entry (OMA CPM
+      // 8.2.2.3 6.b.iv: the IWF that sent BYE gets its 200 after another IWF answered a BYE).
+      const sentBy =
+        e.kind === 'receive' && e.isResponse && e.answers !== undefined
+          ? out.find(
+              (r) =>
+                r.kind === 'start' &&
+                [r.first, ...r.events].some(
+                  (x) =>
+                    x.kind === 'send' && !x.isResponse && x.step === e.answers && x.flow === e.flow,
+                ),
+            )
+          : undefined;
+      const home = answered ?? sentBy ?? [...out].reverse().find((r) => !exclusive(r.first, e));
       if (home) home.events.push(e);
       else {
         current = { first: e, events: [e], kind: 'start', dialogs: [...state].sort() };

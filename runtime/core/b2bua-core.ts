@@ -1,8 +1,10 @@
 /**
  * The B2BUA core (issue 3 item 5): a user agent core whose sessions pair a
- * client leg and a server leg, each its own dialog with its own Call-ID and
- * tags. An INVITE on the client leg opens the server leg; release of one leg
- * releases the other (OMA PoC Figure 16 steps 3 -> 6); a REFER method=BYE
+ * client leg with one server leg, or with several (one per IWF of an
+ * interworked CPM Session, OMA CPM 8.2.2.1), each its own dialog with its own
+ * Call-ID and tags. An INVITE on the client leg opens the server legs;
+ * release of one leg releases the others (OMA PoC Figure 16 steps 3 -> 6;
+ * OMA CPM 8.2.2.3 4.a, 6.b); a REFER method=BYE
  * releases the other leg under an implicit subscription (OMA PoC Figure 17);
  * a REFER method=INVITE on a session of one leg opens its server leg towards
  * the Refer-To URI (OMA PoC: joining a PoC Session over a Pre-established
@@ -24,7 +26,7 @@ import { removeMediaStreams } from './media-streams.js';
 import type { StreamMatch } from './media-streams.js';
 import { acceptRefer, acceptReferBye, isReferBye, isReferInvite } from './refer-notifier.js';
 import type { ReferOutcome } from './refer-notifier.js';
-import { relayInvite, withoutTag } from './b2bua-invite.js';
+import { isRouteList, relayInvite, withoutTag } from './b2bua-invite.js';
 import type { UserAgentCore } from './user-agent-core.js';
 
 /**
@@ -51,8 +53,12 @@ export interface B2buaRoute {
 /** Construction options of a {@link B2buaCore}. */
 export interface B2buaCoreOptions {
   readonly core: UserAgentCore;
-  /** Chooses the server leg of an incoming INVITE; undefined answers 404 (RFC 3261 21.4.5). */
-  route(invite: SipRequest): B2buaRoute | undefined;
+  /**
+   * Chooses the server leg of an incoming INVITE, or its server legs, opened
+   * one after the other (OMA CPM 8.2.2.1: one per IWF); undefined or no route
+   * answers 404 (RFC 3261 21.4.5).
+   */
+  route(invite: SipRequest): B2buaRoute | readonly B2buaRoute[] | undefined;
   /** Default {@link ReleaseOrder.AnswerFirst}. */
   readonly releaseOrder?: ReleaseOrder;
 }
@@ -73,8 +79,9 @@ export class B2buaCore {
    */
   holdInvite: ((incoming: IncomingRequest) => boolean) | undefined;
   /**
-   * Whether an initial INVITE is answered by this B2BUA itself, as the user
-   * agent it is addressed to, instead of opening a server leg: it takes the
+   * Whether an initial INVITE (or a re-INVITE in a dialog this UA started as
+   * its own end, which no session pairs) is answered by this B2BUA itself, as
+   * the user agent it is addressed to, instead of opening a server leg: it takes the
    * INVITE (the hook starts the answer) and answers it with
    * {@link B2buaCore.answerLocally}, which makes a session of one leg (OMA
    * PoC: the Pre-established Session, and the Controlling PoC Function's
@@ -89,7 +96,7 @@ export class B2buaCore {
    * on {@link B2buaCore.errors}.
    */
   joined: ((session: B2buaSession, refer: IncomingRequest) => Promise<void>) | undefined;
-  private readonly route: (invite: SipRequest) => B2buaRoute | undefined;
+  private readonly route: (invite: SipRequest) => B2buaRoute | readonly B2buaRoute[] | undefined;
   private readonly byDialog = new Map<string, { session: B2buaSession; leg: B2buaLeg }>();
 
   constructor(options: B2buaCoreOptions) {
@@ -123,23 +130,38 @@ export class B2buaCore {
   /** Releases every active leg of a session with BYE (a network-initiated release). */
   async release(session: B2buaSession): Promise<SipResponse[]> {
     session.state = B2buaSessionState.Releasing;
-    const legs = session.legs().filter((leg) => leg.active && !leg.releasing);
-    return Promise.all(legs.map((leg) => this.releaseLeg(leg)));
+    return this.releaseLegs(session.legs());
   }
 
   /**
-   * RFC 3264 8.2 (CPM IWF policy): re-INVITEs on both legs whose offers set
-   * the port of the matched streams to zero. Resolves with the final
-   * responses, client leg first.
+   * Releases every leg of a session but `leg` with BYE, in parallel (OMA CPM
+   * 8.2.2.3 4.a: a BYE to each IWF; 6.b: to the client and the other IWFs).
+   * A leg already being released, by a BYE sent or received, is skipped
+   * (glare: a BYE is never sent on a leg twice, nor on one whose peer sent
+   * BYE). Resolves with the final responses in leg order, client leg first.
    */
-  async removeStreams(session: B2buaSession, match: StreamMatch): Promise<SipResponse[]> {
-    const legs = session
-      .legs()
-      .flatMap((leg) =>
-        leg.active && leg.dialog && leg.localSdp !== undefined
-          ? [{ leg, dialog: leg.dialog, previous: leg.localSdp }]
-          : [],
-      );
+  async releaseOthers(session: B2buaSession, leg: B2buaLeg): Promise<SipResponse[]> {
+    session.state = B2buaSessionState.Releasing;
+    return this.releaseLegs(session.others(leg));
+  }
+
+  /**
+   * RFC 3264 8.2 (CPM IWF policy): re-INVITEs on the given legs (default:
+   * every leg) whose offers set the port of the matched streams to zero (OMA
+   * CPM 8.2.2.3 6.a: on the client leg only, for the streams of the IWF that
+   * left, see {@link B2buaLeg.streams}). Resolves with the final responses,
+   * in leg order.
+   */
+  async removeStreams(
+    session: B2buaSession,
+    match: StreamMatch,
+    on: readonly B2buaLeg[] = session.legs(),
+  ): Promise<SipResponse[]> {
+    const legs = on.flatMap((leg) =>
+      leg.active && leg.dialog && leg.localSdp !== undefined
+        ? [{ leg, dialog: leg.dialog, previous: leg.localSdp }]
+        : [],
+    );
     return Promise.all(
       legs.map(async ({ leg, dialog, previous }) => {
         const offer = removeMediaStreams(previous, match);
@@ -166,6 +188,9 @@ export class B2buaCore {
   ): B2buaSession | undefined {
     if (!incoming.pending) return undefined;
     incoming.respond(status, options);
+    // RFC 3261 14.2: a re-INVITE changes the session it is in; it makes none.
+    if (!incoming.outOfDialog)
+      return incoming.dialog ? this.byDialog.get(incoming.dialog.key)?.session : undefined;
     if (status < 200 || status >= 300 || !incoming.dialog) return undefined;
     const callId = getCallId(incoming.request);
     const id = `${callId};${getTag(getFrom(incoming.request)) ?? ''}`;
@@ -174,6 +199,11 @@ export class B2buaCore {
     session.state = B2buaSessionState.Established;
     this.attach(session, session.client, incoming.dialog);
     return session;
+  }
+
+  private releaseLegs(legs: readonly B2buaLeg[]): Promise<SipResponse[]> {
+    const live = legs.filter((leg) => leg.active && !leg.releasing);
+    return Promise.all(live.map((leg) => this.releaseLeg(leg)));
   }
 
   /** Sends BYE on a leg; its invite usage ends with the response (RFC 3261 15.1.1). */
@@ -219,7 +249,9 @@ export class B2buaCore {
   private receiveInvite(incoming: IncomingRequest): void {
     const found = incoming.dialog ? this.byDialog.get(incoming.dialog.key) : undefined;
     if (incoming.dialog && !found) {
-      incoming.respond(481);
+      // RFC 3261 14.2: a re-INVITE in a dialog this UA started as its own end (no session
+      // pairs it) is answered by that end, when it takes it; else it matches nothing here.
+      if (this.answerInvite?.(incoming) !== true) incoming.respond(481);
       return;
     }
     if (found) {
@@ -230,11 +262,11 @@ export class B2buaCore {
     if (this.holdInvite?.(incoming) === true) return;
     if (this.answerInvite?.(incoming) === true) return;
     const route = this.route(incoming.request);
-    if (!route) {
+    if (!route || (isRouteList(route) && route.length === 0)) {
       incoming.respond(404);
       return;
     }
-    relayInvite(this, incoming, route);
+    this.guard(incoming, relayInvite(this, incoming, route));
   }
 
   private async relayReinvite(
@@ -273,11 +305,13 @@ export class B2buaCore {
       return;
     }
     const { session, leg } = found;
-    const other = session.other(leg);
+    // A BYE crossing this one on the same leg (glare) is not sent: the peer is releasing it.
+    leg.releasing = true;
     session.state = B2buaSessionState.Releasing;
     const releaseOther = async (): Promise<void> => {
-      // A glare BYE (both legs released at once) is not sent twice.
-      if (other?.active && !other.releasing) await this.releaseLeg(other).catch(() => undefined);
+      // A glare BYE (legs released at once) is not sent twice; every other leg goes
+      // (OMA CPM 8.2.2.3 4.a: a BYE to each IWF; 6.b: the whole session).
+      await this.releaseOthers(session, leg).catch(() => undefined);
     };
     if (this.releaseOrder === ReleaseOrder.AnswerFirst) {
       // OMA PoC Figure 16 steps 3 -> 4 -> 6: 200 to the BYE, then BYE on the other leg.
@@ -324,7 +358,12 @@ export class B2buaCore {
     leg: B2buaLeg,
   ): Promise<ReferOutcome | undefined> {
     const referTo = getReferTo(incoming.request);
-    if (!referTo || leg !== session.client || !leg.dialog || session.server?.active) {
+    if (
+      !referTo ||
+      leg !== session.client ||
+      !leg.dialog ||
+      session.servers.some((s) => s.active)
+    ) {
       // RFC 3515 2.4.2: only a session of one leg can be joined to another session.
       incoming.respond(403, { reason: 'The referred session is already joined' });
       return undefined;
@@ -332,7 +371,8 @@ export class B2buaCore {
     // RFC 3261 19.1.1: the method parameter says how to reach the URI; it is not part of the target.
     const requestUri = referTo.uri.raw.replace(/;method=[^;?]*/i, '');
     const from = withoutTag(leg.dialog.remoteAddress);
-    const target = this.route(incoming.request)?.target;
+    const routed = this.route(incoming.request);
+    const target = (routed && isRouteList(routed) ? routed[0] : routed)?.target;
     let connected = false;
     const outcome = await acceptRefer(
       this.core,
@@ -346,13 +386,14 @@ export class B2buaCore {
           ...(target ? { target } : {}),
         });
         const server = new B2buaLeg(LegName.Server, getCallId(outgoing.request));
-        session.server = server;
+        server.requestUri = requestUri;
+        session.addServer(server);
         const { response, dialog } = await outgoing.result.catch((error: unknown) => {
-          session.server = undefined;
+          session.removeServer(server);
           throw error;
         });
         if (!dialog) {
-          session.server = undefined;
+          session.removeServer(server);
           return response;
         }
         this.attach(session, server, dialog);

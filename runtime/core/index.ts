@@ -43,8 +43,13 @@ export type {
   ReferOutcomeOptions,
   ReferredStatus,
 } from './refer-notifier.js';
-export { activeStreams, answerStreamRemoval, removeMediaStreams } from './media-streams.js';
-export type { MediaDescription, StreamMatch } from './media-streams.js';
+export {
+  activeStreams,
+  answerStreamRemoval,
+  mergeAnswers,
+  removeMediaStreams,
+} from './media-streams.js';
+export type { MediaDescription, MergedAnswer, StreamMatch } from './media-streams.js';
 export {
   createTargetDialogRefer,
   referOutcome,
@@ -53,3 +58,5 @@ export {
 } from './refer-subscriber.js';
 export type { ReferOptions, ReferResult, TargetDialogReferOptions } from './refer-subscriber.js';
 export { MBCP_SDP_FORMAT, mbcpPeerOf, mbcpSdp } from './mbcp-media.js';
+export { answerMessageOffer, messageSdp } from './message-media.js';
+export type { MediaAddress } from './message-media.js';

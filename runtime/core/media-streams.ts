@@ -54,3 +54,51 @@ export function answerStreamRemoval(
   nextVersion(sdp);
   return serializeSdp(sdp).toString('utf8');
 }
+
+/** The answer a B2BUA gives on its client leg for the answers of its server legs, and whose streams each leg carries. */
+export interface MergedAnswer {
+  /** The SDP answer for the client leg; undefined when no leg answered with SDP. */
+  readonly sdp: string | undefined;
+  /** For each server leg, in order: the indexes of the m-lines its answer accepted. */
+  readonly streams: readonly (readonly number[])[];
+}
+
+function acceptedStreams(sdp: SessionDescription): number[] {
+  return sdp.media.flatMap((m, i) => (m.port !== 0 ? [i] : []));
+}
+
+/**
+ * RFC 3264 6 for a B2BUA whose session is interworked to several IWFs (OMA
+ * CPM 8.2.2.1): the client leg gets one answer with the m-lines of the offer;
+ * each m-line is taken from the first server leg that accepted it (port not
+ * zero), so the streams of each leg are known when it leaves (OMA CPM 8.2.2.3
+ * 6.a). One answer with SDP is passed on as it came.
+ */
+export function mergeAnswers(answers: readonly (string | undefined)[]): MergedAnswer {
+  const parsed = answers.map((answer) => {
+    if (answer === undefined) return undefined;
+    try {
+      return parseSdp(answer);
+    } catch {
+      return undefined;
+    }
+  });
+  const streams = parsed.map((sdp) => (sdp ? acceptedStreams(sdp) : []));
+  const described = answers.filter((answer) => answer !== undefined);
+  const [first] = parsed.filter((sdp) => sdp !== undefined);
+  if (described.length <= 1 || !first) return { sdp: described[0], streams };
+  const owners = first.media.map((_, i) =>
+    parsed.findIndex((sdp) => (sdp?.media[i]?.port ?? 0) !== 0),
+  );
+  const merged: SessionDescription = {
+    ...first,
+    media: first.media.map((m, i) => {
+      const owner = owners[i] ?? -1;
+      return owner >= 0 ? (parsed[owner]?.media[i] ?? m) : m;
+    }),
+  };
+  return {
+    sdp: serializeSdp(merged).toString('utf8'),
+    streams: streams.map((_, leg) => owners.flatMap((owner, i) => (owner === leg ? [i] : []))),
+  };
+}

@@ -49,7 +49,8 @@ describe('guardCode', () => {
       "f['policy.release'] === 'release-all'",
     );
     expect(guardCode('!session.interworked && session.iwfCount > 1')).toBe(
-      "(!f['session.interworked'] && f['session.iwfCount'] > 1)",
+      // An order compares numbers: a count not given is 0 (the expression typechecks over Facts).
+      "(!f['session.interworked'] && Number(f['session.iwfCount'] ?? 0) > 1)",
     );
     expect(guardCode("!(session.kind == 'on-demand')")).toBe(
       "!(f['session.kind'] === 'on-demand')",
