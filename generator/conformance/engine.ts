@@ -7,17 +7,30 @@
  * bounded: an instance is finished once it has been idle for a while of
  * capture time, and only compact dialog summaries are kept per Call-ID.
  */
-import type { AddressSpec } from './address-map.js';
+import {
+  addressMatches,
+  formatAddress,
+  type AddressSpec,
+  type WireEndpoint,
+} from './address-map.js';
 import { AddressIndex } from './address-index.js';
 import { newSummary, updateSummary, type DialogSummary } from './dialog-summary.js';
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
 import { describeType } from './expected.js';
 import { Instance, slot, type JoinMemo } from './instance.js';
 import { LoggedMessage } from './logged-message.js';
-import { seconds, type ObservedMessage } from './observed.js';
+import { seconds, summarize, type ObservedMessage } from './observed.js';
 import { ParticipantBindings } from './participants.js';
-import type { ConformanceReport, InstanceReport } from './report.js';
+import {
+  MAX_NOT_STARTED_LISTED,
+  type ConformanceReport,
+  type InsideHopReport,
+  type InstanceReport,
+  type NotStartedReport,
+} from './report.js';
+import type { FieldDiff } from './values.js';
 import { AltStructure, instancePasses, instanceVerdict } from './verdict.js';
+import { ABSENT } from './values.js';
 import { StepPlacement } from './placement.js';
 
 /** Options of a conformance check. */
@@ -69,6 +82,24 @@ const NONE: readonly number[] = [];
 /** The groups of a dialog the instance does not hold. */
 const NO_GROUPS: readonly number[] = [];
 
+/** Dialogs whose hops inside participants wait for an instance, at most (oldest dropped first). */
+const MAX_INSIDE_WAITING = 10_000;
+
+/** Dialogs whose first messages that started no instance are held for one (oldest dropped first). */
+const MAX_HELD_DIALOGS = 1000;
+
+/** Such messages held per dialog at most (retransmissions of one first message, say). */
+const MAX_HELD_PER_DIALOG = 16;
+
+/** A message that resembled a start step but differed in a normative value (see {@link seed}). */
+interface NearStart {
+  readonly o: ObservedMessage;
+  /** Its dialog's state as it stood before the message (what its values are checked against). */
+  readonly before?: DialogSummary;
+  readonly step: string;
+  readonly diffs: readonly FieldDiff[];
+}
+
 /** Replays tried per message that no operand the instance took can place. */
 const MAX_REPLAYS = 12;
 
@@ -118,6 +149,25 @@ export class ConformanceChecker {
   private passingNotListed = 0;
   private failing = 0;
   private lastSweep = 0;
+  /** Messages between two addresses of one participant (see {@link insideOf}). */
+  private inside = 0;
+  /**
+   * Messages that resembled a start step but differed in a normative value, by Call-ID: an
+   * instance that joins the dialog later takes them (the other operand of a par started it).
+   */
+  private readonly held = new Map<string, NearStart[]>();
+  /** Call-IDs an instance joined while placing the current message: their held messages follow. */
+  private readonly joined: string[] = [];
+  /** The start step the last message {@link seed} turned away resembled, with the differences. */
+  private nearStart: { step: string; diffs: readonly FieldDiff[] } | undefined;
+  private notStarted = 0;
+  private readonly notStartedListed: NotStartedReport[] = [];
+  /** Hops inside participants of dialogs no instance holds (yet), by Call-ID, oldest first. */
+  private readonly insideWaiting = new Map<string, InsideHopReport[]>();
+  /** Per IP address, the mapped participants with an address on it. */
+  private readonly mappedByIp = new Map<string, string[]>();
+  /** Participants the flow draws a message from and to (such a message is a step, not a hop inside). */
+  private readonly selfSenders: ReadonlySet<string>;
 
   constructor(
     private readonly expected: ExpectedFlow,
@@ -133,6 +183,81 @@ export class ConformanceChecker {
         .filter((m) => m.context.opts.length === 0 && m.context.loop === undefined)
         .map((m) => m.group),
     );
+    for (const [p, specs] of opts.map ?? new Map<string, readonly AddressSpec[]>())
+      for (const { ip } of specs) {
+        const on = this.mappedByIp.get(ip) ?? [];
+        if (!on.includes(p)) on.push(p);
+        this.mappedByIp.set(ip, on);
+      }
+    this.selfSenders = new Set(
+      expected.wire.filter((m) => m.from !== undefined && m.from === m.to).map((m) => m.to),
+    );
+  }
+
+  /**
+   * The participant both ends of `o` are addresses of, when the map says so: a hop inside that
+   * participant. The procedure flows leave the SIP/IP Cores out (they relay without changing
+   * what the procedure sets, RFC 3261 16.6), and a map lists a Core's address with the
+   * participant it serves (`pfA: [<PF A>, <Core A>]`); the hop from Core A to PF A is then a
+   * message from pfA to pfA, which no step draws. An end that another mapped participant's
+   * address also matches is not taken for either.
+   */
+  private insideOf(o: ObservedMessage): string | undefined {
+    if (this.mappedByIp.size === 0) return undefined;
+    const from = this.owner(o.src);
+    if (from === undefined || this.selfSenders.has(from)) return undefined;
+    return this.owner(o.dst) === from ? from : undefined;
+  }
+
+  /** The one mapped participant an endpoint is an address of; undefined for none or several. */
+  private owner(e: WireEndpoint): string | undefined {
+    const on = this.mappedByIp.get(e.ip);
+    if (on === undefined) return undefined;
+    let found: string | undefined;
+    for (const p of on) {
+      if (!addressMatches(this.opts.map?.get(p) ?? [], e)) continue;
+      if (found !== undefined) return undefined;
+      found = p;
+    }
+    return found;
+  }
+
+  /**
+   * Counts a hop inside a participant, and lists it in the instance its dialog belongs to; a hop
+   * of a dialog no instance holds yet waits for one to join it (B2BUA's other leg: PF A's BYE to
+   * Core A comes before Core A relays it as the step).
+   */
+  private noteInside(o: ObservedMessage, participant: string): void {
+    this.inside++;
+    const callId = o.sip?.headers.get('call-id')?.trim();
+    if (callId === undefined) return;
+    const hop: InsideHopReport = {
+      frame: o.frame,
+      participant,
+      summary: `${summarize(o)} ${formatAddress(o.src)} -> ${formatAddress(o.dst)}`,
+    };
+    const inst = this.byCallId.get(callId);
+    if (inst !== undefined) {
+      inst.touch(o);
+      (inst.inside ??= []).push(hop);
+      return;
+    }
+    if (this.closed.has(callId)) return;
+    const waiting = this.insideWaiting.get(callId);
+    if (waiting) waiting.push(hop);
+    else {
+      this.insideWaiting.set(detached(callId), [hop]);
+      if (this.insideWaiting.size > MAX_INSIDE_WAITING)
+        this.insideWaiting.delete(this.insideWaiting.keys().next().value as string);
+    }
+  }
+
+  /** Lists in `inst` the hops inside participants of a dialog it has just joined. */
+  private adoptInside(inst: Instance, callId: string): void {
+    const waiting = this.insideWaiting.get(callId);
+    if (waiting === undefined) return;
+    this.insideWaiting.delete(callId);
+    inst.inside = [...(inst.inside ?? []), ...waiting].sort((a, b) => a.frame - b.frame);
   }
 
   /** Re-evaluates whether an instance still waits for dialogs, and whether it is complete. */
@@ -176,6 +301,11 @@ export class ConformanceChecker {
       this.sweep(now);
       this.lastSweep = now;
     }
+    const inside = this.insideOf(o);
+    if (inside !== undefined) {
+      this.noteInside(o, inside);
+      return;
+    }
     let callId = o.sip?.headers.get('call-id')?.trim();
     let summary: DialogSummary | undefined;
     if (o.sip && callId) {
@@ -189,6 +319,7 @@ export class ConformanceChecker {
       callId = summary.callId;
     }
     this.place(o, callId);
+    if (this.joined.length > 0) this.takeHeld();
     // A message is checked against the state stored before it ("the CSeq value that was stored
     // ... incremented by one", TS 24.229 5.4.5.1.2; RFC 3261 12.2.1.1), then updates it.
     if (summary && o.sip) updateSummary(summary, o.sip);
@@ -217,7 +348,12 @@ export class ConformanceChecker {
     for (const inst of near)
       if (inst.altMatches > 0 && this.reinterpretFor(inst, o, callId)) return;
     if (this.joinBest(this.awaiting, o, callId, 'causal')) return;
+    this.nearStart = undefined;
     if (this.start(o, callId)) return;
+    if (this.nearStart !== undefined) {
+      this.hold(o, callId, this.nearStart);
+      return;
+    }
     if (this.joinBest(this.open, o, callId, 'optional')) return;
     // Last resort: a message that fits an instance but comes before its predecessors (reported out of order).
     if (this.joinBest(this.open, o, callId, 'early')) return;
@@ -225,6 +361,73 @@ export class ConformanceChecker {
       this.pending.set(callId, (this.pending.get(callId) ?? 0) + 1);
       this.limitPending();
     } else this.unrelated++;
+  }
+
+  /**
+   * Keeps a message that resembled a start step but differed from it in a normative value: it
+   * counts as unrelated unless an instance joins its dialog later and takes it.
+   */
+  private hold(o: ObservedMessage, callId: string | undefined, near: Omit<NearStart, 'o'>): void {
+    if (callId === undefined) {
+      this.unrelated++;
+      this.noteNotStarted({ o, ...near });
+      return;
+    }
+    this.pending.set(callId, (this.pending.get(callId) ?? 0) + 1);
+    this.limitPending();
+    const summary = this.summaries.get(callId);
+    const before = summary && { ...summary, recordRoute: [...summary.recordRoute] };
+    const list = this.held.get(callId);
+    if (list && list.length >= MAX_HELD_PER_DIALOG) this.noteNotStarted({ o, ...near });
+    else if (list) list.push({ o, before, ...near });
+    else this.held.set(callId, [{ o, before, ...near }]);
+    if (this.held.size > MAX_HELD_DIALOGS) {
+      const oldest = this.held.keys().next().value as string;
+      for (const x of this.held.get(oldest) ?? []) this.noteNotStarted(x);
+      this.held.delete(oldest);
+    }
+  }
+
+  /** Counts (and lists the first) messages that started no instance for a normative difference. */
+  private noteNotStarted(x: NearStart): void {
+    this.notStarted++;
+    const listed = this.notStartedListed;
+    const entry = { frame: x.o.frame, step: x.step, summary: summarize(x.o), diffs: x.diffs };
+    if (listed.length < MAX_NOT_STARTED_LISTED) {
+      listed.push(entry);
+      return;
+    }
+    // The earliest frames are listed: a later one replaces the latest listed only if earlier.
+    let latest = 0;
+    for (let i = 1; i < listed.length; i++)
+      if ((listed[i]?.frame ?? 0) > (listed[latest]?.frame ?? 0)) latest = i;
+    if ((listed[latest]?.frame ?? 0) > entry.frame) listed[latest] = entry;
+  }
+
+  /** Feeds held messages of the dialogs instances joined to those instances, in wire order. */
+  private takeHeld(): void {
+    for (const callId of this.joined.splice(0)) {
+      const list = this.held.get(callId);
+      const inst = this.byCallId.get(callId);
+      if (!list || !inst) continue;
+      this.held.delete(callId);
+      const now = this.summaries.get(callId);
+      for (const x of list) {
+        // Checked against the dialog as it stood before the message, as every message is.
+        if (x.before) this.summaries.set(callId, x.before);
+        // Taken only by a step (a par operand's start, with its differences); otherwise it
+        // stays what it was: unrelated, and not an unexpected message of the instance.
+        if (this.feedPlace(inst, x.o, callId)) {
+          inst.remember(x.o, callId);
+          this.index(inst, x.o);
+          inst.touch(x.o);
+        } else {
+          this.unrelated++;
+          this.noteNotStarted(x);
+        }
+      }
+      if (now) this.summaries.set(callId, now);
+    }
   }
 
   /** Notes that `inst` exchanged `o` (unless replaying: a replay is indexed when it is taken). */
@@ -235,6 +438,8 @@ export class ConformanceChecker {
   /** Finishes every instance and returns the report. */
   finish(): ConformanceReport {
     for (const inst of [...this.open]) this.close(inst);
+    for (const list of this.held.values()) for (const x of list) this.noteNotStarted(x);
+    this.held.clear();
     for (const n of this.pending.values()) this.unrelated += n;
     this.pending.clear();
     const instances = [...this.finished].sort((a, b) => a.firstFrame - b.firstFrame);
@@ -244,6 +449,7 @@ export class ConformanceChecker {
       verdict: this.failing === 0 && this.listed + this.passingNotListed > 0 ? 'pass' : 'fail',
       instances,
       unrelated: this.unrelated + this.late,
+      notStarted: this.notStartedListed.sort((a, b) => a.frame - b.frame),
       mapping: this.people.report(),
       stats: {
         messages: this.messages,
@@ -252,6 +458,8 @@ export class ConformanceChecker {
         failing: this.failing,
         passingNotListed: this.passingNotListed,
         lateMessages: this.late,
+        insideParticipants: this.inside,
+        notStarted: this.notStarted,
       },
     };
   }
@@ -296,8 +504,28 @@ export class ConformanceChecker {
       return;
     }
     if (!this.replaying && this.reinterpretFor(inst, o, callId)) return;
+    if (!this.replaying && this.endsInstance(inst, o)) {
+      // The instance is finished first; the request is then placed like any message outside it
+      // (it may start or join another instance, or be unrelated), its dialog's state kept.
+      const summary = this.summaries.get(callId);
+      this.close(inst);
+      this.closed.delete(callId);
+      if (summary) this.summaries.set(callId, summary);
+      this.place(o, callId);
+      return;
+    }
     inst.remember(o, callId);
     inst.noteUnexpected(o);
+  }
+
+  /**
+   * True for a new request that no step took in an instance that has every mandatory step: a
+   * later transaction of one of its dialogs (PoC Figure 19's BYE after the establishment's
+   * ACK), not part of this run. Retransmissions were counted before this is asked; responses,
+   * and ACK (part of its INVITE's exchange, RFC 3261 13.2.2.4 and 17.1.1.3), never end one.
+   */
+  private endsInstance(inst: Instance, o: ObservedMessage): boolean {
+    return inst.completeAt !== undefined && o.sip?.kind === 'request' && o.sip.method !== 'ACK';
   }
 
   /** Places a message of a dialog the instance holds; false when no step takes it. */
@@ -379,10 +607,14 @@ export class ConformanceChecker {
       this.awaiting.delete(inst);
       this.byAddress.remove(inst);
       this.open.add(replay);
+      // Hops inside participants take no step: the replay keeps those of the instance it replaces.
+      replay.inside = inst.inside;
       for (const entry of replay.log?.entries ?? []) this.byAddress.add(replay, ...entry.ips);
       for (const id of replay.callIds.keys()) {
         this.byCallId.set(id, replay);
         this.pending.delete(id);
+        this.adoptInside(replay, id);
+        if (this.held.has(id)) this.joined.push(id);
       }
       this.update(replay, seconds(o.time));
       return true;
@@ -424,21 +656,38 @@ export class ConformanceChecker {
     }
   }
 
-  /** Joins the message to the first (oldest) instance a step of which it fits. */
+  /**
+   * Joins the message to an instance a step of which it fits. A step outside opt and loop
+   * fragments goes to the first (oldest) such instance. A dialog of an opt or loop goes to the
+   * instance whose step it follows most recently: on servers that run the flow again and again
+   * (PoC Server X releasing each participant, Figure 16 step 12 and Figure 18), a run's releases
+   * follow that run's own steps, while an earlier run is still open for late retransmissions.
+   */
   private joinBest(
     instances: Iterable<Instance>,
     o: ObservedMessage,
     callId: string | undefined,
     mode: JoinMode,
   ): boolean {
+    const latest = mode === 'anchored' || mode === 'optional';
+    let best: JoinPlan | undefined;
+    let bestFrame = -1;
     for (const inst of instances) {
       const p = this.plan(inst, o, callId, mode);
-      if (p) {
+      if (!p) continue;
+      if (!latest) {
         this.commitJoin(p, o, callId);
         return true;
       }
+      const frame = this.steps.latestPredecessor(inst, p.m)?.frame ?? -1;
+      if (best === undefined || frame > bestFrame) {
+        best = p;
+        bestFrame = frame;
+      }
     }
-    return false;
+    if (best === undefined) return false;
+    this.commitJoin(best, o, callId);
+    return true;
   }
 
   /** Where the message would go in an instance: the first step of its kind that fits. */
@@ -563,6 +812,8 @@ export class ConformanceChecker {
     if (!this.replaying) {
       this.byCallId.set(callId, inst);
       this.pending.delete(callId);
+      this.adoptInside(inst, callId);
+      if (this.held.has(callId)) this.joined.push(callId);
     }
   }
 
@@ -576,21 +827,36 @@ export class ConformanceChecker {
     return true;
   }
 
-  /** Records `o` as the first message of `inst` (a step without wire predecessors). */
+  /**
+   * Records `o` as the first message of `inst` (a step without wire predecessors). A message
+   * that carries a value contradicting a normative value of its step (literals, `contains`,
+   * patterns, derivations; examples are not compared) starts no instance: Figure 17's leaving
+   * REFER has `method=BYE` in its Refer-To, and a REFER whose Refer-To has another method (the
+   * joining REFER of poc.establish.pre-established) is not a run of Figure 17. A message that
+   * only lacks a normative value starts one, and the step reports what it lacks.
+   */
   private seed(inst: Instance, o: ObservedMessage, callId: string | undefined): boolean {
     const fitting = this.steps.candidates(o);
-    const starts: { m: ExpectedMessage; it: number }[] = [];
+    let chosen: { m: ExpectedMessage; it: number } | undefined;
+    let lacking: { m: ExpectedMessage; it: number } | undefined;
+    // Starts of par operands may look alike: the first whose values the message carries wins.
     for (const m of this.starts) {
       if (!fitting.includes(m) || this.steps.excluded(inst, m)) continue;
       const it = this.steps.peekIteration(inst, m);
-      if (inst.fits(m, o, it, this.people)) starts.push({ m, it });
+      if (!inst.fits(m, o, it, this.people)) continue;
+      const diffs = inst.valueDiffs(m, it, o, this.summaries);
+      if (diffs.length > 0) {
+        // A value the message carries that contradicts the step makes it another use of the
+        // method; a value it lacks (Kamailio's BYE without the Reason of TS 24.229 5.4.5.1.2)
+        // makes it a run of the flow that deviates, reported at that step.
+        if (diffs.every((d) => d.actual === ABSENT)) lacking ??= { m, it };
+        else this.nearStart ??= { step: m.id, diffs };
+        continue;
+      }
+      chosen = { m, it };
+      break;
     }
-    // Starts of par operands may look alike: the one whose values the message carries wins.
-    const chosen =
-      starts.length > 1
-        ? (starts.find((f) => inst.valueDiffs(f.m, f.it, o, this.summaries).length === 0) ??
-          starts[0])
-        : starts[0];
+    chosen ??= lacking;
     if (chosen) {
       const { m, it } = chosen;
       this.commit(

@@ -48,6 +48,10 @@ function instanceText(
     lines.push(
       `  ${'?'.padEnd(8)} ${u.summary.padEnd(44)} ${paint('31', 'UNEXPECTED')} (frame ${u.frame})`,
     );
+  for (const h of inst.inside)
+    lines.push(
+      paint('2', `  ${'~'.padEnd(8)} ${h.summary} inside ${h.participant} (frame ${h.frame})`),
+    );
   for (const d of inst.dialogs) lines.push(paint('2', `  dialog ${d.callId}: ${d.evidence}`));
   return lines;
 }
@@ -74,12 +78,23 @@ export function* reportTextChunks(
   let n = 0;
   for (const inst of instances) yield `${instanceText(inst, ++n, paint).join('\n')}\n`;
   const tail: string[] = [];
+  for (const x of r.notStarted) {
+    tail.push(
+      `frame ${x.frame}: ${x.summary} starts no instance: it differs from step ${x.step} in a normative value`,
+    );
+    for (const d of x.diffs)
+      tail.push(`           ${d.field}: expected ${d.expected}, got ${d.actual}`);
+  }
+  const notStarted = r.stats['notStarted'] ?? 0;
+  if (notStarted > r.notStarted.length)
+    tail.push(`${notStarted - r.notStarted.length} more such message(s) not listed`);
   const notListed = r.stats['passingNotListed'] ?? 0;
   if (notListed > 0) tail.push(`${notListed} more passing instance(s) not listed`);
   const total = r.stats['instances'] ?? n;
   const failing = r.stats['failing'] ?? 0;
+  const inside = r.stats['insideParticipants'] ?? 0;
   tail.push(
-    `${r.verdict === 'pass' ? paint('32', 'PASS') : paint('31', 'FAIL')}: ${total} instance(s), ${failing} failing; ${r.unrelated} unrelated message(s)${total === 0 ? '; no instance of the flow found' : ''}`,
+    `${r.verdict === 'pass' ? paint('32', 'PASS') : paint('31', 'FAIL')}: ${total} instance(s), ${failing} failing; ${r.unrelated} unrelated message(s)${inside > 0 ? `; ${inside} hop(s) inside a participant` : ''}${total === 0 ? '; no instance of the flow found' : ''}`,
   );
   yield `${tail.join('\n')}\n`;
 }
@@ -104,6 +119,7 @@ function instanceJson(i: InstanceReport): object {
       retransmissions: s.retransmissions,
     })),
     unexpected: i.unexpected,
+    inside: i.inside,
     dialogs: i.dialogs,
   };
 }
@@ -133,7 +149,7 @@ export function* reportJsonAround<T extends string | Uint8Array>(
     yield inst;
   }
   const tail = JSON.stringify(
-    { unrelated: r.unrelated, mapping: r.mapping, stats: r.stats },
+    { unrelated: r.unrelated, notStarted: r.notStarted, mapping: r.mapping, stats: r.stats },
     null,
     2,
   );

@@ -11,7 +11,7 @@ import { describeType } from './expected.js';
 import type { ObservedMessage } from './observed.js';
 import { seconds, summarize } from './observed.js';
 import { bindingIteration, InstanceBindings, type ParticipantBindings } from './participants.js';
-import type { DialogEvidence, UnexpectedReport } from './report.js';
+import type { DialogEvidence, InsideHopReport, UnexpectedReport } from './report.js';
 import { checkValues, mayBind, observedField, type FieldDiff } from './values.js';
 
 /** An observed message matched to an expected one (only what the verdict needs is kept). */
@@ -166,6 +166,8 @@ export class Instance {
   /** Template variables bound so far (shared and empty until one is). */
   private vars: ReadonlyMap<string, string> = NO_VARS;
   readonly unexpected: UnexpectedReport[] = [];
+  /** Hops inside one participant in the instance's dialogs (undefined until there is one). */
+  inside: InsideHopReport[] | undefined;
   readonly evidence: DialogEvidence[] = [];
   /** Which endpoint is which participant in this instance. */
   readonly bindings: InstanceBindings;

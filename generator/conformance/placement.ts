@@ -146,8 +146,11 @@ export class StepPlacement {
     return this.lastCandidates;
   }
 
-  /** Why a new dialog belongs to this instance: the latest matched predecessor. */
-  cause(inst: Instance, m: ExpectedMessage): string | undefined {
+  /** The latest matched predecessor of `m` in the instance (any iteration), if any. */
+  latestPredecessor(
+    inst: Instance,
+    m: ExpectedMessage,
+  ): { id: string; frame: number; sender: string | undefined } | undefined {
     let best: { id: string; frame: number; sender: string | undefined } | undefined;
     for (const p of this.expected.before[m.index] ?? []) {
       for (const [key, hit] of inst.matches) {
@@ -157,6 +160,12 @@ export class StepPlacement {
           best = { id: pm.id, frame: hit.frame, sender: pm.from };
       }
     }
+    return best;
+  }
+
+  /** Why a new dialog belongs to this instance: the latest matched predecessor. */
+  cause(inst: Instance, m: ExpectedMessage): string | undefined {
+    const best = this.latestPredecessor(inst, m);
     if (!best) return undefined;
     const by =
       best.sender === m.from && m.from !== undefined

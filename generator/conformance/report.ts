@@ -1,6 +1,9 @@
 /** The result of checking observed traffic against a flow (the `flowspec diff` JSON shape). */
 import type { FieldDiff } from './values.js';
 
+/** Messages listed in {@link ConformanceReport.notStarted} at most. */
+export const MAX_NOT_STARTED_LISTED = 100;
+
 /** Verdict of one step in one instance. */
 export type StepStatus = 'matched' | 'missing' | 'mismatch' | 'out-of-order';
 
@@ -29,6 +32,31 @@ export interface UnexpectedReport {
   readonly summary: string;
 }
 
+/**
+ * A message between two addresses of one participant (a SIP/IP Core the map lists with the
+ * Participating Function it serves, and the flow leaves out): a hop inside that participant,
+ * neither a step nor unexpected.
+ */
+export interface InsideHopReport {
+  readonly frame: number;
+  /** The participant both ends belong to. */
+  readonly participant: string;
+  /** What the message is, and its two ends: "BYE sip:... 127.0.0.30:5060 -> 127.0.0.3:5060". */
+  readonly summary: string;
+}
+
+/**
+ * A message that could be the flow's first message but differs from that step in a normative
+ * value, so started no instance (and no instance took it later): counted as unrelated.
+ */
+export interface NotStartedReport {
+  readonly frame: number;
+  /** The start step it resembles. */
+  readonly step: string;
+  readonly summary: string;
+  readonly diffs: readonly FieldDiff[];
+}
+
 /** How a dialog (Call-ID) was joined to an instance. */
 export interface DialogEvidence {
   readonly callId: string;
@@ -42,6 +70,8 @@ export interface InstanceReport {
   readonly steps: readonly StepReport[];
   readonly unexpected: readonly UnexpectedReport[];
   readonly dialogs: readonly DialogEvidence[];
+  /** Hops inside one participant in the instance's dialogs (see {@link InsideHopReport}). */
+  readonly inside: readonly InsideHopReport[];
   readonly firstFrame: number;
 }
 
@@ -61,6 +91,11 @@ export interface ConformanceReport {
   readonly instances: readonly InstanceReport[];
   /** Messages that belong to no instance. */
   readonly unrelated: number;
+  /**
+   * Of the unrelated messages, those that resembled the flow's first step but differed in a
+   * normative value (the first {@link MAX_NOT_STARTED_LISTED}, by frame; `stats.notStarted` counts all).
+   */
+  readonly notStarted: readonly NotStartedReport[];
   readonly mapping: Readonly<Record<string, MappingReport>>;
   /** Messages read, parse problems, and other counters. */
   readonly stats: Readonly<Record<string, number>>;

@@ -9,6 +9,9 @@ import type { Derivation, MessageStep, Value } from '../model/flow-model.js';
 import { contactUri, readDialogPath, type DialogSummary } from './dialog-summary.js';
 import type { ObservedMessage } from './observed.js';
 
+/** The `actual` of a difference whose field the message does not have. */
+export const ABSENT = '(absent)';
+
 /** One field that differs: what the flow expects and what the trace shows. */
 export interface FieldDiff {
   readonly field: string;
@@ -136,7 +139,7 @@ function checkValue(
 ): void {
   const c = v.constraint;
   const report = (expected: string): void => {
-    diffs.push({ field, expected, actual: actual ?? '(absent)' });
+    diffs.push({ field, expected, actual: actual ?? ABSENT });
   };
   if (actual === undefined) {
     // A value required only under a condition (`when`) may be absent: the trace cannot show the

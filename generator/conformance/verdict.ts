@@ -6,7 +6,10 @@
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
 import { describeType } from './expected.js';
 import { slot, slotMessage, type Instance } from './instance.js';
-import type { InstanceReport, StepReport } from './report.js';
+import type { InsideHopReport, InstanceReport, StepReport } from './report.js';
+
+/** The hops inside participants of an instance that has none (shared). */
+const NO_INSIDE: readonly InsideHopReport[] = Object.freeze([]);
 
 /** Which alts of a flow have an operand without wire messages (it may leave no trace). */
 export class AltStructure {
@@ -277,6 +280,7 @@ export function instanceVerdict(
     steps,
     unexpected: inst.unexpected,
     dialogs: inst.evidence,
+    inside: inst.inside ?? NO_INSIDE,
     firstFrame: inst.firstFrame,
   };
 }

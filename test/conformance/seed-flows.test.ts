@@ -165,13 +165,32 @@ describe.each(SEED_FLOWS.map((f) => [f.file, f] as const))('%s', (_file, f) => {
   const cases: { name: string; messages: SynthMessage[] }[] = [];
   let report: JsonReport;
   let code: number;
-  const instance = (name: string) => {
+  /** The frames of a case's messages in the capture. */
+  const framesOf = (name: string): { lo: number; hi: number } => {
     const k = cases.findIndex((c) => c.name === name);
-    const inst = report.instances[k];
+    const lo = cases.slice(0, k).reduce((n, c) => n + c.messages.length, 0) + 1;
+    return { lo, hi: lo + (cases[k]?.messages.length ?? 0) - 1 };
+  };
+  const within = (name: string, frame: number | null): boolean => {
+    const { lo, hi } = framesOf(name);
+    return frame !== null && frame >= lo && frame <= hi;
+  };
+  /** The instance of a case: the one a step of which is matched in its frames. */
+  const instance = (name: string) => {
+    const inst = report.instances.find((i) => i.steps.some((s) => within(name, s.frame)));
     if (!inst) throw new Error(`no instance for ${name}`);
     return inst;
   };
   const step = (name: string, id: string) => instance(name).steps.find((x) => x.id === id);
+  /**
+   * A case's deviation at step `id`: the step's mismatch, or, when the step is the flow's first
+   * message and no other start began the instance, the message that so started none.
+   */
+  const deviation = (name: string, id: string) => {
+    const started = report.notStarted.find((x) => x.step === id && within(name, x.frame));
+    if (started) return { status: 'mismatch', diffs: started.diffs };
+    return step(name, id);
+  };
 
   beforeAll(async () => {
     const { expected, scenarios, precondition } = get(f);
@@ -276,7 +295,17 @@ describe.each(SEED_FLOWS.map((f) => [f.file, f] as const))('%s', (_file, f) => {
 
   it('gives one failing verdict per deviating instance', () => {
     expect(code).toBe(1);
-    expect(report.instances.map((i) => i.verdict)).toEqual(cases.map(() => 'fail'));
+    expect(report.instances.map((i) => i.verdict)).not.toContain('pass');
+    // Each case fails: in instances of its own, or as a first message that started none. Without
+    // a map a deviating first message may start the other operand of a par (the S-CSCF's BYE to
+    // the calling user with From and To swapped is the BYE to the called user from another
+    // address), so a case may have two failing instances.
+    for (const c of cases) {
+      const inst = report.instances.filter((i) => i.steps.some((s) => within(c.name, s.frame)));
+      const none = report.notStarted.filter((x) => within(c.name, x.frame));
+      expect([c.name, inst.length > 0 || none.length > 0]).toEqual([c.name, true]);
+      expect(inst.length).toBeLessThanOrEqual(2);
+    }
   });
 
   it('fails on a missing step, naming it', () => {
@@ -293,7 +322,7 @@ describe.each(SEED_FLOWS.map((f) => [f.file, f] as const))('%s', (_file, f) => {
 
   if (!(f.headers.length === 0))
     it.each(f.headers)('fails on $header set wrong in step $step, naming the step', (h) => {
-      const s = step(`header ${h.step} ${h.header}`, h.step);
+      const s = deviation(`header ${h.step} ${h.header}`, h.step);
       expect(s?.status).toBe('mismatch');
       expect(s?.diffs).toContainEqual(
         expect.objectContaining({ field: `headers.${h.header}`, actual: h.value }),
@@ -317,8 +346,8 @@ describe.each(SEED_FLOWS.map((f) => [f.file, f] as const))('%s', (_file, f) => {
     it.each(f.derived ?? [])(
       'fails on From and To swapped against the stored dialog in step %s',
       (id) => {
-        expect(step(`swapped ${id}`, id)?.status).toBe('mismatch');
-        expect(step(`swapped ${id}`, id)?.diffs.map((d) => d.field)).toEqual(
+        expect(deviation(`swapped ${id}`, id)?.status).toBe('mismatch');
+        expect(deviation(`swapped ${id}`, id)?.diffs.map((d) => d.field)).toEqual(
           expect.arrayContaining(['headers.From', 'headers.To']),
         );
       },
@@ -328,7 +357,7 @@ describe.each(SEED_FLOWS.map((f) => [f.file, f] as const))('%s', (_file, f) => {
     it.each(f.requestUri ?? [])(
       'fails on a Request-URI other than the stored Contact in step %s',
       (id) => {
-        expect(step(`request-uri ${id}`, id)?.diffs).toContainEqual(
+        expect(deviation(`request-uri ${id}`, id)?.diffs).toContainEqual(
           expect.objectContaining({ field: 'requestUri', actual: 'sip:elsewhere@127.0.0.1' }),
         );
       },
@@ -338,7 +367,7 @@ describe.each(SEED_FLOWS.map((f) => [f.file, f] as const))('%s', (_file, f) => {
     it.each(f.cseq ?? [])('fails on a CSeq other than the stored one plus one in step %s', (id) => {
       // TS 24.229 5.4.5.1.2; RFC 3261 12.2.1.1. Items 2 and 4 fall back to a random CSeq when
       // none was stored for their direction, so there any number fits.
-      expect(step(`cseq ${id}`, id)?.diffs).toContainEqual(
+      expect(deviation(`cseq ${id}`, id)?.diffs).toContainEqual(
         expect.objectContaining({ field: 'headers.CSeq' }),
       );
     });

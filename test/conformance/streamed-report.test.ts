@@ -58,10 +58,11 @@ function wholeJson(r: ConformanceReport): string {
       retransmissions: s.retransmissions,
     })),
     unexpected: i.unexpected,
+    inside: i.inside,
     dialogs: i.dialogs,
   }));
-  const { flow, capture: c, verdict, unrelated, mapping, stats } = r;
-  const doc = { flow, capture: c, verdict, instances, unrelated, mapping, stats };
+  const { flow, capture: c, verdict, unrelated, notStarted, mapping, stats } = r;
+  const doc = { flow, capture: c, verdict, instances, unrelated, notStarted, mapping, stats };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 

@@ -186,6 +186,12 @@ export interface JsonReport {
     readonly unexpected: readonly { frame: number; summary: string }[];
   }[];
   readonly unrelated: number;
+  /** First messages that differ from their start step in a normative value (no instance). */
+  readonly notStarted: readonly {
+    readonly frame: number;
+    readonly step: string;
+    readonly diffs: readonly { field: string; expected: string; actual: string }[];
+  }[];
 }
 
 /** Runs `flowspec diff FLOW CAPTURE --format json [--map MAP]`. */
