@@ -1,9 +1,10 @@
 /**
  * Unique addresses per test: each test takes a block 127.A.B.0/24 of its
- * own, A from the worker's pid and B a counter, so that tests, reruns and
- * other suites running at the same time (which use 127.0.0.1) never share
- * an address or a port. Every peer of a test gets its own host in the block
- * and can keep the default SIP port.
+ * own, A from the vitest worker slot and the worker's pid and B a counter,
+ * so that tests, reruns, test files running at the same time in the two
+ * worker slots (60-119 and 120-179) and other suites (which use 127.0.0.1)
+ * never share an address or a port. Every peer of a test gets its own host
+ * in the block and can keep the default SIP port.
  */
 import process from 'node:process';
 
@@ -27,7 +28,9 @@ export interface AddressBlock {
 export function allocateAddressBlock(): AddressBlock {
   if (nextBlock >= 200) throw new RangeError('more than 200 address blocks in one worker');
   // Hosts 1..249 are the test's peers; 250 and 251 are the harness's own.
-  const a = 60 + (process.pid % 120);
+  // VITEST_POOL_ID is the worker slot (1, 2, ...): files running at the same time never share it.
+  const slot = (Number(process.env['VITEST_POOL_ID'] ?? '1') - 1) % 2;
+  const a = 60 + slot * 60 + (process.pid % 60);
   const b = 20 + nextBlock++;
   const prefix = `127.${a}.${b}`;
   return {
