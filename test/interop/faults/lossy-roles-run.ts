@@ -1,14 +1,14 @@
 /**
- * The generated roles of OMA PoC Figure 16 (poc.leave.on-demand, release-all,
- * one participant: Figure 18 follows) through a lossy, reordering network
- * (issue 8 item 3): two role processes in network namespaces A and B the
- * run creates, joined through a router namespace R whose two interfaces
- * lose and reorder packets (harness/netns.ts), the roles placed so that
- * every hop of the flow crosses R, a bounded number of runs of the scenario
- * (set-up, release, every role back to idle), and dumpcap on R's two
- * interfaces, inbound only: every message of every run once, as its sender
- * sent it (also the ones R then drops), merged into one capture
- * (mergecap). Everything is kept in test-output/interop/<name>/.
+ * A generated scenario's roles through a lossy, reordering network (issue 8
+ * item 3), OMA PoC Figure 16 (poc.leave.on-demand, release-all, one
+ * participant: Figure 18 follows) by default: two role processes in network
+ * namespaces A and B the run creates, joined through a router namespace R
+ * whose two interfaces lose and reorder packets (harness/netns.ts), the
+ * roles placed so that every hop of the flow crosses R, a bounded number of
+ * runs of the scenario (set-up, release, every role back to idle), and
+ * dumpcap on R's two interfaces, inbound only: every message of every run
+ * once, as its sender sent it (also the ones R then drops), merged into one
+ * capture (mergecap). Everything is kept in test-output/interop/<name>/.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,8 +27,27 @@ import {
 } from '../harness/index.js';
 import { RoleProcess } from '../harness/role-process.js';
 import type { WireTimers } from '../harness/role-protocol.js';
-import { runCall, settle, startScenarioRoles, type PlacedRole } from './distributed-scenario.js';
+import {
+  runCall,
+  settle,
+  startScenarioRoles,
+  type PlacedRole,
+  type ScenarioShape,
+} from './distributed-scenario.js';
 import { FIGURE_16 } from './scenarios.js';
+
+/**
+ * A scenario run through the router: its roles, the ones placed in A (every
+ * other in B), chosen so that every hop of the flow crosses R, and the flow
+ * id of the address map. Each run's release is cut from the capture as its
+ * BYE transactions from the trigger to the end of the run (the flows run so
+ * far all release with BYE; the session is their precondition).
+ */
+export interface LossyScenario {
+  readonly shape: ScenarioShape;
+  readonly flowId: string;
+  readonly inA: ReadonlySet<string>;
+}
 
 /** One fault profile. */
 export interface LossyRolesProfile {
@@ -66,12 +85,16 @@ export interface LossyRolesRun {
 }
 
 /**
- * Namespace of each role: network A's client and server and the SIP/IP
- * Cores X and B's neighbours in A, the rest in B, so that every hop
+ * OMA PoC Figure 16 with Figure 18: network A's client and server and the
+ * SIP/IP Cores X and B's neighbours in A, the rest in B, so that every hop
  * (clientA-coreA-serverA-coreA-coreX-serverX, serverX-coreX-coreB-serverB-
  * coreB-clientB) and every response back crosses the router.
  */
-const IN_A = new Set(['clientA', 'serverA', 'coreX', 'serverB[0]', 'clientB[0]']);
+export const LOSSY_FIGURE_16: LossyScenario = {
+  shape: FIGURE_16,
+  flowId: 'poc.leave.on-demand',
+  inA: new Set(['clientA', 'serverA', 'coreX', 'serverB[0]', 'clientB[0]']),
+};
 
 /**
  * T1 50 ms: above the 5 ms by which reordering holds a message back, so that
@@ -108,8 +131,12 @@ function resent(roles: readonly RoleProcess[]): number {
   return count;
 }
 
-/** Runs `profile.runs` runs of Figure 16 through the impaired router. */
-export async function runLossyRoles(profile: LossyRolesProfile): Promise<LossyRolesRun> {
+/** Runs `profile.runs` runs of `scenario` (Figure 16 by default) through the impaired router. */
+export async function runLossyRoles(
+  profile: LossyRolesProfile,
+  scenario: LossyScenario = LOSSY_FIGURE_16,
+): Promise<LossyRolesRun> {
+  const { shape, flowId } = scenario;
   const dir = artifactDir(profile.name);
   return withTeardown(async (teardown) => {
     const path = await createRoutedPath(teardown);
@@ -139,9 +166,9 @@ export async function runLossyRoles(profile: LossyRolesProfile): Promise<LossyRo
     const inA = await RoleProcess.start({ name: `${profile.name} A`, netns: a.netns }, teardown);
     const inB = await RoleProcess.start({ name: `${profile.name} B`, netns: b.netns }, teardown);
     const roles: Map<string, PlacedRole> = await startScenarioRoles(
-      FIGURE_16,
+      shape,
       (r) =>
-        IN_A.has(r.id)
+        scenario.inA.has(r.id)
           ? { process: inA, address: a.address }
           : { process: inB, address: b.address },
       LOSSY_TIMERS,
@@ -152,9 +179,9 @@ export async function runLossyRoles(profile: LossyRolesProfile): Promise<LossyRo
     for (let run = 1; run <= profile.runs; run++) {
       let start = Date.now();
       try {
-        for (const c of FIGURE_16.establish) await runCall(roles, c);
+        for (const c of shape.establish) await runCall(roles, c);
         start = Date.now();
-        for (const c of FIGURE_16.trigger) await runCall(roles, c);
+        for (const c of shape.trigger) await runCall(roles, c);
         completed++;
       } catch (err) {
         failures.push(
@@ -184,7 +211,7 @@ export async function runLossyRoles(profile: LossyRolesProfile): Promise<LossyRo
     const participants: Record<string, string> = {};
     for (const r of roles.values())
       participants[r.spec.participant] = `${r.target.address}:${r.target.port}`;
-    const map = writeAddressMap(join(dir, 'map.yaml'), 'poc.leave.on-demand', participants);
+    const map = writeAddressMap(join(dir, 'map.yaml'), flowId, participants);
     writeFileSync(
       join(dir, 'impairment.json'),
       `${JSON.stringify({ profile, applied, qdisc }, null, 2)}\n`,
