@@ -192,10 +192,13 @@ export async function startFlowspecRun(
   return {
     process,
     status: () => lastRunStatus(process.log),
-    waitIdle: (timeoutMs) =>
-      pollUntil(
+    waitIdle: (timeoutMs) => {
+      // Only a status line printed after the wait began counts: an earlier one (printed before
+      // the traffic, or between two calls) would say idle too soon.
+      const mark = process.written;
+      return pollUntil(
         async () => {
-          const s = lastRunStatus(process.log);
+          const s = lastRunStatus(process.logSince(mark));
           return s && s.sessions === 0 && s.dialogs === 0 && s.transactions === 0 ? s : undefined;
         },
         {
@@ -204,7 +207,8 @@ export async function startFlowspecRun(
           timeoutMs,
           log: () => process.log,
         },
-      ),
+      );
+    },
     stop,
     call: async (participant, entry, args = {}) => {
       const line = [

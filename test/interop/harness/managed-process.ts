@@ -38,6 +38,8 @@ export interface StartOptions {
 /** A running child process with its combined output. */
 export class ManagedProcess {
   private output = '';
+  /** Characters written since the start, the 64 KiB kept included. */
+  private total = 0;
   private readonly listeners = new Set<() => void>();
   /** Resolves with the exit code (null when killed by a signal). */
   readonly exited: Promise<number | null>;
@@ -47,7 +49,9 @@ export class ManagedProcess {
     readonly child: ChildProcess,
   ) {
     const append = (chunk: Buffer): void => {
-      this.output = (this.output + chunk.toString('utf8')).slice(-LOG_LIMIT);
+      const text = chunk.toString('utf8');
+      this.total += text.length;
+      this.output = (this.output + text).slice(-LOG_LIMIT);
       for (const l of this.listeners) l();
     };
     child.stdout?.on('data', append);
@@ -89,6 +93,16 @@ export class ManagedProcess {
   /** What the process wrote to stdout and stderr so far (the last 64 KiB). */
   get log(): string {
     return this.output;
+  }
+
+  /** A mark of the output so far, for {@link logSince}. */
+  get written(): number {
+    return this.total;
+  }
+
+  /** What the process wrote after `mark` (a {@link written} value), as far as the log keeps it. */
+  logSince(mark: number): string {
+    return this.output.slice(Math.max(0, this.output.length - (this.total - mark)));
   }
 
   get running(): boolean {
