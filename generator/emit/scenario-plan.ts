@@ -149,15 +149,7 @@ class Builder {
         s.message.status >= 200 &&
         s.message.status < 300,
     );
-    const invite = steps.findIndex(
-      (s) =>
-        s.kind === 'message' &&
-        s.from === b2bua &&
-        s.relays === undefined &&
-        s.message?.protocol === 'sip' &&
-        s.message.type === 'request' &&
-        s.message.method === 'INVITE',
-    );
+    const invite = steps.findIndex((s) => sendsOwnInvite(s, b2bua));
     return answer >= 0 && (invite < 0 || answer < invite);
   }
 
@@ -184,15 +176,7 @@ class Builder {
       let b2bua = last;
       for (let guard = 0; guard < 4 && this.kindOf(b2bua) === 'b2bua'; guard++) {
         const { byId, context } = indexFlowSteps(flow);
-        const invites = [...byId.values()].filter(
-          (s): s is MessageStep =>
-            s.kind === 'message' &&
-            s.from === b2bua &&
-            s.relays === undefined &&
-            s.message?.protocol === 'sip' &&
-            s.message.type === 'request' &&
-            s.message.method === 'INVITE',
-        );
+        const invites = [...byId.values()].filter((s) => sendsOwnInvite(s, b2bua));
         // The INVITE of an operand the case does not take (OMA CPM 8.2.2.1: interworked or not)
         // opens no leg; when the case takes none (a race the CANCEL may win) the first drawn does.
         const next = invites.find((s) => this.takes(flow, s, () => true)) ?? invites[0];
@@ -231,6 +215,18 @@ class Builder {
   resolveFlow(id: string): Flow | undefined {
     return this.resolve(id);
   }
+}
+
+/** An INVITE `from` sends of its own (not a relay of another one): a B2BUA opening a leg. */
+function sendsOwnInvite(s: Step, from: string): s is MessageStep {
+  return (
+    s.kind === 'message' &&
+    s.from === from &&
+    s.relays === undefined &&
+    s.message?.protocol === 'sip' &&
+    s.message.type === 'request' &&
+    s.message.method === 'INVITE'
+  );
 }
 
 /**

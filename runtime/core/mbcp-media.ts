@@ -5,7 +5,8 @@
  * over the session's media path), and the answer gives the other end's
  * port. The peer of a session's MBCP is read from the other side's SDP.
  */
-import { parseSdp, serializeSdp } from '../sip/message/index.js';
+import { parseSdp } from '../sip/message/index.js';
+import { sessionSdp } from './message-media.js';
 import type { MbcpAddress } from '../mbcp/index.js';
 
 /** The m-line format that names MBCP (OMA PoC user plane). */
@@ -17,21 +18,9 @@ export const MBCP_SDP_FORMAT = 'MBCP';
  * offer and answer).
  */
 export function mbcpSdp(local: MbcpAddress, sessionId: number = Date.now()): string {
-  const ip6 = local.address.includes(':');
-  return serializeSdp({
-    version: 0,
-    origin: {
-      username: '-',
-      sessionId,
-      sessionVersion: 1,
-      netType: 'IN',
-      ipVer: ip6 ? 6 : 4,
-      address: local.address,
-    },
-    name: '-',
-    connection: { version: ip6 ? 6 : 4, ip: local.address },
-    timing: { start: 0, stop: 0 },
-    media: [
+  return sessionSdp(
+    local,
+    [
       {
         type: 'application',
         port: local.port,
@@ -41,7 +30,8 @@ export function mbcpSdp(local: MbcpAddress, sessionId: number = Date.now()): str
         fmtp: [],
       },
     ],
-  }).toString('utf8');
+    sessionId,
+  );
 }
 
 /**

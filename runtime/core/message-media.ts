@@ -14,7 +14,12 @@ export interface MediaAddress {
   readonly port: number;
 }
 
-function describe(
+/**
+ * A session description of `media` from `local` (RFC 4566): origin and
+ * connection on the local address, no timing; the SDP every offer and answer
+ * of the generated roles shares.
+ */
+export function sessionSdp(
   local: MediaAddress,
   media: SessionDescription['media'],
   sessionId: number,
@@ -59,7 +64,7 @@ function messageStream(
 
 /** An SDP offer with one MSRP `message` stream on `local` (OMA CPM Session media, RFC 4975 8.1). */
 export function messageSdp(local: MediaAddress, sessionId: number = Date.now()): string {
-  return describe(local, [messageStream(local, sessionId)], sessionId);
+  return sessionSdp(local, [messageStream(local, sessionId)], sessionId);
 }
 
 /**
@@ -83,5 +88,5 @@ export function answerMessageOffer(
       ? messageStream(local, sessionId)
       : { ...m, port: 0, invalid: [] },
   );
-  return describe(local, media, sessionId);
+  return sessionSdp(local, media, sessionId);
 }
