@@ -26,6 +26,7 @@ import {
   listenProxy,
   onlyDialog,
   ProxyRole,
+  stepHeaders,
   type B2buaRoleConfig,
   type EntryOptions,
   type EntryOutcome,
@@ -310,6 +311,8 @@ export class CpmPfOriginating extends B2buaRole<CpmPfOriginatingConfig> {
     }
     // branch 2: receive BYE from served-client via cpm-client dialogs={iwfLeg,otherLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client']
     if (f['participant.mode'] === 'b2bua' && this.originOf(incoming) === 'served-client') {
+      // Values the flow actions of this reaction yield (`yields:`), by variable.
+      const vars: Record<string, string | undefined> = {};
       const other = this.otherLeg(incoming);
       // cpm.pf-bye.originating step 3.client (flows/cpm/pf-bye-originating.flow.yaml:142): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'served-client']
       this.act('release-media-resources', 'cpm.pf-bye.originating', '3.client');
@@ -329,23 +332,39 @@ export class CpmPfOriginating extends B2buaRole<CpmPfOriginatingConfig> {
       }
       if (f['policy.allowOfflineStorage']) {
         // cpm.pf-bye.originating step 4.c.ii.1 (flows/cpm/pf-bye-originating.flow.yaml:199): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'served-client' && policy.allowOfflineStorage]
-        this.act('store-session-history', 'cpm.pf-bye.originating', '4.c.ii.1');
+        vars['uid'] = this.act(
+          'store-session-history',
+          'cpm.pf-bye.originating',
+          '4.c.ii.1',
+          'uid',
+        );
       }
       // cpm.pf-bye.originating step 4.c.iii (flows/cpm/pf-bye-originating.flow.yaml:209): send 200 -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'served-client']
-      if (incoming.pending) incoming.respond(200);
+      if (incoming.pending)
+        incoming.respond(200, {
+          headers: stepHeaders('cpm.pf-bye.originating', '4.c.iii', [
+            ['Message-UID', vars['uid'], Boolean(f['policy.allowOfflineStorage'])],
+          ]),
+        });
       return;
     }
     // branch 3: receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity']
     if (f['participant.mode'] === 'b2bua' && this.originOf(incoming) === 'other') {
+      // Values the flow actions of this reaction yield (`yields:`), by variable.
+      const vars: Record<string, string | undefined> = {};
       const other = this.otherLeg(incoming);
       // cpm.pf-bye.originating step 3.other (flows/cpm/pf-bye-originating.flow.yaml:239): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'other-entity']
       this.act('release-media-resources', 'cpm.pf-bye.originating', '3.other');
       if (f['policy.allowOfflineStorage']) {
         // cpm.pf-bye.originating step 5.b.i (flows/cpm/pf-bye-originating.flow.yaml:248): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'other-entity' && policy.allowOfflineStorage]
-        this.act('store-session-history', 'cpm.pf-bye.originating', '5.b.i');
+        vars['uid'] = this.act('store-session-history', 'cpm.pf-bye.originating', '5.b.i', 'uid');
       }
       // cpm.pf-bye.originating step 5.c (flows/cpm/pf-bye-originating.flow.yaml:258): send BYE -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'other-entity']
-      const r1 = await this.releaseOtherLeg(other);
+      const r1 = await this.releaseOtherLeg(other, {
+        headers: stepHeaders('cpm.pf-bye.originating', '5.c', [
+          ['Message-UID', vars['uid'], Boolean(f['policy.allowOfflineStorage'])],
+        ]),
+      });
       // cpm.pf-bye.originating step 5.d (flows/cpm/pf-bye-originating.flow.yaml:271): receive 200 <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'other-entity']
       if (r1) expectStatus(r1, 200, 'cpm.pf-bye.originating', '5.d');
       // cpm.pf-bye.originating step 5.d.send (flows/cpm/pf-bye-originating.flow.yaml:277): send 200 -> cpm-pf-terminating [participant.mode == 'b2bua' && trigger.from == 'other-entity']
@@ -354,6 +373,8 @@ export class CpmPfOriginating extends B2buaRole<CpmPfOriginatingConfig> {
     }
     // branch 4: receive BYE from iwf via iwf dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'iwf']
     if (f['participant.mode'] === 'b2bua' && this.originOf(incoming) === 'iwf') {
+      // Values the flow actions of this reaction yield (`yields:`), by variable.
+      const vars: Record<string, string | undefined> = {};
       const other = this.otherLeg(incoming);
       if (
         Number(f['session.iwfCount'] ?? 0) > 1 &&
@@ -383,13 +404,22 @@ export class CpmPfOriginating extends B2buaRole<CpmPfOriginatingConfig> {
         f['policy.allowOfflineStorage']
       ) {
         // cpm.pf-bye.originating step 6.b.ii.1 (flows/cpm/pf-bye-originating.flow.yaml:362): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media') && policy.allowOfflineStorage]
-        this.act('store-session-history', 'cpm.pf-bye.originating', '6.b.ii.1');
+        vars['uid'] = this.act(
+          'store-session-history',
+          'cpm.pf-bye.originating',
+          '6.b.ii.1',
+          'uid',
+        );
       }
       if (!(
         Number(f['session.iwfCount'] ?? 0) > 1 && f['policy.iwfRelease'] === 'close-sender-media'
       )) {
         // cpm.pf-bye.originating step 6.b.iii (flows/cpm/pf-bye-originating.flow.yaml:373): send BYE -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
-        const r2 = await this.releaseOtherLeg(other);
+        const r2 = await this.releaseOtherLeg(other, {
+          headers: stepHeaders('cpm.pf-bye.originating', '6.b.iii', [
+            ['Message-UID', vars['uid'], Boolean(f['policy.allowOfflineStorage'])],
+          ]),
+        });
         // cpm.pf-bye.originating step 6.b.iv (flows/cpm/pf-bye-originating.flow.yaml:387): receive 200 <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
         if (r2) expectStatus(r2, 200, 'cpm.pf-bye.originating', '6.b.iv');
       }

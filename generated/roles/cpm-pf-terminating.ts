@@ -28,6 +28,7 @@ import {
   listenProxy,
   onlyDialog,
   ProxyRole,
+  stepHeaders,
   type B2buaRoleConfig,
   type EntryOptions,
   type EntryOutcome,
@@ -322,6 +323,8 @@ export class CpmPfTerminating extends B2buaRole<CpmPfTerminatingConfig> {
     }
     // branch 2: receive BYE from served-client via cpm-client dialogs={clientLeg,iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client']
     if (f['participant.mode'] === 'b2bua' && this.originOf(incoming) === 'served-client') {
+      // Values the flow actions of this reaction yield (`yields:`), by variable.
+      const vars: Record<string, string | undefined> = {};
       const other = this.otherLeg(incoming);
       // cpm.pf-bye.terminating step 1.client (flows/cpm/pf-bye-terminating.flow.yaml:141): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'served-client']
       this.act('release-media-resources', 'cpm.pf-bye.terminating', '1.client');
@@ -331,20 +334,32 @@ export class CpmPfTerminating extends B2buaRole<CpmPfTerminatingConfig> {
       if (r1) expectStatus(r1, 200, 'cpm.pf-bye.terminating', '2.c');
       if (f['policy.allowOfflineStorage']) {
         // cpm.pf-bye.terminating step 2.c.ii.1 (flows/cpm/pf-bye-terminating.flow.yaml:165): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'served-client' && policy.allowOfflineStorage]
-        this.act('store-session-history', 'cpm.pf-bye.terminating', '2.c.ii.1');
+        vars['uid'] = this.act(
+          'store-session-history',
+          'cpm.pf-bye.terminating',
+          '2.c.ii.1',
+          'uid',
+        );
       }
       // cpm.pf-bye.terminating step 2.c.iii (flows/cpm/pf-bye-terminating.flow.yaml:175): send 200 -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'served-client']
-      if (incoming.pending) incoming.respond(200);
+      if (incoming.pending)
+        incoming.respond(200, {
+          headers: stepHeaders('cpm.pf-bye.terminating', '2.c.iii', [
+            ['Message-UID', vars['uid'], Boolean(f['policy.allowOfflineStorage'])],
+          ]),
+        });
       return;
     }
     // branch 3: receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity']
     if (f['participant.mode'] === 'b2bua' && this.originOf(incoming) === 'other') {
+      // Values the flow actions of this reaction yield (`yields:`), by variable.
+      const vars: Record<string, string | undefined> = {};
       const other = this.otherLeg(incoming);
       // cpm.pf-bye.terminating step 1.other (flows/cpm/pf-bye-terminating.flow.yaml:205): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'other-entity']
       this.act('release-media-resources', 'cpm.pf-bye.terminating', '1.other');
       if (f['policy.allowOfflineStorage']) {
         // cpm.pf-bye.terminating step 3.a (flows/cpm/pf-bye-terminating.flow.yaml:214): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'other-entity' && policy.allowOfflineStorage]
-        this.act('store-session-history', 'cpm.pf-bye.terminating', '3.a');
+        vars['uid'] = this.act('store-session-history', 'cpm.pf-bye.terminating', '3.a', 'uid');
       }
       if (f['session.interworked']) {
         for (const item of this.each('session.iwfs', incoming)) {
@@ -356,7 +371,11 @@ export class CpmPfTerminating extends B2buaRole<CpmPfTerminatingConfig> {
       }
       if (!f['session.interworked']) {
         // cpm.pf-bye.terminating step 3.c.iii (flows/cpm/pf-bye-terminating.flow.yaml:255): send BYE -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'other-entity' && !(session.interworked)]
-        const r2 = await this.releaseOtherLeg(other);
+        const r2 = await this.releaseOtherLeg(other, {
+          headers: stepHeaders('cpm.pf-bye.terminating', '3.c.iii', [
+            ['Message-UID', vars['uid'], Boolean(f['policy.allowOfflineStorage'])],
+          ]),
+        });
         // cpm.pf-bye.terminating step 3.d (flows/cpm/pf-bye-terminating.flow.yaml:268): receive 200 <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'other-entity' && !(session.interworked)]
         if (r2) expectStatus(r2, 200, 'cpm.pf-bye.terminating', '3.d');
       }
@@ -366,6 +385,8 @@ export class CpmPfTerminating extends B2buaRole<CpmPfTerminatingConfig> {
     }
     // branch 4: receive BYE from iwf via iwf dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'iwf']
     if (f['participant.mode'] === 'b2bua' && this.originOf(incoming) === 'iwf') {
+      // Values the flow actions of this reaction yield (`yields:`), by variable.
+      const vars: Record<string, string | undefined> = {};
       const other = this.otherLeg(incoming);
       if (
         Number(f['session.iwfCount'] ?? 0) > 1 &&
@@ -395,7 +416,7 @@ export class CpmPfTerminating extends B2buaRole<CpmPfTerminatingConfig> {
         f['policy.allowOfflineStorage']
       ) {
         // cpm.pf-bye.terminating step 4.b.i (flows/cpm/pf-bye-terminating.flow.yaml:361): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media') && policy.allowOfflineStorage]
-        this.act('store-session-history', 'cpm.pf-bye.terminating', '4.b.i');
+        vars['uid'] = this.act('store-session-history', 'cpm.pf-bye.terminating', '4.b.i', 'uid');
       }
       if (!(
         Number(f['session.iwfCount'] ?? 0) > 1 && f['policy.iwfRelease'] === 'close-sender-media'

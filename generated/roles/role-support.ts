@@ -77,6 +77,14 @@ export interface RoleEndpointConfig {
    * The role keeps serving either way.
    */
   readonly onFailure?: (failure: ReactionFailure) => void;
+  /**
+   * Told of every flow action the role takes (OMA CPM 8.2.2.3 4.c.ii.1: store the CPM Session
+   * History and retrieve a UID from the Message Storage Server). For an action whose step
+   * `yields` a value, what the hook returns is that value, written where the flow's steps use
+   * it (`Message-UID: { is: var.uid }`, 4.c.ii.2); when the hook returns none, or there is no
+   * hook, the role yields a stand-in (see {@link GeneratedRole.act}).
+   */
+  readonly onAction?: (action: ActionRecord) => string | undefined;
 }
 
 /** A reaction to a received request that ended in an error. */
@@ -125,6 +133,16 @@ function isSdpType(name: string, value: string): boolean {
   return name.toLowerCase() === 'content-type' && /^application\/sdp\b/i.test(value.trim());
 }
 
+/** Who a role's own INVITEs are from and the path they take. */
+export interface InviteOrigin {
+  /** The From address. */
+  readonly aor: string;
+  /** Proxy URIs preloaded as Route header fields, first hop first (RFC 3261 8.1.2). */
+  readonly route: readonly string[];
+  /** Where the INVITE is sent when no route is preloaded; absent: the next hop of the request. */
+  readonly firstHop?: TransportTarget;
+}
+
 /** Where an INVITE goes: its Request-URI, To and preloaded route. */
 export interface CallTarget {
   readonly requestUri: string;
@@ -167,6 +185,45 @@ export interface ActionRecord {
   readonly action: string;
   readonly flow: string;
   readonly step: string;
+  /** The variable the step binds the action's value to (`yields: uid`), when it yields one. */
+  readonly yields?: string;
+  /** The value it yielded (the `onAction` hook's, or the role's stand-in). */
+  readonly value?: string;
+}
+
+/** A header field a flow step has its sender write: name, value, and its `when:` guard over the role's facts. */
+export type StepHeaderField = readonly [name: string, value: string | undefined, when?: boolean];
+
+/**
+ * The header fields of a flow step to write: each whose `when:` guard holds (or that has none);
+ * throws {@link FlowOrderError} naming the step when such a field has no value (the action
+ * that yields it was not taken).
+ */
+export function stepHeaders(
+  flow: string,
+  step: string,
+  fields: readonly StepHeaderField[],
+): [string, string][] {
+  return fields.flatMap(([name, value, when]): [string, string][] => {
+    if (when === false) return [];
+    if (value === undefined)
+      throw new FlowOrderError(flow, step, `${name}: no value (no action yielded it)`);
+    return [[name, value]];
+  });
+}
+
+/** A header template (`${preEstablishedCallId};remote-tag=...`) with its variables filled in; undefined when one has no value. */
+export function fillTemplate(
+  template: string,
+  vars: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  let missing = false;
+  const text = template.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
+    const value = vars[name];
+    if (value === undefined) missing = true;
+    return value ?? '';
+  });
+  return missing ? undefined : text;
 }
 
 /** A row of a role's reactions table. */
@@ -341,15 +398,20 @@ export function startInvite(
   headers: readonly (readonly [string, string])[],
   role: string,
   offer?: string,
+  firstHop?: TransportTarget,
 ): OutgoingInvite {
   const target = options.target;
   if (!target) throw new Error(`${role}: an INVITE needs options.target`);
+  const preloaded = target.route ?? route;
   return core.invite({
     requestUri: target.requestUri,
     from: aor,
     to: target.to ?? `<${target.requestUri}>`,
-    headers: [...routeHeaders(target.route ?? route), ...headers],
+    headers: [...routeHeaders(preloaded), ...headers],
     ...(offer !== undefined ? { contentType: 'application/sdp', body: offer } : {}),
+    // RFC 3261 8.1.2: without a preloaded route of its own the request goes to the first hop
+    // configured for it, the core's outbound proxy (its Route) after it.
+    ...(firstHop !== undefined && preloaded.length === 0 ? { target: firstHop } : {}),
   });
 }
 
@@ -489,9 +551,28 @@ export abstract class GeneratedRole<C extends RoleEndpointConfig> {
     return { ...this.config.facts };
   }
 
-  /** Takes a flow action (release media, store history ...): recorded for the application and the tests. */
-  protected act(action: string, flow: string, step: string): void {
-    this.actions.push({ action, flow, step });
+  /** How many values this role's actions have yielded, for the stand-in. */
+  private yieldedCount = 0;
+
+  /**
+   * Takes a flow action (release media, store history ...): recorded for the application and
+   * the tests, and told to the `onAction` hook. For a step that `yields` a variable, returns its
+   * value: the hook's, or else a stand-in, the decimal count of values this role has yielded
+   * (1 for the first, then 2 ...): a non-zero number that grows, the form of the UID the
+   * Message Storage Server gives a stored object (an IMAP UID, RFC 3501 9: `uniqueid =
+   * nz-number`, 2.3.1.1).
+   */
+  protected act(action: string, flow: string, step: string, yields?: string): string | undefined {
+    const taken: ActionRecord = { action, flow, step, ...(yields !== undefined ? { yields } : {}) };
+    const given = this.config.onAction?.(taken);
+    if (yields === undefined) {
+      this.actions.push(taken);
+      return undefined;
+    }
+    const count = ++this.yieldedCount;
+    const value = given ?? String(count);
+    this.actions.push({ ...taken, value });
+    return value;
   }
 
   /** Reactions that ended in an error, the latest ones (at most 100). */
@@ -552,8 +633,11 @@ export abstract class UaCoreRole<C extends UaCoreRoleConfig> extends GeneratedRo
     await this.core.close();
   }
 
-  /** The From and preloaded route of the INVITEs this role starts. */
-  protected abstract inviteOrigin(): { readonly aor: string; readonly route: readonly string[] };
+  /**
+   * The From and preloaded route of the INVITEs this role starts, and the first hop they go to
+   * when no route is preloaded (absent: the next hop of the request, RFC 3261 8.1.2).
+   */
+  protected abstract inviteOrigin(): InviteOrigin;
 
   /**
    * Where a request comes from: the served client (its From is the address of a served user),
@@ -569,7 +653,7 @@ export abstract class UaCoreRole<C extends UaCoreRoleConfig> extends GeneratedRo
     options: EntryOptions,
     extra: { readonly headers?: readonly (readonly [string, string])[] } | undefined,
   ): OutgoingInvite {
-    const { aor, route } = this.inviteOrigin();
+    const { aor, route, firstHop } = this.inviteOrigin();
     const headers = extra?.headers ?? [];
     // A role that speaks MBCP offers its MBCP media (RFC 3264 5); a step that draws an SDP body
     // without MBCP offers a CPM Session's MSRP message stream (OMA CPM, RFC 4975 8.1).
@@ -589,6 +673,7 @@ export abstract class UaCoreRole<C extends UaCoreRoleConfig> extends GeneratedRo
         : headers,
       this.constructor.name,
       offer,
+      firstHop,
     );
     this.outgoing.add(invite);
     const done = (): void => {
@@ -659,7 +744,7 @@ export abstract class UaCoreRole<C extends UaCoreRoleConfig> extends GeneratedRo
 
 /** A role that is a user agent of its own: it starts sessions and acts in its dialogs. */
 export abstract class UserAgentRole<C extends UserAgentRoleConfig> extends UaCoreRole<C> {
-  protected inviteOrigin(): { readonly aor: string; readonly route: readonly string[] } {
+  protected inviteOrigin(): InviteOrigin {
     return { aor: this.config.aor, route: this.config.route ?? [] };
   }
 
@@ -797,8 +882,17 @@ export abstract class B2buaRole<C extends B2buaRoleConfig> extends UaCoreRole<C>
     return { responses };
   }
 
-  protected inviteOrigin(): { readonly aor: string; readonly route: readonly string[] } {
-    return { aor: this.uri, route: [] };
+  /**
+   * A session this B2BUA starts as its own end (OMA CPM 8.3.2.3: the other CPM entity) takes
+   * the path of its server legs: sent to `outboundProxy`, with `nextProxy` as a loose Route
+   * (RFC 3261 8.1.2), From this B2BUA's URI.
+   */
+  protected inviteOrigin(): InviteOrigin {
+    return {
+      aor: this.uri,
+      route: [],
+      ...(this.config.outboundProxy ? { firstHop: { ...this.config.outboundProxy } } : {}),
+    };
   }
 
   /** The MBCP peer of each session this B2BUA answered itself, by dialog key. */

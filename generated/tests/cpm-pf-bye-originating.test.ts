@@ -220,6 +220,13 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
           'trigger.from': 'served-client',
           'session.iwfCount': 1,
         },
+        headers: [
+          {
+            step: '4.c.iii',
+            name: 'Message-UID',
+            yieldedAt: 'pfA 4.c.ii.1',
+          },
+        ],
         pcap: 'test-output/generated/cpm-pf-bye-originating-3.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
@@ -296,6 +303,13 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
           'trigger.from': 'served-client',
           'session.iwfCount': 2,
         },
+        headers: [
+          {
+            step: '4.c.iii',
+            name: 'Message-UID',
+            yieldedAt: 'pfA 4.c.ii.1',
+          },
+        ],
         pcap: 'test-output/generated/cpm-pf-bye-originating-4.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
@@ -369,6 +383,13 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
           'session.interworked': false,
           'trigger.from': 'other-entity',
         },
+        headers: [
+          {
+            step: '5.c',
+            name: 'Message-UID',
+            yieldedAt: 'pfA 5.b.i',
+          },
+        ],
         pcap: 'test-output/generated/cpm-pf-bye-originating-5.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
@@ -440,6 +461,13 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
           'trigger.from': 'iwf',
           'session.iwfCount': 1,
         },
+        headers: [
+          {
+            step: '6.b.iii',
+            name: 'Message-UID',
+            yieldedAt: 'pfA 6.b.ii.1',
+          },
+        ],
         pcap: 'test-output/generated/cpm-pf-bye-originating-6.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
@@ -593,6 +621,13 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
           'session.interworked': false,
           'trigger.from': 'served-client',
         },
+        headers: [
+          {
+            step: '4.c.iii',
+            name: 'Message-UID',
+            yieldedAt: 'pfA 4.c.ii.1',
+          },
+        ],
         pcap: 'test-output/generated/cpm-pf-bye-originating-8.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
@@ -664,6 +699,13 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
           'trigger.from': 'iwf',
           'session.iwfCount': 1,
         },
+        headers: [
+          {
+            step: '6.b.iii',
+            name: 'Message-UID',
+            yieldedAt: 'pfA 6.b.ii.1',
+          },
+        ],
         pcap: 'test-output/generated/cpm-pf-bye-originating-9.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
@@ -740,6 +782,13 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
           'trigger.from': 'iwf',
           'session.iwfCount': 2,
         },
+        headers: [
+          {
+            step: '6.b.iii',
+            name: 'Message-UID',
+            yieldedAt: 'pfA 6.b.ii.1',
+          },
+        ],
         pcap: 'test-output/generated/cpm-pf-bye-originating-10.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
@@ -811,6 +860,13 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
           'trigger.from': 'served-client',
           'session.iwfCount': 1,
         },
+        headers: [
+          {
+            step: '4.c.iii',
+            name: 'Message-UID',
+            absent: true,
+          },
+        ],
         pcap: 'test-output/generated/cpm-pf-bye-originating-11.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
@@ -887,6 +943,13 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
           'trigger.from': 'served-client',
           'session.iwfCount': 2,
         },
+        headers: [
+          {
+            step: '4.c.iii',
+            name: 'Message-UID',
+            absent: true,
+          },
+        ],
         pcap: 'test-output/generated/cpm-pf-bye-originating-12.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
@@ -960,6 +1023,13 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
           'session.interworked': false,
           'trigger.from': 'other-entity',
         },
+        headers: [
+          {
+            step: '5.c',
+            name: 'Message-UID',
+            absent: true,
+          },
+        ],
         pcap: 'test-output/generated/cpm-pf-bye-originating-13.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
@@ -1031,6 +1101,13 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
           'trigger.from': 'iwf',
           'session.iwfCount': 1,
         },
+        headers: [
+          {
+            step: '6.b.iii',
+            name: 'Message-UID',
+            absent: true,
+          },
+        ],
         pcap: 'test-output/generated/cpm-pf-bye-originating-14.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
@@ -1184,6 +1261,13 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
           'session.interworked': false,
           'trigger.from': 'served-client',
         },
+        headers: [
+          {
+            step: '4.c.iii',
+            name: 'Message-UID',
+            absent: true,
+          },
+        ],
         pcap: 'test-output/generated/cpm-pf-bye-originating-16.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
@@ -1255,6 +1339,13 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
           'trigger.from': 'iwf',
           'session.iwfCount': 1,
         },
+        headers: [
+          {
+            step: '6.b.iii',
+            name: 'Message-UID',
+            absent: true,
+          },
+        ],
         pcap: 'test-output/generated/cpm-pf-bye-originating-17.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
@@ -1331,6 +1422,13 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
           'trigger.from': 'iwf',
           'session.iwfCount': 2,
         },
+        headers: [
+          {
+            step: '6.b.iii',
+            name: 'Message-UID',
+            absent: true,
+          },
+        ],
         pcap: 'test-output/generated/cpm-pf-bye-originating-18.pcap',
       }),
     SCENARIO_TIMEOUT_MS,

@@ -214,6 +214,13 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
           'session.interworked': false,
           'trigger.from': 'served-client',
         },
+        headers: [
+          {
+            step: '2.c.iii',
+            name: 'Message-UID',
+            yieldedAt: 'pfB 2.c.ii.1',
+          },
+        ],
         pcap: 'test-output/generated/cpm-pf-bye-terminating-3.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
@@ -570,6 +577,13 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
           'session.interworked': false,
           'trigger.from': 'other-entity',
         },
+        headers: [
+          {
+            step: '3.c.iii',
+            name: 'Message-UID',
+            yieldedAt: 'pfB 3.a',
+          },
+        ],
         pcap: 'test-output/generated/cpm-pf-bye-terminating-8.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
@@ -781,6 +795,13 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
           'session.interworked': false,
           'trigger.from': 'served-client',
         },
+        headers: [
+          {
+            step: '2.c.iii',
+            name: 'Message-UID',
+            absent: true,
+          },
+        ],
         pcap: 'test-output/generated/cpm-pf-bye-terminating-11.pcap',
       }),
     SCENARIO_TIMEOUT_MS,
@@ -1137,6 +1158,13 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
           'session.interworked': false,
           'trigger.from': 'other-entity',
         },
+        headers: [
+          {
+            step: '3.c.iii',
+            name: 'Message-UID',
+            absent: true,
+          },
+        ],
         pcap: 'test-output/generated/cpm-pf-bye-terminating-16.pcap',
       }),
     SCENARIO_TIMEOUT_MS,

@@ -27,8 +27,12 @@ import { startRole } from './role-starters.js';
 /** What the harness needs of a started role. */
 export interface RunningRole {
   readonly uri: string;
-  /** Flow actions the role took (release media, initiate release, service control ...). */
-  readonly actions: readonly { readonly action: string }[];
+  /** Flow actions the role took (release media, initiate release, service control ...), with what they yielded. */
+  readonly actions: readonly {
+    readonly action: string;
+    readonly step: string;
+    readonly value?: string;
+  }[];
   readonly target: TransportTarget;
   /** Where the role receives MBCP, when its flows speak MBCP (OMA PoC user plane). */
   readonly mbcpTarget?: TransportTarget | undefined;
@@ -94,6 +98,23 @@ export interface ScenarioCall {
   readonly referTo?: string;
 }
 
+/**
+ * A header field the message of a step must carry because the case's facts make its `when:`
+ * hold (the value written, or the one the action at `yieldedAt`, `participant step`, yielded),
+ * or must not carry because they make it false. The conformance engine does not know the
+ * facts, so it accepts such a field missing.
+ */
+export type ScenarioHeader = { readonly step: string; readonly name: string } & (
+  { readonly absent: true } | { readonly text: string } | { readonly yieldedAt: string }
+);
+
+/** What the message of a step carries in a header field (null: absent). */
+export interface HeaderSeen {
+  readonly step: string;
+  readonly name: string;
+  readonly value: string | null;
+}
+
 /** A generated scenario of one flow. */
 export interface Scenario {
   readonly flowFile: string;
@@ -116,6 +137,8 @@ export interface Scenario {
   readonly facts: Facts;
   /** Flows whose recorded variants the roles run (see each role's `variants`). */
   readonly variants?: readonly string[];
+  /** Header fields the case's facts decide (`when:`) or an action's value fills (`is: var.X`). */
+  readonly headers?: readonly ScenarioHeader[];
   /**
    * The transport every role advertises, so every SIP message of the run goes over it
    * (default UDP); over TCP the roles listen on UDP too, on the same port (RFC 3261 18).
@@ -138,6 +161,10 @@ export interface ScenarioResult {
   readonly messages: readonly SipMessage[];
   /** The transports the SIP messages of the run went over, sorted. */
   readonly transports: readonly TransportProtocol[];
+  /** For each of the scenario's `headers`: what the step's message carries. */
+  readonly headersSeen: readonly HeaderSeen[];
+  /** For each of the scenario's `headers`: what it must carry. */
+  readonly headersWanted: readonly HeaderSeen[];
 }
 
 /** A message a role sent: SIP through its transport, MBCP through its MBCP endpoint. */
@@ -267,6 +294,11 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
     for (const c of s.trigger) await call(roles, c);
     await settle(roles, s.teardown.length > 0 ? 1500 : LINGER_MS);
     const to = events.length;
+    // The values the actions after the trigger yielded, by `participant step`.
+    const yielded = new Map<string, string>();
+    for (const r of s.roles)
+      for (const a of roles.get(r.id)?.actions.slice(before.get(r.id) ?? 0) ?? [])
+        if (a.value !== undefined) yielded.set(`${r.participant} ${a.step}`, a.value);
     const actions = s.roles
       .flatMap((r) => {
         const role = roles.get(r.id);
@@ -304,6 +336,7 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
     // carry the time of the hand-over on the roles' one trace clock).
     const timeOf = (x: Sent): number => (x.kind === 'sip' ? x.event.time : x.record.time);
     const trace = events.slice(from, to).sort((x, y) => timeOf(x) - timeOf(y));
+    const framed: (SipMessage | undefined)[] = [];
     let frame = 0;
     for (const sent of trace) {
       const e = sent.kind === 'sip' ? sent.event : sent.record;
@@ -318,6 +351,7 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
         ...(sent.kind === 'mbcp' && sent.record.message ? { mbcp: sent.record.message } : {}),
       };
       checker.push(observed);
+      framed[frame] = observed.sip;
       await pcap.write({
         timeNs: ms * 1_000_000n,
         transport: sent.kind === 'sip' ? sent.event.transport : 'udp',
@@ -334,6 +368,25 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
         return `${id}: dialogs=${x.dialogs} transactions=${x.transactions} sessions=${x.sessions}`;
       });
     const report = checker.finish();
+    const steps = report.instances.flatMap((i) => i.steps);
+    const headersSeen = (s.headers ?? []).map((h): HeaderSeen => {
+      const frame = steps.find((x) => x.id === h.step && x.frame !== null)?.frame;
+      const message = frame !== undefined && frame !== null ? framed[frame] : undefined;
+      const value = message
+        ? (message.headers.get(h.name) ?? null)
+        : `(no message matched step ${h.step})`;
+      return { step: h.step, name: h.name, value };
+    });
+    const headersWanted = (s.headers ?? []).map((h): HeaderSeen => ({
+      step: h.step,
+      name: h.name,
+      value:
+        'absent' in h
+          ? null
+          : 'text' in h
+            ? h.text
+            : (yielded.get(h.yieldedAt) ?? `(nothing yielded at ${h.yieldedAt})`),
+    }));
     const messages = events.flatMap((e) =>
       e.kind === 'sip' && e.event.message ? [e.event.message] : [],
     );
@@ -348,6 +401,8 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
       actions,
       messages,
       transports,
+      headersSeen,
+      headersWanted,
     };
   } finally {
     for (const r of roles.values()) await r.close();
@@ -358,7 +413,8 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
  * Runs a scenario with the generated roles and checks what every generated test checks: no
  * role holds a dialog, transaction or session at the end, every SIP message went over the
  * scenario's transport, the roles took the flow actions of
- * the scenario, and the trace passes the conformance engine.
+ * the scenario, the trace passes the conformance engine, and the steps' messages carry the
+ * header fields the case's facts and the actions' values decide.
  */
 export async function checkScenario(s: Scenario): Promise<ScenarioResult> {
   const result = await runScenario(s, startRole);
@@ -367,6 +423,9 @@ export async function checkScenario(s: Scenario): Promise<ScenarioResult> {
   expect(result.transports).toEqual([s.transport ?? 'udp']);
   expect(result.actions).toEqual(s.actions);
   expect(result.report.verdict, result.text).toBe('pass');
+  // The fields whose `when:` the case's facts decide, or whose value an action yielded: the
+  // engine accepts them missing, so each is checked here (OMA CPM 8.2.2.3 4.c.ii.2: Message-UID).
+  expect(result.headersSeen).toEqual(result.headersWanted);
   expect(result.report.stats.failing).toBe(0);
   return result;
 }

@@ -124,6 +124,7 @@ function scenarioOf(flow: Flow, c: CasePlan, index: number): Record<string, unkn
     actions: c.actions,
     facts: c.facts,
     ...(c.variants.length > 0 ? { variants: c.variants } : {}),
+    ...(c.headers.length > 0 ? { headers: c.headers } : {}),
     pcap: pcapOf(flow, index),
   };
 }

@@ -48,6 +48,33 @@ export function guardCode(text: string): string {
   return guardExpression(parseGuard(text));
 }
 
+/** Whether a guard's expression is already a boolean (a comparison, a negation, `else`). */
+function isBoolean(g: Guard): boolean {
+  switch (g.kind) {
+    case 'compare':
+    case 'not':
+    case 'else':
+      return true;
+    case 'literal':
+      return typeof g.value === 'boolean';
+    case 'and':
+    case 'or':
+      return isBoolean(g.left) && isBoolean(g.right);
+    case 'var':
+      return false;
+  }
+}
+
+/**
+ * The TypeScript boolean of a guard text: its expression, made a boolean where it reads a fact
+ * as a condition (`policy.allowOfflineStorage` -> `Boolean(f['policy.allowOfflineStorage'])`),
+ * true exactly when {@link evaluateGuard} says so.
+ */
+export function guardCondition(text: string): string {
+  const g = parseGuard(text);
+  return isBoolean(g) ? guardExpression(g) : `Boolean(${guardExpression(g)})`;
+}
+
 /**
  * Evaluates a guard over known facts: true, false, or undefined when it reads
  * a variable the facts leave open.

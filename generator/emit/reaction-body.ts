@@ -6,10 +6,10 @@
  * step. What the compiler does not map is returned as unsupported, never
  * emitted as a placeholder.
  */
-import type { LocalEvent, LocalGuard, Reaction } from '../projection/local-types.js';
+import type { LocalEvent, LocalGuard, Reaction, SentValue } from '../projection/local-types.js';
 import { describeEvent } from '../projection/merge-roles.js';
 import { block, comment, line, type Stmt } from './code-block.js';
-import { guardCode } from './guard-code.js';
+import { guardCode, guardCondition } from './guard-code.js';
 
 /** How the role's code is built on the runtime. */
 export type CoreKind = 'ua' | 'b2bua' | 'proxy' | 's-cscf';
@@ -112,10 +112,43 @@ function mergeInner(stmts: readonly Stmt[]): Stmt[] {
   return out;
 }
 
-function headersArg(e: LocalEvent): string {
-  if (e.literalHeaders.length === 0) return '';
-  const list = e.literalHeaders.map(([n, v]) => `['${n}', '${v.replace(/'/g, "\\'")}']`);
-  return `{ headers: [${list.join(', ')}] }`;
+function quote(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** Whether the role can write a value: a literal, or variables the reaction's actions yielded. */
+function writable(v: SentValue, yielded: ReadonlySet<string>): boolean {
+  if (v.kind === 'literal') return true;
+  if (v.kind === 'var') return yielded.has(v.name);
+  return v.variables.every((x) => yielded.has(x));
+}
+
+function valueCode(v: SentValue): string {
+  if (v.kind === 'literal') return quote(v.text);
+  if (v.kind === 'var') return `vars[${quote(v.name)}]`;
+  return `fillTemplate(${quote(v.text)}, vars)`;
+}
+
+/**
+ * The options argument that carries the header fields a step has its sender write: literals
+ * as they are, and, with a value an action yielded (`is: var.uid`) or a `when:` guard, through
+ * `stepHeaders`, which writes a field when its guard holds over the role's facts and names the
+ * step when its value was never yielded. A field whose value comes from elsewhere (a
+ * precondition's binding, the dialog) is the runtime's to write.
+ */
+function headersArg(e: LocalEvent, yielded: ReadonlySet<string>): string {
+  const fields = e.sentHeaders.filter((h) => writable(h.value, yielded));
+  if (fields.length === 0) return '';
+  if (fields.every((h) => h.value.kind === 'literal' && h.when === undefined)) {
+    const list = fields.map((h) => `[${quote(h.name)}, ${valueCode(h.value)}]`);
+    return `{ headers: [${list.join(', ')}] }`;
+  }
+  const list = fields.map((h) =>
+    h.when === undefined
+      ? `[${quote(h.name)}, ${valueCode(h.value)}]`
+      : `[${quote(h.name)}, ${valueCode(h.value)}, ${guardCondition(h.when)}]`,
+  );
+  return `{ headers: stepHeaders('${e.flow}', '${e.step}', [${list.join(', ')}]) }`;
 }
 
 /** Where the compiled statements run: a handler of a received request, or an entry point. */
@@ -144,6 +177,8 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
   let referred: string | undefined;
   /** Final responses checked so far, for the operands of an alt the peer decides. */
   const answered: { event: LocalEvent }[] = [];
+  /** Variables the actions compiled so far yield (`yields:`), held in `vars`. */
+  const yielded = new Set<string>();
   let n = 0;
   const compileEvents = (
     events: readonly LocalEvent[],
@@ -151,7 +186,7 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
   ): string | undefined => {
     for (const [index, e] of events.entries()) {
       const stmts: Stmt[] = [comment(cite(e))];
-      const opts = headersArg(e);
+      const opts = headersArg(e, yielded);
       const withOpts = (head: string): string => (opts ? `${head}, ${opts})` : `${head})`);
       let scope = scopeOf(e, r.first);
       if (
@@ -174,6 +209,13 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
       } else if (e.kind === 'send' && e.isResponse) {
         if (mode !== 'triggered' || e.answers !== r.first.step)
           return `${cite(e)}: answers a request other than the trigger`;
+        // The answer's Content-Type is that of the body the runtime writes (RFC 3264 6).
+        const fields = e.sentHeaders.filter((h) => h.name.toLowerCase() !== 'content-type');
+        if (
+          (r.first.label === 'INVITE' || r.first.label === 'NOTIFY') &&
+          headersArg({ ...e, sentHeaders: fields }, yielded) !== ''
+        )
+          return `${cite(e)}: header fields in the answer to ${r.first.label} are not mapped yet`;
         if (kind === 'b2bua' && r.trigger.target === 'self' && r.first.label === 'INVITE') {
           // RFC 3261 13.3: the B2BUA answers as the INVITE's own end (a session of one leg).
           stmts.push(line(`this.acceptInvite(incoming, ${Number(e.label)}, media);`));
@@ -183,7 +225,10 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
         } else if (kind === 'ua' && r.first.label === 'NOTIFY' && Number(e.label) === 200) {
           // RFC 6665 4.1.3: the NOTIFY is applied to its subscription usage before the 200.
           stmts.push(line('this.answerNotify(incoming);'));
-        } else stmts.push(line(`if (incoming.pending) incoming.respond(${Number(e.label)});`));
+        } else
+          stmts.push(
+            line(`if (incoming.pending) ${withOpts(`incoming.respond(${Number(e.label)}`)};`),
+          );
       } else if (
         e.kind === 'send' &&
         e.label === 'INVITE' &&
@@ -380,7 +425,15 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
           pending = undefined;
         }
       } else if (e.kind === 'action' && e.action !== undefined) {
-        stmts.push(line(`this.act('${e.action}', '${e.flow}', '${e.step}');`));
+        if (e.yields !== undefined) {
+          // The value the action yields, for the steps that write it (`is: var.X`).
+          stmts.push(
+            line(
+              `vars[${quote(e.yields)}] = this.act('${e.action}', '${e.flow}', '${e.step}', ${quote(e.yields)});`,
+            ),
+          );
+          yielded.add(e.yields);
+        } else stmts.push(line(`this.act('${e.action}', '${e.flow}', '${e.step}');`));
         if (kind === 's-cscf' && e.action === 'release-dialog-state')
           stmts.push(line('this.forget(record);'));
       } else if (e.kind === 'send' && e.label === 'ACK') {
@@ -424,6 +477,12 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
     /this\.(releaseOtherLeg|removeLegStreams)\((incoming, )?other\b/.test(JSON.stringify(stmts))
   ) {
     stmts.unshift(line('const other = this.otherLeg(incoming);'));
+  }
+  if (/\bvars\[/.test(JSON.stringify(stmts))) {
+    stmts.unshift(
+      comment('Values the flow actions of this reaction yield (`yields:`), by variable.'),
+      line('const vars: Record<string, string | undefined> = {};'),
+    );
   }
   // Likewise the session's MBCP peer (OMA PoC user plane), before an answer ends the dialog.
   if (/\bmedia[,)]/.test(JSON.stringify(stmts))) {

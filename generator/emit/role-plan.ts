@@ -279,8 +279,13 @@ function pascal(method: string): string {
 function factsOf(spec: RoleSpec): Fact[] {
   const names = new Set<string>();
   const all: LocalEvent[] = spec.reactions.flatMap((r) => [r.first, ...r.events]);
-  for (const e of all)
+  for (const e of all) {
     for (const g of e.guards) if (g.local) for (const v of guardVariablesOf(g.guard)) names.add(v);
+    // A header field the role writes under its `when:` reads the role's facts too.
+    if (e.kind === 'send')
+      for (const h of e.sentHeaders)
+        if (h.when !== undefined) for (const v of guardVariablesOf(h.when)) names.add(v);
+  }
   return [...names].sort().map((name) => {
     const t = GUARD_VARIABLES[name];
     const type =

@@ -59,7 +59,26 @@ export interface CasePlan {
   readonly actions: readonly string[];
   /** Flows whose recorded variants the roles run (this flow, when a role records one). */
   readonly variants: readonly string[];
+  /** The header fields the case's steps have their senders write under a `when:` or from a variable. */
+  readonly headers: readonly HeaderCheck[];
 }
+
+/**
+ * A header field a step of the case has its sender write, under a `when:` guard the case's
+ * facts decide or with a value an action yields (`is: var.uid`): what the message of the step
+ * must carry. The conformance engine accepts such a field missing (it knows neither the facts
+ * nor the yielded values), so the generated test checks it by itself.
+ */
+export type HeaderCheck = {
+  /** The step id as the conformance report names it (`flow:step` inside a ref). */
+  readonly step: string;
+  readonly name: string;
+} & (
+  | { readonly absent: true }
+  | { readonly text: string }
+  /** `participant step`: the value the action of that step yielded. */
+  | { readonly yieldedAt: string }
+);
 
 /** The scenario of one flow: its runnable cases and the ones left out, with why. */
 export interface ScenarioPlan {
@@ -695,8 +714,46 @@ export function planScenario(
           ...refinedProxyActions(running, plans, b),
         ].sort(),
         variants,
+        headers: headerChecks(flow, runningIn(caseFacts), caseFacts),
       });
     }
   }
   return { flow, cases, skipped };
+}
+
+/**
+ * The header checks of a case (see {@link HeaderCheck}): every field a running send step
+ * writes under a `when:` (absent when the case's facts make it false) or from a variable (the
+ * value the sender's action of the case yielded, OMA CPM 8.2.2.3 4.c.ii: the UID). Steps in a
+ * loop are left out (the report numbers their iterations), as are fields whose `when:` the
+ * facts leave open and templates.
+ */
+function headerChecks(
+  flow: Flow,
+  running: readonly { p: LocalProjection; e: LocalEvent }[],
+  facts: Facts,
+): HeaderCheck[] {
+  const out: HeaderCheck[] = [];
+  for (const { p, e } of running) {
+    if (e.kind !== 'send' || e.loops.length > 0) continue;
+    const step = e.flow === flow.id ? e.step : `${e.flow}:${e.step}`;
+    for (const h of e.sentHeaders) {
+      if (h.when === undefined && h.value.kind !== 'var') continue;
+      const holds = h.when === undefined ? true : evaluateGuard(h.when, facts);
+      if (holds === undefined) continue;
+      if (!holds) {
+        out.push({ step, name: h.name, absent: true });
+        continue;
+      }
+      const v = h.value;
+      if (v.kind === 'literal') out.push({ step, name: h.name, text: v.text });
+      if (v.kind !== 'var') continue;
+      const action = running.find(
+        (x) => x.p.participant === p.participant && x.e.kind === 'action' && x.e.yields === v.name,
+      );
+      if (action !== undefined)
+        out.push({ step, name: h.name, yieldedAt: `${p.participant} ${action.e.step}` });
+    }
+  }
+  return out;
 }

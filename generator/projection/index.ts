@@ -5,6 +5,7 @@ export {
   originOf,
   projectFlow,
   projectFlowAll,
+  sentHeadersOf,
 } from './project-flow.js';
 export type { FlowResolver } from './project-flow.js';
 export { describeEvent, mergeRoles, reactionsOf, triggerKey } from './merge-roles.js';

@@ -53,6 +53,8 @@ export interface LocalEvent {
   readonly isResponse: boolean;
   readonly dialog?: string;
   readonly action?: ActionName;
+  /** For an action: the variable its value is bound to (`yields: uid`, OMA CPM 8.2.2.3 4.c.ii.1). */
+  readonly yields?: string;
   /** Enclosing guards, outermost first. */
   readonly guards: readonly LocalGuard[];
   /** Loops around the event (`over` expressions), outermost first. */
@@ -63,8 +65,11 @@ export interface LocalEvent {
   readonly note?: string;
   /** The derivation of the Request-URI (`dialog.called.contact`), when the step gives one. */
   readonly requestUriIs?: string;
-  /** Header fields the step gives as literals (`Privacy: id`), to send as written. */
-  readonly literalHeaders: readonly (readonly [string, string])[];
+  /**
+   * Header fields the step gives a value the sender writes: a literal (`Privacy: id`), a
+   * variable (`Message-UID: { is: var.uid }`) or a template, each under its `when:` guard.
+   */
+  readonly sentHeaders: readonly SentHeader[];
   /** Header names the step fixes, with the constraint kind (`Privacy=literal`). */
   readonly headers: readonly string[];
   /**
@@ -72,6 +77,22 @@ export interface LocalEvent {
    * method=BYE`, RFC 3261 19.1.1); absent means INVITE, the default of a SIP URI.
    */
   readonly referMethod?: string;
+}
+
+/** How a header field's value is made by its sender. */
+export type SentValue =
+  | { readonly kind: 'literal'; readonly text: string }
+  /** `is: var.X`: the value a variable holds (the value an action `yields`). */
+  | { readonly kind: 'var'; readonly name: string }
+  /** `template: ...${X}...`: text with variables filled in. */
+  | { readonly kind: 'template'; readonly text: string; readonly variables: readonly string[] };
+
+/** A header field a message step has its sender write. */
+export interface SentHeader {
+  readonly name: string;
+  readonly value: SentValue;
+  /** The guard under which the flow requires the field (`when:`), as written; absent: always. */
+  readonly when?: string;
 }
 
 /** A flow projected onto one participant. */

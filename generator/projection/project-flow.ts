@@ -6,7 +6,14 @@
 import type { Flow, MessageStep, Step } from '../model/flow-model.js';
 import type { Role } from '../model/vocabulary.js';
 import { computeOrder, type FlowEvent } from '../order/happens-before.js';
-import type { LocalEvent, LocalGuard, LocalProjection, Origin } from './local-types.js';
+import type {
+  LocalEvent,
+  LocalGuard,
+  LocalProjection,
+  Origin,
+  SentHeader,
+  SentValue,
+} from './local-types.js';
 import { ProjectionError } from './projection-errors.js';
 import { indexFlowSteps, sessionOf, type FlowSteps } from './step-context.js';
 
@@ -157,9 +164,10 @@ class Projector {
         kind: 'action',
         label: `action ${s.action}`,
         action: s.action,
+        ...(s.yields !== undefined ? { yields: s.yields } : {}),
         isResponse: false,
         headers: [],
-        literalHeaders: [],
+        sentHeaders: [],
       };
     }
     if (s.kind === 'state') {
@@ -169,7 +177,7 @@ class Projector {
         label: `state ${s.state}`,
         isResponse: false,
         headers: [],
-        literalHeaders: [],
+        sentHeaders: [],
       };
     }
     if (s.kind !== 'message' || (e.kind !== 'send' && e.kind !== 'receive')) return undefined;
@@ -196,19 +204,37 @@ class Projector {
       ...(s.requestUri?.constraint.kind === 'derived'
         ? { requestUriIs: s.requestUri.constraint.expression }
         : {}),
-      literalHeaders: s.headers.flatMap((h) =>
-        h.values.flatMap((v) =>
-          v.constraint.kind === 'literal' && v.when === undefined
-            ? [[h.name, v.constraint.text] as const]
-            : [],
-        ),
-      ),
+      sentHeaders: sentHeadersOf(s),
       headers: s.headers.map(
         (h) => `${h.name}=${h.values.map((v) => v.constraint.kind).join('|')}`,
       ),
       ...referMethodOf(s),
     };
   }
+}
+
+/**
+ * The header fields of a message step whose value its sender writes: a literal, a variable
+ * (`is: var.X`) or a template, each with its `when:` guard. Other constraints (a pattern, a
+ * value derived from the dialog or another step) are the runtime's to fill in (RFC 3261 12.2.1.1,
+ * 8.1.1) or only checked.
+ */
+export function sentHeadersOf(s: MessageStep): SentHeader[] {
+  return s.headers.flatMap((h) =>
+    h.values.flatMap((v): SentHeader[] => {
+      const c = v.constraint;
+      const value: SentValue | undefined =
+        c.kind === 'literal'
+          ? { kind: 'literal', text: c.text }
+          : c.kind === 'template'
+            ? { kind: 'template', text: c.text, variables: c.variables }
+            : c.kind === 'derived' && c.derivation.kind === 'path' && c.derivation.root === 'var'
+              ? { kind: 'var', name: c.derivation.path.replace(/^var\./, '') }
+              : undefined;
+      if (value === undefined) return [];
+      return [{ name: h.name, value, ...(v.when !== undefined ? { when: v.when } : {}) }];
+    }),
+  );
 }
 
 /** The method a REFER step's Refer-To fixes (`method=BYE` in a literal or contained text). */
