@@ -14,10 +14,9 @@
  * between a Participating Function and its own Core must pass `flowspec
  * diff` with exactly the case's steps; the whole capture's diff is kept
  * (`diff-whole.txt`, docs/interop.md finding B1). The Participating Functions
- * end with nothing open and exit 0 on SIGTERM. With storage, the Message-UID
- * the served client must get is missing (finding B2): that check is expected
- * to fail until the generated roles send it. Artifacts in
- * test-output/interop/cpm-pf-bye-<case>/.
+ * end with nothing open and exit 0 on SIGTERM. With storage, what reaches the
+ * served client carries the Message-UID of the stored session, without storage
+ * none (finding B2, fixed). Artifacts in test-output/interop/cpm-pf-bye-<case>/.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -163,26 +162,21 @@ describe.each(CASES)(
       // 8.2.2.3 4.c.ii.2 and 5.b.ii, 8.3.2.3 2.c.ii.2 and 3.c.ii: the 200 "OK" (BYE from the
       // served client) or the BYE (from the other CPM entity) the Participating Function sends
       // its served client carries the Message-UID of the stored session, only with storage.
-      // With storage the generated roles send none (finding B2): expected to fail until fixed.
-      const check = c.storage ? it.fails : it;
-      check(
-        `what reaches the served CPM Client ${c.storage ? 'carries' : 'carries no'} Message-UID header`,
-        async () => {
-          const client = c.side === 'originating' ? 'clientA' : 'clientB';
-          const ip = topologyAddresses(run.topology).get(client)?.[0] ?? '';
-          const headers = await sipHeaders(run.capture);
-          const kind = c.from === 'served-client' ? '200' : 'BYE';
-          const toClient = (await sipMessages(run.capture)).filter(
-            (m) =>
-              m.dst.startsWith(`${ip}:`) &&
-              m.cseq.endsWith('BYE') &&
-              (m.status === kind || m.method === kind),
-          );
-          expect(toClient.length).toBeGreaterThan(0);
-          for (const m of toClient)
-            expect(/(?:^|\\n|\n)Message-UID\s*:/i.test(headers.get(m.frame) ?? '')).toBe(c.storage);
-        },
-      );
+      it(`what reaches the served CPM Client ${c.storage ? 'carries' : 'carries no'} Message-UID header`, async () => {
+        const client = c.side === 'originating' ? 'clientA' : 'clientB';
+        const ip = topologyAddresses(run.topology).get(client)?.[0] ?? '';
+        const headers = await sipHeaders(run.capture);
+        const kind = c.from === 'served-client' ? '200' : 'BYE';
+        const toClient = (await sipMessages(run.capture)).filter(
+          (m) =>
+            m.dst.startsWith(`${ip}:`) &&
+            m.cseq.endsWith('BYE') &&
+            (m.status === kind || m.method === kind),
+        );
+        expect(toClient.length).toBeGreaterThan(0);
+        for (const m of toClient)
+          expect(/(?:^|\\n|\n)Message-UID\s*:/i.test(headers.get(m.frame) ?? '')).toBe(c.storage);
+      });
     }
   },
 );
