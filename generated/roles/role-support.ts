@@ -115,9 +115,12 @@ export interface UserAgentRoleConfig extends UaCoreRoleConfig {
 
 /** Configuration of a role that is a B2BUA (RFC 7092 3.1). */
 export interface B2buaRoleConfig extends UaCoreRoleConfig {
-  /** Where the server leg of a new session goes first; default: the next hop of its Request-URI. */
+  /**
+   * Where the server leg of a new session goes first, and an INVITE the B2BUA starts itself from
+   * an entry point; default: the next hop of its Request-URI.
+   */
   readonly outboundProxy?: TransportTarget;
-  /** A proxy URI the server leg passes after the first hop (a loose Route, RFC 3261 8.1.2). */
+  /** A proxy URI those requests pass after the first hop (a loose Route, RFC 3261 8.1.2). */
   readonly nextProxy?: string;
   /** The URI of the next B2BUA on the path (OMA CPM: the terminating Participating Function), as Request-URI of the server leg. */
   readonly nextHop?: string;
