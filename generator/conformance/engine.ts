@@ -480,6 +480,8 @@ export class ConformanceChecker {
     for (const inst of [...this.open]) {
       const quiet = now - inst.lastActivity;
       if (quiet > idle || (inst.completeAt !== undefined && quiet > grace)) this.close(inst);
+      // Open a second and more: its kept bytes move into a buffer of its own (MessageLog.compact).
+      else if (now - inst.startedAt > 1) inst.log?.compact();
     }
   }
 

@@ -3,7 +3,7 @@
  * it, the observed message matched to each expected message (per loop
  * iteration), retransmissions, unexpected messages and bound variables.
  */
-import { getTopVia, type SipMessage } from '../../runtime/sip/message/index.js';
+import type { SipMessage } from '../../runtime/sip/message/index.js';
 import type { DialogSummary } from './dialog-summary.js';
 import { MessageLog } from './logged-message.js';
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
@@ -106,16 +106,21 @@ export function transmissionKey(o: ObservedMessage): string {
   return lastKey;
 }
 
+/** `branch` parameter of a Via value's first entry (RFC 3261 8.1.1.7, 20.42). */
+const BRANCH = /;\s*branch\s*=\s*([^;,\s]+)/i;
+
 /** The branch of the top Via (RFC 3261 8.1.1.7), '' when there is none. */
 function topBranch(sip: SipMessage): string {
-  if (sip.headers.first('via') === undefined) return '';
-  try {
-    // A parsed message's Via was parsed (and checked) with it: the branch is read, not scanned for.
-    return getTopVia(sip).branch ?? '';
-  } catch {
-    // A Via the parser would reject (a message built by hand): its text still tells the branch.
-    return /;\s*branch\s*=\s*([^;,\s]+)/i.exec(sip.headers.get('via') ?? '')?.[1] ?? '';
-  }
+  const field = sip.headers.first('via');
+  if (field === undefined) return '';
+  // Parsed already (a message built or parsed in full): read, not scanned for.
+  const parsed = field.parsed as readonly { branch?: string }[] | undefined;
+  if (parsed !== undefined) return parsed[0]?.branch ?? '';
+  // Otherwise the text of the first entry tells it: the message was parsed strictly before (a
+  // capture's message read again), or its Via is one the parser would reject (built by hand).
+  const value = field.value;
+  const comma = value.indexOf(',');
+  return BRANCH.exec(comma < 0 ? value : value.slice(0, comma))?.[1] ?? '';
 }
 
 function computeTransmissionKey(o: ObservedMessage): string {
@@ -208,9 +213,10 @@ export class Instance {
     readonly id: number,
     readonly expected: ExpectedFlow,
     readonly firstFrame: number,
-    time: number,
+    /** Capture time of the first message (seconds). */
+    readonly startedAt: number,
   ) {
-    this.lastActivity = time;
+    this.lastActivity = startedAt;
     this.bindings = new InstanceBindings(expected.multiple);
   }
 

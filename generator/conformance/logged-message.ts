@@ -3,22 +3,19 @@
  * engine.ts `reinterpretFor`). Replays are rare, and a parsed SIP message
  * is dozens of objects: a message that came from a capture is kept as its
  * bytes and parsed again, with the same parser, only when a replay reads it.
- * The bytes of one instance's messages share one buffer outside the
- * JavaScript heap, so the garbage collector neither copies nor scans them
- * while the instance stays open for thousands of other messages.
+ * A young instance keeps views of the bytes as they came; one that stays
+ * open is compacted, its bytes moved into one buffer outside the JavaScript
+ * heap, so it neither pins the slabs of other messages nor has the garbage
+ * collector copy or scan its bytes while thousands of other messages pass.
  */
 import { decodeMbcp } from '../../runtime/mbcp/index.js';
 import { parseCapturedSip } from '../capture/index.js';
 import type { ObservedMessage } from './observed.js';
 
-/** Bytes an instance's first buffer holds (about eight SIP messages); it doubles when full. */
-const FIRST_ARENA = 4096;
-
-/** The placed messages of one instance, in placement order, their bytes in one buffer. */
+/** The placed messages of one instance, in placement order. */
 export class MessageLog {
   readonly entries: LoggedMessage[] = [];
-  private arena: Uint8Array | undefined;
-  private used = 0;
+  private compacted = false;
 
   /** Messages kept. */
   get length(): number {
@@ -28,31 +25,31 @@ export class MessageLog {
   /** Keeps `o` (placed under `callId`): its bytes when it has any, else the message itself. */
   add(o: ObservedMessage, callId: string | undefined): void {
     const wire = o.wire;
-    if (wire === undefined) {
-      this.entries.push(new LoggedMessage(o, callId));
-      return;
-    }
-    let arena = this.arena;
-    if (arena === undefined || this.used + wire.length > arena.length) {
-      // A typed array this large lives outside the heap. Views handed out by `bytes` keep the
-      // buffer they were cut from, so the old one is never overwritten, only left behind.
-      let size = arena === undefined ? FIRST_ARENA : arena.length * 2;
-      while (size < this.used + wire.length) size *= 2;
-      const grown = new Uint8Array(size);
-      if (arena !== undefined) grown.set(arena.subarray(0, this.used));
-      arena = grown;
-      this.arena = grown;
-    }
-    arena.set(wire, this.used);
-    this.entries.push(new LoggedMessage(o, callId, this, this.used));
-    this.used += wire.length;
+    // A view of the bytes as they came (a capture's messages share slabs): no copy while the
+    // instance is young; {@link compact} moves them into a buffer of the log's own.
+    this.entries.push(new LoggedMessage(o, callId, wire));
+    if (this.compacted && wire !== undefined) this.compacted = false;
   }
 
-  /** The bytes a message was logged with. */
-  bytes(start: number, length: number): Uint8Array {
-    // Entries only point below `used`, which every buffer the log had holds.
-    const arena = this.arena as Uint8Array;
-    return arena.subarray(start, start + length);
+  /**
+   * Moves the kept bytes into one buffer of the log's own, outside the JavaScript heap: an
+   * instance that stays open long then pins no slab of messages it did not place.
+   */
+  compact(): void {
+    if (this.compacted) return;
+    this.compacted = true;
+    let size = 0;
+    for (const e of this.entries) size += e.bytes?.length ?? 0;
+    if (size === 0) return;
+    const arena = new Uint8Array(size);
+    let used = 0;
+    for (const e of this.entries) {
+      const bytes = e.bytes;
+      if (bytes === undefined) continue;
+      arena.set(bytes, used);
+      e.bytes = arena.subarray(used, used + bytes.length);
+      used += bytes.length;
+    }
   }
 }
 
@@ -69,18 +66,14 @@ export class LoggedMessage {
   private readonly dstIp: string;
   private readonly dstPort: number;
   private readonly transport: ObservedMessage['transport'];
-  private readonly length: number;
   private readonly isSip: boolean;
 
-  /**
-   * A message kept as itself; with `log`, as its bytes at `start` in that log's buffer (see
-   * {@link MessageLog.add}).
-   */
+  /** A message kept as itself; with `bytes`, as those bytes (see {@link MessageLog.add}). */
   constructor(
     o: ObservedMessage,
     readonly callId: string | undefined,
-    private readonly log?: MessageLog,
-    private readonly start = 0,
+    /** The bytes the message was parsed from (moved by {@link MessageLog.compact}). */
+    public bytes?: Uint8Array,
   ) {
     this.frame = o.frame;
     this.sec = o.time.sec;
@@ -91,8 +84,7 @@ export class LoggedMessage {
     this.dstPort = o.dst.port;
     this.transport = o.transport;
     this.isSip = o.sip !== undefined;
-    this.length = o.wire?.length ?? 0;
-    this.kept = log === undefined ? o : undefined;
+    this.kept = bytes === undefined ? o : undefined;
   }
 
   /** The IP addresses of the message's ends, without parsing it again. */
@@ -102,9 +94,9 @@ export class LoggedMessage {
 
   /** The observed message, parsed again from its bytes when only they were kept. */
   get o(): ObservedMessage {
-    // `kept` is set exactly when there is no log holding the bytes.
-    if (this.log === undefined) return this.kept as ObservedMessage;
-    const wire = this.log.bytes(this.start, this.length);
+    // `kept` is set exactly when there are no bytes.
+    const wire = this.bytes;
+    if (wire === undefined) return this.kept as ObservedMessage;
     const base = {
       frame: this.frame,
       time: { sec: this.sec, nsec: this.nsec },

@@ -64,9 +64,25 @@ export class InstanceBindings implements LocalBindings {
   }
 }
 
+/** Endpoints counted per inferred participant for the report, at most. */
+const MAX_ENDPOINTS_COUNTED = 4096;
+
 /** Participant bindings of one check run: the map, and what instances inferred. */
 export class ParticipantBindings {
-  private readonly seen = new Map<string, { endpoints: Map<string, number>; evidence: string }>();
+  /**
+   * Per participant its inferred endpoints (ip -> port -> instances, at most
+   * {@link MAX_ENDPOINTS_COUNTED} of them: memory stays flat however many sessions a capture
+   * holds), instances bound to endpoints past those, and the first evidence.
+   */
+  private readonly seen = new Map<
+    string,
+    {
+      endpoints: Map<string, Map<number, number>>;
+      distinct: number;
+      uncounted: number;
+      evidence: string;
+    }
+  >();
 
   constructor(
     private readonly expected: ExpectedFlow,
@@ -128,13 +144,21 @@ export class ParticipantBindings {
   ): void {
     if (this.map.has(p) || local.get(p, it)) return;
     local.set(p, it, seen);
-    const entry = this.seen.get(p) ?? {
-      endpoints: new Map<string, number>(),
-      evidence: evidence(),
-    };
-    const key = formatAddress(seen);
-    entry.endpoints.set(key, (entry.endpoints.get(key) ?? 0) + 1);
-    this.seen.set(p, entry);
+    let entry = this.seen.get(p);
+    if (entry === undefined) {
+      entry = { endpoints: new Map(), distinct: 0, uncounted: 0, evidence: evidence() };
+      this.seen.set(p, entry);
+    }
+    // Counted by address and port, formatted only for the report.
+    const ports = entry.endpoints.get(seen.ip);
+    const n = ports?.get(seen.port);
+    if (n !== undefined) ports?.set(seen.port, n + 1);
+    else if (entry.distinct >= MAX_ENDPOINTS_COUNTED) entry.uncounted++;
+    else {
+      entry.distinct++;
+      if (ports) ports.set(seen.port, 1);
+      else entry.endpoints.set(seen.ip, new Map([[seen.port, 1]]));
+    }
   }
 
   /** The mapping as reported: mapped addresses, or the inferred ones (most seen first, at most 8). */
@@ -145,9 +169,18 @@ export class ParticipantBindings {
       const inf = this.seen.get(id);
       if (mapped) out[id] = { label: p.label, addresses: mapped.map(formatAddress), source: 'map' };
       else if (inf) {
-        const all = [...inf.endpoints.entries()].sort((a, b) => b[1] - a[1]);
+        const all: [string, number][] = [];
+        for (const [ip, ports] of inf.endpoints)
+          for (const [port, n] of ports) all.push([formatAddress({ ip, port }), n]);
+        all.sort((a, b) => b[1] - a[1]);
         const shown = all.slice(0, 8).map(([a]) => a);
-        const more = all.length > 8 ? `; ${all.length} addresses in all, one per instance` : '';
+        const onePerInstance = inf.uncounted === 0 && all.every(([, n]) => n === 1);
+        const more =
+          inf.uncounted > 0
+            ? `; more than ${all.length} addresses in all (${all.length + inf.uncounted} instances)`
+            : all.length > 8
+              ? `; ${all.length} addresses in all${onePerInstance ? ', one per instance' : ''}`
+              : '';
         out[id] = {
           label: p.label,
           addresses: shown,

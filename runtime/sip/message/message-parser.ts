@@ -18,6 +18,13 @@ export interface ParseOptions {
    * mandatory (RFC 3261 18.3, 20.14).
    */
   readonly transport?: 'datagram' | 'stream';
+  /**
+   * The bytes parsed without error before, with this parser and options (a capture's message
+   * read again in another thread): the structured headers (Via, From, To, CSeq, ...) are then
+   * parsed when first read rather than with the message, and the checks that passed before are
+   * not repeated. Bytes that were never parsed must not be given this way.
+   */
+  readonly checked?: boolean;
 }
 
 /**
@@ -112,6 +119,7 @@ export function parseMessage(data: Uint8Array | string, options: ParseOptions = 
   // headers parsed later. The whole input is tested first: it is usually
   // ASCII too, and needs no view.
   const ascii = isAscii(buf) || isAscii(view(buf, start, headEnd));
+  const checked = options.checked === true;
   let lineEnd = endOfLine(buf, head, 0, start);
   const startLine = parseStartLine(buf, head.slice(0, lineEnd), start);
   const fields: SipHeaderField[] = [];
@@ -158,12 +166,15 @@ export function parseMessage(data: Uint8Array | string, options: ParseOptions = 
     if (!ascii) value = cleanValue(buf, value, start + valueStart, name);
     // Read from the header section itself (a flat string) unless folding changed the value.
     else if (
+      !checked &&
       info.eager === undefined &&
       (folded ? hasControl(value, 0, value.length) : hasControl(head, valueStart, valueEnd))
     )
       cleanValue(buf, value, start + valueStart, name);
     const field = new SipHeaderField(name, key, value);
-    if (info.eager !== undefined) {
+    // Content-Length delimits the body: read now even for checked bytes.
+    if (checked && key === 'content-length') field.parsed = info.eager?.(value, name);
+    else if (!checked && info.eager !== undefined) {
       try {
         field.parsed = info.eager(value, name);
       } catch (error) {
@@ -190,6 +201,8 @@ export function parseMessage(data: Uint8Array | string, options: ParseOptions = 
     return new SipResponse(status, reason, headers, body, version);
   }
   const [, requestUri, version] = startLine.request ?? ['', '', ''];
+  if (checked)
+    return new SipRequest(method ?? '', new CheckedRequestUri(requestUri), headers, body, version);
   try {
     checkUri(requestUri, 'request-uri', 'Request-URI', 0, requestUri.length);
   } catch (error) {

@@ -1,0 +1,178 @@
+/**
+ * `flowspec diff` over threads: one reads the capture and parses its
+ * messages (capture-worker.ts), another runs the conformance engine on what
+ * parsed (engine-worker.ts); the command's own thread validates the flow,
+ * reports what the reading found and writes the report. Reading and
+ * checking overlap, so a large capture takes about as long as the slower of
+ * the two. Batches of messages pass from reader to engine without copying,
+ * at most a few ahead, so memory stays bounded whatever the capture's size.
+ * Each worker's young generation is sized for what it does: the engine's
+ * short-lived objects per message die young in a larger one, the reader's
+ * garbage needs little.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { CaptureSummary, CaptureWorkerData, FromCaptureWorker } from './capture-worker.js';
+import type {
+  DiffRequest,
+  EngineWorkerData,
+  FromEngineWorker,
+  ToEngineWorker,
+} from './engine-worker.js';
+import { UsageError } from './usage-error.js';
+
+/**
+ * The directory of the workers' scripts once built (dist/generator/cli/); undefined when this module
+ * runs from its TypeScript source (a test runner), where there are no scripts to start.
+ */
+export function workerScripts(): { capture: string; engine: string } | undefined {
+  if (!import.meta.url.endsWith('.js')) return undefined;
+  const capture = fileURLToPath(new URL('./capture-worker.js', import.meta.url));
+  const engine = fileURLToPath(new URL('./engine-worker.js', import.meta.url));
+  return existsSync(capture) && existsSync(engine) ? { capture, engine } : undefined;
+}
+
+/** Where the report's pieces go. */
+export interface ReportSink {
+  write(chunk: Uint8Array): void;
+}
+
+/** The two threads seen from the command. */
+export class DiffThreads {
+  private readonly reader: Worker;
+  private readonly engine: Worker;
+  private summary: CaptureSummary | undefined;
+  private ready = false;
+  private verdict: 'pass' | 'fail' | undefined;
+  private failure: Error | undefined;
+  private waiting: (() => void) | undefined;
+  private sink: ReportSink | undefined;
+
+  /** Starts both at once: reading begins while the engine's thread checks the request. */
+  constructor(
+    scripts: { capture: string; engine: string },
+    request: DiffRequest,
+    private readonly onErr: (text: string) => void,
+    private readonly onProgress?: (read: number, total: number) => void,
+  ) {
+    const { port1, port2 } = new MessageChannel();
+    const engineData: EngineWorkerData = { ...request, reader: port1 };
+    this.engine = new Worker(scripts.engine, {
+      workerData: engineData,
+      transferList: [port1],
+      resourceLimits: { maxYoungGenerationSizeMb: 32 },
+    });
+    const readerData: CaptureWorkerData = {
+      capture: request.capture,
+      progress: onProgress !== undefined,
+      engine: port2,
+    };
+    this.reader = new Worker(scripts.capture, {
+      workerData: readerData,
+      transferList: [port2],
+      resourceLimits: { maxYoungGenerationSizeMb: 6 },
+    });
+    this.reader.on('message', (m: FromCaptureWorker) => this.fromReader(m));
+    this.engine.on('message', (m: FromEngineWorker) => this.fromEngine(m));
+    for (const [w, name] of [
+      [this.reader, "the capture's reading thread"],
+      [this.engine, "the conformance engine's thread"],
+    ] as const) {
+      w.on('error', (e: Error) => this.fail(e));
+      w.on('exit', (code) => {
+        if (this.verdict === undefined) this.fail(new Error(`${name} stopped (exit code ${code})`));
+      });
+    }
+  }
+
+  private fromReader(m: FromCaptureWorker): void {
+    if (m.type === 'progress') {
+      this.onProgress?.(m.read, m.total);
+      return;
+    }
+    if (m.type === 'end') this.summary = m.summary;
+    else this.fail(rebuilt(m));
+    this.wakeUp();
+  }
+
+  private fromEngine(m: FromEngineWorker): void {
+    switch (m.type) {
+      case 'err':
+        this.onErr(m.text);
+        return;
+      case 'prepared':
+        this.ready = true;
+        break;
+      case 'chunk':
+        this.sink?.write(m.chunk);
+        this.toEngine({ type: 'more' });
+        return;
+      case 'done':
+        this.verdict = m.verdict;
+        break;
+      case 'usage':
+        this.fail(new UsageError(m.message));
+        break;
+      case 'failed':
+        this.fail(rebuilt(m));
+        break;
+    }
+    this.wakeUp();
+  }
+
+  private toEngine(m: ToEngineWorker): void {
+    this.engine.postMessage(m);
+  }
+
+  private fail(e: Error): void {
+    this.failure ??= e;
+    this.wakeUp();
+  }
+
+  private wakeUp(): void {
+    const w = this.waiting;
+    this.waiting = undefined;
+    w?.();
+  }
+
+  /** Resolves once `done` holds; rejects as soon as a thread failed. */
+  private async until(done: () => boolean): Promise<void> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      if (done()) return;
+      await new Promise<void>((resolve) => (this.waiting = resolve));
+    }
+  }
+
+  /** Resolves once the engine's thread found the request usable (else rejects with why not). */
+  async prepared(): Promise<void> {
+    await this.until(() => this.ready);
+  }
+
+  /** What the reading found besides messages, once the capture was read whole and checked. */
+  async read(): Promise<CaptureSummary> {
+    await this.until(() => this.summary !== undefined);
+    return this.summary as CaptureSummary;
+  }
+
+  /** The report, written to `sink` piece by piece; the verdict. */
+  async report(sink: ReportSink): Promise<'pass' | 'fail'> {
+    this.sink = sink;
+    this.toEngine({ type: 'report' });
+    await this.until(() => this.verdict !== undefined);
+    return this.verdict as 'pass' | 'fail';
+  }
+
+  /** Stops both threads (after the report, or when the command gives up). */
+  async close(): Promise<void> {
+    await Promise.all([this.reader.terminate(), this.engine.terminate()]);
+  }
+}
+
+/** An error a thread reported, as an error of this one. */
+function rebuilt(m: { readonly message: string; readonly stack?: string }): Error {
+  const e = new Error(m.message);
+  if (m.stack !== undefined) e.stack = m.stack;
+  return e;
+}

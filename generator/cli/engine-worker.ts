@@ -1,0 +1,136 @@
+/**
+ * The engine's thread of `flowspec diff` (see diff-threads.ts): checks
+ * what the command was given (the flow validated, the capture file, the
+ * map, the options) while the reading thread starts, checks the batches it
+ * hands over, and once the command has reported what the reading found,
+ * hands the report's pieces to the command's thread a megabyte at a time,
+ * each group once the previous one was written.
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { WireBatchReader } from '../conformance/wire-batch.js';
+import type { CaptureToEngine, ToCaptureWorker } from './capture-worker.js';
+import { DiffCheck, prepareDiff, type DiffOptions } from './diff-check.js';
+import { UsageError } from './usage-error.js';
+
+/** What the command's thread gives the engine's thread. */
+export interface EngineWorkerData extends DiffRequest {
+  /** The reading thread. */
+  readonly reader: MessagePort;
+}
+
+/** What the command was asked. */
+export interface DiffRequest {
+  readonly flowPath: string;
+  readonly capture: string;
+  readonly options: DiffOptions;
+  /** Standard output is a terminal. */
+  readonly tty: boolean;
+}
+
+/** Messages from the command's thread to the engine's thread. */
+export type ToEngineWorker = { readonly type: 'report' } | { readonly type: 'more' };
+
+/** Messages from the engine's thread to the command's thread. */
+export type FromEngineWorker =
+  | { readonly type: 'err'; readonly text: string }
+  | { readonly type: 'prepared' }
+  | { readonly type: 'chunk'; readonly chunk: Uint8Array }
+  | { readonly type: 'done'; readonly verdict: 'pass' | 'fail' }
+  | { readonly type: 'usage'; readonly message: string }
+  | { readonly type: 'failed'; readonly message: string; readonly stack?: string };
+
+/** Bytes of report handed over at a time. */
+const CHUNK_GROUP = 1 << 20;
+
+if (parentPort === null) throw new Error('engine-worker runs as a worker thread');
+const port = parentPort;
+const data = workerData as EngineWorkerData;
+
+/** Messages in order of arrival, from one source. */
+class Inbox<T> {
+  private readonly queue: T[] = [];
+  private wake: (() => void) | undefined;
+
+  constructor(source: MessagePort) {
+    source.on('message', (m: T) => {
+      this.queue.push(m);
+      const w = this.wake;
+      this.wake = undefined;
+      w?.();
+    });
+  }
+
+  async next(): Promise<T> {
+    for (;;) {
+      const m = this.queue.shift();
+      if (m !== undefined) return m;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+}
+
+const fromCommand = new Inbox<ToEngineWorker>(port);
+const fromReader = new Inbox<CaptureToEngine>(data.reader);
+
+async function run(): Promise<void> {
+  const { expected, options } = await prepareDiff(
+    data.flowPath,
+    data.capture,
+    data.options,
+    data.tty,
+    (text) => port.postMessage({ type: 'err', text } satisfies FromEngineWorker),
+  );
+  const check = new DiffCheck(expected, options);
+  port.postMessage({ type: 'prepared' } satisfies FromEngineWorker);
+  try {
+    const reader = new WireBatchReader();
+    for (let m = await fromReader.next(); m.type === 'batch'; m = await fromReader.next()) {
+      for (const o of reader.messages(m.batch)) check.push(o);
+      data.reader.postMessage({ type: 'taken' } satisfies ToCaptureWorker);
+    }
+    // The command reports what the reading found first, then asks for the report.
+    while ((await fromCommand.next()).type !== 'report');
+    const outcome = check.finish();
+    let group: Uint8Array[] = [];
+    let size = 0;
+    // One buffer per group, handed over: a piece that is a view of a larger buffer would
+    // otherwise be copied with the whole of it.
+    const hand = (): void => {
+      const joined = Buffer.concat(group, size);
+      const chunk = new Uint8Array(joined.buffer, joined.byteOffset, joined.length);
+      const own = joined.byteOffset === 0 && joined.length === joined.buffer.byteLength;
+      port.postMessage(
+        { type: 'chunk', chunk } satisfies FromEngineWorker,
+        own ? [joined.buffer] : [],
+      );
+      group = [];
+      size = 0;
+    };
+    for (const piece of outcome.chunks) {
+      const bytes = typeof piece === 'string' ? Buffer.from(piece) : piece;
+      group.push(bytes);
+      size += bytes.length;
+      if (size < CHUNK_GROUP) continue;
+      hand();
+      // The next group once this one is written: the report never piles up in memory.
+      while ((await fromCommand.next()).type !== 'more');
+    }
+    if (size > 0) hand();
+    port.postMessage({ type: 'done', verdict: outcome.verdict } satisfies FromEngineWorker);
+  } finally {
+    check.dispose();
+  }
+}
+
+run().catch((e: unknown) => {
+  if (e instanceof UsageError)
+    port.postMessage({ type: 'usage', message: e.message } satisfies FromEngineWorker);
+  else {
+    const err = e instanceof Error ? e : new Error(String(e));
+    port.postMessage({
+      type: 'failed',
+      message: err.message,
+      ...(err.stack ? { stack: err.stack } : {}),
+    } satisfies FromEngineWorker);
+  }
+});

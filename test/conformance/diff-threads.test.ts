@@ -1,0 +1,127 @@
+/**
+ * `flowspec diff` as built runs over threads (the capture read in one, the
+ * engine in another, generator/cli/diff-threads.ts); run from the sources,
+ * in one thread. Both must say the same, byte for byte, in every format, on
+ * conformant and deviating captures, on unusable input and on a capture
+ * with a malformed message. The built CLI is the one `npm test` builds
+ * first (scripts/setup.sh).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { SynthMessage } from '../../bench/fixtures/synthesize-trace.js';
+import type { ExpectedFlow } from '../../generator/conformance/expected.js';
+import { cli, FIGURE_16, interleaved, loadExpected, writeCapture } from './figure16-helpers.js';
+
+let expected: ExpectedFlow;
+beforeAll(async () => {
+  expected = await loadExpected();
+  if (!existsSync('dist/generator/cli/engine-worker.js'))
+    throw new Error('the CLI is not built: run `npm run build` (npm test builds it first)');
+});
+
+/** The built CLI in a process of its own: its threads. */
+function built(args: string[]): { code: number; out: string; err: string } {
+  const r = spawnSync(process.execPath, ['bin/flowspec.js', ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 2 ** 20,
+  });
+  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+}
+
+/** Both ways, on the same arguments. */
+async function both(args: string[]): Promise<{
+  threads: { code: number; out: string; err: string };
+  inline: { code: number; out: string; err: string };
+}> {
+  return { threads: built(args), inline: await cli(args) };
+}
+
+/** Captures of each kind the engine tells apart. */
+function captures(): Record<string, SynthMessage[]> {
+  const conformant = interleaved(expected, 5);
+  const missing = interleaved(expected, 2).filter(
+    (m) => m.step !== '9@0' || !m.text.includes('Call-ID: 1-'),
+  );
+  const header = interleaved(expected, 2);
+  const seven = header.find((m) => m.step === '7@0');
+  if (seven) seven.text = seven.text.replace('Privacy: id', 'Privacy: none');
+  const retransmitted = interleaved(expected, 1);
+  const two = retransmitted.find((m) => m.step === '2@0');
+  if (two) retransmitted.splice(1, 0, { ...two, step: 'retransmission' });
+  const unrelated = interleaved(expected, 2);
+  if (two)
+    unrelated.push({
+      ...two,
+      step: 'other',
+      text: two.text
+        .replace('BYE sip:', 'OPTIONS sip:')
+        .replace('CSeq: 2 BYE', 'CSeq: 2 OPTIONS')
+        .replace(/Call-ID: .*/, 'Call-ID: other@elsewhere'),
+    });
+  // A message the strict parser rejects: a finding on stderr, no step.
+  const malformed = interleaved(expected, 1);
+  if (two)
+    malformed.push({ ...two, step: 'bad', text: two.text.replace('CSeq: 2 BYE', 'CSeq: x') });
+  return { conformant, missing, header, retransmitted, unrelated, malformed };
+}
+
+describe('flowspec diff over threads says what it says in one thread', () => {
+  it('in JSON, text and JUnit, on conformant and deviating captures', async () => {
+    for (const [name, messages] of Object.entries(captures())) {
+      const file = writeCapture(messages, `${name}.pcap`);
+      for (const format of ['json', 'text', 'junit']) {
+        const { threads, inline } = await both(['diff', FIGURE_16, file, '--format', format]);
+        expect(threads.code, `${name} ${format}`).toBe(inline.code);
+        expect(threads.out, `${name} ${format}`).toBe(inline.out);
+        expect(threads.err, `${name} ${format}`).toBe(inline.err);
+      }
+    }
+    // The cases differ from one another: the comparison is not of empty reports.
+    const codes = await Promise.all(
+      Object.entries(captures()).map(
+        async ([name, m]) => (await cli(['diff', FIGURE_16, writeCapture(m, `${name}.pcap`)])).code,
+      ),
+    );
+    expect(codes).toEqual([0, 1, 1, 0, 0, 0]);
+  }, 120_000);
+
+  it('writes the same report file with --out, and names the malformed message on stderr', async () => {
+    const file = writeCapture(captures()['malformed'] ?? [], 'malformed.pcap');
+    const outA = join(dirname(file), 'threads.json');
+    const outB = join(dirname(file), 'inline.json');
+    const a = built(['diff', FIGURE_16, file, '--format', 'json', '--out', outA]);
+    const b = await cli(['diff', FIGURE_16, file, '--format', 'json', '--out', outB]);
+    expect(a.code).toBe(b.code);
+    expect(readFileSync(outA, 'utf8')).toBe(readFileSync(outB, 'utf8'));
+    expect(a.err).toMatch(/frame \d+: sip-parse-error: .*CSeq/);
+    expect(a.err).toContain(`wrote ${outA}: pass`);
+  });
+
+  it('exits 2 with the same message on each kind of unusable input', async () => {
+    const good = writeCapture(interleaved(expected, 1), 'good.pcap');
+    const dir = dirname(good);
+    const notPcap = join(dir, 'not.pcap');
+    writeFileSync(notPcap, 'this is not a capture');
+    const brokenFlow = join(dir, 'broken.flow.yaml');
+    writeFileSync(brokenFlow, 'id: x.y\ntitle: t\nparticipants: {}\nsteps: []\n');
+    const badMap = join(dir, 'map.yaml');
+    writeFileSync(badMap, 'participants:\n  nobody: 127.0.0.9\n');
+    for (const args of [
+      ['diff', FIGURE_16, join(dir, 'missing.pcap')],
+      ['diff', FIGURE_16, notPcap],
+      ['diff', brokenFlow, good],
+      // The flow's error comes first, whatever else is wrong.
+      ['diff', brokenFlow, notPcap],
+      ['diff', FIGURE_16, good, '--map', badMap],
+      ['diff', FIGURE_16, good, '--idle', '0'],
+    ]) {
+      const { threads, inline } = await both(args);
+      expect(inline.code, args.join(' ')).toBe(2);
+      expect(threads.code, args.join(' ')).toBe(2);
+      expect(threads.err, args.join(' ')).toBe(inline.err);
+      expect(threads.out, args.join(' ')).toBe('');
+    }
+  }, 60_000);
+});

@@ -1,0 +1,162 @@
+/**
+ * Batches of observed messages between the diff's reading and engine
+ * threads (generator/conformance/wire-batch.ts), and the parser's `checked`
+ * mode the engine side reads them with: what comes out is what went in, and
+ * a message parsed as checked reads as the strict parse does.
+ */
+import { describe, expect, it } from 'vitest';
+import { WireBatchReader, WireBatchWriter } from '../../generator/conformance/wire-batch.js';
+import type { ObservedMessage } from '../../generator/conformance/observed.js';
+import { encodeMbcp } from '../../runtime/mbcp/index.js';
+import {
+  getCSeq,
+  getFrom,
+  getTopVia,
+  parseMessage,
+  type SipMessage,
+} from '../../runtime/sip/message/index.js';
+
+const INVITE = [
+  'INVITE sip:bob@example.net SIP/2.0',
+  'Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-abc;rport, SIP/2.0/UDP 192.0.2.9;branch=z9hG4bK-old',
+  'Max-Forwards: 70',
+  'From: "Al\u00e9" <sip:alice@example.net>;tag=1928',
+  'To: <sip:bob@example.net>',
+  'Call-ID: a84b4c76e66710@pc33',
+  'CSeq: 314159 INVITE',
+  'Contact: <sip:alice@192.0.2.1>',
+  'Subject: folded',
+  '  over two lines',
+  'Content-Type: application/sdp',
+  'Content-Length: 4',
+  '',
+  'v=0\r\nextra bytes past Content-Length',
+].join('\r\n');
+
+const RESPONSE = [
+  'SIP/2.0 200 OK',
+  'v: SIP/2.0/TCP [2001:db8::1]:5060;branch=z9hG4bK-t',
+  'f: <sip:a@x>;tag=1',
+  't: <sip:b@y>;tag=2',
+  'i: tcp-1',
+  'CSeq: 2 BYE',
+  'l: 0',
+  '',
+  '',
+].join('\r\n');
+
+function sip(
+  frame: number,
+  text: string,
+  transport: ObservedMessage['transport'],
+  ip: string,
+): ObservedMessage {
+  const wire = new Uint8Array(Buffer.from(text, 'utf8'));
+  const mode = transport === 'tcp' ? 'stream' : 'datagram';
+  return {
+    frame,
+    time: { sec: 1_700_000_000 + frame, nsec: 123_456_789 },
+    src: { ip, port: 5060 + frame },
+    dst: { ip: '198.51.100.7', port: 5060 },
+    transport,
+    sip: parseMessage(wire, { transport: mode }),
+    wire,
+  };
+}
+
+/** What an observed message says, for comparison (the parsed message by its headers and body). */
+function view(o: ObservedMessage): unknown {
+  const m: SipMessage | undefined = o.sip;
+  return {
+    frame: o.frame,
+    time: o.time,
+    src: o.src,
+    dst: o.dst,
+    transport: o.transport,
+    wire: Buffer.from(o.wire ?? []).toString('latin1'),
+    mbcp: o.mbcp,
+    sip: m && {
+      start: m.kind === 'request' ? `${m.method} ${m.requestUri}` : `${m.status} ${m.reason}`,
+      headers: [...m.headers].map((f) => [f.name, f.value]),
+      body: Buffer.from(m.body).toString('latin1'),
+    },
+  };
+}
+
+describe('wire batches', () => {
+  it('give back every message as it went in, SIP over UDP and TCP and MBCP, IPv4 and IPv6', () => {
+    const mbcpWire = encodeMbcp({ kind: 'Idle', ssrc: 7, ackRequired: false });
+    const messages: ObservedMessage[] = [
+      sip(1, INVITE, 'udp', '192.0.2.1'),
+      sip(2, RESPONSE, 'tcp', '2001:db8::1'),
+      {
+        frame: 3,
+        time: { sec: 5, nsec: 0 },
+        src: { ip: '192.0.2.1', port: 40_001 },
+        dst: { ip: '198.51.100.7', port: 40_003 },
+        transport: 'udp',
+        mbcp: { kind: 'Idle', ssrc: 7, ackRequired: false },
+        wire: mbcpWire,
+      },
+      sip(4, INVITE, 'ws', '192.0.2.1'),
+    ];
+    const writer = new WireBatchWriter(3, 1024);
+    const batches = [];
+    for (const o of messages) {
+      writer.add(o);
+      if (writer.full) batches.push(writer.take());
+    }
+    batches.push(writer.take());
+    expect(batches.map((b) => b.count)).toEqual([3, 1]);
+    // The first batch's addresses travel once each.
+    expect(batches[0]?.ips).toEqual(['192.0.2.1', '198.51.100.7', '2001:db8::1']);
+    const reader = new WireBatchReader();
+    const back = batches.flatMap((b) => [...reader.messages(b)]);
+    expect(back.map(view)).toEqual(messages.map(view));
+    // One text per address across batches.
+    expect(back[3]?.src.ip).toBe(back[0]?.src.ip);
+  });
+
+  it('grow for a message larger than the batch, and hand over buffers of their own', () => {
+    const big = sip(1, INVITE.replace('v=0', `v=0${'x'.repeat(5000)}`), 'udp', '192.0.2.1');
+    const writer = new WireBatchWriter(8, 256);
+    writer.add(big);
+    expect(writer.full).toBe(true);
+    const batch = writer.take();
+    expect(batch.bytes.byteOffset).toBe(0);
+    expect(batch.bytes.length).toBe(big.wire?.length);
+    expect(batch.bytes.buffer.byteLength).toBe(batch.bytes.length);
+    expect([...new WireBatchReader().messages(batch)].map(view)).toEqual([view(big)]);
+  });
+
+  it('refuse a message without its bytes', () => {
+    const o = sip(9, INVITE, 'udp', '192.0.2.1');
+    expect(() => new WireBatchWriter().add({ ...o, wire: undefined })).toThrow(
+      /frame 9: a batched message needs its bytes/,
+    );
+  });
+});
+
+describe('parseMessage with checked bytes', () => {
+  it('reads as the strict parse does, structured headers parsed when first read', () => {
+    for (const [text, transport] of [
+      [INVITE, 'datagram'],
+      [RESPONSE, 'stream'],
+    ] as const) {
+      const bytes = new Uint8Array(Buffer.from(text, 'utf8'));
+      const strict = parseMessage(bytes, { transport });
+      const checked = parseMessage(bytes, { transport, checked: true });
+      expect([...checked.headers].map((f) => [f.name, f.value])).toEqual(
+        [...strict.headers].map((f) => [f.name, f.value]),
+      );
+      expect(Buffer.from(checked.body).toString()).toBe(Buffer.from(strict.body).toString());
+      // Nothing structured was parsed with the message, except the body's delimiter.
+      expect([...checked.headers].filter((f) => f.parsed !== undefined).map((f) => f.key)).toEqual([
+        'content-length',
+      ]);
+      expect(getTopVia(checked)).toEqual(getTopVia(strict));
+      expect(getFrom(checked)).toEqual(getFrom(strict));
+      expect(getCSeq(checked)).toEqual(getCSeq(strict));
+    }
+  });
+});
