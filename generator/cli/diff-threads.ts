@@ -23,14 +23,18 @@ import type {
 import { UsageError } from './usage-error.js';
 
 /**
- * The directory of the workers' scripts once built (dist/generator/cli/); undefined when this module
- * runs from its TypeScript source (a test runner), where there are no scripts to start.
+ * The workers' scripts once built (dist/generator/cli/); undefined when this module runs from its
+ * TypeScript source (a test runner), where there are no scripts to start and the command runs in
+ * one thread. A build without them is broken, and says so rather than running otherwise.
  */
 export function workerScripts(): { capture: string; engine: string } | undefined {
   if (!import.meta.url.endsWith('.js')) return undefined;
   const capture = fileURLToPath(new URL('./capture-worker.js', import.meta.url));
   const engine = fileURLToPath(new URL('./engine-worker.js', import.meta.url));
-  return existsSync(capture) && existsSync(engine) ? { capture, engine } : undefined;
+  for (const file of [capture, engine])
+    if (!existsSync(file))
+      throw new Error(`${file} is missing: build flowspec again (npm run build)`);
+  return { capture, engine };
 }
 
 /** Where the report's pieces go. */
@@ -61,7 +65,7 @@ export class DiffThreads {
     this.engine = new Worker(scripts.engine, {
       workerData: engineData,
       transferList: [port1],
-      resourceLimits: { maxYoungGenerationSizeMb: 32 },
+      resourceLimits: { maxYoungGenerationSizeMb: 24 },
     });
     const readerData: CaptureWorkerData = {
       capture: request.capture,

@@ -100,6 +100,17 @@ interface NearStart {
   readonly diffs: readonly FieldDiff[];
 }
 
+/** The passes of {@link ConformanceChecker.feedPlace}: ready steps, any step, a loose fit. */
+const PASS_READY = 0;
+const PASS_LOOSE = 2;
+
+/** A step a message fits in an instance (in iteration `it`), and whether its dialog took it there. */
+interface Fit {
+  readonly m: ExpectedMessage;
+  readonly it: number;
+  readonly viaCallId: boolean;
+}
+
 /** Replays tried per message that no operand the instance took can place. */
 const MAX_REPLAYS = 12;
 
@@ -535,11 +546,12 @@ export class ConformanceChecker {
     const groups = inst.callIds.get(callId) ?? NO_GROUPS;
     // Passes: a step whose predecessors are matched; then any step of the signature (it will be
     // reported out of order); then a step the message only resembles (reported as a mismatch).
-    for (const pass of ['ready', 'any', 'loose'] as const) {
-      const loose = pass === 'loose';
+    for (let pass = PASS_READY; pass <= PASS_LOOSE; pass++) {
+      const loose = pass === PASS_LOOSE;
       // Steps the message fits; among several (par operands, both ends already known), the one
       // whose values it carries (the S-CSCF's BYE to the calling user is item 2, not item 1).
-      const fitting: { m: ExpectedMessage; it: number; viaCallId: boolean }[] = [];
+      let first: Fit | undefined;
+      let more: Fit[] | undefined;
       for (const m of loose ? this.wireByEvent : this.steps.candidates(o)) {
         if (this.steps.excluded(inst, m)) continue;
         const its = inst.iterationsOf(m.group);
@@ -549,19 +561,20 @@ export class ConformanceChecker {
         for (const cand of candidates) {
           const it = cand === -1 ? this.steps.peekIteration(inst, m) : cand;
           if (inst.matches.has(slot(m.index, it))) continue;
-          if (pass === 'ready' && !this.steps.ready(inst, m, it)) continue;
+          if (pass === PASS_READY && !this.steps.ready(inst, m, it)) continue;
           if (!inst.fits(m, o, it, this.people, loose)) continue;
-          fitting.push({ m, it, viaCallId });
+          const fit = { m, it, viaCallId };
+          if (first === undefined) first = fit;
+          else (more ??= [first]).push(fit);
           break;
         }
-        if (loose && fitting.length > 0) break;
+        if (loose && first !== undefined) break;
       }
+      if (first === undefined) continue;
       const chosen =
-        fitting.length > 1
-          ? (fitting.find((f) => inst.valueDiffs(f.m, f.it, o, this.summaries).length === 0) ??
-            fitting[0])
-          : fitting[0];
-      if (!chosen) continue;
+        more === undefined
+          ? first
+          : (more.find((f) => inst.valueDiffs(f.m, f.it, o, this.summaries).length === 0) ?? first);
       const { m, it, viaCallId } = chosen;
       this.steps.commitIteration(inst, m, it);
       inst.record(m, it, o, this.summaries, loose);

@@ -33,6 +33,20 @@ const NO_DIFFS: readonly FieldDiff[] = Object.freeze([]);
 /** Messages an instance keeps for a replay (alt operands chosen again); bigger ones are not replayed. */
 const MAX_LOG = 256;
 
+/** A message matched to a step, as the evidence of a participant's first sighting names it. */
+interface Sighting {
+  readonly m: ExpectedMessage;
+  readonly frame: number;
+}
+
+function senderOf(x: Sighting): string {
+  return `sender of ${describeType(x.m.type)} of step ${x.m.id}, frame ${x.frame}`;
+}
+
+function receiverOf(x: Sighting): string {
+  return `receiver of ${describeType(x.m.type)} of step ${x.m.id}, frame ${x.frame}`;
+}
+
 /** The key of an expected message in one loop iteration. */
 export function slot(message: number, iteration: number): number {
   return iteration * 65536 + message;
@@ -41,6 +55,32 @@ export function slot(message: number, iteration: number): number {
 /** The expected message of a slot. */
 export function slotMessage(key: number): number {
   return key % 65536;
+}
+
+/** The tag parameter of a From or To value (RFC 3261 19.3). */
+const FROM_TAG = /;\s*tag\s*=\s*([^;>\s,]+)/i;
+
+/** Whether a request's sender is the dialog's calling party; undefined when the trace cannot tell. */
+function senderIsCaller(
+  sip: SipMessage | undefined,
+  dialog: DialogSummary | undefined,
+): boolean | undefined {
+  // No initial INVITE seen (a capture that starts with the BYE): nothing to compare, no scan.
+  if (sip?.kind !== 'request' || dialog?.callingTag === undefined) return undefined;
+  const fromTag = FROM_TAG.exec(sip.headers.get('from') ?? '')?.[1];
+  return fromTag === undefined ? undefined : fromTag === dialog.callingTag;
+}
+
+/** The id prefix of an expected message's flow (refs expand to "flow:step"), per message. */
+const prefixes = new WeakMap<ExpectedMessage, string>();
+
+function stepPrefix(m: ExpectedMessage): string {
+  let p = prefixes.get(m);
+  if (p === undefined) {
+    p = m.id.slice(0, m.id.length - m.step.id.length);
+    prefixes.set(m, p);
+  }
+  return p;
 }
 
 /** requestMethod per expected message: the flow does not change during a check. */
@@ -132,7 +172,7 @@ function computeTransmissionKey(o: ObservedMessage): string {
   const head = sip.kind === 'request' ? sip.method : String(sip.status);
   // Joined rather than concatenated: one flat string, where a concatenation would keep every
   // piece (and the header values they were cut from) for as long as the key is kept.
-  return [head, branch, cseq, `${o.src.ip}:${o.src.port}>${o.dst.ip}:${o.dst.port}`].join('|');
+  return [head, branch, cseq, o.src.ip, o.src.port, o.dst.ip, o.dst.port].join('|');
 }
 
 /**
@@ -329,22 +369,11 @@ export class Instance {
     iteration: number,
     people: ParticipantBindings,
   ): void {
-    const what = (): string => `${describeType(m.type)} of step ${m.id}, frame ${o.frame}`;
-    if (m.from !== undefined)
-      people.bind(
-        m.from,
-        o.src,
-        () => `sender of ${what()}`,
-        this.bindings,
-        bindingIteration(m, iteration),
-      );
-    people.bind(
-      m.to,
-      o.dst,
-      () => `receiver of ${what()}`,
-      this.bindings,
-      bindingIteration(m, iteration),
-    );
+    // The evidence is written only at a participant's first sighting: no text per message.
+    const it = bindingIteration(m, iteration);
+    const sighting = { m, frame: o.frame };
+    if (m.from !== undefined) people.bind(m.from, o.src, senderOf, sighting, this.bindings, it);
+    people.bind(m.to, o.dst, receiverOf, sighting, this.bindings, it);
   }
 
   /**
@@ -358,16 +387,10 @@ export class Instance {
     summaries: ReadonlyMap<string, DialogSummary>,
     bind = false,
   ): FieldDiff[] {
-    const callId = o.sip?.headers.get('call-id')?.trim();
+    const sip = o.sip;
+    const callId = sip?.headers.get('call-id')?.trim();
     const dialog = callId ? summaries.get(callId) : undefined;
-    const fromTag = /;\s*tag\s*=\s*([^;>\s,]+)/i.exec(o.sip?.headers.get('from') ?? '')?.[1];
-    const senderIsCaller =
-      o.sip?.kind === 'request' && dialog?.callingTag !== undefined && fromTag !== undefined
-        ? fromTag === dialog.callingTag
-        : undefined;
-    const prefix = m.id.slice(0, m.id.length - m.step.id.length);
     return checkValues(m.step, o, {
-      // A step that binds nothing leaves the variables as they are: no scratch copy is needed.
       // A step that binds nothing leaves the variables alone, and may read the shared empty map.
       vars: !mayBind(m.step)
         ? (this.vars as Map<string, string>)
@@ -375,9 +398,9 @@ export class Instance {
           ? this.ownVars()
           : new Map(this.vars),
       dialog,
-      senderIsCaller,
+      senderIsCaller: senderIsCaller(sip, dialog),
       stepField: (step, field) => {
-        const target = this.expected.messages.find((x) => x.id === `${prefix}${step}`);
+        const target = this.expected.messages.find((x) => x.id === `${stepPrefix(m)}${step}`);
         const hit = target
           ? (this.matches.get(slot(target.index, iteration)) ??
             this.matches.get(slot(target.index, 0)))
@@ -395,20 +418,20 @@ export class Instance {
     summaries: ReadonlyMap<string, DialogSummary>,
     loose: boolean,
   ): void {
-    const diffs: FieldDiff[] = [];
+    let diffs = this.valueDiffs(m, iteration, o, summaries, true);
     if (
       loose &&
       o.sip?.kind === 'response' &&
       m.type.protocol === 'sip' &&
       m.type.type === 'response'
     ) {
-      diffs.push({
+      const status = {
         field: 'status',
         expected: String(m.type.status),
         actual: `${o.sip.status} ${o.sip.reason}`,
-      });
+      };
+      diffs = [status, ...diffs];
     }
-    diffs.push(...this.valueDiffs(m, iteration, o, summaries, true));
     this.revision++;
     if (!this.matches.has(slot(m.index, iteration))) {
       if (m.context.alts.length > 0) this.altMatches++;

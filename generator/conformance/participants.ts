@@ -133,12 +133,13 @@ export class ParticipantBindings {
 
   /**
    * Binds `p` to `seen` in the instance when the map does not fix it, and records the sighting;
-   * `evidence` is asked for only at the participant's first sighting.
+   * `evidence` is asked for only at the participant's first sighting (as `evidence(role, step)`).
    */
-  bind(
+  bind<T>(
     p: string,
     seen: WireEndpoint,
-    evidence: () => string,
+    evidence: (role: T) => string,
+    role: T,
     local: LocalBindings,
     it: number,
   ): void {
@@ -146,7 +147,7 @@ export class ParticipantBindings {
     local.set(p, it, seen);
     let entry = this.seen.get(p);
     if (entry === undefined) {
-      entry = { endpoints: new Map(), distinct: 0, uncounted: 0, evidence: evidence() };
+      entry = { endpoints: new Map(), distinct: 0, uncounted: 0, evidence: evidence(role) };
       this.seen.set(p, entry);
     }
     // Counted by address and port, formatted only for the report.

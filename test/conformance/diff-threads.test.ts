@@ -7,7 +7,8 @@
  * first (scripts/setup.sh).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { SynthMessage } from '../../bench/fixtures/synthesize-trace.js';
@@ -17,17 +18,36 @@ import { cli, FIGURE_16, interleaved, loadExpected, writeCapture } from './figur
 let expected: ExpectedFlow;
 beforeAll(async () => {
   expected = await loadExpected();
-  if (!existsSync('dist/generator/cli/engine-worker.js'))
-    throw new Error('the CLI is not built: run `npm run build` (npm test builds it first)');
+  for (const script of ['capture-worker', 'engine-worker'])
+    if (!existsSync(`dist/generator/cli/${script}.js`))
+      throw new Error('the CLI is not built: run `npm run build` (npm test builds it first)');
 });
 
-/** The built CLI in a process of its own: its threads. */
-function built(args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, ['bin/flowspec.js', ...args], {
+/**
+ * Loaded before the CLI: notes each worker thread started (its script) on stderr, so the test
+ * knows the threads ran rather than the one-thread fallback.
+ */
+const NOTE_WORKERS = [
+  "const wt = require('node:worker_threads');",
+  'const W = wt.Worker;',
+  "wt.Worker = class extends W { constructor(f, o) { super(f, o); process.stderr.write('started worker ' + String(f).replace(/^.*[\\/]/, '') + '\\n'); } };",
+  "require('node:module').syncBuiltinESMExports();",
+].join('\n');
+
+/** The built CLI in a process of its own: its threads (the workers it started, in `workers`). */
+function built(args: string[]): { code: number; out: string; err: string; workers: string[] } {
+  const preload = join(mkdtempSync(join(tmpdir(), 'flowspec-threads-')), 'note-workers.cjs');
+  writeFileSync(preload, NOTE_WORKERS);
+  const r = spawnSync(process.execPath, ['--require', preload, 'bin/flowspec.js', ...args], {
     encoding: 'utf8',
     maxBuffer: 64 * 2 ** 20,
   });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
+  const lines = r.stderr.split(/(?<=\n)/);
+  const workers = lines
+    .filter((l) => l.startsWith('started worker '))
+    .map((l) => l.slice(15).trim());
+  const err = lines.filter((l) => !l.startsWith('started worker ')).join('');
+  return { code: r.status ?? -1, out: r.stdout, err, workers };
 }
 
 /** Both ways, on the same arguments. */
@@ -76,6 +96,10 @@ describe('flowspec diff over threads says what it says in one thread', () => {
         expect(threads.code, `${name} ${format}`).toBe(inline.code);
         expect(threads.out, `${name} ${format}`).toBe(inline.out);
         expect(threads.err, `${name} ${format}`).toBe(inline.err);
+        expect(threads.workers, `${name} ${format}`).toEqual([
+          'engine-worker.js',
+          'capture-worker.js',
+        ]);
       }
     }
     // The cases differ from one another: the comparison is not of empty reports.
