@@ -52,7 +52,7 @@ function built(args: string[]): { code: number; out: string; err: string; worker
 
 /** Both ways, on the same arguments. */
 async function both(args: string[]): Promise<{
-  threads: { code: number; out: string; err: string };
+  threads: { code: number; out: string; err: string; workers: string[] };
   inline: { code: number; out: string; err: string };
 }> {
   return { threads: built(args), inline: await cli(args) };
