@@ -19,6 +19,8 @@ const FLOW = 'flows/poc/leave-on-demand.flow.yaml';
 
 interface Measured {
   readonly seconds: number;
+  /** CPU seconds (user and system, every thread). */
+  readonly cpuSeconds: number;
   readonly maxRssMb: number;
   readonly status: number | null;
   readonly stdoutBytes: number;
@@ -32,9 +34,13 @@ function measure(cmd: string, args: string[]): Measured {
     encoding: 'buffer',
   });
   const seconds = (performance.now() - started) / 1000;
-  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr.toString())?.[1];
+  const err = r.stderr.toString();
+  const rss = /Maximum resident set size \(kbytes\): (\d+)/.exec(err)?.[1];
+  const user = Number(/User time \(seconds\): ([\d.]+)/.exec(err)?.[1] ?? 0);
+  const system = Number(/System time \(seconds\): ([\d.]+)/.exec(err)?.[1] ?? 0);
   return {
     seconds,
+    cpuSeconds: user + system,
     maxRssMb: Number(rss ?? 0) / 1024,
     status: r.status,
     stdoutBytes: r.stdout.length,
@@ -107,13 +113,13 @@ async function measureCapture(dir: string, instances: number): Promise<string[]>
   const ours = diffFigure16(file, dir);
   rmSync(file, { force: true });
   const row = (name: string, m: Measured): string =>
-    `| ${name} | ${m.seconds.toFixed(2)} | ${Math.round(packets / m.seconds).toLocaleString('en')} | ${m.maxRssMb.toFixed(0)} | ${m.status} |`;
+    `| ${name} | ${m.seconds.toFixed(2)} | ${m.cpuSeconds.toFixed(2)} | ${Math.round(packets / m.seconds).toLocaleString('en')} | ${m.maxRssMb.toFixed(0)} | ${m.status} |`;
   const ratio = tshark.seconds / ours.seconds;
   return [
-    `A capture of ${instances.toLocaleString('en')} interleaved Figure 16 sessions (${packets.toLocaleString('en')} packets, ${sizeMb.toFixed(0)} MiB, 200 sessions in flight), diffed against ${FLOW} with JSON output (${reportMb(dir).toFixed(0)} MiB of report); tshark lists the SIP messages of the same file (\`tshark -r FILE -Y sip -T fields -e frame.number -e sip.Method -e sip.Status-Code -e sip.Call-ID\`). Wall time and peak resident memory from GNU time.`,
+    `A capture of ${instances.toLocaleString('en')} interleaved Figure 16 sessions (${packets.toLocaleString('en')} packets, ${sizeMb.toFixed(0)} MiB, 200 sessions in flight), diffed against ${FLOW} with JSON output (${reportMb(dir).toFixed(0)} MiB of report); tshark lists the SIP messages of the same file (\`tshark -r FILE -Y sip -T fields -e frame.number -e sip.Method -e sip.Status-Code -e sip.Call-ID\`). Wall time, CPU time (user and system, all threads: \`flowspec diff\` reads in one thread and checks in another, ADR 0006) and peak resident memory from GNU time.`,
     '',
-    '| tool | seconds | packets/s | max RSS (MB) | exit |',
-    '|---|---|---|---|---|',
+    '| tool | seconds | CPU seconds | packets/s | max RSS (MB) | exit |',
+    '|---|---|---|---|---|---|',
     row('flowspec diff', ours),
     row('tshark', tshark),
     '',

@@ -12,11 +12,10 @@ import { join } from 'node:path';
 import {
   allocateAddressBlock,
   artifactDir,
-  startCapture,
+  startBlockCapture,
   startFlowspecRun,
   startKamailio,
   startSipp,
-  udpSend,
   withTeardown,
   type AddressBlock,
   type RunStatus,
@@ -56,16 +55,7 @@ export async function runCpmClose(name: string, which: CpmCase): Promise<CpmClos
   const host = (id: keyof typeof CPM_HOSTS): string => block.host(CPM_HOSTS[id]);
   const at = (id: keyof typeof CPM_HOSTS): string => `${host(id)}:5060`;
   return withTeardown(async (teardown) => {
-    const capture = await startCapture(
-      {
-        name,
-        file: join(dir, 'capture.pcapng'),
-        filter: block.captureFilter,
-        sentinel: () =>
-          udpSend(block.sentinelHost, block.sentinelHost, 9, 'flowspec capture sentinel'),
-      },
-      teardown,
-    );
+    const capture = await startBlockCapture(name, dir, block, teardown);
     const core = (id: 'coreA' | 'coreB') =>
       startKamailio(
         {

@@ -26,18 +26,19 @@ import {
   allocateAddressBlock,
   artifactDir,
   pollUntil,
-  startCapture,
+  startBlockCapture,
   startFlowspecRun,
   startKamailio,
   startSipp,
   tsharkSip,
-  udpSend,
   withTeardown,
   type EntryResult,
   type FlowspecRun,
   type RunStatus,
   type RunStop,
+  type Sipp,
   type SippResult,
+  type Teardown,
   type TsharkSip,
 } from './harness/index.js';
 import { topologyFromExample } from './run-topology.js';
@@ -136,16 +137,7 @@ export async function runPfBye(name: string, c: ByeCase): Promise<PfByeRun> {
     // On the terminating side the other CPM entity reaches Participating Function B through
     // SIP/IP Core B alone, so Core A is not started.
     const [capture, coreA, coreB, pfs] = await settledAll([
-      startCapture(
-        {
-          name,
-          file: join(dir, 'capture.pcapng'),
-          filter: block.captureFilter,
-          sentinel: () =>
-            udpSend(block.sentinelHost, block.sentinelHost, 9, 'flowspec capture sentinel'),
-        },
-        teardown,
-      ),
+      startBlockCapture(name, dir, block, teardown),
       c.side === 'originating' ? core('coreA') : Promise.resolve(undefined),
       core('coreB'),
       startFlowspecRun({ name: 'cpm-pfs', topology, workDir: dir, commands: true }, teardown),
@@ -196,19 +188,7 @@ export async function runPfBye(name: string, c: ByeCase): Promise<PfByeRun> {
       // CPM Client B answers; the other CPM entity (SIPp on Participating Function A's address)
       // addresses it through Core B and Participating Function B, and on through Core B again
       // for a proxy (it record-routes; a B2BUA sends its server leg to Core B itself).
-      const clientB = await startSipp(
-        {
-          name: 'clientB',
-          scenario: c.from === 'served-client' ? 'cpm-client-bye-uas.xml' : 'called-ue-uas.xml',
-          address: host('clientB'),
-          calls: 1,
-          pauseMs: 300,
-          timeoutSeconds: 30,
-          workDir: dir,
-          keys: { called_user: 'clientB', contact_params: '' },
-        },
-        teardown,
-      );
+      const clientB = await startCpmClientB(c.from, host('clientB'), dir, teardown);
       const route = (
         c.mode === 'b2bua' ? [host('coreB'), at('pfB')] : [host('coreB'), at('pfB'), host('coreB')]
       )
@@ -368,4 +348,29 @@ export async function sipHeaders(capture: string): Promise<Map<number, string>> 
     if (tab > 0) out.set(Number(line.slice(0, tab)), line.slice(tab + 1));
   }
   return out;
+}
+
+/**
+ * CPM Client B under SIPp, answering the session of 8.3.2.3 and then the BYE it is sent (from the
+ * served client's side, `cpm-client-bye-uas.xml`) or sends (`called-ue-uas.xml`).
+ */
+export function startCpmClientB(
+  from: 'served-client' | 'other-entity',
+  address: string,
+  dir: string,
+  teardown: Teardown,
+): Promise<Sipp> {
+  return startSipp(
+    {
+      name: 'clientB',
+      scenario: from === 'served-client' ? 'cpm-client-bye-uas.xml' : 'called-ue-uas.xml',
+      address,
+      calls: 1,
+      pauseMs: 300,
+      timeoutSeconds: 30,
+      workDir: dir,
+      keys: { called_user: 'clientB', contact_params: '' },
+    },
+    teardown,
+  );
 }

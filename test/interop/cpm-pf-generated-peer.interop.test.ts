@@ -15,7 +15,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConformanceReport } from '../../generator/conformance/index.js';
-import { PF_BYE_FLOWS, PF_BYE_HOSTS, sipHeaders, sipMessages } from './cpm-pf-bye-run.js';
+import {
+  PF_BYE_FLOWS,
+  PF_BYE_HOSTS,
+  sipHeaders,
+  sipMessages,
+  startCpmClientB,
+} from './cpm-pf-bye-run.js';
 import {
   allocateAddressBlock,
   artifactDir,
@@ -23,11 +29,9 @@ import {
   pollUntil,
   REPO_ROOT,
   runFlowspec,
-  startCapture,
+  startBlockCapture,
   startFlowspecRun,
   startKamailio,
-  startSipp,
-  udpSend,
   withTeardown,
   type EntryResult,
   type RunStatus,
@@ -77,16 +81,7 @@ async function runPeer(from: (typeof CASES)[number]['from']): Promise<PeerRun> {
         `run:\n  pfA:\n    outbound: ['${hosts.coreB}:5060', '${hosts.pfB}:5060']\n`,
       );
     writeFileSync(topology, text);
-    const capture = await startCapture(
-      {
-        name,
-        file: join(dir, 'capture.pcapng'),
-        filter: block.captureFilter,
-        sentinel: () =>
-          udpSend(block.sentinelHost, block.sentinelHost, 9, 'flowspec capture sentinel'),
-      },
-      teardown,
-    );
+    const capture = await startBlockCapture(name, dir, block, teardown);
     await startKamailio(
       {
         name: 'coreB',
@@ -101,19 +96,7 @@ async function runPeer(from: (typeof CASES)[number]['from']): Promise<PeerRun> {
       { name: 'cpm-pfs', topology, workDir: dir, commands: true },
       teardown,
     );
-    const clientB = await startSipp(
-      {
-        name: 'clientB',
-        scenario: from === 'served-client' ? 'cpm-client-bye-uas.xml' : 'called-ue-uas.xml',
-        address: hosts.clientB,
-        calls: 1,
-        pauseMs: 300,
-        timeoutSeconds: 30,
-        workDir: dir,
-        keys: { called_user: 'clientB', contact_params: '' },
-      },
-      teardown,
-    );
+    const clientB = await startCpmClientB(from, hosts.clientB, dir, teardown);
     const calls: { entry: string; result: EntryResult }[] = [];
     calls.push({
       entry: 'establishPfTerminating',

@@ -22,11 +22,10 @@ import { join } from 'node:path';
 import {
   allocateAddressBlock,
   artifactDir,
-  startCapture,
+  startBlockCapture,
   startFlowspecRun,
   startKamailio,
   startSipp,
-  udpSend,
   withTeardown,
   type AddressBlock,
   type RunStatus,
@@ -76,19 +75,6 @@ export interface PocCancelRun {
   readonly stopped: RunStop;
 }
 
-function captureOf(name: string, dir: string, block: AddressBlock, teardown: Teardown) {
-  return startCapture(
-    {
-      name,
-      file: join(dir, 'capture.pcapng'),
-      filter: block.captureFilter,
-      sentinel: () =>
-        udpSend(block.sentinelHost, block.sentinelHost, 9, 'flowspec capture sentinel'),
-    },
-    teardown,
-  );
-}
-
 function coreOf(
   id: 'coreA' | 'coreB',
   dir: string,
@@ -114,7 +100,7 @@ export async function runPocCancel(name: string, side: CancelSide): Promise<PocC
   const host = (h: keyof typeof CANCEL_HOSTS): string => block.host(CANCEL_HOSTS[h]);
   const at = (h: keyof typeof CANCEL_HOSTS): string => `${host(h)}:5060`;
   return withTeardown(async (teardown) => {
-    const capture = await captureOf(name, dir, block, teardown);
+    const capture = await startBlockCapture(name, dir, block, teardown);
     const core = await coreOf(side === 'originating' ? 'coreA' : 'coreB', dir, block, teardown);
     // The shipped example, moved into this run's address block.
     const topology = topologyFromExample(

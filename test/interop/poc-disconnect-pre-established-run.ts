@@ -19,12 +19,11 @@ import {
   allocateAddressBlock,
   artifactDir,
   pollUntil,
-  startCapture,
+  startBlockCapture,
   startFlowspecRun,
   startKamailio,
   startMbcpPeer,
   startSipp,
-  udpSend,
   withTeardown,
   type AddressBlock,
   type EntryResult,
@@ -95,16 +94,7 @@ export async function runPocDisconnectPre(name: string): Promise<PocDisconnectPr
   const block = allocateAddressBlock();
   const at = (h: keyof typeof PRE_HOSTS): string => `${block.host(PRE_HOSTS[h])}:5060`;
   return withTeardown(async (teardown) => {
-    const capture = await startCapture(
-      {
-        name,
-        file: join(dir, 'capture.pcapng'),
-        filter: block.captureFilter,
-        sentinel: () =>
-          udpSend(block.sentinelHost, block.sentinelHost, 9, 'flowspec capture sentinel'),
-      },
-      teardown,
-    );
+    const capture = await startBlockCapture(name, dir, block, teardown);
     const core = (id: 'coreX' | 'coreB') =>
       startKamailio(
         {

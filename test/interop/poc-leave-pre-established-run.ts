@@ -21,12 +21,11 @@ import {
   allocateAddressBlock,
   artifactDir,
   pollUntil,
-  startCapture,
+  startBlockCapture,
   startFlowspecRun,
   startKamailio,
   startMbcpPeer,
   startSipp,
-  udpSend,
   withTeardown,
   type AddressBlock,
   type MbcpPeerPacket,
@@ -92,16 +91,7 @@ export async function runPocLeavePre(name: string): Promise<PocLeavePreRun> {
   const block = allocateAddressBlock();
   const at = (h: keyof typeof LEAVE_PRE_HOSTS): string => `${block.host(LEAVE_PRE_HOSTS[h])}:5060`;
   return withTeardown(async (teardown) => {
-    const capture = await startCapture(
-      {
-        name,
-        file: join(dir, 'capture.pcapng'),
-        filter: block.captureFilter,
-        sentinel: () =>
-          udpSend(block.sentinelHost, block.sentinelHost, 9, 'flowspec capture sentinel'),
-      },
-      teardown,
-    );
+    const capture = await startBlockCapture(name, dir, block, teardown);
     const core = (id: 'coreA' | 'coreX') =>
       startKamailio(
         {

@@ -13,11 +13,10 @@ import { join } from 'node:path';
 import {
   allocateAddressBlock,
   artifactDir,
-  startCapture,
+  startBlockCapture,
   startFlowspecRun,
   startKamailio,
   startSipp,
-  udpSend,
   withTeardown,
   type AddressBlock,
   type RunStatus,
@@ -61,16 +60,7 @@ export async function runPocLeave(name: string): Promise<PocLeaveRun> {
   const block = allocateAddressBlock();
   const at = (h: keyof typeof POC_HOSTS): string => `${block.host(POC_HOSTS[h])}:5060`;
   return withTeardown(async (teardown) => {
-    const capture = await startCapture(
-      {
-        name,
-        file: join(dir, 'capture.pcapng'),
-        filter: block.captureFilter,
-        sentinel: () =>
-          udpSend(block.sentinelHost, block.sentinelHost, 9, 'flowspec capture sentinel'),
-      },
-      teardown,
-    );
+    const capture = await startBlockCapture(name, dir, block, teardown);
     const core = (id: 'coreA' | 'coreX' | 'coreB') =>
       startKamailio(
         {

@@ -20,10 +20,9 @@ import {
   allocateAddressBlock,
   artifactDir,
   pollUntil,
-  startCapture,
+  startBlockCapture,
   startKamailio,
   startSipp,
-  udpSend,
   withTeardown,
   writeAddressMap,
   type AddressBlock,
@@ -111,17 +110,14 @@ export async function runGeneratedScscfRelease(
   const block = allocateAddressBlock();
   const host = (id: keyof typeof SCSCF_HOSTS): string => block.host(SCSCF_HOSTS[id]);
   return withTeardown(async (teardown) => {
-    const capture = await startCapture(
-      {
-        name,
-        file: join(dir, 'capture.pcapng'),
-        filter: options.pcscf
-          ? `(host ${host('scscf')} or host ${block.sentinelHost}) and not host ${block.probeHost}`
-          : block.captureFilter,
-        sentinel: () =>
-          udpSend(block.sentinelHost, block.sentinelHost, 9, 'flowspec capture sentinel'),
-      },
+    const capture = await startBlockCapture(
+      name,
+      dir,
+      block,
       teardown,
+      options.pcscf
+        ? `(host ${host('scscf')} or host ${block.sentinelHost}) and not host ${block.probeHost}`
+        : block.captureFilter,
     );
     const scscf = `${host('scscf')}:${SCSCF_PORT}`;
     const topology = join(dir, 'scscf.topology.yaml');

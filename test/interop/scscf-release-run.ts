@@ -14,12 +14,11 @@ import {
   artifactDir,
   listDialogs,
   pollUntil,
-  startCapture,
+  startBlockCapture,
   startKamailio,
   startSipp,
   withTeardown,
   writeAddressMap,
-  udpSend,
   type AddressBlock,
   type SippResult,
 } from './harness/index.js';
@@ -67,17 +66,14 @@ export async function runScscfRelease(
   const pcscfAddress = block.host(4);
   const { extraHeaders } = options;
   return withTeardown(async (teardown) => {
-    const capture = await startCapture(
-      {
-        name,
-        file: join(dir, 'capture.pcapng'),
-        filter: options.pcscf
-          ? `(host ${scscfAddress} or host ${block.sentinelHost}) and not host ${block.probeHost}`
-          : block.captureFilter,
-        sentinel: () =>
-          udpSend(block.sentinelHost, block.sentinelHost, 9, 'flowspec capture sentinel'),
-      },
+    const capture = await startBlockCapture(
+      name,
+      dir,
+      block,
       teardown,
+      options.pcscf
+        ? `(host ${scscfAddress} or host ${block.sentinelHost}) and not host ${block.probeHost}`
+        : block.captureFilter,
     );
     const scscf = await startKamailio(
       {

@@ -45,3 +45,4 @@ export {
 export { Teardown, withTeardown } from './teardown.js';
 export { countRetransmissions, tsharkSip, type TsharkSip } from './tshark.js';
 export { udpExchange, udpSend } from './udp-probe.js';
+export { startBlockCapture } from './block-capture.js';
