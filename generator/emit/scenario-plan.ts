@@ -7,6 +7,7 @@
  */
 import type { Flow, MessageStep, Step } from '../model/flow-model.js';
 import { GUARD_VARIABLES } from '../model/vocabulary.js';
+import { expandFlow } from '../conformance/expected.js';
 import { computeOrder } from '../order/happens-before.js';
 import type { LocalEvent, LocalProjection, Reaction } from '../projection/local-types.js';
 import { reactionsOf } from '../projection/merge-roles.js';
@@ -30,6 +31,17 @@ export interface CallPlan {
   readonly route?: readonly string[];
   /** The instance a REFER of the entry refers its peer to (the PoC Session it joins or leaves). */
   readonly referTo?: string;
+  /** The call is made the moment an instance receives a message (see {@link CallMoment}). */
+  readonly when?: CallMoment;
+}
+
+/**
+ * The moment a call is made: when instance `at` receives `receives` (a method, or `status
+ * method` for a response), before its role handles it.
+ */
+export interface CallMoment {
+  readonly at: string;
+  readonly receives: string;
 }
 
 /** Everything one test case runs. */
@@ -319,26 +331,95 @@ function calls(
         const recipient = b.hops(refer.holder, refer.step).at(-1) ?? '';
         if (target !== inst(recipient)) call.referTo = target;
       }
-      out.push(call);
+      const when = r.events.some((e) => e.kind === 'send' && e.label === 'CANCEL')
+        ? successMoment(flow, resolve, facts, participant)
+        : undefined;
+      out.push(when ? { ...call, when: { ...when, at: inst(when.at) } } : call);
     }
   }
   return out;
 }
 
 /**
- * Flows a policy chose not to run here (a ref under a `policy.*` guard that
- * is false, its other guards not false): what the generated test runs after
- * the check to end the session the policy kept.
+ * The moment a CANCEL must be sent for the 2xx to win the race (RFC 3261 9.1) in a case that
+ * takes the operand, decided by another participant, in which that participant answers the
+ * cancelled INVITE with a 2xx: when it receives the message its 2xx follows on its lifeline
+ * (OMA PoC CANCEL, `race.winner=2xx`: PoC Server A receiving PoC Server X's 200). Its 2xx is
+ * then on the way before the CANCEL can reach it, as on a network where the 2xx wins.
  */
-function untakenRefs(flow: Flow, facts: Facts): { flow: string; bound: string[] }[] {
+function successMoment(
+  flow: Flow,
+  resolve: FlowResolver,
+  facts: Facts,
+  canceller: string,
+): CallMoment | undefined {
+  const { byId, context } = indexFlowSteps(flow);
+  const taken = (guards: readonly RawGuard[]): boolean =>
+    guards.every((g) => evaluateGuard(g.guard, facts) !== false);
+  for (const [step, ctx] of context) {
+    if (step.kind !== 'message' || step.from === undefined || step.answers === undefined) continue;
+    const m = step.message;
+    if (m?.protocol !== 'sip' || m.type !== 'response' || m.status < 200 || m.status >= 300)
+      continue;
+    if (methodOf(byId, step) !== 'INVITE' || !taken(ctx.guards)) continue;
+    const decider = step.from;
+    if (decider === canceller || !ctx.guards.some((g) => g.decidedBy === decider)) continue;
+    const events = projectFlowAll(flow, resolve)
+      .find((p) => p.participant === decider)
+      ?.events.filter((e) => e.kind !== 'state' && taken(e.guards));
+    const at = events?.findIndex((e) => e.flow === flow.id && e.step === step.id) ?? -1;
+    const before = at > 0 ? events?.slice(0, at).reverse() : undefined;
+    const trigger = before?.find((e) => e.kind === 'receive');
+    const holder = trigger ? resolve(trigger.flow) : undefined;
+    const received = trigger && holder ? indexFlowSteps(holder).byId.get(trigger.step) : undefined;
+    if (!trigger || !holder || received?.kind !== 'message') continue;
+    const method = methodOf(indexFlowSteps(holder).byId, received);
+    if (method === undefined) continue;
+    return {
+      at: decider,
+      receives:
+        received.message?.protocol === 'sip' && received.message.type === 'response'
+          ? `${trigger.label} ${method}`
+          : method,
+    };
+  }
+  return undefined;
+}
+
+/** The SIP method of a message step: its own, or that of the request it answers or relays. */
+function methodOf(byId: ReadonlyMap<string, Step>, step: MessageStep): string | undefined {
+  let cur: Step | undefined = step;
+  for (let guard = 0; guard < 64 && cur?.kind === 'message'; guard++) {
+    const m = cur.message;
+    if (m?.protocol === 'sip' && m.type === 'request') return m.method;
+    const next: string | undefined = cur.answers ?? cur.relays;
+    cur = next !== undefined ? byId.get(next) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Flows a policy chose not to run here (a ref under a `policy.*` guard that
+ * is false, its other guards not false), in the flow and in the refs it takes
+ * (OMA PoC CANCEL, 2xx operand: Figure 16's release policy): what the
+ * generated test runs after the check to end the session the policy kept.
+ */
+function untakenRefs(
+  flow: Flow,
+  facts: Facts,
+  resolve: FlowResolver,
+  out: { flow: string; bound: string[] }[] = [],
+  depth = 0,
+): { flow: string; bound: string[] }[] {
   const { context } = indexFlowSteps(flow);
-  const out: { flow: string; bound: string[] }[] = [];
   for (const [step, ctx] of context) {
     if (step.kind !== 'ref') continue;
     const values = ctx.guards.map((g) => ({
       policy: guardVariablesOf(g.guard).some((v) => v.startsWith('policy.')),
       v: evaluateGuard(g.guard, facts),
     }));
+    const target = values.every((x) => x.v !== false) ? resolve(step.flow) : undefined;
+    if (target && depth < 8) untakenRefs(target, facts, resolve, out, depth + 1);
     if (
       values.some((x) => x.v === false && x.policy) &&
       values.every((x) => x.v !== false || x.policy)
@@ -350,6 +431,32 @@ function untakenRefs(flow: Flow, facts: Facts): { flow: string; bound: string[] 
     }
   }
   return out;
+}
+
+/**
+ * A dialog that steps in two different loops over the participants act on (OMA PoC CANCEL, 2xx
+ * operand: `controllingLeg`, opened for each participant by poc.establish.terminating.on-demand
+ * in step 2xx.5 and released by Figure 16 step 12): why a case with several participants is not
+ * checked, or undefined. The conformance engine gives each loop's iterations dialogs of their
+ * own, so it follows such a dialog from one loop into the other for one participant only.
+ */
+function dialogAcrossLoops(flow: Flow, resolve: FlowResolver): string | undefined {
+  // Operands of one alt never both run (`alt3:0` and `alt3:1`).
+  const exclusive = (a: readonly string[], b: readonly string[]): boolean =>
+    a.some((x) => b.some((y) => x !== y && x.split(':')[0] === y.split(':')[0]));
+  const seen: { dialog: string; loop: string; id: string; alts: readonly string[] }[] = [];
+  for (const m of expandFlow(flow, resolve).messages) {
+    const dialog = m.step.dialog;
+    const loop = m.context.loop;
+    if (dialog === undefined || loop === undefined) continue;
+    const other = seen.find(
+      (x) => x.dialog === dialog && x.loop !== loop && !exclusive(x.alts, m.context.alts),
+    );
+    if (other)
+      return `dialog ${dialog} is opened in one loop (step ${other.id}) and continued in another (step ${m.id}), which the conformance engine follows for one participant only`;
+    seen.push({ dialog, loop, id: m.id, alts: m.context.alts });
+  }
+  return undefined;
 }
 
 /** The flows a precondition runs: the establishing flow and every flow it refers to. */
@@ -377,16 +484,56 @@ function unbuiltSession(
   facts: Facts,
   built: ReadonlySet<string>,
   resolve: FlowResolver,
+  depth = 0,
 ): string | undefined {
   for (const [step, ctx] of indexFlowSteps(flow).context) {
     if (step.kind !== 'ref') continue;
     if (ctx.guards.some((g) => evaluateGuard(g.guard, facts) === false)) continue;
     const target = resolve(step.flow);
-    const needs = target ? sessionOf(target) : undefined;
-    if (needs !== undefined && !built.has(needs))
-      return `${step.flow} (ref at ${flow.file}:${step.loc.line}) starts from the session ${needs} builds, which the precondition does not run`;
+    if (!target) continue;
+    const needs = sessionOf(target);
+    let inner = built;
+    if (needs !== undefined && !built.has(needs)) {
+      if (!drawsSession(flow, step, target, facts, resolve))
+        return `${step.flow} (ref at ${flow.file}:${step.loc.line}) starts from the session ${needs} builds, which the precondition does not run`;
+      // The flow draws that session itself: the refs of the ref start from what it builds.
+      inner = new Set([...built, ...preconditionFlows(needs, resolve)]);
+    }
+    const deeper = depth < 8 ? unbuiltSession(target, facts, inner, resolve, depth + 1) : undefined;
+    if (deeper !== undefined) return deeper;
   }
   return undefined;
+}
+
+/**
+ * Whether the flow's own steps that the case takes before a ref open every dialog the ref's
+ * flow starts from, at each participant the ref binds: the flow draws that session itself (OMA
+ * PoC CANCEL, 2xx operand: PoC Server A completes the on-demand PoC Session the INVITE asked
+ * for, which Figure 16 then leaves).
+ */
+function drawsSession(
+  flow: Flow,
+  ref: Extract<Step, { kind: 'ref' }>,
+  target: Flow,
+  facts: Facts,
+  resolve: FlowResolver,
+): boolean {
+  const projections = projectFlowAll(flow, resolve);
+  for (const theirs of target.participants.keys()) {
+    const needed = [...initialDialogs(target, theirs, resolve)].filter(isDrawnDialog);
+    if (needed.length === 0) continue;
+    const ours = ref.bind[theirs] ?? theirs;
+    const p = projections.find((x) => x.participant === ours);
+    if (!p) return false;
+    const state = initialDialogs(flow, ours, resolve);
+    for (const e of p.events) {
+      if (e.refPath[0] === ref.id) break;
+      if (e.guards.some((g) => evaluateGuard(g.guard, facts) === false)) continue;
+      applyDialogEvent(state, e);
+    }
+    if (!needed.every((d) => state.has(d))) return false;
+  }
+  return true;
 }
 
 /**
@@ -608,7 +755,12 @@ export function planScenario(
       );
       continue;
     }
+    const across = counts.length > 1 ? dialogAcrossLoops(flow, resolve) : undefined;
     for (const n of counts) {
+      if (n > 1 && across !== undefined) {
+        skipped.push(`${name}, ${n} participants: ${across}`);
+        continue;
+      }
       // The facts the roles run with: a count of participants is the case's (OMA CPM 8.2.2.3 6.a
       // takes more than one IWF).
       const caseFacts = counts.length > 1 ? { ...facts, ...countFacts(flow, n) } : facts;
@@ -624,7 +776,7 @@ export function planScenario(
         break;
       }
       const teardown: CallPlan[] = [];
-      const untaken = untakenRefs(flow, facts);
+      const untaken = untakenRefs(flow, facts, resolve);
       for (const { flow: ref } of untaken) {
         const target = resolve(ref);
         const more = target ? calls(target, resolve, plans, b, n) : `ref ${ref} not found`;
