@@ -294,9 +294,16 @@ function calls(
   b: Builder,
   n: number,
   facts: Facts = {},
+  options: {
+    /** Flows whose entry points are not called (another flow builds their session instead). */
+    readonly skip?: ReadonlySet<string>;
+    /** Call every entry once per participant, as the loop it stands in for would. */
+    readonly perParticipant?: boolean;
+  } = {},
 ): CallPlan[] | string {
   const out: CallPlan[] = [];
   for (const { participant, r } of entryReactions(flow, resolve)) {
+    if (options.skip?.has(r.first.flow) === true) continue;
     // An entry point in an operand the case does not take is not called.
     if (r.first.guards.some((g) => evaluateGuard(g.guard, facts) === false)) continue;
     const role = flow.participants.get(participant)?.role;
@@ -304,7 +311,7 @@ function calls(
     const entry = plan?.entries.find((e) => e.reaction.key === r.key);
     if (!entry)
       return `${r.first.at}: the entry point of ${participant} (${r.key}) is not generated`;
-    const repeat = r.first.loops.length > 0 ? n : 1;
+    const repeat = r.first.loops.length > 0 || options.perParticipant === true ? n : 1;
     for (let i = 0; i < repeat; i++) {
       const inst = (p: string): string => (flow.participants.get(p)?.multiple ? `${p}[${i}]` : p);
       const sent = (label: string): { holder: Flow; step: MessageStep } | string | undefined => {
@@ -474,6 +481,47 @@ function preconditionFlows(id: string | undefined, resolve: FlowResolver): Set<s
 }
 
 /**
+ * The sessions a case builds in place of those its precondition builds: a ref the case takes
+ * (in the flow, or in a ref it takes) whose flow starts from a session S the precondition does
+ * not build, where another operand of the same alt refers to a flow that starts from a session S'
+ * the precondition builds. The alt says the participants joined through S' or S (OMA PoC Figure
+ * 16 step 12: Figure 18 after `poc.establish.terminating.on-demand`, Figure 19 after
+ * `poc.establish.terminating.pre-established`, by `session.kind`); the case runs S for them
+ * where the precondition runs S'. Returns S' -> S.
+ */
+function sessionSwaps(
+  flow: Flow,
+  facts: Facts,
+  built: ReadonlySet<string>,
+  resolve: FlowResolver,
+  out = new Map<string, string>(),
+  depth = 0,
+): Map<string, string> {
+  const { context } = indexFlowSteps(flow);
+  for (const [step, ctx] of context) {
+    if (step.kind !== 'ref') continue;
+    if (ctx.guards.some((g) => evaluateGuard(g.guard, facts) === false)) continue;
+    const target = resolve(step.flow);
+    if (!target) continue;
+    const needs = sessionOf(target);
+    if (needs !== undefined && !built.has(needs)) {
+      for (const [other, octx] of context) {
+        if (other.kind !== 'ref' || other === step) continue;
+        // An operand of an alt around the ref, other than the one the ref is in.
+        const sibling = octx.guards.some((g) =>
+          ctx.guards.some((h) => h.fragment === g.fragment && h.operand !== g.operand),
+        );
+        const theirs = sibling ? resolve(other.flow) : undefined;
+        const was = theirs ? sessionOf(theirs) : undefined;
+        if (was !== undefined && built.has(was)) out.set(was, needs);
+      }
+    }
+    if (depth < 8) sessionSwaps(target, facts, built, resolve, out, depth + 1);
+  }
+  return out;
+}
+
+/**
  * A ref the case takes whose flow starts from a session that the case's
  * precondition does not build (OMA PoC Figure 16 taking Figure 19 needs
  * participants joined through a Pre-established Session): why the case
@@ -547,6 +595,7 @@ function sessionsLeft(
   b: Builder,
   n: number,
   resolve: FlowResolver,
+  swaps: ReadonlyMap<string, string> = new Map(),
 ): CallPlan[] {
   const out: CallPlan[] = [];
   for (const p of projectFlowAll(flow, resolve)) {
@@ -558,6 +607,16 @@ function sessionsLeft(
     // The dialogs the precondition names (an unnamed one is not followed to its end), less those
     // the flow ends.
     const state = new Set([...initialDialogs(flow, p.participant, resolve)].filter(isDrawnDialog));
+    // A session the case builds in place of the precondition's (see sessionSwaps): its dialogs.
+    for (const id of swaps.values()) {
+      const built = resolve(id);
+      if (!built?.participants.has(p.participant)) continue;
+      const dialogs = new Set<string>();
+      for (const e of projectFlowAll(built, resolve).find((x) => x.participant === p.participant)
+        ?.events ?? [])
+        applyDialogEvent(dialogs, e);
+      for (const d of dialogs) if (isDrawnDialog(d)) state.add(d);
+    }
     const opened = new Set(state);
     for (const e of p.events) {
       if (e.guards.some((g) => evaluateGuard(g.guard, facts) === false)) continue;
@@ -619,6 +678,47 @@ function valuesOf(name: string): (string | boolean)[] {
   if (t?.type === 'enum') return [...t.values];
   if (t?.type === 'boolean') return [true, false];
   return [];
+}
+
+/**
+ * The calls that build a case's precondition: the establishing flow's entry points, with each
+ * session the case builds in place of one the precondition builds (see sessionSwaps) run for every
+ * participant instead, after the rest (OMA PoC Figure 16 with Figure 19: each PoC Client B sets up
+ * its Pre-established Session and PoC Server X invites it over it).
+ */
+function precondition(
+  establishing: Flow,
+  swaps: ReadonlyMap<string, string>,
+  resolve: FlowResolver,
+  plans: ReadonlyMap<string, RolePlan>,
+  b: Builder,
+  n: number,
+  facts: Facts,
+): CallPlan[] | string {
+  const own = calls(establishing, resolve, plans, b, n, {}, { skip: new Set(swaps.keys()) });
+  if (typeof own === 'string') return own;
+  const out = [...own];
+  for (const [was, id] of swaps) {
+    const instead = resolve(id);
+    if (!instead) return `precondition flow ${id} not found`;
+    const more = calls(instead, resolve, plans, b, n, facts, {
+      perParticipant: refInLoop(establishing, was, resolve),
+    });
+    if (typeof more === 'string') return more;
+    out.push(...more);
+  }
+  return out;
+}
+
+/** Whether `flow` (or a flow it refers to) refers to `target` inside a loop. */
+function refInLoop(flow: Flow, target: string, resolve: FlowResolver, depth = 0): boolean {
+  for (const [step, ctx] of indexFlowSteps(flow).context) {
+    if (step.kind !== 'ref') continue;
+    if (step.flow === target && ctx.loops.length > 0) return true;
+    const inner = depth < 8 ? resolve(step.flow) : undefined;
+    if (inner && refInLoop(inner, target, resolve, depth + 1)) return true;
+  }
+  return false;
 }
 
 /** Plans the scenario of a flow that has a precondition built by another flow. */
@@ -741,7 +841,12 @@ export function planScenario(
       );
       continue;
     }
-    const unbuilt = unbuiltSession(flow, facts, built, resolve);
+    const swaps = sessionSwaps(flow, facts, built, resolve);
+    const builtHere = new Set([
+      ...built,
+      ...[...swaps.values()].flatMap((id) => [...preconditionFlows(id, resolve)]),
+    ]);
+    const unbuilt = unbuiltSession(flow, facts, builtHere, resolve);
     if (unbuilt !== undefined) {
       skipped.push(`${name}: ${unbuilt}`);
       continue;
@@ -765,7 +870,9 @@ export function planScenario(
       // takes more than one IWF).
       const caseFacts = counts.length > 1 ? { ...facts, ...countFacts(flow, n) } : facts;
       const b = new Builder(resolve, kinds, flow, facts, n);
-      const establish = establishing ? calls(establishing, resolve, plans, b, n) : [];
+      const establish = establishing
+        ? precondition(establishing, swaps, resolve, plans, b, n, facts)
+        : [];
       const trigger = calls(flow, resolve, plans, b, n, facts);
       if (typeof establish === 'string' || typeof trigger === 'string') {
         skipped.push(`${name}: ${typeof establish === 'string' ? establish : String(trigger)}`);
@@ -791,7 +898,7 @@ export function planScenario(
       // Pre-established Session) is ended after them.
       const byRefs = new Set(untaken.flatMap((x) => x.bound));
       teardown.push(
-        ...sessionsLeft(flow, caseFacts, b, n, resolve).filter(
+        ...sessionsLeft(flow, caseFacts, b, n, resolve, swaps).filter(
           (c) => !byRefs.has(c.at.replace(/\[\d+\]$/, '')),
         ),
       );

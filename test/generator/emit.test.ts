@@ -226,7 +226,7 @@ describe('OMA PoC Figure 19: MBCP over the Pre-established Session', () => {
     expect(text).toContain('b2bua.holdInvite = (incoming) =>');
   }, 60_000);
 
-  it('tests Figure 19, ends the kept Pre-established Session after the check, and leaves out the Figure 16 case that needs one', async () => {
+  it('tests Figure 19, ends the kept Pre-established Session after the check, and runs it inside Figure 16 over Pre-established Sessions', async () => {
     const { flows, resolve } = await loadForGeneration('flows');
     const { files, untested } = await generateOutput(flows, resolve);
     expect(untested.map((u) => u.flow)).not.toContain('poc.disconnect.pre-established');
@@ -234,8 +234,14 @@ describe('OMA PoC Figure 19: MBCP over the Pre-established Session', () => {
     expect(fig19?.text).toContain("entry: 'endSessions'");
     expect(fig19?.text).toContain("entry: 'establishTerminatingPreEstablished'");
     const fig16 = files.find((f) => f.path === 'tests/poc-leave-on-demand.test.ts');
+    // Step 12's alt pairs Figure 18 (after poc.establish.terminating.on-demand) with Figure 19
+    // (after poc.establish.terminating.pre-established): the case builds the latter instead.
+    expect(fig16?.text).not.toContain('Cases not generated');
+    expect(fig16?.text).toContain(
+      "'policy.release=release-all, session.kind=pre-established, 2 participants'",
+    );
     expect(fig16?.text).toMatch(
-      / \* - policy\.release=release-all, session\.kind=pre-established: poc\.disconnect\.pre-established \(ref at flows\/poc\/leave-on-demand\.flow\.yaml:\d+\) starts from the session poc\.establish\.terminating\.pre-established builds, which the precondition does not run/,
+      /entry: 'establishOnDemand',\s+to: 'serverX',\s+route: \['coreA', 'serverA'\],\s+\},\s+\{\s+at: 'clientB\[0\]',\s+entry: 'establishTerminatingPreEstablished',[^]*?at: 'serverX',\s+entry: 'establishTerminatingPreEstablished',/,
     );
     // Flows that end every session they start get no teardown.
     const fig18 = files.find((f) => f.path === 'tests/poc-disconnect-on-demand.test.ts');
@@ -274,7 +280,9 @@ describe('an alt the peer decides, told apart by the final response (RFC 3261 9.
     );
     // Figure 16 is its own entry point, called once the 2xx is acknowledged.
     expect(text).not.toContain("expectStatus(r4, 200, 'poc.leave.on-demand', '5');");
-    expect(text).toContain('  async leaveOnDemand(options: EntryOptions = {}): Promise<EntryOutcome> {');
+    expect(text).toContain(
+      '  async leaveOnDemand(options: EntryOptions = {}): Promise<EntryOutcome> {',
+    );
     const server = roleSpecs(flows, resolve).find((s) => s.role === 'poc-server-participating');
     if (!server) throw new Error('no PoC Server (participating)');
     const serverText = await printSource(
@@ -406,8 +414,9 @@ describe('OMA PoC Figure 17: REFER about the Pre-established Session', () => {
     expect(fig17).toMatch(
       /entry: 'disconnectOnDemand',\n\s*\},\n\s*\{\n\s*at: 'clientA',\n\s*entry: 'endSessions',/,
     );
-    expect(fig17).toMatch(
-      / \* - policy\.release=release-all, session\.kind=pre-established: poc\.disconnect\.pre-established /,
+    expect(fig17).not.toContain('Cases not generated');
+    expect(fig17).toContain(
+      "'policy.release=release-all, session.kind=pre-established, 1 participant'",
     );
   }, 60_000);
 });
