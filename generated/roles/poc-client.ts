@@ -46,7 +46,7 @@ export const POC_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'start poc.cancel.originating:INVITE from self dialogs={} mode=-',
     flows: 'poc.cancel.originating',
     steps: 'poc.cancel.originating#0.1 poc.cancel.originating#0.2',
-    places: 'flows/poc/cancel-originating.flow.yaml:70 step 0.1',
+    places: 'flows/poc/cancel-originating.flow.yaml:71 step 0.1',
     runs: 'cancelOriginating',
     executable: true,
   },
@@ -55,9 +55,17 @@ export const POC_CLIENT_REACTIONS: readonly ReactionEntry[] = [
       'receive poc.cancel.originating:indication cancel the PoC Session initiation from network dialogs={clientLeg} mode=-',
     flows: 'poc.cancel.originating',
     steps:
-      'poc.cancel.originating#0.4 poc.cancel.originating#1 poc.cancel.originating#1.1 poc.cancel.originating#487.3 poc.cancel.originating#487.5 poc.cancel.originating#2xx.12 poc.cancel.originating#2xx.14 poc.leave.on-demand#2 poc.leave.on-demand#5',
-    places: 'flows/poc/cancel-originating.flow.yaml:86 step 0.4',
+      'poc.cancel.originating#0.4 poc.cancel.originating#1 poc.cancel.originating#1.1 poc.cancel.originating#487.3 poc.cancel.originating#487.5 poc.cancel.originating#2xx.14 poc.cancel.originating#2xx.15',
+    places: 'flows/poc/cancel-originating.flow.yaml:87 step 0.4',
     runs: 'cancelOriginating2',
+    executable: true,
+  },
+  {
+    trigger: 'start poc.leave.on-demand:BYE from self dialogs={clientLeg} mode=-',
+    flows: 'poc.cancel.originating poc.leave.on-demand',
+    steps: 'poc.leave.on-demand#2 poc.leave.on-demand#5',
+    places: 'flows/poc/leave-on-demand.flow.yaml:56 step 2',
+    runs: 'leaveOnDemand',
     executable: true,
   },
   {
@@ -174,14 +182,6 @@ export const POC_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     executable: true,
   },
   {
-    trigger: 'start poc.leave.on-demand:BYE from self dialogs={clientLeg} mode=-',
-    flows: 'poc.leave.on-demand',
-    steps: 'poc.leave.on-demand#2 poc.leave.on-demand#5',
-    places: 'flows/poc/leave-on-demand.flow.yaml:56 step 2',
-    runs: 'leaveOnDemand',
-    executable: true,
-  },
-  {
     trigger: 'start poc.leave.pre-established:REFER from self dialogs={preEstablished} mode=-',
     flows: 'poc.leave.pre-established',
     steps: 'poc.leave.pre-established#2 poc.leave.pre-established#5',
@@ -246,24 +246,24 @@ export class PocClient extends UserAgentRole<PocClientConfig> {
     this.answerNotify(incoming);
   }
 
-  /** Starts poc.cancel.originating (flows/poc/cancel-originating.flow.yaml:70 step 0.1). */
+  /** Starts poc.cancel.originating (flows/poc/cancel-originating.flow.yaml:71 step 0.1). */
   async cancelOriginating(options: EntryOptions = {}): Promise<EntryOutcome> {
     const outcome: EntryOutcome = { responses: [] };
-    // poc.cancel.originating step 0.1 (flows/poc/cancel-originating.flow.yaml:70): send INVITE -> sip-core
+    // poc.cancel.originating step 0.1 (flows/poc/cancel-originating.flow.yaml:71): send INVITE -> sip-core
     this.startInvite(options, undefined);
-    // poc.cancel.originating step 0.2 (flows/poc/cancel-originating.flow.yaml:76): receive 100 <- sip-core
+    // poc.cancel.originating step 0.2 (flows/poc/cancel-originating.flow.yaml:77): receive 100 <- sip-core
     // A provisional response: passed up by the transaction, not awaited (RFC 3261 17.1.1).
     return outcome;
   }
 
-  /** Runs on the indication of poc.cancel.originating (flows/poc/cancel-originating.flow.yaml:86 step 0.4). */
+  /** Runs on the indication of poc.cancel.originating (flows/poc/cancel-originating.flow.yaml:87 step 0.4). */
   async cancelOriginating2(options: EntryOptions = {}): Promise<EntryOutcome> {
     const outcome: EntryOutcome = { responses: [] };
-    // poc.cancel.originating step 0.4 (flows/poc/cancel-originating.flow.yaml:86): receive indication cancel the PoC Session initiation <- environment
-    // poc.cancel.originating step 1 (flows/poc/cancel-originating.flow.yaml:95): send CANCEL -> sip-core
+    // poc.cancel.originating step 0.4 (flows/poc/cancel-originating.flow.yaml:87): receive indication cancel the PoC Session initiation <- environment
+    // poc.cancel.originating step 1 (flows/poc/cancel-originating.flow.yaml:96): send CANCEL -> sip-core
     const c1 = this.pendingInvite(options);
     const r2 = await cancelSent(c1, 'poc.cancel.originating', '1');
-    // poc.cancel.originating step 1.1 (flows/poc/cancel-originating.flow.yaml:106): receive 200 <- sip-core
+    // poc.cancel.originating step 1.1 (flows/poc/cancel-originating.flow.yaml:107): receive 200 <- sip-core
     expectStatus(r2, 200, 'poc.cancel.originating', '1.1');
     outcome.responses.push(r2);
     // poc.cancel.originating#race, chosen by serverA: the final response says which operand runs.
@@ -271,29 +271,35 @@ export class PocClient extends UserAgentRole<PocClientConfig> {
     switch (f3.status) {
       case 487: {
         // race.winner == '487':
-        // poc.cancel.originating step 487.3 (flows/poc/cancel-originating.flow.yaml:140): receive 487 <- sip-core
+        // poc.cancel.originating step 487.3 (flows/poc/cancel-originating.flow.yaml:143): receive 487 <- sip-core
         outcome.responses.push(f3);
-        // poc.cancel.originating step 487.5 (flows/poc/cancel-originating.flow.yaml:150): send ACK -> sip-core
+        // poc.cancel.originating step 487.5 (flows/poc/cancel-originating.flow.yaml:153): send ACK -> sip-core
         // RFC 3261 17.1.1.3: the INVITE client transaction sends the ACK for a non-2xx final response.
         break;
       }
       case 200: {
         // race.winner == '2xx':
-        // poc.cancel.originating step 2xx.12 (flows/poc/cancel-originating.flow.yaml:223): receive 200 <- sip-core
+        // poc.cancel.originating step 2xx.14 (flows/poc/cancel-originating.flow.yaml:245): receive 200 <- sip-core
         outcome.responses.push(f3);
         outcome.dialog = (await c1.result).dialog;
-        // poc.cancel.originating step 2xx.14 (flows/poc/cancel-originating.flow.yaml:235): send ACK -> sip-core
+        // poc.cancel.originating step 2xx.15 (flows/poc/cancel-originating.flow.yaml:250): send ACK -> sip-core
         // RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.
-        // poc.leave.on-demand step 2 (flows/poc/leave-on-demand.flow.yaml:56): send BYE -> sip-core
-        const r4 = await this.core.bye(this.dialogOf(options), { headers: [['Privacy', 'id']] });
-        // poc.leave.on-demand step 5 (flows/poc/leave-on-demand.flow.yaml:82): receive 200 <- sip-core
-        expectStatus(r4, 200, 'poc.leave.on-demand', '5');
-        outcome.responses.push(r4);
         break;
       }
       default:
         expectStatus(f3, 487, 'poc.cancel.originating', '487.3');
     }
+    return outcome;
+  }
+
+  /** Starts poc.leave.on-demand (flows/poc/leave-on-demand.flow.yaml:56 step 2). */
+  async leaveOnDemand(options: EntryOptions = {}): Promise<EntryOutcome> {
+    const outcome: EntryOutcome = { responses: [] };
+    // poc.leave.on-demand step 2 (flows/poc/leave-on-demand.flow.yaml:56): send BYE -> sip-core
+    const r1 = await this.core.bye(this.dialogOf(options), { headers: [['Privacy', 'id']] });
+    // poc.leave.on-demand step 5 (flows/poc/leave-on-demand.flow.yaml:82): receive 200 <- sip-core
+    expectStatus(r1, 200, 'poc.leave.on-demand', '5');
+    outcome.responses.push(r1);
     return outcome;
   }
 
@@ -343,17 +349,6 @@ export class PocClient extends UserAgentRole<PocClientConfig> {
     outcome.responses.push(r1.response);
     // poc.establish.terminating.pre-established step 5 (flows/poc/establish-terminating-pre-established.flow.yaml:57): send ACK -> sip-core
     // RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.
-    return outcome;
-  }
-
-  /** Starts poc.leave.on-demand (flows/poc/leave-on-demand.flow.yaml:56 step 2). */
-  async leaveOnDemand(options: EntryOptions = {}): Promise<EntryOutcome> {
-    const outcome: EntryOutcome = { responses: [] };
-    // poc.leave.on-demand step 2 (flows/poc/leave-on-demand.flow.yaml:56): send BYE -> sip-core
-    const r1 = await this.core.bye(this.dialogOf(options), { headers: [['Privacy', 'id']] });
-    // poc.leave.on-demand step 5 (flows/poc/leave-on-demand.flow.yaml:82): receive 200 <- sip-core
-    expectStatus(r1, 200, 'poc.leave.on-demand', '5');
-    outcome.responses.push(r1);
     return outcome;
   }
 

@@ -43,9 +43,9 @@ export const POC_SERVER_CONTROLLING_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'receive INVITE from participating-server via sip-core dialogs={} mode=-',
     flows: 'poc.cancel.originating poc.establish.on-demand',
     steps:
-      'poc.cancel.originating#2xx.3 poc.cancel.originating#2xx.5 poc.establish.on-demand#5 poc.establish.on-demand#7',
+      'poc.cancel.originating#2xx.3 poc.cancel.originating#2xx.4 poc.establish.on-demand#5 poc.establish.on-demand#7',
     places:
-      'flows/poc/cancel-originating.flow.yaml:173 step 2xx.3; flows/poc/establish-on-demand.flow.yaml:67 step 5',
+      'flows/poc/cancel-originating.flow.yaml:177 step 2xx.3; flows/poc/establish-on-demand.flow.yaml:67 step 5',
     runs: 'onInvite',
     executable: true,
   },
@@ -66,7 +66,7 @@ export const POC_SERVER_CONTROLLING_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.cancel.originating#2xx.10 poc.establish.on-demand#12 poc.establish.pre-established#20',
     places:
-      'flows/poc/cancel-originating.flow.yaml:211 step 2xx.10; flows/poc/establish-on-demand.flow.yaml:116 step 12; flows/poc/establish-pre-established.flow.yaml:178 step 20',
+      'flows/poc/cancel-originating.flow.yaml:217 step 2xx.10; flows/poc/establish-on-demand.flow.yaml:116 step 12; flows/poc/establish-pre-established.flow.yaml:178 step 20',
     runs: 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)',
     executable: true,
   },
@@ -183,9 +183,9 @@ export class PocServerControlling extends UserAgentRole<PocServerControllingConf
     }
   }
 
-  /** Handles INVITE: receive INVITE from participating-server via sip-core dialogs={} mode=- (flows/poc/cancel-originating.flow.yaml:173 step 2xx.3; flows/poc/establish-on-demand.flow.yaml:67 step 5); receive INVITE from participating-server via sip-core dialogs={controllingLeg} mode=- (flows/poc/establish-pre-established.flow.yaml:139 step 14). */
+  /** Handles INVITE: receive INVITE from participating-server via sip-core dialogs={} mode=- (flows/poc/cancel-originating.flow.yaml:177 step 2xx.3; flows/poc/establish-on-demand.flow.yaml:67 step 5); receive INVITE from participating-server via sip-core dialogs={controllingLeg} mode=- (flows/poc/establish-pre-established.flow.yaml:139 step 14). */
   async onInvite(incoming: IncomingRequest): Promise<void> {
-    // poc.cancel.originating step 2xx.5 (flows/poc/cancel-originating.flow.yaml:185): send 200 -> sip-core
+    // poc.cancel.originating step 2xx.4 (flows/poc/cancel-originating.flow.yaml:182): send 200 -> sip-core
     this.respondInvite(incoming, 200);
   }
 

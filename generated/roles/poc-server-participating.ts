@@ -13,9 +13,6 @@
  * - poc.establish.terminating.pre-established (flows/poc/establish-terminating-pre-established.flow.yaml): OMA PoC control plane
  * - poc.leave.on-demand (flows/poc/leave-on-demand.flow.yaml): OMA PoC control plane, Figure 16
  * - poc.leave.pre-established (flows/poc/leave-pre-established.flow.yaml): OMA PoC control plane, Figure 17
- *
- * Reactions not run by this module yet (listed in the table with the reason):
- * - receive CANCEL from network via sip-core dialogs={clientLeg} mode=b2bua
  */
 import {
   type B2buaCore,
@@ -31,7 +28,6 @@ import {
   listenB2bua,
   listenMbcp,
   provisionalOf,
-  UncompiledCaseError,
   type B2buaRoleConfig,
   type EntryOptions,
   type EntryOutcome,
@@ -51,29 +47,20 @@ export interface PocServerParticipatingConfig extends B2buaRoleConfig {
 export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
   {
     trigger: 'receive INVITE from served-client via sip-core dialogs={} mode=b2bua',
-    flows: 'poc.establish.on-demand poc.cancel.originating',
+    flows: 'poc.cancel.originating poc.establish.on-demand',
     steps:
-      'poc.establish.on-demand#2 poc.establish.on-demand#3 poc.establish.on-demand#9 poc.establish.on-demand#10 poc.establish.on-demand#13 poc.cancel.originating#0.3 poc.cancel.originating#487.2 poc.cancel.originating#2xx.11',
+      'poc.cancel.originating#0.3 poc.cancel.originating#487.2 poc.cancel.originating#2xx.1 poc.cancel.originating#2xx.7 poc.cancel.originating#2xx.8 poc.cancel.originating#2xx.11 poc.establish.on-demand#2 poc.establish.on-demand#3 poc.establish.on-demand#9 poc.establish.on-demand#10 poc.establish.on-demand#13',
     places:
-      'flows/poc/establish-on-demand.flow.yaml:46 step 2; flows/poc/cancel-originating.flow.yaml:81 step 0.3',
+      'flows/poc/cancel-originating.flow.yaml:82 step 0.3; flows/poc/establish-on-demand.flow.yaml:46 step 2',
     runs: 'B2buaCore: relayInvite (RFC 7092 3.1); holdInvite for a CANCEL (RFC 3261 9.2)',
     executable: true,
   },
   {
-    trigger: 'receive CANCEL from network via sip-core dialogs={clientLeg} mode=b2bua',
-    flows: 'poc.cancel.originating',
-    steps:
-      'poc.cancel.originating#1.2 poc.cancel.originating#2xx.1 poc.cancel.originating#2xx.7 poc.cancel.originating#2xx.8 poc.cancel.originating#2xx.13',
-    places: 'flows/poc/cancel-originating.flow.yaml:111 step 1.2',
-    runs: 'onCancel',
-    executable: false,
-    note: "poc.cancel.originating step 2xx.1 (flows/poc/cancel-originating.flow.yaml:163): send INVITE -> sip-core [race.winner == '2xx']: not mapped to the runtime yet",
-  },
-  {
-    trigger: 'receive CANCEL from network via sip-core dialogs={clientLeg} mode=b2bua',
+    trigger:
+      "receive CANCEL from network via sip-core dialogs={clientLeg} mode=b2bua [race.winner == '487']",
     flows: 'poc.cancel.originating',
     steps: 'poc.cancel.originating#1.2 poc.cancel.originating#487.1',
-    places: 'flows/poc/cancel-originating.flow.yaml:111 step 1.2',
+    places: 'flows/poc/cancel-originating.flow.yaml:124 step 1.2',
     runs: 'onCancel',
     executable: true,
   },
@@ -82,16 +69,25 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
       "receive ACK from network via sip-core dialogs={clientLeg} mode=b2bua [race.winner == '487']",
     flows: 'poc.cancel.originating',
     steps: 'poc.cancel.originating#487.4',
-    places: 'flows/poc/cancel-originating.flow.yaml:145 step 487.4',
+    places: 'flows/poc/cancel-originating.flow.yaml:148 step 487.4',
     runs: 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)',
+    executable: true,
+  },
+  {
+    trigger:
+      "receive CANCEL from network via sip-core dialogs={clientLeg,serverLeg} mode=b2bua [race.winner == '2xx']",
+    flows: 'poc.cancel.originating',
+    steps: 'poc.cancel.originating#2xx.12 poc.cancel.originating#2xx.13',
+    places: 'flows/poc/cancel-originating.flow.yaml:230 step 2xx.12',
+    runs: 'onCancel',
     executable: true,
   },
   {
     trigger:
       "receive ACK from served-client via sip-core dialogs={clientLeg,serverLeg} mode=b2bua [race.winner == '2xx']",
     flows: 'poc.cancel.originating',
-    steps: 'poc.cancel.originating#2xx.15',
-    places: 'flows/poc/cancel-originating.flow.yaml:242 step 2xx.15',
+    steps: 'poc.cancel.originating#2xx.16',
+    places: 'flows/poc/cancel-originating.flow.yaml:257 step 2xx.16',
     runs: 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)',
     executable: true,
   },
@@ -306,7 +302,7 @@ export class PocServerParticipating extends B2buaRole<PocServerParticipatingConf
     };
     b2bua.holdInvite = (incoming) => {
       const f = this.facts();
-      // poc.cancel.originating step 487.2 (flows/poc/cancel-originating.flow.yaml:133): send 487 -> sip-core [race.winner == '487']
+      // poc.cancel.originating step 487.2 (flows/poc/cancel-originating.flow.yaml:136): send 487 -> sip-core [race.winner == '487']
       // RFC 3261 9.2: the INVITE stays pending; its CANCEL brings the 487 from the transaction.
       return this.originOf(incoming) === 'served-client' && f['race.winner'] === '487';
     };
@@ -365,21 +361,10 @@ export class PocServerParticipating extends B2buaRole<PocServerParticipatingConf
     if (incoming.pending) incoming.respond(500, { reason: 'No flow reaction matches' });
   }
 
-  /** Handles CANCEL: receive CANCEL from network via sip-core dialogs={clientLeg} mode=b2bua (flows/poc/cancel-originating.flow.yaml:111 step 1.2). */
+  /** Handles CANCEL: receive CANCEL from network via sip-core dialogs={clientLeg} mode=b2bua [race.winner == '487'] (flows/poc/cancel-originating.flow.yaml:124 step 1.2); receive CANCEL from network via sip-core dialogs={clientLeg,serverLeg} mode=b2bua [race.winner == '2xx'] (flows/poc/cancel-originating.flow.yaml:230 step 2xx.12). */
   async onCancel(incoming: IncomingRequest): Promise<void> {
-    const f = this.facts(incoming);
-    // poc.cancel.originating step 2xx.1 (flows/poc/cancel-originating.flow.yaml:163): send INVITE -> sip-core [race.winner == '2xx']: not mapped to the runtime yet
-    if (f['race.winner'] === '2xx') {
-      throw new UncompiledCaseError(
-        'poc.cancel.originating',
-        '2xx.1',
-        "send INVITE -> sip-core [race.winner == '2xx']: not compiled",
-      );
-    }
-    if (f['race.winner'] === '487') {
-      // poc.cancel.originating step 487.1 (flows/poc/cancel-originating.flow.yaml:129): send 200 -> sip-core [race.winner == '487']
-      if (incoming.pending) incoming.respond(200);
-    }
+    // poc.cancel.originating step 487.1 (flows/poc/cancel-originating.flow.yaml:132): send 200 -> sip-core [race.winner == '487']
+    if (incoming.pending) incoming.respond(200);
   }
 
   /** Handles INVITE: receive INVITE from served-client via sip-core to=self dialogs={} mode=b2bua (flows/poc/establish-pre-established.flow.yaml:51 step 2; flows/poc/establish-terminating-pre-established.flow.yaml:37 step 2); receive INVITE from controlling-server via sip-core to=self dialogs={preEstablished} mode=b2bua (flows/poc/establish-terminating-pre-established.flow.yaml:92 step 10). */

@@ -240,7 +240,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.establish.pre-established#1 poc.establish.pre-established#2 poc.establish.pre-established#3 poc.establish.pre-established#4 poc.establish.on-demand#1 poc.establish.on-demand#2 poc.cancel.originating#0.1 poc.cancel.originating#0.2 poc.cancel.originating#0.3 poc.establish.terminating.pre-established#1 poc.establish.terminating.pre-established#2 poc.establish.terminating.pre-established#3 poc.establish.terminating.pre-established#4',
     places:
-      'flows/poc/establish-pre-established.flow.yaml:42 step 1; flows/poc/establish-on-demand.flow.yaml:38 step 1; flows/poc/cancel-originating.flow.yaml:70 step 0.1; flows/poc/establish-terminating-pre-established.flow.yaml:29 step 1',
+      'flows/poc/establish-pre-established.flow.yaml:42 step 1; flows/poc/establish-on-demand.flow.yaml:38 step 1; flows/poc/cancel-originating.flow.yaml:71 step 0.1; flows/poc/establish-terminating-pre-established.flow.yaml:29 step 1',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -249,7 +249,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     flows: 'poc.cancel.originating',
     steps:
       'poc.cancel.originating#1 poc.cancel.originating#1.1 poc.cancel.originating#1.2 poc.cancel.originating#487.1 poc.cancel.originating#487.2 poc.cancel.originating#487.3 poc.cancel.originating#487.4',
-    places: 'flows/poc/cancel-originating.flow.yaml:95 step 1',
+    places: 'flows/poc/cancel-originating.flow.yaml:96 step 1',
     runs: 'ProxyCore: CANCEL, forwarded downstream with the 487 relayed back (RFC 3261 16.10, 16.7)',
     executable: true,
   },
@@ -257,7 +257,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'receive ACK from served-client via poc-client dialogs={clientLeg} mode=proxy',
     flows: 'poc.cancel.originating',
     steps: 'poc.cancel.originating#487.5',
-    places: 'flows/poc/cancel-originating.flow.yaml:150 step 487.5',
+    places: 'flows/poc/cancel-originating.flow.yaml:153 step 487.5',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -268,7 +268,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.cancel.originating#2xx.1 poc.cancel.originating#2xx.2 poc.cancel.originating#2xx.6 poc.cancel.originating#2xx.7 poc.establish.on-demand#3 poc.establish.on-demand#4 poc.establish.on-demand#8 poc.establish.on-demand#9',
     places:
-      'flows/poc/cancel-originating.flow.yaml:163 step 2xx.1; flows/poc/establish-on-demand.flow.yaml:54 step 3',
+      'flows/poc/cancel-originating.flow.yaml:167 step 2xx.1; flows/poc/establish-on-demand.flow.yaml:54 step 3',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -277,9 +277,9 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
       'receive ACK from participating-server via poc-server-participating dialogs={clientLeg,serverLeg} mode=proxy',
     flows: 'poc.cancel.originating poc.establish.on-demand',
     steps:
-      'poc.cancel.originating#2xx.8 poc.cancel.originating#2xx.9 poc.cancel.originating#2xx.11 poc.cancel.originating#2xx.12 poc.cancel.originating#2xx.13 poc.establish.on-demand#10 poc.establish.on-demand#11 poc.establish.on-demand#13 poc.establish.on-demand#14',
+      'poc.cancel.originating#2xx.8 poc.cancel.originating#2xx.9 poc.cancel.originating#2xx.11 poc.cancel.originating#2xx.12 poc.cancel.originating#2xx.13 poc.cancel.originating#2xx.14 poc.establish.on-demand#10 poc.establish.on-demand#11 poc.establish.on-demand#13 poc.establish.on-demand#14',
     places:
-      'flows/poc/cancel-originating.flow.yaml:200 step 2xx.8; flows/poc/establish-on-demand.flow.yaml:103 step 10',
+      'flows/poc/cancel-originating.flow.yaml:206 step 2xx.8; flows/poc/establish-on-demand.flow.yaml:103 step 10',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -288,9 +288,9 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
       'receive ACK from served-client via poc-client dialogs={clientLeg,serverLeg} mode=proxy',
     flows: 'poc.cancel.originating poc.establish.on-demand',
     steps:
-      'poc.cancel.originating#2xx.14 poc.cancel.originating#2xx.15 poc.establish.on-demand#15 poc.establish.on-demand#16',
+      'poc.cancel.originating#2xx.15 poc.cancel.originating#2xx.16 poc.establish.on-demand#15 poc.establish.on-demand#16',
     places:
-      'flows/poc/cancel-originating.flow.yaml:235 step 2xx.14; flows/poc/establish-on-demand.flow.yaml:140 step 15',
+      'flows/poc/cancel-originating.flow.yaml:250 step 2xx.15; flows/poc/establish-on-demand.flow.yaml:140 step 15',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -318,9 +318,9 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'receive INVITE from participating-server via sip-core dialogs={} mode=proxy',
     flows: 'poc.cancel.originating poc.establish.on-demand',
     steps:
-      'poc.cancel.originating#2xx.2 poc.cancel.originating#2xx.3 poc.establish.on-demand#4 poc.establish.on-demand#5',
+      'poc.cancel.originating#2xx.2 poc.cancel.originating#2xx.3 poc.cancel.originating#2xx.4 poc.establish.on-demand#4 poc.establish.on-demand#5',
     places:
-      'flows/poc/cancel-originating.flow.yaml:168 step 2xx.2; flows/poc/establish-on-demand.flow.yaml:61 step 4',
+      'flows/poc/cancel-originating.flow.yaml:172 step 2xx.2; flows/poc/establish-on-demand.flow.yaml:61 step 4',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -337,9 +337,9 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
   {
     trigger:
       'receive ACK from controlling-server via poc-server-controlling dialogs={controllingLeg,serverLeg} mode=proxy',
-    flows: 'poc.cancel.originating poc.establish.on-demand',
+    flows: 'poc.establish.on-demand poc.cancel.originating',
     steps:
-      'poc.establish.terminating.on-demand#14 poc.establish.terminating.on-demand#15 poc.cancel.originating#2xx.5 poc.cancel.originating#2xx.6 poc.establish.on-demand#7 poc.establish.on-demand#8',
+      'poc.establish.terminating.on-demand#14 poc.establish.terminating.on-demand#15 poc.establish.on-demand#7 poc.establish.on-demand#8 poc.cancel.originating#2xx.6',
     places: 'flows/poc/establish-terminating-on-demand.flow.yaml:123 step 14',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
@@ -351,7 +351,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.cancel.originating#2xx.9 poc.cancel.originating#2xx.10 poc.establish.on-demand#11 poc.establish.on-demand#12 poc.establish.pre-established#19 poc.establish.pre-established#20',
     places:
-      'flows/poc/cancel-originating.flow.yaml:206 step 2xx.9; flows/poc/establish-on-demand.flow.yaml:110 step 11; flows/poc/establish-pre-established.flow.yaml:172 step 19',
+      'flows/poc/cancel-originating.flow.yaml:212 step 2xx.9; flows/poc/establish-on-demand.flow.yaml:110 step 11; flows/poc/establish-pre-established.flow.yaml:172 step 19',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },

@@ -88,7 +88,9 @@ export interface ScenarioRole {
 
 /**
  * A call of an entry point: `at` runs `entry`, towards `to` along `route`, a REFER of it
- * referring to `referTo` (instance ids).
+ * referring to `referTo` (instance ids); with `when`, the call is made the moment instance
+ * `when.at` receives `when.receives` (a method, or `status method` for a response), before
+ * that role handles it.
  */
 export interface ScenarioCall {
   readonly at: string;
@@ -96,6 +98,7 @@ export interface ScenarioCall {
   readonly to?: string;
   readonly route?: readonly string[];
   readonly referTo?: string;
+  readonly when?: { readonly at: string; readonly receives: string };
 }
 
 /**
@@ -207,6 +210,51 @@ async function call(
   return (entry as (o: EntryOptions) => Promise<EntryOutcome>).call(role, options);
 }
 
+/** The longest a call waits for the message its `when` names. */
+const WHEN_TIMEOUT_MS = 10_000;
+
+/** A call waiting for the message its `when` names. */
+interface Watcher {
+  readonly at: string;
+  readonly receives: string;
+  readonly fire: () => void;
+}
+
+/** `INVITE`, or `200 INVITE` for a response (its status and the method of its CSeq). */
+function describeReceived(m: SipMessage): string {
+  if (m.kind === 'request') return m.method;
+  return `${m.status} ${(m.headers.get('CSeq') ?? '').trim().split(/\s+/)[1] ?? ''}`;
+}
+
+/**
+ * Makes a call with a `when` the moment its message arrives: the entry point starts inside the
+ * receiving transport's trace hook, so what it sends goes out before the receiving role answers
+ * (OMA PoC CANCEL, `race.winner=2xx`: the CANCEL leaves PoC Client A when PoC Server A receives
+ * PoC Server X's 200, and reaches PoC Server A only after its 2xx, RFC 3261 9.1).
+ */
+function callWhen(
+  roles: ReadonlyMap<string, RunningRole>,
+  c: ScenarioCall,
+  watchers: Watcher[],
+): Promise<EntryOutcome> {
+  const when = c.when;
+  if (!when) return call(roles, c);
+  return new Promise<EntryOutcome>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      watchers.splice(watchers.indexOf(watcher), 1);
+      reject(new Error(`${c.at} ${c.entry}: ${when.at} received no ${when.receives}`));
+    }, WHEN_TIMEOUT_MS);
+    const watcher: Watcher = {
+      ...when,
+      fire: () => {
+        clearTimeout(timer);
+        call(roles, c).then(resolve, reject);
+      },
+    };
+    watchers.push(watcher);
+  });
+}
+
 function idle(s: SessionSnapshot): boolean {
   return s.dialogs === 0 && s.transactions === 0 && s.sessions === 0;
 }
@@ -237,13 +285,20 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
   // Over TCP a role sends a request from the ephemeral port of the connection it opens, and a
   // response to the peer's: each local end a role's transport uses is that participant's.
   const endpoints = new Map<string, { ip: string; port: number }[]>();
+  const watchers: Watcher[] = [];
   const traceOf =
-    (participant: string) =>
+    (participant: string, id: string) =>
     (e: TransportTraceEvent): void => {
       const known = endpoints.get(participant) ?? [];
       if (!known.some((x) => x.ip === e.local.address && x.port === e.local.port))
         endpoints.set(participant, [...known, { ip: e.local.address, port: e.local.port }]);
       if (e.direction === 'out' && e.message) events.push({ kind: 'sip', event: e });
+      if (e.direction !== 'in' || !e.message || watchers.length === 0) return;
+      const received = describeReceived(e.message);
+      const ready = watchers.find((w) => w.at === id && w.receives === received);
+      if (!ready) return;
+      watchers.splice(watchers.indexOf(ready), 1);
+      ready.fire();
     };
   // A retransmission of an MBCP message (or of its Acknowledgement) is the same message again.
   const onMbcp = (record: MbcpPacketRecord): void => {
@@ -266,7 +321,7 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
         address: '127.0.0.1',
         ...(s.transport === 'tcp' ? { transports: ['tcp', 'udp'] as const } : {}),
         timers: TIMERS,
-        onTrace: traceOf(r.participant),
+        onTrace: traceOf(r.participant, r.id),
         onMbcp,
         aor: aorOf(r.id),
         user: r.id.replace(/\W/g, ''),
@@ -291,7 +346,7 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
     await sleep(100);
     const from = events.length;
     const before = new Map([...roles].map(([id, r]) => [id, r.actions.length]));
-    for (const c of s.trigger) await call(roles, c);
+    for (const c of s.trigger) await callWhen(roles, c, watchers);
     await settle(roles, s.teardown.length > 0 ? 1500 : LINGER_MS);
     const to = events.length;
     // The values the actions after the trigger yielded, by `participant step`.

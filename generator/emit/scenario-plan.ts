@@ -7,6 +7,7 @@
  */
 import type { Flow, MessageStep, Step } from '../model/flow-model.js';
 import { GUARD_VARIABLES } from '../model/vocabulary.js';
+import { expandFlow } from '../conformance/expected.js';
 import { computeOrder } from '../order/happens-before.js';
 import type { LocalEvent, LocalProjection, Reaction } from '../projection/local-types.js';
 import { reactionsOf } from '../projection/merge-roles.js';
@@ -30,6 +31,17 @@ export interface CallPlan {
   readonly route?: readonly string[];
   /** The instance a REFER of the entry refers its peer to (the PoC Session it joins or leaves). */
   readonly referTo?: string;
+  /** The call is made the moment an instance receives a message (see {@link CallMoment}). */
+  readonly when?: CallMoment;
+}
+
+/**
+ * The moment a call is made: when instance `at` receives `receives` (a method, or `status
+ * method` for a response), before its role handles it.
+ */
+export interface CallMoment {
+  readonly at: string;
+  readonly receives: string;
 }
 
 /** Everything one test case runs. */
@@ -301,9 +313,16 @@ function calls(
   b: Builder,
   n: number,
   facts: Facts = {},
+  options: {
+    /** Flows whose entry points are not called (another flow builds their session instead). */
+    readonly skip?: ReadonlySet<string>;
+    /** Call every entry once per participant, as the loop it stands in for would. */
+    readonly perParticipant?: boolean;
+  } = {},
 ): CallPlan[] | string {
   const out: CallPlan[] = [];
   for (const { participant, r } of entryReactions(flow, resolve)) {
+    if (options.skip?.has(r.first.flow) === true) continue;
     // An entry point in an operand the case does not take is not called.
     if (r.first.guards.some((g) => evaluateGuard(g.guard, facts) === false)) continue;
     const role = flow.participants.get(participant)?.role;
@@ -311,7 +330,7 @@ function calls(
     const entry = plan?.entries.find((e) => e.reaction.key === r.key);
     if (!entry)
       return `${r.first.at}: the entry point of ${participant} (${r.key}) is not generated`;
-    const repeat = r.first.loops.length > 0 ? n : 1;
+    const repeat = r.first.loops.length > 0 || options.perParticipant === true ? n : 1;
     for (let i = 0; i < repeat; i++) {
       const inst = (p: string): string => (flow.participants.get(p)?.multiple ? `${p}[${i}]` : p);
       const sent = (label: string): { holder: Flow; step: MessageStep } | string | undefined => {
@@ -338,26 +357,95 @@ function calls(
         const recipient = b.hops(refer.holder, refer.step).at(-1) ?? '';
         if (target !== inst(recipient)) call.referTo = target;
       }
-      out.push(call);
+      const when = r.events.some((e) => e.kind === 'send' && e.label === 'CANCEL')
+        ? successMoment(flow, resolve, facts, participant)
+        : undefined;
+      out.push(when ? { ...call, when: { ...when, at: inst(when.at) } } : call);
     }
   }
   return out;
 }
 
 /**
- * Flows a policy chose not to run here (a ref under a `policy.*` guard that
- * is false, its other guards not false): what the generated test runs after
- * the check to end the session the policy kept.
+ * The moment a CANCEL must be sent for the 2xx to win the race (RFC 3261 9.1) in a case that
+ * takes the operand, decided by another participant, in which that participant answers the
+ * cancelled INVITE with a 2xx: when it receives the message its 2xx follows on its lifeline
+ * (OMA PoC CANCEL, `race.winner=2xx`: PoC Server A receiving PoC Server X's 200). Its 2xx is
+ * then on the way before the CANCEL can reach it, as on a network where the 2xx wins.
  */
-function untakenRefs(flow: Flow, facts: Facts): { flow: string; bound: string[] }[] {
+function successMoment(
+  flow: Flow,
+  resolve: FlowResolver,
+  facts: Facts,
+  canceller: string,
+): CallMoment | undefined {
+  const { byId, context } = indexFlowSteps(flow);
+  const taken = (guards: readonly RawGuard[]): boolean =>
+    guards.every((g) => evaluateGuard(g.guard, facts) !== false);
+  for (const [step, ctx] of context) {
+    if (step.kind !== 'message' || step.from === undefined || step.answers === undefined) continue;
+    const m = step.message;
+    if (m?.protocol !== 'sip' || m.type !== 'response' || m.status < 200 || m.status >= 300)
+      continue;
+    if (methodOf(byId, step) !== 'INVITE' || !taken(ctx.guards)) continue;
+    const decider = step.from;
+    if (decider === canceller || !ctx.guards.some((g) => g.decidedBy === decider)) continue;
+    const events = projectFlowAll(flow, resolve)
+      .find((p) => p.participant === decider)
+      ?.events.filter((e) => e.kind !== 'state' && taken(e.guards));
+    const at = events?.findIndex((e) => e.flow === flow.id && e.step === step.id) ?? -1;
+    const before = at > 0 ? events?.slice(0, at).reverse() : undefined;
+    const trigger = before?.find((e) => e.kind === 'receive');
+    const holder = trigger ? resolve(trigger.flow) : undefined;
+    const received = trigger && holder ? indexFlowSteps(holder).byId.get(trigger.step) : undefined;
+    if (!trigger || !holder || received?.kind !== 'message') continue;
+    const method = methodOf(indexFlowSteps(holder).byId, received);
+    if (method === undefined) continue;
+    return {
+      at: decider,
+      receives:
+        received.message?.protocol === 'sip' && received.message.type === 'response'
+          ? `${trigger.label} ${method}`
+          : method,
+    };
+  }
+  return undefined;
+}
+
+/** The SIP method of a message step: its own, or that of the request it answers or relays. */
+function methodOf(byId: ReadonlyMap<string, Step>, step: MessageStep): string | undefined {
+  let cur: Step | undefined = step;
+  for (let guard = 0; guard < 64 && cur?.kind === 'message'; guard++) {
+    const m = cur.message;
+    if (m?.protocol === 'sip' && m.type === 'request') return m.method;
+    const next: string | undefined = cur.answers ?? cur.relays;
+    cur = next !== undefined ? byId.get(next) : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Flows a policy chose not to run here (a ref under a `policy.*` guard that
+ * is false, its other guards not false), in the flow and in the refs it takes
+ * (OMA PoC CANCEL, 2xx operand: Figure 16's release policy): what the
+ * generated test runs after the check to end the session the policy kept.
+ */
+function untakenRefs(
+  flow: Flow,
+  facts: Facts,
+  resolve: FlowResolver,
+  out: { flow: string; bound: string[] }[] = [],
+  depth = 0,
+): { flow: string; bound: string[] }[] {
   const { context } = indexFlowSteps(flow);
-  const out: { flow: string; bound: string[] }[] = [];
   for (const [step, ctx] of context) {
     if (step.kind !== 'ref') continue;
     const values = ctx.guards.map((g) => ({
       policy: guardVariablesOf(g.guard).some((v) => v.startsWith('policy.')),
       v: evaluateGuard(g.guard, facts),
     }));
+    const target = values.every((x) => x.v !== false) ? resolve(step.flow) : undefined;
+    if (target && depth < 8) untakenRefs(target, facts, resolve, out, depth + 1);
     if (
       values.some((x) => x.v === false && x.policy) &&
       values.every((x) => x.v !== false || x.policy)
@@ -369,6 +457,32 @@ function untakenRefs(flow: Flow, facts: Facts): { flow: string; bound: string[] 
     }
   }
   return out;
+}
+
+/**
+ * A dialog that steps in two different loops over the participants act on (OMA PoC CANCEL, 2xx
+ * operand: `controllingLeg`, opened for each participant by poc.establish.terminating.on-demand
+ * in step 2xx.5 and released by Figure 16 step 12): why a case with several participants is not
+ * checked, or undefined. The conformance engine gives each loop's iterations dialogs of their
+ * own, so it follows such a dialog from one loop into the other for one participant only.
+ */
+function dialogAcrossLoops(flow: Flow, resolve: FlowResolver): string | undefined {
+  // Operands of one alt never both run (`alt3:0` and `alt3:1`).
+  const exclusive = (a: readonly string[], b: readonly string[]): boolean =>
+    a.some((x) => b.some((y) => x !== y && x.split(':')[0] === y.split(':')[0]));
+  const seen: { dialog: string; loop: string; id: string; alts: readonly string[] }[] = [];
+  for (const m of expandFlow(flow, resolve).messages) {
+    const dialog = m.step.dialog;
+    const loop = m.context.loop;
+    if (dialog === undefined || loop === undefined) continue;
+    const other = seen.find(
+      (x) => x.dialog === dialog && x.loop !== loop && !exclusive(x.alts, m.context.alts),
+    );
+    if (other)
+      return `dialog ${dialog} is opened in one loop (step ${other.id}) and continued in another (step ${m.id}), which the conformance engine follows for one participant only`;
+    seen.push({ dialog, loop, id: m.id, alts: m.context.alts });
+  }
+  return undefined;
 }
 
 /** The flows a precondition runs: the establishing flow and every flow it refers to. */
@@ -386,6 +500,47 @@ function preconditionFlows(id: string | undefined, resolve: FlowResolver): Set<s
 }
 
 /**
+ * The sessions a case builds in place of those its precondition builds: a ref the case takes
+ * (in the flow, or in a ref it takes) whose flow starts from a session S the precondition does
+ * not build, where another operand of the same alt refers to a flow that starts from a session S'
+ * the precondition builds. The alt says the participants joined through S' or S (OMA PoC Figure
+ * 16 step 12: Figure 18 after `poc.establish.terminating.on-demand`, Figure 19 after
+ * `poc.establish.terminating.pre-established`, by `session.kind`); the case runs S for them
+ * where the precondition runs S'. Returns S' -> S.
+ */
+function sessionSwaps(
+  flow: Flow,
+  facts: Facts,
+  built: ReadonlySet<string>,
+  resolve: FlowResolver,
+  out = new Map<string, string>(),
+  depth = 0,
+): Map<string, string> {
+  const { context } = indexFlowSteps(flow);
+  for (const [step, ctx] of context) {
+    if (step.kind !== 'ref') continue;
+    if (ctx.guards.some((g) => evaluateGuard(g.guard, facts) === false)) continue;
+    const target = resolve(step.flow);
+    if (!target) continue;
+    const needs = sessionOf(target);
+    if (needs !== undefined && !built.has(needs)) {
+      for (const [other, octx] of context) {
+        if (other.kind !== 'ref' || other === step) continue;
+        // An operand of an alt around the ref, other than the one the ref is in.
+        const sibling = octx.guards.some((g) =>
+          ctx.guards.some((h) => h.fragment === g.fragment && h.operand !== g.operand),
+        );
+        const theirs = sibling ? resolve(other.flow) : undefined;
+        const was = theirs ? sessionOf(theirs) : undefined;
+        if (was !== undefined && built.has(was)) out.set(was, needs);
+      }
+    }
+    if (depth < 8) sessionSwaps(target, facts, built, resolve, out, depth + 1);
+  }
+  return out;
+}
+
+/**
  * A ref the case takes whose flow starts from a session that the case's
  * precondition does not build (OMA PoC Figure 16 taking Figure 19 needs
  * participants joined through a Pre-established Session): why the case
@@ -396,16 +551,56 @@ function unbuiltSession(
   facts: Facts,
   built: ReadonlySet<string>,
   resolve: FlowResolver,
+  depth = 0,
 ): string | undefined {
   for (const [step, ctx] of indexFlowSteps(flow).context) {
     if (step.kind !== 'ref') continue;
     if (ctx.guards.some((g) => evaluateGuard(g.guard, facts) === false)) continue;
     const target = resolve(step.flow);
-    const needs = target ? sessionOf(target) : undefined;
-    if (needs !== undefined && !built.has(needs))
-      return `${step.flow} (ref at ${flow.file}:${step.loc.line}) starts from the session ${needs} builds, which the precondition does not run`;
+    if (!target) continue;
+    const needs = sessionOf(target);
+    let inner = built;
+    if (needs !== undefined && !built.has(needs)) {
+      if (!drawsSession(flow, step, target, facts, resolve))
+        return `${step.flow} (ref at ${flow.file}:${step.loc.line}) starts from the session ${needs} builds, which the precondition does not run`;
+      // The flow draws that session itself: the refs of the ref start from what it builds.
+      inner = new Set([...built, ...preconditionFlows(needs, resolve)]);
+    }
+    const deeper = depth < 8 ? unbuiltSession(target, facts, inner, resolve, depth + 1) : undefined;
+    if (deeper !== undefined) return deeper;
   }
   return undefined;
+}
+
+/**
+ * Whether the flow's own steps that the case takes before a ref open every dialog the ref's
+ * flow starts from, at each participant the ref binds: the flow draws that session itself (OMA
+ * PoC CANCEL, 2xx operand: PoC Server A completes the on-demand PoC Session the INVITE asked
+ * for, which Figure 16 then leaves).
+ */
+function drawsSession(
+  flow: Flow,
+  ref: Extract<Step, { kind: 'ref' }>,
+  target: Flow,
+  facts: Facts,
+  resolve: FlowResolver,
+): boolean {
+  const projections = projectFlowAll(flow, resolve);
+  for (const theirs of target.participants.keys()) {
+    const needed = [...initialDialogs(target, theirs, resolve)].filter(isDrawnDialog);
+    if (needed.length === 0) continue;
+    const ours = ref.bind[theirs] ?? theirs;
+    const p = projections.find((x) => x.participant === ours);
+    if (!p) return false;
+    const state = initialDialogs(flow, ours, resolve);
+    for (const e of p.events) {
+      if (e.refPath[0] === ref.id) break;
+      if (e.guards.some((g) => evaluateGuard(g.guard, facts) === false)) continue;
+      applyDialogEvent(state, e);
+    }
+    if (!needed.every((d) => state.has(d))) return false;
+  }
+  return true;
 }
 
 /**
@@ -419,6 +614,7 @@ function sessionsLeft(
   b: Builder,
   n: number,
   resolve: FlowResolver,
+  swaps: ReadonlyMap<string, string> = new Map(),
 ): CallPlan[] {
   const out: CallPlan[] = [];
   for (const p of projectFlowAll(flow, resolve)) {
@@ -430,6 +626,16 @@ function sessionsLeft(
     // The dialogs the precondition names (an unnamed one is not followed to its end), less those
     // the flow ends.
     const state = new Set([...initialDialogs(flow, p.participant, resolve)].filter(isDrawnDialog));
+    // A session the case builds in place of the precondition's (see sessionSwaps): its dialogs.
+    for (const id of swaps.values()) {
+      const built = resolve(id);
+      if (!built?.participants.has(p.participant)) continue;
+      const dialogs = new Set<string>();
+      for (const e of projectFlowAll(built, resolve).find((x) => x.participant === p.participant)
+        ?.events ?? [])
+        applyDialogEvent(dialogs, e);
+      for (const d of dialogs) if (isDrawnDialog(d)) state.add(d);
+    }
     const opened = new Set(state);
     for (const e of p.events) {
       if (e.guards.some((g) => evaluateGuard(g.guard, facts) === false)) continue;
@@ -491,6 +697,47 @@ function valuesOf(name: string): (string | boolean)[] {
   if (t?.type === 'enum') return [...t.values];
   if (t?.type === 'boolean') return [true, false];
   return [];
+}
+
+/**
+ * The calls that build a case's precondition: the establishing flow's entry points, with each
+ * session the case builds in place of one the precondition builds (see sessionSwaps) run for every
+ * participant instead, after the rest (OMA PoC Figure 16 with Figure 19: each PoC Client B sets up
+ * its Pre-established Session and PoC Server X invites it over it).
+ */
+function precondition(
+  establishing: Flow,
+  swaps: ReadonlyMap<string, string>,
+  resolve: FlowResolver,
+  plans: ReadonlyMap<string, RolePlan>,
+  b: Builder,
+  n: number,
+  facts: Facts,
+): CallPlan[] | string {
+  const own = calls(establishing, resolve, plans, b, n, {}, { skip: new Set(swaps.keys()) });
+  if (typeof own === 'string') return own;
+  const out = [...own];
+  for (const [was, id] of swaps) {
+    const instead = resolve(id);
+    if (!instead) return `precondition flow ${id} not found`;
+    const more = calls(instead, resolve, plans, b, n, facts, {
+      perParticipant: refInLoop(establishing, was, resolve),
+    });
+    if (typeof more === 'string') return more;
+    out.push(...more);
+  }
+  return out;
+}
+
+/** Whether `flow` (or a flow it refers to) refers to `target` inside a loop. */
+function refInLoop(flow: Flow, target: string, resolve: FlowResolver, depth = 0): boolean {
+  for (const [step, ctx] of indexFlowSteps(flow).context) {
+    if (step.kind !== 'ref') continue;
+    if (step.flow === target && ctx.loops.length > 0) return true;
+    const inner = depth < 8 ? resolve(step.flow) : undefined;
+    if (inner && refInLoop(inner, target, resolve, depth + 1)) return true;
+  }
+  return false;
 }
 
 /** Plans the scenario of a flow that has a precondition built by another flow. */
@@ -613,7 +860,12 @@ export function planScenario(
       );
       continue;
     }
-    const unbuilt = unbuiltSession(flow, facts, built, resolve);
+    const swaps = sessionSwaps(flow, facts, built, resolve);
+    const builtHere = new Set([
+      ...built,
+      ...[...swaps.values()].flatMap((id) => [...preconditionFlows(id, resolve)]),
+    ]);
+    const unbuilt = unbuiltSession(flow, facts, builtHere, resolve);
     if (unbuilt !== undefined) {
       skipped.push(`${name}: ${unbuilt}`);
       continue;
@@ -627,12 +879,19 @@ export function planScenario(
       );
       continue;
     }
+    const across = counts.length > 1 ? dialogAcrossLoops(flow, resolve) : undefined;
     for (const n of counts) {
+      if (n > 1 && across !== undefined) {
+        skipped.push(`${name}, ${n} participants: ${across}`);
+        continue;
+      }
       // The facts the roles run with: a count of participants is the case's (OMA CPM 8.2.2.3 6.a
       // takes more than one IWF).
       const caseFacts = counts.length > 1 ? { ...facts, ...countFacts(flow, n) } : facts;
       const b = new Builder(resolve, kinds, flow, facts, n);
-      const establish = establishing ? calls(establishing, resolve, plans, b, n) : [];
+      const establish = establishing
+        ? precondition(establishing, swaps, resolve, plans, b, n, facts)
+        : [];
       const trigger = calls(flow, resolve, plans, b, n, facts);
       if (typeof establish === 'string' || typeof trigger === 'string') {
         skipped.push(`${name}: ${typeof establish === 'string' ? establish : String(trigger)}`);
@@ -643,7 +902,7 @@ export function planScenario(
         break;
       }
       const teardown: CallPlan[] = [];
-      const untaken = untakenRefs(flow, facts);
+      const untaken = untakenRefs(flow, facts, resolve);
       for (const { flow: ref } of untaken) {
         const target = resolve(ref);
         const more = target ? calls(target, resolve, plans, b, n) : `ref ${ref} not found`;
@@ -658,7 +917,7 @@ export function planScenario(
       // Pre-established Session) is ended after them.
       const byRefs = new Set(untaken.flatMap((x) => x.bound));
       teardown.push(
-        ...sessionsLeft(flow, caseFacts, b, n, resolve).filter(
+        ...sessionsLeft(flow, caseFacts, b, n, resolve, swaps).filter(
           (c) => !byRefs.has(c.at.replace(/\[\d+\]$/, '')),
         ),
       );

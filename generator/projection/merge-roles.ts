@@ -127,6 +127,18 @@ function exclusive(a: LocalEvent, b: LocalEvent): boolean {
 }
 
 /**
+ * Whether `e` opens a ref outside any loop with a request of the participant's own: the
+ * referenced flow is one the participant starts itself, so its events are that flow's entry
+ * point, run after the events before it (OMA PoC CANCEL, 2xx operand: PoC Client A performs
+ * Figure 16, "Leaving a PoC session", once the INVITE's 2xx is acknowledged).
+ */
+function startsRef(e: LocalEvent, previous: LocalEvent | undefined): boolean {
+  if (e.kind !== 'send' || e.isResponse || e.loops.length > 0) return false;
+  const ref = e.refPath[0];
+  return ref !== undefined && previous?.refPath[0] !== ref;
+}
+
+/**
  * Splits a projection into reactions: each starts at a received request or
  * indication. `b2bua` says that the role can work as a B2BUA: drawn without a
  * mode (OMA CPM 8.2.2.3: the Participating Function as "the other CPM
@@ -148,8 +160,11 @@ export function reactionsOf(
   let current: Open | undefined;
   const flow = resolve(p.flow);
   const state = flow ? initialDialogs(flow, p.participant, resolve) : new Set<string>();
+  let previous: LocalEvent | undefined;
   for (const e of p.events) {
     if (e.kind === 'state') continue;
+    const last = previous;
+    previous = e;
     if (e.kind === 'receive' && !e.isResponse) {
       current = { first: e, events: [], kind: 'receive', dialogs: [...state].sort() };
       out.push(current);
@@ -175,7 +190,9 @@ export function reactionsOf(
                 ),
             )
           : undefined;
-      const home = answered ?? sentBy ?? [...out].reverse().find((r) => !exclusive(r.first, e));
+      const home = startsRef(e, last)
+        ? undefined
+        : (answered ?? sentBy ?? [...out].reverse().find((r) => !exclusive(r.first, e)));
       if (home) home.events.push(e);
       else {
         current = { first: e, events: [e], kind: 'start', dialogs: [...state].sort() };

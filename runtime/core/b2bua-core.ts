@@ -15,6 +15,7 @@ import { DialogState } from '../sip/dialog/index.js';
 import type { Dialog } from '../sip/dialog/index.js';
 import { getCallId, getFrom, getReferTo, getTag, getTargetDialog } from '../sip/message/index.js';
 import type { SipRequest, SipResponse } from '../sip/message/index.js';
+import { buildTrying } from '../sip/transaction/index.js';
 import type { TransportTarget } from '../sip/transport/index.js';
 import { SessionStore } from '../session/index.js';
 import type { SessionSnapshot } from '../session/index.js';
@@ -266,6 +267,10 @@ export class B2buaCore {
       incoming.respond(404);
       return;
     }
+    // RFC 3261 17.2.1: the server leg's final response comes from another network and may take
+    // longer than 200 ms, so the 100 Trying goes out at once; the client leg's proxy may then
+    // pass on a CANCEL at any time (RFC 3261 9.1, 16.10).
+    incoming.transaction.respond(buildTrying(incoming.request));
     this.guard(incoming, relayInvite(this, incoming, route));
   }
 

@@ -86,6 +86,9 @@ export class IncomingRequest {
 
   /** @internal The core reports the CANCEL the transaction layer matched. */
   notifyCancelled(cancel: SipRequest): void {
+    // RFC 3261 9.2, RFC 6026 7.1: a CANCEL that finds the 2xx already sent (Accepted) is answered
+    // 200 and has no effect: the session it crossed goes on.
+    if (this.transaction.state === TransactionState.Accepted) return;
     this.wasCancelled = true;
     // RFC 3261 12.1: the 487 ended the early dialog a 1xx may have created.
     if (this.dialog && this.request.method === 'INVITE') this.dialog.terminate();

@@ -6,7 +6,9 @@
  * removed (16.7), CANCEL cancels the pending client transaction (16.10),
  * ACKs for 2xx and stray 2xx retransmissions are forwarded statelessly (16.11).
  */
+import { createHash } from 'node:crypto';
 import {
+  BRANCH_COOKIE,
   createResponse,
   getMaxForwards,
   getVias,
@@ -234,9 +236,23 @@ export class ProxyCore {
 
   private forwardAck(ack: SipRequest): void {
     try {
+      const received = ack.headers.getAll('Via')[0] ?? '';
       // RFC 3261 16.4, 16.6: an ACK for a 2xx is routed like any request, without a transaction.
       preprocessRoute(ack, this.address);
       const prepared = this.prepare(ack);
+      // RFC 3261 16.11: forwarded without a transaction, the ACK takes a branch derived from the
+      // Via it came with, so each retransmission of it (13.2.2.4) keeps one branch at every hop.
+      const own = prepared.request.headers.getAll('Via')[0];
+      if (own !== undefined) {
+        const digest = createHash('sha1')
+          .update(`${received}|${prepared.request.requestUri}`)
+          .digest('hex');
+        prepared.request.headers.removeFirstValue('Via');
+        prepared.request.headers.prepend(
+          'Via',
+          own.replace(/;branch=[^;,\s]+/i, `;branch=${BRANCH_COOKIE}${digest.slice(0, 24)}`),
+        );
+      }
       this.layer.sendAck(prepared.request, prepared.target).catch(() => undefined);
     } catch {
       // RFC 3261 16.4: an ACK that routes nowhere is discarded (an ACK is never answered).

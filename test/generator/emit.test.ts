@@ -146,12 +146,19 @@ describe('seed flows without a generated test', () => {
     expect(paths).toContain('tests/poc-cancel-terminating.test.ts');
     expect(paths).toContain('tests/poc-cancel-originating.test.ts');
     const cancel = files.find((f) => f.path === 'tests/poc-cancel-originating.test.ts');
-    // The 487 operand runs; PoC Server A's 2xx operand (a relay after the CANCEL) is not compiled.
+    // Both operands of the race run (RFC 3261 9.1); the 2xx one with its CANCEL sent the moment
+    // PoC Server A receives PoC Server X's 200, then the participants invited, then Figure 16.
     expect(cancel?.text).toContain("'race.winner': '487'");
-    // PoC Server X invites the other participants only in the 2xx operand: not called here.
-    expect(cancel?.text).not.toContain('establishTerminatingOnDemand');
+    expect(cancel?.text).toContain("it('race.winner=487'");
+    expect(cancel?.text).toContain(
+      "'policy.release=release-all, race.winner=2xx, session.kind=on-demand, 1 participant'",
+    );
     expect(cancel?.text).toMatch(
-      / \* - policy\.release=release-all, race\.winner=2xx, session\.kind=on-demand: poc\.cancel\.originating step 2xx\.1 at serverA: /,
+      /entry: 'cancelOriginating2',\s+when: \{\s+at: 'serverA',\s+receives: '200 INVITE',\s+\},\s+\},\s+\{\s+at: 'serverX',\s+entry: 'establishTerminatingOnDemand',[^]*?entry: 'leaveOnDemand',/,
+    );
+    // Figure 16 taking Figure 19 needs Pre-established Sessions, which the 2xx operand does not build.
+    expect(cancel?.text).toMatch(
+      / \* - policy\.release=release-all, race\.winner=2xx, session\.kind=pre-established: poc\.disconnect\.pre-established \(ref at /,
     );
     for (const u of untested) expect(untestedLine(u)).not.toContain('\n');
   }, 60_000);
@@ -219,7 +226,7 @@ describe('OMA PoC Figure 19: MBCP over the Pre-established Session', () => {
     expect(text).toContain('b2bua.holdInvite = (incoming) =>');
   }, 60_000);
 
-  it('tests Figure 19, ends the kept Pre-established Session after the check, and leaves out the Figure 16 case that needs one', async () => {
+  it('tests Figure 19, ends the kept Pre-established Session after the check, and runs it inside Figure 16 over Pre-established Sessions', async () => {
     const { flows, resolve } = await loadForGeneration('flows');
     const { files, untested } = await generateOutput(flows, resolve);
     expect(untested.map((u) => u.flow)).not.toContain('poc.disconnect.pre-established');
@@ -227,8 +234,14 @@ describe('OMA PoC Figure 19: MBCP over the Pre-established Session', () => {
     expect(fig19?.text).toContain("entry: 'endSessions'");
     expect(fig19?.text).toContain("entry: 'establishTerminatingPreEstablished'");
     const fig16 = files.find((f) => f.path === 'tests/poc-leave-on-demand.test.ts');
+    // Step 12's alt pairs Figure 18 (after poc.establish.terminating.on-demand) with Figure 19
+    // (after poc.establish.terminating.pre-established): the case builds the latter instead.
+    expect(fig16?.text).not.toContain('Cases not generated');
+    expect(fig16?.text).toContain(
+      "'policy.release=release-all, session.kind=pre-established, 2 participants'",
+    );
     expect(fig16?.text).toMatch(
-      / \* - policy\.release=release-all, session\.kind=pre-established: poc\.disconnect\.pre-established \(ref at flows\/poc\/leave-on-demand\.flow\.yaml:\d+\) starts from the session poc\.establish\.terminating\.pre-established builds, which the precondition does not run/,
+      /entry: 'establishOnDemand',\s+to: 'serverX',\s+route: \['coreA', 'serverA'\],\s+\},\s+\{\s+at: 'clientB\[0\]',\s+entry: 'establishTerminatingPreEstablished',[^]*?at: 'serverX',\s+entry: 'establishTerminatingPreEstablished',/,
     );
     // Flows that end every session they start get no teardown.
     const fig18 = files.find((f) => f.path === 'tests/poc-disconnect-on-demand.test.ts');
@@ -252,7 +265,7 @@ describe('an alt the peer decides, told apart by the final response (RFC 3261 9.
         '    switch (f3.status) {',
         '      case 487: {',
         "        // race.winner == '487':",
-        '        // poc.cancel.originating step 487.3 (flows/poc/cancel-originating.flow.yaml:140): receive 487 <- sip-core',
+        '        // poc.cancel.originating step 487.3 (flows/poc/cancel-originating.flow.yaml:143): receive 487 <- sip-core',
         '        outcome.responses.push(f3);',
       ].join('\n'),
     );
@@ -260,12 +273,16 @@ describe('an alt the peer decides, told apart by the final response (RFC 3261 9.
       [
         '      case 200: {',
         "        // race.winner == '2xx':",
-        '        // poc.cancel.originating step 2xx.12 (flows/poc/cancel-originating.flow.yaml:223): receive 200 <- sip-core',
+        '        // poc.cancel.originating step 2xx.14 (flows/poc/cancel-originating.flow.yaml:245): receive 200 <- sip-core',
         '        outcome.responses.push(f3);',
         '        outcome.dialog = (await c1.result).dialog;',
       ].join('\n'),
     );
-    expect(text).toContain("        expectStatus(r4, 200, 'poc.leave.on-demand', '5');");
+    // Figure 16 is its own entry point, called once the 2xx is acknowledged.
+    expect(text).not.toContain("expectStatus(r4, 200, 'poc.leave.on-demand', '5');");
+    expect(text).toContain(
+      '  async leaveOnDemand(options: EntryOptions = {}): Promise<EntryOutcome> {',
+    );
     const server = roleSpecs(flows, resolve).find((s) => s.role === 'poc-server-participating');
     if (!server) throw new Error('no PoC Server (participating)');
     const serverText = await printSource(
@@ -276,15 +293,9 @@ describe('an alt the peer decides, told apart by the final response (RFC 3261 9.
     expect(serverText).toContain(
       "      return this.originOf(incoming) === 'served-client' && f['race.winner'] === '487';",
     );
-    // ... and the operand it cannot run refuses instead of running half of the reaction.
-    expect(serverText).toContain(
-      [
-        "    if (f['race.winner'] === '2xx') {",
-        '      throw new UncompiledCaseError(',
-        "        'poc.cancel.originating',",
-        "        '2xx.1',",
-      ].join('\n'),
-    );
+    // ... and in the other operand it relays it; the CANCEL that crosses its 2xx gets no reaction
+    // of its own (the INVITE server transaction answers it 200, RFC 3261 9.2).
+    expect(serverText).not.toContain('UncompiledCaseError(');
     expect(text).toContain(
       [
         '      default:',
@@ -403,8 +414,9 @@ describe('OMA PoC Figure 17: REFER about the Pre-established Session', () => {
     expect(fig17).toMatch(
       /entry: 'disconnectOnDemand',\n\s*\},\n\s*\{\n\s*at: 'clientA',\n\s*entry: 'endSessions',/,
     );
-    expect(fig17).toMatch(
-      / \* - policy\.release=release-all, session\.kind=pre-established: poc\.disconnect\.pre-established /,
+    expect(fig17).not.toContain('Cases not generated');
+    expect(fig17).toContain(
+      "'policy.release=release-all, session.kind=pre-established, 1 participant'",
     );
   }, 60_000);
 });

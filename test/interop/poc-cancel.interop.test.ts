@@ -49,8 +49,9 @@ function hops(wire: readonly TsharkSip[], names: ReadonlyMap<string, string>): s
  * The SIP messages on the wire. Originating (the 487 operand): the INVITE
  * goes no further than PoC Server A, which sends its own 100 Trying after
  * 200 ms (RFC 3261 17.2.1) and nothing towards SIP/IP Core X. Terminating:
- * the flow's 13 steps, PoC Server B's own 180 and 487 on its other leg, and
- * the inviting side's INVITE, CANCEL and ACK.
+ * the flow's 13 steps, PoC Server B's own 100 Trying (at once: it relays the
+ * INVITE, RFC 3261 17.2.1), 180 and 487 on its other leg, and the inviting
+ * side's INVITE, CANCEL and ACK.
  */
 const EXPECTED_HOPS: Readonly<Record<CancelSide, readonly string[]>> = {
   originating: [
@@ -69,6 +70,7 @@ const EXPECTED_HOPS: Readonly<Record<CancelSide, readonly string[]>> = {
   ],
   terminating: [
     'serverX -> serverB INVITE',
+    'serverB -> serverX 100 (INVITE)',
     'serverB -> coreB INVITE', // 0.1
     'coreB -> serverB 100 (INVITE)', // 0.2
     'coreB -> clientB INVITE', // 0.3
@@ -90,8 +92,11 @@ const EXPECTED_HOPS: Readonly<Record<CancelSide, readonly string[]>> = {
   ],
 };
 
-/** Messages of the capture the flow does not draw: the inviting side's leg with PoC Server B. */
-const UNRELATED: Readonly<Record<CancelSide, number>> = { originating: 0, terminating: 6 };
+/**
+ * Messages of the capture the flow does not draw: the inviting side's leg with PoC Server B
+ * (INVITE, PoC Server B's 100 Trying, 180, CANCEL, its 200, 487 and ACK).
+ */
+const UNRELATED: Readonly<Record<CancelSide, number>> = { originating: 0, terminating: 7 };
 
 const SIDES: readonly { readonly side: CancelSide; readonly name: string }[] = [
   { side: 'originating', name: 'poc-cancel-originating' },
