@@ -376,6 +376,7 @@ export class Instance {
           : new Map(this.vars),
       dialog,
       senderIsCaller,
+      requirements: this.expected.requirements,
       stepField: (step, field) => {
         const target = this.expected.messages.find((x) => x.id === `${prefix}${step}`);
         const hit = target
