@@ -12,9 +12,6 @@ import type { FactValue } from './value-requirements.js';
 
 export type { FactValue, Facts } from './value-requirements.js';
 
-/** Where a fact came from, for the report. */
-export type FactSource = FactReport['source'];
-
 /** A value as written in text: `true`/`false`, a number, else the text itself. */
 export function parseFactText(text: string): FactValue {
   const t = text.trim();
