@@ -104,8 +104,9 @@ export interface ScenarioCall {
 /**
  * A header field the message of a step must carry because the case's facts make its `when:`
  * hold (the value written, or the one the action at `yieldedAt`, `participant step`, yielded),
- * or must not carry because they make it false. The conformance engine does not know the
- * facts, so it accepts such a field missing.
+ * or must not carry because they make it false. The conformance engine, given the facts,
+ * requires such a field when they make its `when:` hold, with any value an action yields; the
+ * value yielded and the absence are checked against these.
  */
 export type ScenarioHeader = { readonly step: string; readonly name: string } & (
   { readonly absent: true } | { readonly text: string } | { readonly yieldedAt: string }
@@ -380,9 +381,14 @@ export async function runScenario(s: Scenario, start: RoleStarter): Promise<Scen
       const more = seen.filter((x) => !known.some((k) => k.ip === x.ip && k.port === x.port));
       map.set(participant, [...known, ...more]);
     }
+    // The case's facts decide each value's `when:` for the engine as for the roles: a field they
+    // make required fails its step when missing (OMA CPM 8.2.2.3 4.c.ii.2: Message-UID).
+    const facts = new Map(
+      Object.entries(s.facts).flatMap(([name, v]) => (v === undefined ? [] : [[name, v] as const])),
+    );
     const checker = new ConformanceChecker(
       expandFlow(flow, (id) => set.index.get(id)),
-      { map },
+      { map, facts },
     );
     await mkdir(dirname(s.pcap), { recursive: true });
     const pcap = new PcapFileWriter(s.pcap);
@@ -479,7 +485,8 @@ export async function checkScenario(s: Scenario): Promise<ScenarioResult> {
   expect(result.actions).toEqual(s.actions);
   expect(result.report.verdict, result.text).toBe('pass');
   // The fields whose `when:` the case's facts decide, or whose value an action yielded: the
-  // engine accepts them missing, so each is checked here (OMA CPM 8.2.2.3 4.c.ii.2: Message-UID).
+  // engine requires them present, and here they carry the very value the action yielded, or are
+  // absent where the facts make the `when:` false (OMA CPM 8.2.2.3 4.c.ii.2: Message-UID).
   expect(result.headersSeen).toEqual(result.headersWanted);
   expect(result.report.stats.failing).toBe(0);
   return result;

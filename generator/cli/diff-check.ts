@@ -6,7 +6,7 @@
  * the capture reader (diff-pipeline.ts).
  */
 import { stat } from 'node:fs/promises';
-import { AddressMapError, readAddressMap, type AddressSpec } from '../conformance/address-map.js';
+import { AddressMapError, readMapFile, type AddressSpec } from '../conformance/address-map.js';
 import { ConformanceChecker } from '../conformance/engine.js';
 import { expandFlow, type ExpectedFlow } from '../conformance/expected.js';
 import {
@@ -15,8 +15,14 @@ import {
   reportJsonAround,
   type DiffFormat,
 } from '../conformance/format.js';
+import {
+  caseFacts,
+  FactArgumentError,
+  parseFactArguments,
+  type Facts,
+} from '../conformance/facts.js';
 import type { ObservedMessage } from '../conformance/observed.js';
-import type { InstanceReport } from '../conformance/report.js';
+import type { FactReport, InstanceReport } from '../conformance/report.js';
 import { InstanceSpill, InstanceSpillError } from '../conformance/instance-spill.js';
 import { loadValidFlow } from './load-valid-flow.js';
 import { UsageError } from './usage-error.js';
@@ -30,6 +36,8 @@ export interface DiffOptions {
   readonly idle?: string;
   /** List every passing instance (default: the first 1000; failing ones are always listed). */
   readonly allInstances?: boolean;
+  /** `--fact name=value` arguments, as given: facts of the case, over the map's `policies:`. */
+  readonly fact?: readonly string[];
 }
 
 /** What a check needs besides the flow: how the command was asked. */
@@ -37,6 +45,9 @@ export interface DiffCheckOptions {
   readonly map?: ReadonlyMap<string, readonly AddressSpec[]>;
   readonly idleSeconds?: number;
   readonly allInstances?: boolean;
+  /** The case's facts (the map's `policies:`, `--fact` winning), and how the report lists them. */
+  readonly facts: Facts;
+  readonly factsReport: Readonly<Record<string, FactReport>>;
   readonly format: DiffFormat;
   readonly capture: string;
   /** Text for a terminal (colours, the ladder's width). */
@@ -63,13 +74,22 @@ export async function prepareDiff(
     if (e instanceof UsageError) throw e;
     throw new UsageError(`${capturePath}: no such file`);
   }
-  let map;
+  let mapFile;
   try {
-    map = opts.map === undefined ? undefined : await readAddressMap(opts.map, flow);
+    mapFile = opts.map === undefined ? undefined : await readMapFile(opts.map, flow);
   } catch (e) {
     if (e instanceof AddressMapError) throw new UsageError(e.message);
     throw e;
   }
+  const map = mapFile?.addresses;
+  let fromCommandLine;
+  try {
+    fromCommandLine = parseFactArguments(opts.fact ?? [], flow);
+  } catch (e) {
+    if (e instanceof FactArgumentError) throw new UsageError(e.message);
+    throw e;
+  }
+  const facts = caseFacts(mapFile?.facts ?? new Map(), fromCommandLine);
   const idle = opts.idle === undefined ? undefined : Number(opts.idle);
   if (idle !== undefined && !(idle > 0))
     throw new UsageError(`--idle takes a number of seconds above 0, not ${opts.idle}`);
@@ -77,6 +97,8 @@ export async function prepareDiff(
     ...(idle !== undefined ? { idleSeconds: idle } : {}),
     ...(map ? { map } : {}),
     ...(opts.allInstances ? { allInstances: true } : {}),
+    facts: facts.facts,
+    factsReport: facts.report,
     format: opts.format,
     capture: capturePath,
     tty: opts.format === 'text' && tty && opts.out === undefined,
@@ -114,6 +136,7 @@ export class DiffCheck {
       ...(opts.map ? { map: opts.map } : {}),
       // Failing instances are always listed; passing ones up to 1000 unless --all-instances.
       ...(opts.allInstances ? {} : { maxPassingListed: 1000 }),
+      facts: opts.facts,
       capture: opts.capture,
       // JSON reports are stored as they will be written; the other formats number their
       // instances, so those are stored as data and formatted once their order is known.
@@ -134,7 +157,7 @@ export class DiffCheck {
   /** Finishes every instance; the report's pieces read the stored instance reports back. */
   finish(): DiffOutcome {
     try {
-      const report = this.checker.finish();
+      const report = { ...this.checker.finish(), facts: this.opts.factsReport };
       const chunks =
         this.opts.format === 'json'
           ? reportJsonAround(report, this.spill.ordered())

@@ -116,6 +116,11 @@ function program(io: Io, setExit: (code: number) => void): Command {
       '--all-instances',
       'list every passing instance (default: the first 1000; failing ones are always listed)',
     )
+    .option(
+      '--fact <name=value>',
+      "a fact of the case a value's when: reads (policy.allowOfflineStorage=true); repeatable, over the map's policies:",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .action(
       async (
         flow: string,
@@ -126,6 +131,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
           out?: string;
           allInstances?: boolean;
           idle?: string;
+          fact?: string[];
         },
       ) => {
         const { runDiff } = await import('./diff-command.js');

@@ -1,12 +1,14 @@
 /**
  * Participant addresses: the `--map` file (participant id or figure label ->
  * "ip", "ip:port" or "[ipv6]:port"), and the bindings inferred from a trace
- * when no map is given, each with its evidence.
+ * when no map is given, each with its evidence. A map that is a topology
+ * (docs/run.md) also gives the case's facts in `policies:`.
  */
 import { readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
-import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import type { Flow } from '../model/flow-model.js';
+import { checkFact, type FactValue } from './facts.js';
 
 /** An address a participant uses: an IP, with a port when the map gives one. */
 export interface AddressSpec {
@@ -71,6 +73,13 @@ export function addressMatches(specs: readonly AddressSpec[], seen: WireEndpoint
   return specs.some((s) => s.ip === seen.ip && (s.port === undefined || s.port === seen.port));
 }
 
+/** What a map file gives: participants' addresses, and facts of the case (`policies:`). */
+export interface MapFile {
+  readonly addresses: Map<string, AddressSpec[]>;
+  /** The top-level `policies:` of a topology, checked against the flow's guards. */
+  readonly facts: Map<string, FactValue>;
+}
+
 /**
  * Reads a map file for a flow: keys are participant ids or figure labels.
  * Unknown participants and bad addresses are located errors.
@@ -79,6 +88,11 @@ export async function readAddressMap(
   file: string,
   flow: Flow,
 ): Promise<Map<string, AddressSpec[]>> {
+  return (await readMapFile(file, flow)).addresses;
+}
+
+/** Reads a map file with its facts (see {@link parseMapFile}). */
+export async function readMapFile(file: string, flow: Flow): Promise<MapFile> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -90,12 +104,12 @@ export async function readAddressMap(
       (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message,
     );
   }
-  return parseAddressMap(text, file, flow);
+  return parseMapFile(text, file, flow);
 }
 
-/** Offset of the key of `participants.<key>` in the text. */
-function keyOffset(doc: Document, key: string): number | undefined {
-  const participants = doc.get('participants', true);
+/** Offset of the key of `<section>.<key>` in the text. */
+function keyOffset(doc: Document, key: string, section = 'participants'): number | undefined {
+  const participants = doc.get(section, true);
   if (!isMap(participants)) return undefined;
   for (const pair of participants.items) {
     if (isScalar(pair.key) && String(pair.key.value) === key) return pair.key.range?.[0];
@@ -109,6 +123,15 @@ export function parseAddressMap(
   file: string,
   flow: Flow,
 ): Map<string, AddressSpec[]> {
+  return parseMapFile(text, file, flow).addresses;
+}
+
+/**
+ * Parses map text with its facts: the top-level `policies:` of a topology (docs/run.md), each a
+ * guard variable of the flow with a value of its type (located errors otherwise). A started
+ * role's own `run.<id>.policies` and `mode` are that role's, not the case's: they are not read.
+ */
+export function parseMapFile(text: string, file: string, flow: Flow): MapFile {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines });
   const at = (offset: number | undefined): { line: number; col: number } =>
@@ -123,7 +146,10 @@ export function parseAddressMap(
       firstError.message.split('\n')[0] ?? 'YAML error',
     );
   }
-  const data = doc.toJS() as { participants?: Record<string, unknown> } | null;
+  const data = doc.toJS() as {
+    participants?: Record<string, unknown>;
+    policies?: unknown;
+  } | null;
   if (
     !data ||
     typeof data !== 'object' ||
@@ -166,5 +192,31 @@ export function parseAddressMap(
     }
     out.set(id, [...(out.get(id) ?? []), ...specs]);
   }
-  return out;
+  return { addresses: out, facts: mapFacts(doc, data.policies, file, at, flow) };
+}
+
+/** The `policies:` of a map as facts. */
+function mapFacts(
+  doc: Document,
+  policies: unknown,
+  file: string,
+  at: (offset: number | undefined) => { line: number; col: number },
+  flow: Flow,
+): Map<string, FactValue> {
+  const facts = new Map<string, FactValue>();
+  if (policies === undefined || policies === null) return facts;
+  if (typeof policies !== 'object' || Array.isArray(policies)) {
+    const node = doc.get('policies', true);
+    const p = at(isNode(node) ? node.range?.[0] : undefined);
+    throw new AddressMapError(file, p.line, p.col, 'policies: is a mapping of name: value');
+  }
+  for (const [name, value] of Object.entries(policies)) {
+    const checked = checkFact(name, value, flow);
+    if ('reason' in checked) {
+      const p = at(keyOffset(doc, name, 'policies'));
+      throw new AddressMapError(file, p.line, p.col, `policies: ${checked.reason}`);
+    }
+    facts.set(name, checked.value);
+  }
+  return facts;
 }

@@ -16,7 +16,7 @@ import {
 import { AddressIndex } from './address-index.js';
 import { newSummary, updateSummary, type DialogSummary } from './dialog-summary.js';
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
-import { describeType } from './expected.js';
+import { describeType, withFacts } from './expected.js';
 import { Instance, slot, type JoinMemo } from './instance.js';
 import { LoggedMessage } from './logged-message.js';
 import { seconds, summarize, type ObservedMessage } from './observed.js';
@@ -65,6 +65,12 @@ export interface ConformanceOptions {
    * keeps memory bounded whatever the capture's size. Reports come in finishing order.
    */
   readonly onInstance?: (report: InstanceReport) => void;
+  /**
+   * The case's facts by the name the flow's guards use (`policy.allowOfflineStorage`,
+   * `participant.mode`, `session.iwfCount`): a value's `when:` they make true is required, one
+   * they make false is not checked; one they leave open does not require the value.
+   */
+  readonly facts?: ReadonlyMap<string, string | number | boolean>;
 }
 
 /**
@@ -184,6 +190,7 @@ export class ConformanceChecker {
     private readonly expected: ExpectedFlow,
     private readonly opts: ConformanceOptions = {},
   ) {
+    if (opts.facts) this.expected = withFacts(expected, opts.facts);
     this.people = new ParticipantBindings(expected, opts.map ?? new Map());
     this.alts = new AltStructure(expected);
     this.wireByEvent = [...expected.wire].sort((a, b) => a.event - b.event);

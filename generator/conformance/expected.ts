@@ -4,9 +4,10 @@
  * share a Call-ID), its fragment context (alt operand, opt, loop) and its
  * place in the flow's partial order.
  */
-import type { Flow, MessageStep, MessageType, Step } from '../model/flow-model.js';
+import type { Flow, MessageStep, MessageType, Step, Value } from '../model/flow-model.js';
 import { derivationLeaves } from '../model/derivation.js';
 import { computeOrder, type PartialOrder } from '../order/happens-before.js';
+import { valueRequirements, type Facts, type ValueRequirement } from './value-requirements.js';
 
 /** Where an expected message sits among the flow's fragments. */
 export interface FragmentContext {
@@ -71,6 +72,15 @@ export interface ExpectedFlow {
   readonly mandatory: readonly number[];
   /** Operand count of every alt ("alt3" -> 2), including operands without wire messages. */
   readonly altSizes: ReadonlyMap<string, number>;
+  /** Variables actions of the flow and the flows it refers to yield (`yields: uid`). */
+  readonly yielded: ReadonlySet<string>;
+  /**
+   * What the facts (see {@link withFacts}) and `yields:` decide about values of the steps; a
+   * value left out is checked as its constraint says, a `when:` not requiring it.
+   */
+  readonly requirements: ReadonlyMap<Value, ValueRequirement>;
+  /** The facts {@link requirements} were decided by (none from {@link expandFlow}). */
+  readonly facts: Facts;
 }
 
 interface Scope {
@@ -114,6 +124,7 @@ export function expandFlow(flow: Flow, resolve?: (id: string) => Flow | undefine
   const multiple = new Set<string>();
   let fragmentCounter = 0;
   const altSizes = new Map<string, number>();
+  const yielded = new Set<string>();
 
   const walk = (
     steps: readonly Step[],
@@ -208,6 +219,9 @@ export function expandFlow(flow: Flow, resolve?: (id: string) => Flow | undefine
           );
           break;
         }
+        case 'action':
+          if (s.yields !== undefined) yielded.add(s.yields);
+          break;
         default:
           break;
       }
@@ -281,6 +295,32 @@ export function expandFlow(flow: Flow, resolve?: (id: string) => Flow | undefine
     altSizes,
     referenced,
     mandatory,
+    yielded,
+    requirements: valueRequirements(
+      final.map((m) => m.step),
+      yielded,
+      NO_FACTS,
+    ),
+    facts: NO_FACTS,
+  };
+}
+
+const NO_FACTS: Facts = new Map();
+
+/**
+ * The flow checked under the case's facts: each value's `when:` is decided once here, by the
+ * same evaluator the generated roles use, instead of per message (see {@link ValueRequirement}).
+ */
+export function withFacts(expected: ExpectedFlow, facts: Facts): ExpectedFlow {
+  if (facts.size === 0 && expected.facts.size === 0) return expected;
+  return {
+    ...expected,
+    requirements: valueRequirements(
+      expected.messages.map((m) => m.step),
+      expected.yielded,
+      facts,
+    ),
+    facts,
   };
 }
 

@@ -74,6 +74,11 @@ export function* reportTextChunks(
       `  ${id} (${m.label}) = ${addr} [${m.source}${m.evidence ? `: ${m.evidence}` : ''}]`,
     );
   }
+  const facts = Object.entries(r.facts ?? {});
+  if (facts.length > 0)
+    lines.push(
+      `facts: ${facts.map(([n, f]) => `${n}=${String(f.value)} [${f.source}]`).join(', ')}`,
+    );
   yield `${lines.join('\n')}\n`;
   let n = 0;
   for (const inst of instances) yield `${instanceText(inst, ++n, paint).join('\n')}\n`;
@@ -149,7 +154,13 @@ export function* reportJsonAround<T extends string | Uint8Array>(
     yield inst;
   }
   const tail = JSON.stringify(
-    { unrelated: r.unrelated, notStarted: r.notStarted, mapping: r.mapping, stats: r.stats },
+    {
+      unrelated: r.unrelated,
+      notStarted: r.notStarted,
+      mapping: r.mapping,
+      ...(r.facts ? { facts: r.facts } : {}),
+      stats: r.stats,
+    },
     null,
     2,
   );

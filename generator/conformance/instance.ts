@@ -399,6 +399,7 @@ export class Instance {
           : new Map(this.vars),
       dialog,
       senderIsCaller: senderIsCaller(sip, dialog),
+      requirements: this.expected.requirements,
       stepField: (step, field) => {
         const target = this.expected.messages.find((x) => x.id === `${stepPrefix(m)}${step}`);
         const hit = target

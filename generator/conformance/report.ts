@@ -83,6 +83,12 @@ export interface MappingReport {
   readonly evidence?: string;
 }
 
+/** A fact of the case the check used (`--fact`, a map's `policies:`), with where it came from. */
+export interface FactReport {
+  readonly value: string | number | boolean;
+  readonly source: 'map' | 'command line';
+}
+
 /** The whole result. */
 export interface ConformanceReport {
   readonly flow: string;
@@ -97,6 +103,11 @@ export interface ConformanceReport {
    */
   readonly notStarted: readonly NotStartedReport[];
   readonly mapping: Readonly<Record<string, MappingReport>>;
+  /**
+   * The facts values' `when:` were decided by, by name (`flowspec diff` always lists them, empty
+   * when none were given: then no value under a `when:` is required).
+   */
+  readonly facts?: Readonly<Record<string, FactReport>>;
   /** Messages read, parse problems, and other counters. */
   readonly stats: Readonly<Record<string, number>>;
 }

@@ -8,6 +8,7 @@
 import type { Derivation, MessageStep, Value } from '../model/flow-model.js';
 import { contactUri, readDialogPath, type DialogSummary } from './dialog-summary.js';
 import type { ObservedMessage } from './observed.js';
+import { copiedVariable, stepValues, type ValueRequirement } from './value-requirements.js';
 
 /** The `actual` of a difference whose field the message does not have. */
 export const ABSENT = '(absent)';
@@ -31,6 +32,11 @@ export interface ValueContext {
   readonly dialog: DialogSummary | undefined;
   /** Whether the sender of this message is the calling party of the dialog. */
   readonly senderIsCaller: boolean | undefined;
+  /**
+   * What the case's facts and the flow's `yields:` decide about values (ExpectedFlow
+   * `requirements`); a value left out is checked as its constraint says.
+   */
+  readonly requirements?: ReadonlyMap<Value, ValueRequirement>;
 }
 
 const decoder = new TextDecoder();
@@ -141,14 +147,39 @@ function checkValue(
   const report = (expected: string): void => {
     diffs.push({ field, expected, actual: actual ?? ABSENT });
   };
+  // Only values with a `when:` or copying a variable can have a requirement: one lookup then.
+  const need = v.when !== undefined || c.kind === 'derived' ? ctx.requirements?.get(v) : undefined;
+  if (need !== undefined && need !== 'required') {
+    // A `when:` the case's facts make false: the flow neither requires nor checks the value.
+    if (need === 'ignored') return;
+    // A variable an action yields (OMA CPM 8.2.2.3 4.c.ii.1: the UID of the stored session
+    // history) shows first in the message that carries it: present with any value, which the
+    // variable takes; later steps compare with it.
+    const name = copiedVariable(v) ?? '';
+    const bound = ctx.vars.get(name);
+    if (actual === undefined) {
+      if (need === 'yielded') report(`${c.kind === 'derived' ? c.expression : name} (present)`);
+      return;
+    }
+    if (bound === undefined) {
+      ctx.vars.set(name, actual.trim());
+      return;
+    }
+  }
   if (actual === undefined) {
-    // A value required only under a condition (`when`) may be absent: the trace cannot show the
-    // condition. A value copied from a field the source message does not have is absent too.
-    // A derived value the trace cannot compute (a route set seen from elsewhere, a value only an
-    // action produced) cannot be required either: its absence may be right.
+    // A value required only under a condition (`when`) the case's facts leave open may be
+    // absent: the trace cannot show the condition. A value copied from a field the source
+    // message does not have is absent too. A derived value the trace cannot compute (a route
+    // set seen from elsewhere, a value only an action produced) cannot be required either: its
+    // absence may be right.
     const derivedKind = c.kind === 'derived' ? evaluate(c.derivation, ctx).kind : undefined;
     const copiesAbsent = derivedKind === 'absent' || derivedKind === 'unknown';
-    if (c.kind !== 'example' && c.kind !== 'absent' && v.when === undefined && !copiesAbsent) {
+    if (
+      c.kind !== 'example' &&
+      c.kind !== 'absent' &&
+      (v.when === undefined || need === 'required') &&
+      !copiesAbsent
+    ) {
       report(
         c.kind === 'literal' || c.kind === 'contains'
           ? c.text
@@ -225,18 +256,18 @@ function checkValue(
 const binding = new WeakMap<MessageStep, boolean>();
 
 /**
- * True when checking a step's values may bind variables (a template's variables, a `bind`):
- * only then does trying the step need a scratch copy of the instance's variables.
+ * True when checking a step's values may bind variables (a template's variables, a `bind`, a
+ * copy of a variable an action yields): only then does trying the step need a scratch copy of
+ * the instance's variables.
  */
 export function mayBind(step: MessageStep): boolean {
   let b = binding.get(step);
   if (b === undefined) {
-    const values = [
-      ...(step.requestUri ? [step.requestUri] : []),
-      ...step.headers.flatMap((h) => h.values),
-      ...(step.body ? [step.body] : []),
-    ];
-    b = values.some((v) => v.bind !== undefined || v.constraint.kind === 'template');
+    // A copy of a variable binds it when an action yields it (see checkValue).
+    b = stepValues(step).some(
+      (v) =>
+        v.bind !== undefined || v.constraint.kind === 'template' || copiedVariable(v) !== undefined,
+    );
     binding.set(step, b);
   }
   return b;

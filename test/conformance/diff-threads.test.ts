@@ -14,6 +14,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { SynthMessage } from '../../bench/fixtures/synthesize-trace.js';
 import type { ExpectedFlow } from '../../generator/conformance/expected.js';
 import { cli, FIGURE_16, interleaved, loadExpected, writeCapture } from './figure16-helpers.js';
+import { pfByeCapture, pfByeTraffic, PF_BYE_CASES } from './helpers/pf-bye-case.js';
 
 let expected: ExpectedFlow;
 beforeAll(async () => {
@@ -122,6 +123,52 @@ describe('flowspec diff over threads says what it says in one thread', () => {
     expect(a.err).toMatch(/frame \d+: sip-parse-error: .*CSeq/);
     expect(a.err).toContain(`wrote ${outA}: pass`);
   });
+
+  it("carries --fact and the map's policies: to the engine's thread", async () => {
+    // Figure 16 reads no policy in a value's when:, so the facts show in the report only; the
+    // CPM Participating Function's Message-UID they decide is checked in diff-facts.test.ts.
+    const file = writeCapture(interleaved(expected, 1), 'facts.pcap');
+    const map = join(dirname(file), 'facts.map.yaml');
+    writeFileSync(
+      map,
+      'participants:\n  clientA: 127.0.0.1:5061\npolicies:\n  policy.release: continue\n  session.kind: on-demand\n',
+    );
+    for (const format of ['json', 'text']) {
+      const args = ['diff', FIGURE_16, file, '--map', map, '--format', format];
+      const { threads, inline } = await both([...args, '--fact', 'policy.release=release-all']);
+      expect(threads.code, format).toBe(0);
+      expect(threads.out, format).toBe(inline.out);
+      expect(threads.err, format).toBe(inline.err);
+      expect(threads.out).toMatch(
+        format === 'json'
+          ? /"facts": \{\n {4}"policy.release": \{\n {6}"value": "release-all",\n {6}"source": "command line"\n {4}\},\n {4}"session.kind": \{\n {6}"value": "on-demand",\n {6}"source": "map"/
+          : /facts: policy.release=release-all \[command line\], session.kind=on-demand \[map\]/,
+      );
+    }
+    // A fact that decides a value: the CPM Participating Function's 200 "OK" without the
+    // Message-UID the policy asks for (OMA CPM 8.2.2.3 4.c.ii.2) fails in both ways alike.
+    const c = PF_BYE_CASES[0];
+    if (!c) throw new Error('no case');
+    const traffic = await pfByeTraffic(c);
+    const pfMap = join(dirname(file), 'pf-bye.map.yaml');
+    writeFileSync(pfMap, traffic.mapText);
+    const pfBye = pfByeCapture(traffic, undefined, 'pf-bye-without-uid');
+    for (const [fact, code] of [
+      ['policy.allowOfflineStorage=true', 1],
+      ['policy.allowOfflineStorage=false', 0],
+    ] as const) {
+      const args = ['diff', c.flow, pfBye, '--map', pfMap, '--format', 'json', '--fact', fact];
+      const { threads, inline } = await both(args);
+      expect(inline.code, fact).toBe(code);
+      expect(threads.code, fact).toBe(code);
+      expect(threads.out, fact).toBe(inline.out);
+    }
+    const bad = await both(['diff', FIGURE_16, file, '--fact', 'policy.release=sometimes']);
+    expect(bad.threads.code).toBe(2);
+    expect(bad.inline.code).toBe(2);
+    expect(bad.threads.err).toBe(bad.inline.err);
+    expect(bad.threads.err).toContain('--fact policy.release=sometimes: policy.release is one of');
+  }, 60_000);
 
   it('exits 2 with the same message on each kind of unusable input', async () => {
     const good = writeCapture(interleaved(expected, 1), 'good.pcap');
