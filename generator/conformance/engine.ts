@@ -14,6 +14,7 @@ import {
   type WireEndpoint,
 } from './address-map.js';
 import { AddressIndex } from './address-index.js';
+import { RecentKeys } from './recent-keys.js';
 import { newSummary, updateSummary, type DialogSummary } from './dialog-summary.js';
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
 import { describeType, withFacts } from './expected.js';
@@ -143,7 +144,8 @@ export class ConformanceChecker {
   private readonly byCallId = new Map<string, Instance>();
   private readonly summaries = new Map<string, DialogSummary>();
   private readonly pending = new Map<string, number>();
-  private readonly closed = new Set<string>();
+  /** Call-IDs of finished instances (the latest 100,000), to count their late messages. */
+  private readonly closed = new RecentKeys(100_000);
   private readonly finished: InstanceReport[] = [];
   private readonly wireByEvent: readonly ExpectedMessage[];
   private readonly starts: readonly ExpectedMessage[];
@@ -904,8 +906,6 @@ export class ConformanceChecker {
       this.summaries.delete(callId);
       // The dialog summary's own copy (see push): it keeps no message's text alive.
       this.closed.add(callId);
-      if (this.closed.size > 100_000)
-        this.closed.delete(this.closed.values().next().value as string);
     }
     // A passing instance past the listed ones is only counted: its report is not built.
     if (
