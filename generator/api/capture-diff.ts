@@ -10,7 +10,7 @@ import {
   AddressMapError,
   ConformanceChecker,
   expandFlow,
-  parseAddressMap,
+  parseMapFile,
   type ConformanceReport,
   observedFromIngest,
 } from '../conformance/index.js';
@@ -82,13 +82,15 @@ function toWire(report: ConformanceReport, name: string): Omit<CaptureDiff, 'war
 export async function diffCaptureAgainstFlow(input: CaptureDiffInput): Promise<CaptureDiff> {
   let map;
   try {
-    map = input.map === undefined ? undefined : parseAddressMap(input.map, 'map', input.flow);
+    map = input.map === undefined ? undefined : parseMapFile(input.map, 'map', input.flow);
   } catch (e) {
     if (e instanceof AddressMapError) throw new CaptureDiffError('map', e.message);
     throw e;
   }
+  // A topology used as the map also gives the case's facts (its `policies:`), as for the CLI.
   const checker = new ConformanceChecker(expandFlow(input.flow, input.resolve), {
-    ...(map ? { map } : {}),
+    ...(map ? { map: map.addresses } : {}),
+    ...(map && map.facts.size > 0 ? { facts: map.facts } : {}),
     capture: input.name,
   });
   const ingest = ingestCapture(input.capture);

@@ -5,6 +5,7 @@ export {
   formatAddress,
   parseAddress,
   parseAddressMap,
+  parseMapFile,
   readAddressMap,
 } from './address-map.js';
 export type { AddressSpec, WireEndpoint } from './address-map.js';
