@@ -4,7 +4,7 @@
  * counts their messages, reports their sessions, dialogs and transactions,
  * and closes them.
  */
-import type { ReactionFailure } from '../generated/roles/index.js';
+import { MessageStorageServer, type ReactionFailure } from '../generated/roles/index.js';
 import type { MbcpPacketRecord } from '../runtime/mbcp/index.js';
 import type { SessionSnapshot } from '../runtime/session/index.js';
 import type { TransportTraceEvent } from '../runtime/sip/transport/index.js';
@@ -16,6 +16,8 @@ import type { RunSpec, Topology } from './topology.js';
 export interface RunningParticipant {
   readonly spec: RunSpec;
   readonly role: StartedRole;
+  /** The Message Storage Server it stores to (`run.<id>.storage`, OMA CPM Appendix C). */
+  readonly storage?: MessageStorageServer;
 }
 
 /** Messages and state of every started participant. */
@@ -51,7 +53,14 @@ export class Launcher {
       const entry = getCatalogRole(spec.role);
       if (!entry) throw new LaunchError(spec.id, `no generated role ${spec.role}`);
       const [first, second] = spec.outbound;
+      let storage: MessageStorageServer | undefined;
       try {
+        // OMA CPM Appendix C: the Message Storage Server, a local peer in this process.
+        if (spec.storage)
+          storage = await MessageStorageServer.start({
+            label: `${spec.id} Message Storage Server`,
+            file: spec.storage.file,
+          });
         const role = await entry.start({
           label: spec.id,
           address: spec.address,
@@ -74,10 +83,15 @@ export class Launcher {
           ...(spec.nextHop ? { nextHop: spec.nextHop.uri } : {}),
           facts: spec.policies,
           mode: spec.mode,
+          ...(storage ? { storage } : {}),
         });
-        started.push({ spec, role });
+        started.push({ spec, role, ...(storage ? { storage } : {}) });
       } catch (e) {
-        for (const p of started) await p.role.close();
+        await storage?.close();
+        for (const p of started) {
+          await p.role.close();
+          await p.storage?.close();
+        }
         // The transport wraps the socket's error (RFC 3261 18 bind failures) as its cause.
         const err = e as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
         const code = err.code ?? err.cause?.code;
@@ -123,7 +137,10 @@ export class Launcher {
 
   /** Closes every participant: transaction layers stopped, sockets closed. */
   async close(): Promise<void> {
-    for (const p of this.participants) await p.role.close();
+    for (const p of this.participants) {
+      await p.role.close();
+      await p.storage?.close();
+    }
   }
 }
 

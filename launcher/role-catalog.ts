@@ -37,6 +37,7 @@ import {
   UE_REACTIONS,
   type EntryOptions,
   type EntryOutcome,
+  type LocalPeer,
   type ReactionEntry,
 } from '../generated/roles/index.js';
 import type { MbcpPacketRecord } from '../runtime/mbcp/index.js';
@@ -180,12 +181,16 @@ export interface RoleStartConfig {
   readonly facts: Readonly<Record<string, PolicyValue>>;
   /** proxy or b2bua, for the roles that have both. */
   readonly mode?: string;
+  /** The Message Storage Server a role that stores gives its indications to (OMA CPM Appendix C). */
+  readonly storage?: LocalPeer;
 }
 
 /** One role of the catalog. */
 export interface CatalogRole {
   /** The modes the role runs in; the first is the default. */
   readonly modes: readonly string[];
+  /** The local peers it can be given (`storage`: a Message Storage Server). */
+  readonly localPeers: readonly string[];
   /** The operator policies and session facts it reads. */
   readonly policies: Readonly<Record<string, PolicyValues>>;
   start(config: RoleStartConfig): Promise<StartedRole>;
@@ -194,6 +199,7 @@ export interface CatalogRole {
 /** A catalog role as written below: its generated module's start and reactions table. */
 interface RoleDefinition {
   readonly modes: readonly string[];
+  readonly localPeers?: readonly string[];
   readonly policies: Readonly<Record<string, PolicyValues>>;
   readonly reactions: readonly ReactionEntry[];
   launch(config: RoleStartConfig): Promise<GeneratedInstance>;
@@ -319,23 +325,35 @@ const DEFINITIONS: Readonly<Record<string, RoleDefinition>> = {
   'cpm-pf-originating': {
     modes: ['b2bua', 'proxy'],
     policies: CPM_PF_POLICIES,
+    localPeers: ['storage'],
     reactions: CPM_PF_ORIGINATING_REACTIONS,
     launch: (c) => {
       const facts = { ...c.facts, 'participant.mode': c.mode } as CpmPfOriginatingConfig['facts'];
       return c.mode === 'proxy'
         ? CpmPfOriginatingProxy.start({ ...endpoint(c), facts })
-        : CpmPfOriginating.start({ ...endpoint(c), ...b2buaFields(c), facts });
+        : CpmPfOriginating.start({
+            ...endpoint(c),
+            ...b2buaFields(c),
+            facts,
+            ...(c.storage ? { storage: c.storage } : {}),
+          });
     },
   },
   'cpm-pf-terminating': {
     modes: ['b2bua', 'proxy'],
     policies: CPM_PF_POLICIES,
+    localPeers: ['storage'],
     reactions: CPM_PF_TERMINATING_REACTIONS,
     launch: (c) => {
       const facts = { ...c.facts, 'participant.mode': c.mode } as CpmPfTerminatingConfig['facts'];
       return c.mode === 'proxy'
         ? CpmPfTerminatingProxy.start({ ...endpoint(c), facts })
-        : CpmPfTerminating.start({ ...endpoint(c), ...b2buaFields(c), facts });
+        : CpmPfTerminating.start({
+            ...endpoint(c),
+            ...b2buaFields(c),
+            facts,
+            ...(c.storage ? { storage: c.storage } : {}),
+          });
     },
   },
   iwf: {
@@ -359,6 +377,7 @@ export const ROLE_CATALOG: Readonly<Record<string, CatalogRole>> = Object.fromEn
     name,
     {
       modes: d.modes,
+      localPeers: d.localPeers ?? [],
       policies: d.policies,
       start: (c) => started(d.reactions, d.launch(c)),
     },

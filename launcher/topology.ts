@@ -42,6 +42,12 @@ export interface RunSpec {
   /** Transports it listens on, on its one port, the first advertised (RFC 3261 18); UDP when absent. */
   readonly transports?: readonly ('udp' | 'tcp')[];
   readonly policies: Readonly<Record<string, PolicyValue>>;
+  /**
+   * The Message Storage Server the participant gives its indications to (OMA CPM Appendix C:
+   * the CPM Participating Function stores the CPM Session History there): the JSON-lines file
+   * of its store, an absolute path.
+   */
+  readonly storage?: { readonly file: string };
 }
 
 /** A topology read from a file. */
@@ -68,6 +74,7 @@ const RUN_KEYS = [
   'aor',
   'transports',
   'policies',
+  'storage',
 ] as const;
 
 /** Reads a topology file; paths in it are relative to the file. */
@@ -275,6 +282,30 @@ export async function parseTopology(text: string, file: string): Promise<Topolog
         fail(transportsNode, `run.${id}.transports: a transport named twice`);
       transports = list;
     }
+    const storageNode = fields.get('storage');
+    let storage: { file: string } | undefined;
+    if (storageNode !== undefined) {
+      const fileNode = isMap(storageNode)
+        ? (storageNode.get('file', true) as Node | undefined)
+        : undefined;
+      if (
+        !isMap(storageNode) ||
+        storageNode.items.length !== 1 ||
+        !isScalar(fileNode) ||
+        typeof fileNode.value !== 'string' ||
+        fileNode.value === ''
+      )
+        fail(
+          storageNode ?? key,
+          `run.${id}.storage: { file: <path> }, the JSON-lines file of its Message Storage Server`,
+        );
+      if (!entry?.localPeers.includes('storage'))
+        fail(
+          storageNode ?? key,
+          `run.${id}.storage: role ${role} gives no indication to a Message Storage Server`,
+        );
+      storage = { file: resolve(dirname(file), String((fileNode as { value: unknown }).value)) };
+    }
     const ownPolicies = readPolicies(fields.get('policies') ?? null, fail, { id, role });
     // Global policies apply where the role reads them; the participant's own ones override.
     const policies: Record<string, PolicyValue> = {};
@@ -294,6 +325,7 @@ export async function parseTopology(text: string, file: string): Promise<Topolog
       ...(nextHop ? { nextHop } : {}),
       ...(transports ? { transports } : {}),
       policies,
+      ...(storage ? { storage } : {}),
     });
   }
   const timers = readTimers(top.get('timers')?.value ?? null, fail);

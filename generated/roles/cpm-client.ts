@@ -155,7 +155,7 @@ export const CPM_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'start cpm.pf-bye.originating:BYE from self dialogs={clientLeg} mode=-',
     flows: 'cpm.pf-bye.originating',
     steps: 'cpm.pf-bye.originating#proxy.bye-client cpm.pf-bye.originating#proxy.ok-client.fwd',
-    places: 'flows/cpm/pf-bye-originating.flow.yaml:63 step proxy.bye-client',
+    places: 'flows/cpm/pf-bye-originating.flow.yaml:64 step proxy.bye-client',
     runs: 'pfByeOriginating',
     executable: true,
   },
@@ -165,7 +165,7 @@ export const CPM_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'cpm.pf-bye.originating#proxy.fwd-other cpm.pf-bye.originating#proxy.ok-other cpm.pf-bye.originating#5.c cpm.pf-bye.originating#5.d',
     places:
-      'flows/cpm/pf-bye-originating.flow.yaml:99 step proxy.fwd-other; flows/cpm/pf-bye-originating.flow.yaml:258 step 5.c',
+      'flows/cpm/pf-bye-originating.flow.yaml:100 step proxy.fwd-other; flows/cpm/pf-bye-originating.flow.yaml:295 step 5.c',
     runs: 'onBye',
     executable: true,
   },
@@ -173,7 +173,7 @@ export const CPM_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'start cpm.pf-bye.originating:BYE from self dialogs={} mode=-',
     flows: 'cpm.pf-bye.originating',
     steps: 'cpm.pf-bye.originating#4.bye cpm.pf-bye.originating#4.c.iii',
-    places: 'flows/cpm/pf-bye-originating.flow.yaml:136 step 4.bye',
+    places: 'flows/cpm/pf-bye-originating.flow.yaml:137 step 4.bye',
     runs: 'pfByeOriginating2',
     executable: true,
   },
@@ -181,7 +181,7 @@ export const CPM_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'receive INVITE from other-entity via cpm-pf-originating dialogs={} mode=-',
     flows: 'cpm.pf-bye.originating',
     steps: 'cpm.pf-bye.originating#6.a cpm.pf-bye.originating#6.a.ok',
-    places: 'flows/cpm/pf-bye-originating.flow.yaml:314 step 6.a',
+    places: 'flows/cpm/pf-bye-originating.flow.yaml:351 step 6.a',
     runs: 'onInvite',
     executable: true,
   },
@@ -189,7 +189,7 @@ export const CPM_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'receive ACK from other-entity via cpm-pf-originating dialogs={clientLeg} mode=-',
     flows: 'cpm.pf-bye.originating',
     steps: 'cpm.pf-bye.originating#6.a.ack',
-    places: 'flows/cpm/pf-bye-originating.flow.yaml:333 step 6.a.ack',
+    places: 'flows/cpm/pf-bye-originating.flow.yaml:370 step 6.a.ack',
     runs: 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)',
     executable: true,
   },
@@ -197,7 +197,7 @@ export const CPM_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'receive BYE from other-entity via cpm-pf-originating dialogs={clientLeg} mode=-',
     flows: 'cpm.pf-bye.originating',
     steps: 'cpm.pf-bye.originating#6.b.iii cpm.pf-bye.originating#6.b.iv',
-    places: 'flows/cpm/pf-bye-originating.flow.yaml:373 step 6.b.iii',
+    places: 'flows/cpm/pf-bye-originating.flow.yaml:428 step 6.b.iii',
     runs: 'onBye',
     executable: true,
   },
@@ -205,7 +205,7 @@ export const CPM_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'start cpm.pf-bye.terminating:BYE from self dialogs={clientLeg,otherLeg} mode=-',
     flows: 'cpm.pf-bye.terminating',
     steps: 'cpm.pf-bye.terminating#proxy.bye-client cpm.pf-bye.terminating#proxy.ok-client.fwd',
-    places: 'flows/cpm/pf-bye-terminating.flow.yaml:62 step proxy.bye-client',
+    places: 'flows/cpm/pf-bye-terminating.flow.yaml:63 step proxy.bye-client',
     runs: 'pfByeTerminating',
     executable: true,
   },
@@ -213,7 +213,7 @@ export const CPM_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'receive BYE from other-entity via cpm-pf-terminating dialogs={clientLeg} mode=-',
     flows: 'cpm.pf-bye.terminating',
     steps: 'cpm.pf-bye.terminating#proxy.fwd-other cpm.pf-bye.terminating#proxy.ok-other',
-    places: 'flows/cpm/pf-bye-terminating.flow.yaml:98 step proxy.fwd-other',
+    places: 'flows/cpm/pf-bye-terminating.flow.yaml:99 step proxy.fwd-other',
     runs: 'onBye',
     executable: true,
   },
@@ -221,7 +221,7 @@ export const CPM_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'start cpm.pf-bye.terminating:BYE from self dialogs={clientLeg} mode=-',
     flows: 'cpm.pf-bye.terminating',
     steps: 'cpm.pf-bye.terminating#2.bye cpm.pf-bye.terminating#2.c.iii',
-    places: 'flows/cpm/pf-bye-terminating.flow.yaml:135 step 2.bye',
+    places: 'flows/cpm/pf-bye-terminating.flow.yaml:136 step 2.bye',
     runs: 'pfByeTerminating2',
     executable: true,
   },
@@ -229,7 +229,7 @@ export const CPM_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=-',
     flows: 'cpm.pf-bye.terminating',
     steps: 'cpm.pf-bye.terminating#3.c.iii cpm.pf-bye.terminating#3.d',
-    places: 'flows/cpm/pf-bye-terminating.flow.yaml:255 step 3.c.iii',
+    places: 'flows/cpm/pf-bye-terminating.flow.yaml:292 step 3.c.iii',
     runs: 'onBye',
     executable: true,
   },
@@ -249,13 +249,13 @@ export class CpmClient extends UserAgentRole<CpmClientConfig> {
     return new CpmClient(transport, core, config);
   }
 
-  /** Handles BYE: receive BYE from served-client via sip-core dialogs={session} mode=- (flows/cpm/close-pf-off-media-path.flow.yaml:75 step 7); receive BYE from other-entity via sip-core dialogs={legB} mode=- (flows/cpm/close-pf-on-media-path.flow.yaml:104 step 12); receive BYE from other-entity via cpm-pf-originating dialogs={} mode=- (flows/cpm/pf-bye-originating.flow.yaml:99 step proxy.fwd-other; flows/cpm/pf-bye-originating.flow.yaml:258 step 5.c); receive BYE from other-entity via cpm-pf-originating dialogs={clientLeg} mode=- (flows/cpm/pf-bye-originating.flow.yaml:373 step 6.b.iii); receive BYE from other-entity via cpm-pf-terminating dialogs={clientLeg} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:98 step proxy.fwd-other); receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:255 step 3.c.iii). */
+  /** Handles BYE: receive BYE from served-client via sip-core dialogs={session} mode=- (flows/cpm/close-pf-off-media-path.flow.yaml:75 step 7); receive BYE from other-entity via sip-core dialogs={legB} mode=- (flows/cpm/close-pf-on-media-path.flow.yaml:104 step 12); receive BYE from other-entity via cpm-pf-originating dialogs={} mode=- (flows/cpm/pf-bye-originating.flow.yaml:100 step proxy.fwd-other; flows/cpm/pf-bye-originating.flow.yaml:295 step 5.c); receive BYE from other-entity via cpm-pf-originating dialogs={clientLeg} mode=- (flows/cpm/pf-bye-originating.flow.yaml:428 step 6.b.iii); receive BYE from other-entity via cpm-pf-terminating dialogs={clientLeg} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:99 step proxy.fwd-other); receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:292 step 3.c.iii). */
   async onBye(incoming: IncomingRequest): Promise<void> {
     // cpm.close.pf-off-media-path step 8 (flows/cpm/close-pf-off-media-path.flow.yaml:80): send 200 -> sip-core
     if (incoming.pending) incoming.respond(200);
   }
 
-  /** Handles INVITE: receive INVITE from served-client via sip-core dialogs={} mode=- (flows/cpm/establish-one-to-one.flow.yaml:71 step 7); receive INVITE from other-entity via sip-core dialogs={} mode=- (flows/cpm/establish-one-to-one-on-media-path.flow.yaml:71 step 7); receive INVITE from other-entity via cpm-pf-terminating dialogs={} mode=- (flows/cpm/establish-pf-terminating.flow.yaml:41 step 2); receive INVITE from other-entity via cpm-pf-terminating dialogs={otherLeg} mode=- (flows/cpm/establish-pf-terminating.flow.yaml:79 step 7); receive INVITE from other-entity via cpm-pf-originating dialogs={} mode=- (flows/cpm/pf-bye-originating.flow.yaml:314 step 6.a). */
+  /** Handles INVITE: receive INVITE from served-client via sip-core dialogs={} mode=- (flows/cpm/establish-one-to-one.flow.yaml:71 step 7); receive INVITE from other-entity via sip-core dialogs={} mode=- (flows/cpm/establish-one-to-one-on-media-path.flow.yaml:71 step 7); receive INVITE from other-entity via cpm-pf-terminating dialogs={} mode=- (flows/cpm/establish-pf-terminating.flow.yaml:41 step 2); receive INVITE from other-entity via cpm-pf-terminating dialogs={otherLeg} mode=- (flows/cpm/establish-pf-terminating.flow.yaml:79 step 7); receive INVITE from other-entity via cpm-pf-originating dialogs={} mode=- (flows/cpm/pf-bye-originating.flow.yaml:351 step 6.a). */
   async onInvite(incoming: IncomingRequest): Promise<void> {
     // cpm.establish.one-to-one step 8 (flows/cpm/establish-one-to-one.flow.yaml:77): send 200 -> sip-core
     this.respondInvite(incoming, 200);
@@ -329,45 +329,45 @@ export class CpmClient extends UserAgentRole<CpmClientConfig> {
     return outcome;
   }
 
-  /** Starts cpm.pf-bye.originating (flows/cpm/pf-bye-originating.flow.yaml:63 step proxy.bye-client). */
+  /** Starts cpm.pf-bye.originating (flows/cpm/pf-bye-originating.flow.yaml:64 step proxy.bye-client). */
   async pfByeOriginating(options: EntryOptions = {}): Promise<EntryOutcome> {
     const outcome: EntryOutcome = { responses: [] };
-    // cpm.pf-bye.originating step proxy.bye-client (flows/cpm/pf-bye-originating.flow.yaml:63): send BYE -> cpm-pf-originating
+    // cpm.pf-bye.originating step proxy.bye-client (flows/cpm/pf-bye-originating.flow.yaml:64): send BYE -> cpm-pf-originating
     const r1 = await this.core.bye(this.dialogOf(options));
-    // cpm.pf-bye.originating step proxy.ok-client.fwd (flows/cpm/pf-bye-originating.flow.yaml:81): receive 200 <- cpm-pf-originating
+    // cpm.pf-bye.originating step proxy.ok-client.fwd (flows/cpm/pf-bye-originating.flow.yaml:82): receive 200 <- cpm-pf-originating
     expectStatus(r1, 200, 'cpm.pf-bye.originating', 'proxy.ok-client.fwd');
     outcome.responses.push(r1);
     return outcome;
   }
 
-  /** Starts cpm.pf-bye.originating (flows/cpm/pf-bye-originating.flow.yaml:136 step 4.bye). */
+  /** Starts cpm.pf-bye.originating (flows/cpm/pf-bye-originating.flow.yaml:137 step 4.bye). */
   async pfByeOriginating2(options: EntryOptions = {}): Promise<EntryOutcome> {
     const outcome: EntryOutcome = { responses: [] };
-    // cpm.pf-bye.originating step 4.bye (flows/cpm/pf-bye-originating.flow.yaml:136): send BYE -> cpm-pf-originating
+    // cpm.pf-bye.originating step 4.bye (flows/cpm/pf-bye-originating.flow.yaml:137): send BYE -> cpm-pf-originating
     const r1 = await this.core.bye(this.dialogOf(options));
-    // cpm.pf-bye.originating step 4.c.iii (flows/cpm/pf-bye-originating.flow.yaml:209): receive 200 <- cpm-pf-originating
+    // cpm.pf-bye.originating step 4.c.iii (flows/cpm/pf-bye-originating.flow.yaml:228): receive 200 <- cpm-pf-originating
     expectStatus(r1, 200, 'cpm.pf-bye.originating', '4.c.iii');
     outcome.responses.push(r1);
     return outcome;
   }
 
-  /** Starts cpm.pf-bye.terminating (flows/cpm/pf-bye-terminating.flow.yaml:62 step proxy.bye-client). */
+  /** Starts cpm.pf-bye.terminating (flows/cpm/pf-bye-terminating.flow.yaml:63 step proxy.bye-client). */
   async pfByeTerminating(options: EntryOptions = {}): Promise<EntryOutcome> {
     const outcome: EntryOutcome = { responses: [] };
-    // cpm.pf-bye.terminating step proxy.bye-client (flows/cpm/pf-bye-terminating.flow.yaml:62): send BYE -> cpm-pf-terminating
+    // cpm.pf-bye.terminating step proxy.bye-client (flows/cpm/pf-bye-terminating.flow.yaml:63): send BYE -> cpm-pf-terminating
     const r1 = await this.core.bye(this.dialogOf(options));
-    // cpm.pf-bye.terminating step proxy.ok-client.fwd (flows/cpm/pf-bye-terminating.flow.yaml:80): receive 200 <- cpm-pf-terminating
+    // cpm.pf-bye.terminating step proxy.ok-client.fwd (flows/cpm/pf-bye-terminating.flow.yaml:81): receive 200 <- cpm-pf-terminating
     expectStatus(r1, 200, 'cpm.pf-bye.terminating', 'proxy.ok-client.fwd');
     outcome.responses.push(r1);
     return outcome;
   }
 
-  /** Starts cpm.pf-bye.terminating (flows/cpm/pf-bye-terminating.flow.yaml:135 step 2.bye). */
+  /** Starts cpm.pf-bye.terminating (flows/cpm/pf-bye-terminating.flow.yaml:136 step 2.bye). */
   async pfByeTerminating2(options: EntryOptions = {}): Promise<EntryOutcome> {
     const outcome: EntryOutcome = { responses: [] };
-    // cpm.pf-bye.terminating step 2.bye (flows/cpm/pf-bye-terminating.flow.yaml:135): send BYE -> cpm-pf-terminating
+    // cpm.pf-bye.terminating step 2.bye (flows/cpm/pf-bye-terminating.flow.yaml:136): send BYE -> cpm-pf-terminating
     const r1 = await this.core.bye(this.dialogOf(options));
-    // cpm.pf-bye.terminating step 2.c.iii (flows/cpm/pf-bye-terminating.flow.yaml:175): receive 200 <- cpm-pf-terminating
+    // cpm.pf-bye.terminating step 2.c.iii (flows/cpm/pf-bye-terminating.flow.yaml:194): receive 200 <- cpm-pf-terminating
     expectStatus(r1, 200, 'cpm.pf-bye.terminating', '2.c.iii');
     outcome.responses.push(r1);
     return outcome;

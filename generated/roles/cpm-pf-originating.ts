@@ -30,11 +30,14 @@ import {
   type B2buaRoleConfig,
   type EntryOptions,
   type EntryOutcome,
+  type LocalPeer,
   type ReactionEntry,
 } from './role-support.js';
 
 /** Configuration of the CPM Participating Function (originating). */
 export interface CpmPfOriginatingConfig extends B2buaRoleConfig {
+  /** The Message Storage Server this role gives its indications to (`MessageStorageServer`, a local call, no network); without it, the flow actions that take its answer yield the `onAction` hook's value or the stand-in. */
+  readonly storage?: LocalPeer;
   /** Policies and session facts the flows leave to the operator, by their guard names. */
   readonly facts?: {
     /** How the deciding participant works (OMA CPM 8.2.2.3, OMA PoC 6.1). */
@@ -148,7 +151,7 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
     flows: 'cpm.pf-bye.originating',
     steps:
       'cpm.pf-bye.originating#proxy.bye-client cpm.pf-bye.originating#proxy.fwd-client cpm.pf-bye.originating#proxy.ok-client cpm.pf-bye.originating#proxy.ok-client.fwd',
-    places: 'flows/cpm/pf-bye-originating.flow.yaml:63 step proxy.bye-client',
+    places: 'flows/cpm/pf-bye-originating.flow.yaml:64 step proxy.bye-client',
     runs: 'CpmPfOriginatingProxy: ProxyCore relay (RFC 3261 16)',
     executable: true,
   },
@@ -158,7 +161,7 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
     flows: 'cpm.pf-bye.originating',
     steps:
       'cpm.pf-bye.originating#proxy.bye-other cpm.pf-bye.originating#proxy.fwd-other cpm.pf-bye.originating#proxy.ok-other cpm.pf-bye.originating#proxy.ok-other.fwd',
-    places: 'flows/cpm/pf-bye-originating.flow.yaml:93 step proxy.bye-other',
+    places: 'flows/cpm/pf-bye-originating.flow.yaml:94 step proxy.bye-other',
     runs: 'CpmPfOriginatingProxy: ProxyCore relay (RFC 3261 16)',
     executable: true,
   },
@@ -167,8 +170,8 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
       "receive BYE from served-client via cpm-client dialogs={iwfLeg,otherLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client']",
     flows: 'cpm.pf-bye.originating',
     steps:
-      'cpm.pf-bye.originating#4.bye cpm.pf-bye.originating#3.client cpm.pf-bye.originating#4.a.ii cpm.pf-bye.originating#4.c.iwf cpm.pf-bye.originating#4.b.ii cpm.pf-bye.originating#4.c cpm.pf-bye.originating#4.c.ii.1 cpm.pf-bye.originating#4.c.iii',
-    places: 'flows/cpm/pf-bye-originating.flow.yaml:136 step 4.bye',
+      'cpm.pf-bye.originating#4.bye cpm.pf-bye.originating#3.client cpm.pf-bye.originating#4.a.ii cpm.pf-bye.originating#4.c.iwf cpm.pf-bye.originating#4.b.ii cpm.pf-bye.originating#4.c cpm.pf-bye.originating#4.c.ii.1.store cpm.pf-bye.originating#4.c.ii.1.uid cpm.pf-bye.originating#4.c.ii.1 cpm.pf-bye.originating#4.c.iii',
+    places: 'flows/cpm/pf-bye-originating.flow.yaml:137 step 4.bye',
     runs: 'onBye',
     executable: true,
   },
@@ -177,8 +180,8 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
       "receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity']",
     flows: 'cpm.pf-bye.originating',
     steps:
-      'cpm.pf-bye.originating#5.bye cpm.pf-bye.originating#3.other cpm.pf-bye.originating#5.b.i cpm.pf-bye.originating#5.c cpm.pf-bye.originating#5.d cpm.pf-bye.originating#5.d.send',
-    places: 'flows/cpm/pf-bye-originating.flow.yaml:233 step 5.bye',
+      'cpm.pf-bye.originating#5.bye cpm.pf-bye.originating#3.other cpm.pf-bye.originating#5.b.i.store cpm.pf-bye.originating#5.b.i.uid cpm.pf-bye.originating#5.b.i cpm.pf-bye.originating#5.c cpm.pf-bye.originating#5.d cpm.pf-bye.originating#5.d.send',
+    places: 'flows/cpm/pf-bye-originating.flow.yaml:252 step 5.bye',
     runs: 'onBye',
     executable: true,
   },
@@ -187,8 +190,8 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
       "receive BYE from iwf via iwf dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'iwf']",
     flows: 'cpm.pf-bye.originating',
     steps:
-      'cpm.pf-bye.originating#6.bye cpm.pf-bye.originating#6.a.media cpm.pf-bye.originating#6.a cpm.pf-bye.originating#6.a.ok cpm.pf-bye.originating#6.a.ack cpm.pf-bye.originating#6.a.bye-ok cpm.pf-bye.originating#3.iwf cpm.pf-bye.originating#6.b.ii.1 cpm.pf-bye.originating#6.b.iii cpm.pf-bye.originating#6.b.iv cpm.pf-bye.originating#6.b.other-iwf cpm.pf-bye.originating#6.b.other-iwf.ok cpm.pf-bye.originating#6.b.iv.send',
-    places: 'flows/cpm/pf-bye-originating.flow.yaml:294 step 6.bye',
+      'cpm.pf-bye.originating#6.bye cpm.pf-bye.originating#6.a.media cpm.pf-bye.originating#6.a cpm.pf-bye.originating#6.a.ok cpm.pf-bye.originating#6.a.ack cpm.pf-bye.originating#6.a.bye-ok cpm.pf-bye.originating#3.iwf cpm.pf-bye.originating#6.b.ii.1.store cpm.pf-bye.originating#6.b.ii.1.uid cpm.pf-bye.originating#6.b.ii.1 cpm.pf-bye.originating#6.b.iii cpm.pf-bye.originating#6.b.iv cpm.pf-bye.originating#6.b.other-iwf cpm.pf-bye.originating#6.b.other-iwf.ok cpm.pf-bye.originating#6.b.iv.send',
+    places: 'flows/cpm/pf-bye-originating.flow.yaml:331 step 6.bye',
     runs: 'onBye',
     executable: true,
   },
@@ -196,7 +199,7 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'receive BYE from served-client via cpm-pf-terminating dialogs={otherLeg} mode=-',
     flows: 'cpm.pf-bye.terminating',
     steps: 'cpm.pf-bye.terminating#proxy.fwd-client cpm.pf-bye.terminating#proxy.ok-client',
-    places: 'flows/cpm/pf-bye-terminating.flow.yaml:68 step proxy.fwd-client',
+    places: 'flows/cpm/pf-bye-terminating.flow.yaml:69 step proxy.fwd-client',
     runs: 'onBye',
     executable: true,
   },
@@ -206,7 +209,7 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'cpm.pf-bye.terminating#proxy.bye-other cpm.pf-bye.terminating#proxy.ok-other.fwd cpm.pf-bye.terminating#3.bye cpm.pf-bye.terminating#3.d.send',
     places:
-      'flows/cpm/pf-bye-terminating.flow.yaml:92 step proxy.bye-other; flows/cpm/pf-bye-terminating.flow.yaml:199 step 3.bye',
+      'flows/cpm/pf-bye-terminating.flow.yaml:93 step proxy.bye-other; flows/cpm/pf-bye-terminating.flow.yaml:218 step 3.bye',
     runs: 'pfByeTerminating',
     executable: true,
   },
@@ -214,7 +217,7 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=-',
     flows: 'cpm.pf-bye.terminating',
     steps: 'cpm.pf-bye.terminating#2.b cpm.pf-bye.terminating#2.c',
-    places: 'flows/cpm/pf-bye-terminating.flow.yaml:146 step 2.b',
+    places: 'flows/cpm/pf-bye-terminating.flow.yaml:147 step 2.b',
     runs: 'onBye',
     executable: true,
   },
@@ -222,7 +225,7 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'receive INVITE from other-entity via cpm-pf-terminating to=self dialogs={} mode=-',
     flows: 'cpm.pf-bye.terminating',
     steps: 'cpm.pf-bye.terminating#4.a cpm.pf-bye.terminating#4.a.ok',
-    places: 'flows/cpm/pf-bye-terminating.flow.yaml:313 step 4.a',
+    places: 'flows/cpm/pf-bye-terminating.flow.yaml:350 step 4.a',
     runs: 'onInvite',
     executable: true,
   },
@@ -230,7 +233,7 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'receive ACK from other-entity via cpm-pf-terminating dialogs={otherLeg} mode=-',
     flows: 'cpm.pf-bye.terminating',
     steps: 'cpm.pf-bye.terminating#4.a.ack',
-    places: 'flows/cpm/pf-bye-terminating.flow.yaml:332 step 4.a.ack',
+    places: 'flows/cpm/pf-bye-terminating.flow.yaml:369 step 4.a.ack',
     runs: 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)',
     executable: true,
   },
@@ -238,7 +241,7 @@ export const CPM_PF_ORIGINATING_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'receive BYE from other-entity via cpm-pf-terminating dialogs={otherLeg} mode=-',
     flows: 'cpm.pf-bye.terminating',
     steps: 'cpm.pf-bye.terminating#4.b.iii cpm.pf-bye.terminating#4.b.iv',
-    places: 'flows/cpm/pf-bye-terminating.flow.yaml:374 step 4.b.iii',
+    places: 'flows/cpm/pf-bye-terminating.flow.yaml:429 step 4.b.iii',
     runs: 'onBye',
     executable: true,
   },
@@ -300,12 +303,12 @@ export class CpmPfOriginating extends B2buaRole<CpmPfOriginatingConfig> {
     return new CpmPfOriginating(transport, core, b2bua, config);
   }
 
-  /** Handles BYE: receive BYE from served-client via cpm-pf-terminating dialogs={otherLeg} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:68 step proxy.fwd-client); receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:146 step 2.b); receive BYE from other-entity via cpm-pf-terminating dialogs={otherLeg} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:374 step 4.b.iii); receive BYE from served-client via cpm-client dialogs={iwfLeg,otherLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client'] (flows/cpm/pf-bye-originating.flow.yaml:136 step 4.bye); receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity'] (flows/cpm/pf-bye-originating.flow.yaml:233 step 5.bye); receive BYE from iwf via iwf dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'iwf'] (flows/cpm/pf-bye-originating.flow.yaml:294 step 6.bye); receive BYE from served-client via sip-core dialogs={legA,legAB} mode=b2bua (flows/cpm/close-pf-on-media-path.flow.yaml:35 step 2). */
+  /** Handles BYE: receive BYE from served-client via cpm-pf-terminating dialogs={otherLeg} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:69 step proxy.fwd-client); receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:147 step 2.b); receive BYE from other-entity via cpm-pf-terminating dialogs={otherLeg} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:429 step 4.b.iii); receive BYE from served-client via cpm-client dialogs={iwfLeg,otherLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client'] (flows/cpm/pf-bye-originating.flow.yaml:137 step 4.bye); receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity'] (flows/cpm/pf-bye-originating.flow.yaml:252 step 5.bye); receive BYE from iwf via iwf dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'iwf'] (flows/cpm/pf-bye-originating.flow.yaml:331 step 6.bye); receive BYE from served-client via sip-core dialogs={legA,legAB} mode=b2bua (flows/cpm/close-pf-on-media-path.flow.yaml:35 step 2). */
   async onBye(incoming: IncomingRequest): Promise<void> {
     const f = this.facts(incoming);
     // branch 1: receive BYE from served-client via cpm-pf-terminating dialogs={otherLeg} mode=- | receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- | receive BYE from other-entity via cpm-pf-terminating dialogs={otherLeg} mode=-
     if (this.otherLeg(incoming) === undefined) {
-      // cpm.pf-bye.terminating step proxy.ok-client (flows/cpm/pf-bye-terminating.flow.yaml:74): send 200 -> cpm-pf-terminating
+      // cpm.pf-bye.terminating step proxy.ok-client (flows/cpm/pf-bye-terminating.flow.yaml:75): send 200 -> cpm-pf-terminating
       if (incoming.pending) incoming.respond(200);
       return;
     }
@@ -314,32 +317,46 @@ export class CpmPfOriginating extends B2buaRole<CpmPfOriginatingConfig> {
       // Values the flow actions of this reaction yield (`yields:`), by variable.
       const vars: Record<string, string | undefined> = {};
       const other = this.otherLeg(incoming);
-      // cpm.pf-bye.originating step 3.client (flows/cpm/pf-bye-originating.flow.yaml:142): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'served-client']
+      // cpm.pf-bye.originating step 3.client (flows/cpm/pf-bye-originating.flow.yaml:143): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'served-client']
       this.act('release-media-resources', 'cpm.pf-bye.originating', '3.client');
       if (f['session.interworked']) {
         for (const item of this.each('session.iwfs', incoming)) {
-          // cpm.pf-bye.originating step 4.a.ii (flows/cpm/pf-bye-originating.flow.yaml:156): send BYE -> iwf [participant.mode == 'b2bua' && trigger.from == 'served-client' && session.interworked] *session.iwfs
+          // cpm.pf-bye.originating step 4.a.ii (flows/cpm/pf-bye-originating.flow.yaml:157): send BYE -> iwf [participant.mode == 'b2bua' && trigger.from == 'served-client' && session.interworked] *session.iwfs
           const r1 = await this.releaseOtherLeg(item.leg);
-          // cpm.pf-bye.originating step 4.c.iwf (flows/cpm/pf-bye-originating.flow.yaml:166): receive 200 <- iwf [participant.mode == 'b2bua' && trigger.from == 'served-client' && session.interworked] *session.iwfs
+          // cpm.pf-bye.originating step 4.c.iwf (flows/cpm/pf-bye-originating.flow.yaml:167): receive 200 <- iwf [participant.mode == 'b2bua' && trigger.from == 'served-client' && session.interworked] *session.iwfs
           if (r1) expectStatus(r1, 200, 'cpm.pf-bye.originating', '4.c.iwf');
         }
       }
       if (!f['session.interworked']) {
-        // cpm.pf-bye.originating step 4.b.ii (flows/cpm/pf-bye-originating.flow.yaml:177): send BYE -> cpm-pf-terminating [participant.mode == 'b2bua' && trigger.from == 'served-client' && !(session.interworked)]
+        // cpm.pf-bye.originating step 4.b.ii (flows/cpm/pf-bye-originating.flow.yaml:178): send BYE -> cpm-pf-terminating [participant.mode == 'b2bua' && trigger.from == 'served-client' && !(session.interworked)]
         const r2 = await this.releaseOtherLeg(other);
-        // cpm.pf-bye.originating step 4.c (flows/cpm/pf-bye-originating.flow.yaml:187): receive 200 <- cpm-pf-terminating [participant.mode == 'b2bua' && trigger.from == 'served-client' && !(session.interworked)]
+        // cpm.pf-bye.originating step 4.c (flows/cpm/pf-bye-originating.flow.yaml:188): receive 200 <- cpm-pf-terminating [participant.mode == 'b2bua' && trigger.from == 'served-client' && !(session.interworked)]
         if (r2) expectStatus(r2, 200, 'cpm.pf-bye.originating', '4.c');
       }
       if (f['policy.allowOfflineStorage']) {
-        // cpm.pf-bye.originating step 4.c.ii.1 (flows/cpm/pf-bye-originating.flow.yaml:199): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'served-client' && policy.allowOfflineStorage]
+        // cpm.pf-bye.originating step 4.c.ii.1.store (flows/cpm/pf-bye-originating.flow.yaml:200): send indication store CPM Session History -> message-storage [participant.mode == 'b2bua' && trigger.from == 'served-client' && policy.allowOfflineStorage]
+        Object.assign(
+          vars,
+          await this.indicate(
+            this.config.storage,
+            'store CPM Session History',
+            'cpm.pf-bye.originating',
+            '4.c.ii.1.store',
+            incoming,
+          ),
+        );
+        // cpm.pf-bye.originating step 4.c.ii.1.uid (flows/cpm/pf-bye-originating.flow.yaml:213): receive indication UID <- message-storage [participant.mode == 'b2bua' && trigger.from == 'served-client' && policy.allowOfflineStorage]
+        // The answer to step 4.c.ii.1.store: the local call returned it.
+        // cpm.pf-bye.originating step 4.c.ii.1 (flows/cpm/pf-bye-originating.flow.yaml:218): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'served-client' && policy.allowOfflineStorage]
         vars['uid'] = this.act(
           'store-session-history',
           'cpm.pf-bye.originating',
           '4.c.ii.1',
           'uid',
+          vars['uid'],
         );
       }
-      // cpm.pf-bye.originating step 4.c.iii (flows/cpm/pf-bye-originating.flow.yaml:209): send 200 -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'served-client']
+      // cpm.pf-bye.originating step 4.c.iii (flows/cpm/pf-bye-originating.flow.yaml:228): send 200 -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'served-client']
       if (incoming.pending)
         incoming.respond(200, {
           headers: stepHeaders('cpm.pf-bye.originating', '4.c.iii', [
@@ -353,21 +370,40 @@ export class CpmPfOriginating extends B2buaRole<CpmPfOriginatingConfig> {
       // Values the flow actions of this reaction yield (`yields:`), by variable.
       const vars: Record<string, string | undefined> = {};
       const other = this.otherLeg(incoming);
-      // cpm.pf-bye.originating step 3.other (flows/cpm/pf-bye-originating.flow.yaml:239): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'other-entity']
+      // cpm.pf-bye.originating step 3.other (flows/cpm/pf-bye-originating.flow.yaml:258): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'other-entity']
       this.act('release-media-resources', 'cpm.pf-bye.originating', '3.other');
       if (f['policy.allowOfflineStorage']) {
-        // cpm.pf-bye.originating step 5.b.i (flows/cpm/pf-bye-originating.flow.yaml:248): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'other-entity' && policy.allowOfflineStorage]
-        vars['uid'] = this.act('store-session-history', 'cpm.pf-bye.originating', '5.b.i', 'uid');
+        // cpm.pf-bye.originating step 5.b.i.store (flows/cpm/pf-bye-originating.flow.yaml:267): send indication store CPM Session History -> message-storage [participant.mode == 'b2bua' && trigger.from == 'other-entity' && policy.allowOfflineStorage]
+        Object.assign(
+          vars,
+          await this.indicate(
+            this.config.storage,
+            'store CPM Session History',
+            'cpm.pf-bye.originating',
+            '5.b.i.store',
+            incoming,
+          ),
+        );
+        // cpm.pf-bye.originating step 5.b.i.uid (flows/cpm/pf-bye-originating.flow.yaml:280): receive indication UID <- message-storage [participant.mode == 'b2bua' && trigger.from == 'other-entity' && policy.allowOfflineStorage]
+        // The answer to step 5.b.i.store: the local call returned it.
+        // cpm.pf-bye.originating step 5.b.i (flows/cpm/pf-bye-originating.flow.yaml:285): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'other-entity' && policy.allowOfflineStorage]
+        vars['uid'] = this.act(
+          'store-session-history',
+          'cpm.pf-bye.originating',
+          '5.b.i',
+          'uid',
+          vars['uid'],
+        );
       }
-      // cpm.pf-bye.originating step 5.c (flows/cpm/pf-bye-originating.flow.yaml:258): send BYE -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'other-entity']
+      // cpm.pf-bye.originating step 5.c (flows/cpm/pf-bye-originating.flow.yaml:295): send BYE -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'other-entity']
       const r1 = await this.releaseOtherLeg(other, {
         headers: stepHeaders('cpm.pf-bye.originating', '5.c', [
           ['Message-UID', vars['uid'], Boolean(f['policy.allowOfflineStorage'])],
         ]),
       });
-      // cpm.pf-bye.originating step 5.d (flows/cpm/pf-bye-originating.flow.yaml:271): receive 200 <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'other-entity']
+      // cpm.pf-bye.originating step 5.d (flows/cpm/pf-bye-originating.flow.yaml:308): receive 200 <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'other-entity']
       if (r1) expectStatus(r1, 200, 'cpm.pf-bye.originating', '5.d');
-      // cpm.pf-bye.originating step 5.d.send (flows/cpm/pf-bye-originating.flow.yaml:277): send 200 -> cpm-pf-terminating [participant.mode == 'b2bua' && trigger.from == 'other-entity']
+      // cpm.pf-bye.originating step 5.d.send (flows/cpm/pf-bye-originating.flow.yaml:314): send 200 -> cpm-pf-terminating [participant.mode == 'b2bua' && trigger.from == 'other-entity']
       if (incoming.pending) incoming.respond(200);
       return;
     }
@@ -380,21 +416,21 @@ export class CpmPfOriginating extends B2buaRole<CpmPfOriginatingConfig> {
         Number(f['session.iwfCount'] ?? 0) > 1 &&
         f['policy.iwfRelease'] === 'close-sender-media'
       ) {
-        // cpm.pf-bye.originating step 6.a.media (flows/cpm/pf-bye-originating.flow.yaml:308): action remove-media-streams [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
+        // cpm.pf-bye.originating step 6.a.media (flows/cpm/pf-bye-originating.flow.yaml:345): action remove-media-streams [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
         this.act('remove-media-streams', 'cpm.pf-bye.originating', '6.a.media');
-        // cpm.pf-bye.originating step 6.a (flows/cpm/pf-bye-originating.flow.yaml:314): send INVITE -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
+        // cpm.pf-bye.originating step 6.a (flows/cpm/pf-bye-originating.flow.yaml:351): send INVITE -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
         const r1 = await this.removeLegStreams(incoming, other);
-        // cpm.pf-bye.originating step 6.a.ok (flows/cpm/pf-bye-originating.flow.yaml:327): receive 200 <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
+        // cpm.pf-bye.originating step 6.a.ok (flows/cpm/pf-bye-originating.flow.yaml:364): receive 200 <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
         if (r1) expectStatus(r1, 200, 'cpm.pf-bye.originating', '6.a.ok');
-        // cpm.pf-bye.originating step 6.a.ack (flows/cpm/pf-bye-originating.flow.yaml:333): send ACK -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
+        // cpm.pf-bye.originating step 6.a.ack (flows/cpm/pf-bye-originating.flow.yaml:370): send ACK -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
         // RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.
-        // cpm.pf-bye.originating step 6.a.bye-ok (flows/cpm/pf-bye-originating.flow.yaml:338): send 200 -> iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
+        // cpm.pf-bye.originating step 6.a.bye-ok (flows/cpm/pf-bye-originating.flow.yaml:375): send 200 -> iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
         if (incoming.pending) incoming.respond(200);
       }
       if (!(
         Number(f['session.iwfCount'] ?? 0) > 1 && f['policy.iwfRelease'] === 'close-sender-media'
       )) {
-        // cpm.pf-bye.originating step 3.iwf (flows/cpm/pf-bye-originating.flow.yaml:353): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
+        // cpm.pf-bye.originating step 3.iwf (flows/cpm/pf-bye-originating.flow.yaml:390): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
         this.act('release-media-resources', 'cpm.pf-bye.originating', '3.iwf');
       }
       if (
@@ -403,40 +439,54 @@ export class CpmPfOriginating extends B2buaRole<CpmPfOriginatingConfig> {
         ) &&
         f['policy.allowOfflineStorage']
       ) {
-        // cpm.pf-bye.originating step 6.b.ii.1 (flows/cpm/pf-bye-originating.flow.yaml:362): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media') && policy.allowOfflineStorage]
+        // cpm.pf-bye.originating step 6.b.ii.1.store (flows/cpm/pf-bye-originating.flow.yaml:399): send indication store CPM Session History -> message-storage [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media') && policy.allowOfflineStorage]
+        Object.assign(
+          vars,
+          await this.indicate(
+            this.config.storage,
+            'store CPM Session History',
+            'cpm.pf-bye.originating',
+            '6.b.ii.1.store',
+            incoming,
+          ),
+        );
+        // cpm.pf-bye.originating step 6.b.ii.1.uid (flows/cpm/pf-bye-originating.flow.yaml:412): receive indication UID <- message-storage [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media') && policy.allowOfflineStorage]
+        // The answer to step 6.b.ii.1.store: the local call returned it.
+        // cpm.pf-bye.originating step 6.b.ii.1 (flows/cpm/pf-bye-originating.flow.yaml:417): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media') && policy.allowOfflineStorage]
         vars['uid'] = this.act(
           'store-session-history',
           'cpm.pf-bye.originating',
           '6.b.ii.1',
           'uid',
+          vars['uid'],
         );
       }
       if (!(
         Number(f['session.iwfCount'] ?? 0) > 1 && f['policy.iwfRelease'] === 'close-sender-media'
       )) {
-        // cpm.pf-bye.originating step 6.b.iii (flows/cpm/pf-bye-originating.flow.yaml:373): send BYE -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
+        // cpm.pf-bye.originating step 6.b.iii (flows/cpm/pf-bye-originating.flow.yaml:428): send BYE -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
         const r2 = await this.releaseOtherLeg(other, {
           headers: stepHeaders('cpm.pf-bye.originating', '6.b.iii', [
             ['Message-UID', vars['uid'], Boolean(f['policy.allowOfflineStorage'])],
           ]),
         });
-        // cpm.pf-bye.originating step 6.b.iv (flows/cpm/pf-bye-originating.flow.yaml:387): receive 200 <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
+        // cpm.pf-bye.originating step 6.b.iv (flows/cpm/pf-bye-originating.flow.yaml:442): receive 200 <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
         if (r2) expectStatus(r2, 200, 'cpm.pf-bye.originating', '6.b.iv');
       }
       if (!(
         Number(f['session.iwfCount'] ?? 0) > 1 && f['policy.iwfRelease'] === 'close-sender-media'
       )) {
         for (const item of this.each('session.otherIwfs', incoming)) {
-          // cpm.pf-bye.originating step 6.b.other-iwf (flows/cpm/pf-bye-originating.flow.yaml:397): send BYE -> iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')] *session.otherIwfs
+          // cpm.pf-bye.originating step 6.b.other-iwf (flows/cpm/pf-bye-originating.flow.yaml:452): send BYE -> iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')] *session.otherIwfs
           const r3 = await this.releaseOtherLeg(item.leg);
-          // cpm.pf-bye.originating step 6.b.other-iwf.ok (flows/cpm/pf-bye-originating.flow.yaml:404): receive 200 <- iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')] *session.otherIwfs
+          // cpm.pf-bye.originating step 6.b.other-iwf.ok (flows/cpm/pf-bye-originating.flow.yaml:459): receive 200 <- iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')] *session.otherIwfs
           if (r3) expectStatus(r3, 200, 'cpm.pf-bye.originating', '6.b.other-iwf.ok');
         }
       }
       if (!(
         Number(f['session.iwfCount'] ?? 0) > 1 && f['policy.iwfRelease'] === 'close-sender-media'
       )) {
-        // cpm.pf-bye.originating step 6.b.iv.send (flows/cpm/pf-bye-originating.flow.yaml:411): send 200 -> iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
+        // cpm.pf-bye.originating step 6.b.iv.send (flows/cpm/pf-bye-originating.flow.yaml:466): send 200 -> iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
         if (incoming.pending) incoming.respond(200);
       }
       return;
@@ -453,10 +503,10 @@ export class CpmPfOriginating extends B2buaRole<CpmPfOriginatingConfig> {
     if (r1) expectStatus(r1, 200, 'cpm.close.pf-on-media-path', '10');
   }
 
-  /** Handles INVITE: receive INVITE from other-entity via cpm-pf-terminating to=self dialogs={} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:313 step 4.a). */
+  /** Handles INVITE: receive INVITE from other-entity via cpm-pf-terminating to=self dialogs={} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:350 step 4.a). */
   async onInvite(incoming: IncomingRequest): Promise<void> {
     const media = this.mbcpPeerOf(incoming);
-    // cpm.pf-bye.terminating step 4.a.ok (flows/cpm/pf-bye-terminating.flow.yaml:326): send 200 -> cpm-pf-terminating
+    // cpm.pf-bye.terminating step 4.a.ok (flows/cpm/pf-bye-terminating.flow.yaml:363): send 200 -> cpm-pf-terminating
     this.acceptInvite(incoming, 200, media);
   }
 
@@ -479,12 +529,12 @@ export class CpmPfOriginating extends B2buaRole<CpmPfOriginatingConfig> {
     return outcome;
   }
 
-  /** Starts cpm.pf-bye.terminating (flows/cpm/pf-bye-terminating.flow.yaml:92 step proxy.bye-other; flows/cpm/pf-bye-terminating.flow.yaml:199 step 3.bye). */
+  /** Starts cpm.pf-bye.terminating (flows/cpm/pf-bye-terminating.flow.yaml:93 step proxy.bye-other; flows/cpm/pf-bye-terminating.flow.yaml:218 step 3.bye). */
   async pfByeTerminating(options: EntryOptions = {}): Promise<EntryOutcome> {
     const outcome: EntryOutcome = { responses: [] };
-    // cpm.pf-bye.terminating step proxy.bye-other (flows/cpm/pf-bye-terminating.flow.yaml:92): send BYE -> cpm-pf-terminating
+    // cpm.pf-bye.terminating step proxy.bye-other (flows/cpm/pf-bye-terminating.flow.yaml:93): send BYE -> cpm-pf-terminating
     const r1 = await this.core.bye(onlyDialog(this.core.dialogs, options, this.constructor.name));
-    // cpm.pf-bye.terminating step proxy.ok-other.fwd (flows/cpm/pf-bye-terminating.flow.yaml:110): receive 200 <- cpm-pf-terminating
+    // cpm.pf-bye.terminating step proxy.ok-other.fwd (flows/cpm/pf-bye-terminating.flow.yaml:111): receive 200 <- cpm-pf-terminating
     expectStatus(r1, 200, 'cpm.pf-bye.terminating', 'proxy.ok-other.fwd');
     outcome.responses.push(r1);
     return outcome;

@@ -32,11 +32,14 @@ import {
   type B2buaRoleConfig,
   type EntryOptions,
   type EntryOutcome,
+  type LocalPeer,
   type ReactionEntry,
 } from './role-support.js';
 
 /** Configuration of the CPM Participating Function (terminating). */
 export interface CpmPfTerminatingConfig extends B2buaRoleConfig {
+  /** The Message Storage Server this role gives its indications to (`MessageStorageServer`, a local call, no network); without it, the flow actions that take its answer yield the `onAction` hook's value or the stand-in. */
+  readonly storage?: LocalPeer;
   /** Policies and session facts the flows leave to the operator, by their guard names. */
   readonly facts?: {
     /** How the deciding participant works (OMA CPM 8.2.2.3, OMA PoC 6.1). */
@@ -174,7 +177,7 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
       'receive BYE from served-client via cpm-pf-originating dialogs={clientLeg,otherLeg} mode=-',
     flows: 'cpm.pf-bye.originating',
     steps: 'cpm.pf-bye.originating#proxy.fwd-client cpm.pf-bye.originating#proxy.ok-client',
-    places: 'flows/cpm/pf-bye-originating.flow.yaml:69 step proxy.fwd-client',
+    places: 'flows/cpm/pf-bye-originating.flow.yaml:70 step proxy.fwd-client',
     runs: 'onBye',
     executable: true,
   },
@@ -182,7 +185,7 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'start cpm.pf-bye.originating:BYE from self dialogs={otherLeg} mode=-',
     flows: 'cpm.pf-bye.originating',
     steps: 'cpm.pf-bye.originating#proxy.bye-other cpm.pf-bye.originating#proxy.ok-other.fwd',
-    places: 'flows/cpm/pf-bye-originating.flow.yaml:93 step proxy.bye-other',
+    places: 'flows/cpm/pf-bye-originating.flow.yaml:94 step proxy.bye-other',
     runs: 'pfByeOriginating',
     executable: true,
   },
@@ -190,7 +193,7 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'receive BYE from other-entity via cpm-pf-originating dialogs={otherLeg} mode=-',
     flows: 'cpm.pf-bye.originating',
     steps: 'cpm.pf-bye.originating#4.b.ii cpm.pf-bye.originating#4.c',
-    places: 'flows/cpm/pf-bye-originating.flow.yaml:177 step 4.b.ii',
+    places: 'flows/cpm/pf-bye-originating.flow.yaml:178 step 4.b.ii',
     runs: 'onBye',
     executable: true,
   },
@@ -198,7 +201,7 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'start cpm.pf-bye.originating:BYE from self dialogs={} mode=-',
     flows: 'cpm.pf-bye.originating',
     steps: 'cpm.pf-bye.originating#5.bye cpm.pf-bye.originating#5.d.send',
-    places: 'flows/cpm/pf-bye-originating.flow.yaml:233 step 5.bye',
+    places: 'flows/cpm/pf-bye-originating.flow.yaml:252 step 5.bye',
     runs: 'pfByeOriginating2',
     executable: true,
   },
@@ -208,7 +211,7 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
     flows: 'cpm.pf-bye.terminating',
     steps:
       'cpm.pf-bye.terminating#proxy.bye-client cpm.pf-bye.terminating#proxy.fwd-client cpm.pf-bye.terminating#proxy.ok-client cpm.pf-bye.terminating#proxy.ok-client.fwd',
-    places: 'flows/cpm/pf-bye-terminating.flow.yaml:62 step proxy.bye-client',
+    places: 'flows/cpm/pf-bye-terminating.flow.yaml:63 step proxy.bye-client',
     runs: 'CpmPfTerminatingProxy: ProxyCore relay (RFC 3261 16)',
     executable: true,
   },
@@ -218,7 +221,7 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
     flows: 'cpm.pf-bye.terminating',
     steps:
       'cpm.pf-bye.terminating#proxy.bye-other cpm.pf-bye.terminating#proxy.fwd-other cpm.pf-bye.terminating#proxy.ok-other cpm.pf-bye.terminating#proxy.ok-other.fwd',
-    places: 'flows/cpm/pf-bye-terminating.flow.yaml:92 step proxy.bye-other',
+    places: 'flows/cpm/pf-bye-terminating.flow.yaml:93 step proxy.bye-other',
     runs: 'CpmPfTerminatingProxy: ProxyCore relay (RFC 3261 16)',
     executable: true,
   },
@@ -227,8 +230,8 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
       "receive BYE from served-client via cpm-client dialogs={clientLeg,iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client']",
     flows: 'cpm.pf-bye.terminating',
     steps:
-      'cpm.pf-bye.terminating#2.bye cpm.pf-bye.terminating#1.client cpm.pf-bye.terminating#2.b cpm.pf-bye.terminating#2.c cpm.pf-bye.terminating#2.c.ii.1 cpm.pf-bye.terminating#2.c.iii',
-    places: 'flows/cpm/pf-bye-terminating.flow.yaml:135 step 2.bye',
+      'cpm.pf-bye.terminating#2.bye cpm.pf-bye.terminating#1.client cpm.pf-bye.terminating#2.b cpm.pf-bye.terminating#2.c cpm.pf-bye.terminating#2.c.ii.1.store cpm.pf-bye.terminating#2.c.ii.1.uid cpm.pf-bye.terminating#2.c.ii.1 cpm.pf-bye.terminating#2.c.iii',
+    places: 'flows/cpm/pf-bye-terminating.flow.yaml:136 step 2.bye',
     runs: 'onBye',
     executable: true,
   },
@@ -237,8 +240,8 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
       "receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity']",
     flows: 'cpm.pf-bye.terminating',
     steps:
-      'cpm.pf-bye.terminating#3.bye cpm.pf-bye.terminating#1.other cpm.pf-bye.terminating#3.a cpm.pf-bye.terminating#3.b.ii cpm.pf-bye.terminating#3.d.iwf cpm.pf-bye.terminating#3.c.iii cpm.pf-bye.terminating#3.d cpm.pf-bye.terminating#3.d.send',
-    places: 'flows/cpm/pf-bye-terminating.flow.yaml:199 step 3.bye',
+      'cpm.pf-bye.terminating#3.bye cpm.pf-bye.terminating#1.other cpm.pf-bye.terminating#3.a.store cpm.pf-bye.terminating#3.a.uid cpm.pf-bye.terminating#3.a cpm.pf-bye.terminating#3.b.ii cpm.pf-bye.terminating#3.d.iwf cpm.pf-bye.terminating#3.c.iii cpm.pf-bye.terminating#3.d cpm.pf-bye.terminating#3.d.send',
+    places: 'flows/cpm/pf-bye-terminating.flow.yaml:218 step 3.bye',
     runs: 'onBye',
     executable: true,
   },
@@ -247,8 +250,8 @@ export const CPM_PF_TERMINATING_REACTIONS: readonly ReactionEntry[] = [
       "receive BYE from iwf via iwf dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'iwf']",
     flows: 'cpm.pf-bye.terminating',
     steps:
-      'cpm.pf-bye.terminating#4.bye cpm.pf-bye.terminating#4.a.media cpm.pf-bye.terminating#4.a cpm.pf-bye.terminating#4.a.ok cpm.pf-bye.terminating#4.a.ack cpm.pf-bye.terminating#4.a.bye-ok cpm.pf-bye.terminating#1.iwf cpm.pf-bye.terminating#4.b.i cpm.pf-bye.terminating#4.b.iii cpm.pf-bye.terminating#4.b.iv cpm.pf-bye.terminating#4.b.other-iwf cpm.pf-bye.terminating#4.b.other-iwf.ok cpm.pf-bye.terminating#4.b.iv.send',
-    places: 'flows/cpm/pf-bye-terminating.flow.yaml:293 step 4.bye',
+      'cpm.pf-bye.terminating#4.bye cpm.pf-bye.terminating#4.a.media cpm.pf-bye.terminating#4.a cpm.pf-bye.terminating#4.a.ok cpm.pf-bye.terminating#4.a.ack cpm.pf-bye.terminating#4.a.bye-ok cpm.pf-bye.terminating#1.iwf cpm.pf-bye.terminating#4.b.i.store cpm.pf-bye.terminating#4.b.i.uid cpm.pf-bye.terminating#4.b.i cpm.pf-bye.terminating#4.b.iii cpm.pf-bye.terminating#4.b.iv cpm.pf-bye.terminating#4.b.other-iwf cpm.pf-bye.terminating#4.b.other-iwf.ok cpm.pf-bye.terminating#4.b.iv.send',
+    places: 'flows/cpm/pf-bye-terminating.flow.yaml:330 step 4.bye',
     runs: 'onBye',
     executable: true,
   },
@@ -312,12 +315,12 @@ export class CpmPfTerminating extends B2buaRole<CpmPfTerminatingConfig> {
     return new CpmPfTerminating(transport, core, b2bua, config);
   }
 
-  /** Handles BYE: receive BYE from served-client via cpm-pf-originating dialogs={clientLeg,otherLeg} mode=- (flows/cpm/pf-bye-originating.flow.yaml:69 step proxy.fwd-client); receive BYE from other-entity via cpm-pf-originating dialogs={otherLeg} mode=- (flows/cpm/pf-bye-originating.flow.yaml:177 step 4.b.ii); receive BYE from served-client via cpm-client dialogs={clientLeg,iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client'] (flows/cpm/pf-bye-terminating.flow.yaml:135 step 2.bye); receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity'] (flows/cpm/pf-bye-terminating.flow.yaml:199 step 3.bye); receive BYE from iwf via iwf dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'iwf'] (flows/cpm/pf-bye-terminating.flow.yaml:293 step 4.bye); receive BYE from other-entity via sip-core dialogs={legAB,legB} mode=b2bua (flows/cpm/close-pf-on-media-path.flow.yaml:68 step 7). */
+  /** Handles BYE: receive BYE from served-client via cpm-pf-originating dialogs={clientLeg,otherLeg} mode=- (flows/cpm/pf-bye-originating.flow.yaml:70 step proxy.fwd-client); receive BYE from other-entity via cpm-pf-originating dialogs={otherLeg} mode=- (flows/cpm/pf-bye-originating.flow.yaml:178 step 4.b.ii); receive BYE from served-client via cpm-client dialogs={clientLeg,iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'served-client'] (flows/cpm/pf-bye-terminating.flow.yaml:136 step 2.bye); receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- [participant.mode == 'b2bua' && trigger.from == 'other-entity'] (flows/cpm/pf-bye-terminating.flow.yaml:218 step 3.bye); receive BYE from iwf via iwf dialogs={} mode=- [participant.mode == 'b2bua' && trigger.from == 'iwf'] (flows/cpm/pf-bye-terminating.flow.yaml:330 step 4.bye); receive BYE from other-entity via sip-core dialogs={legAB,legB} mode=b2bua (flows/cpm/close-pf-on-media-path.flow.yaml:68 step 7). */
   async onBye(incoming: IncomingRequest): Promise<void> {
     const f = this.facts(incoming);
     // branch 1: receive BYE from served-client via cpm-pf-originating dialogs={clientLeg,otherLeg} mode=- | receive BYE from other-entity via cpm-pf-originating dialogs={otherLeg} mode=-
     if (this.otherLeg(incoming) === undefined) {
-      // cpm.pf-bye.originating step proxy.ok-client (flows/cpm/pf-bye-originating.flow.yaml:75): send 200 -> cpm-pf-originating
+      // cpm.pf-bye.originating step proxy.ok-client (flows/cpm/pf-bye-originating.flow.yaml:76): send 200 -> cpm-pf-originating
       if (incoming.pending) incoming.respond(200);
       return;
     }
@@ -326,22 +329,36 @@ export class CpmPfTerminating extends B2buaRole<CpmPfTerminatingConfig> {
       // Values the flow actions of this reaction yield (`yields:`), by variable.
       const vars: Record<string, string | undefined> = {};
       const other = this.otherLeg(incoming);
-      // cpm.pf-bye.terminating step 1.client (flows/cpm/pf-bye-terminating.flow.yaml:141): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'served-client']
+      // cpm.pf-bye.terminating step 1.client (flows/cpm/pf-bye-terminating.flow.yaml:142): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'served-client']
       this.act('release-media-resources', 'cpm.pf-bye.terminating', '1.client');
-      // cpm.pf-bye.terminating step 2.b (flows/cpm/pf-bye-terminating.flow.yaml:146): send BYE -> cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'served-client']
+      // cpm.pf-bye.terminating step 2.b (flows/cpm/pf-bye-terminating.flow.yaml:147): send BYE -> cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'served-client']
       const r1 = await this.releaseOtherLeg(other);
-      // cpm.pf-bye.terminating step 2.c (flows/cpm/pf-bye-terminating.flow.yaml:155): receive 200 <- cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'served-client']
+      // cpm.pf-bye.terminating step 2.c (flows/cpm/pf-bye-terminating.flow.yaml:156): receive 200 <- cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'served-client']
       if (r1) expectStatus(r1, 200, 'cpm.pf-bye.terminating', '2.c');
       if (f['policy.allowOfflineStorage']) {
-        // cpm.pf-bye.terminating step 2.c.ii.1 (flows/cpm/pf-bye-terminating.flow.yaml:165): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'served-client' && policy.allowOfflineStorage]
+        // cpm.pf-bye.terminating step 2.c.ii.1.store (flows/cpm/pf-bye-terminating.flow.yaml:166): send indication store CPM Session History -> message-storage [participant.mode == 'b2bua' && trigger.from == 'served-client' && policy.allowOfflineStorage]
+        Object.assign(
+          vars,
+          await this.indicate(
+            this.config.storage,
+            'store CPM Session History',
+            'cpm.pf-bye.terminating',
+            '2.c.ii.1.store',
+            incoming,
+          ),
+        );
+        // cpm.pf-bye.terminating step 2.c.ii.1.uid (flows/cpm/pf-bye-terminating.flow.yaml:179): receive indication UID <- message-storage [participant.mode == 'b2bua' && trigger.from == 'served-client' && policy.allowOfflineStorage]
+        // The answer to step 2.c.ii.1.store: the local call returned it.
+        // cpm.pf-bye.terminating step 2.c.ii.1 (flows/cpm/pf-bye-terminating.flow.yaml:184): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'served-client' && policy.allowOfflineStorage]
         vars['uid'] = this.act(
           'store-session-history',
           'cpm.pf-bye.terminating',
           '2.c.ii.1',
           'uid',
+          vars['uid'],
         );
       }
-      // cpm.pf-bye.terminating step 2.c.iii (flows/cpm/pf-bye-terminating.flow.yaml:175): send 200 -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'served-client']
+      // cpm.pf-bye.terminating step 2.c.iii (flows/cpm/pf-bye-terminating.flow.yaml:194): send 200 -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'served-client']
       if (incoming.pending)
         incoming.respond(200, {
           headers: stepHeaders('cpm.pf-bye.terminating', '2.c.iii', [
@@ -355,31 +372,50 @@ export class CpmPfTerminating extends B2buaRole<CpmPfTerminatingConfig> {
       // Values the flow actions of this reaction yield (`yields:`), by variable.
       const vars: Record<string, string | undefined> = {};
       const other = this.otherLeg(incoming);
-      // cpm.pf-bye.terminating step 1.other (flows/cpm/pf-bye-terminating.flow.yaml:205): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'other-entity']
+      // cpm.pf-bye.terminating step 1.other (flows/cpm/pf-bye-terminating.flow.yaml:224): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'other-entity']
       this.act('release-media-resources', 'cpm.pf-bye.terminating', '1.other');
       if (f['policy.allowOfflineStorage']) {
-        // cpm.pf-bye.terminating step 3.a (flows/cpm/pf-bye-terminating.flow.yaml:214): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'other-entity' && policy.allowOfflineStorage]
-        vars['uid'] = this.act('store-session-history', 'cpm.pf-bye.terminating', '3.a', 'uid');
+        // cpm.pf-bye.terminating step 3.a.store (flows/cpm/pf-bye-terminating.flow.yaml:233): send indication store CPM Session History -> message-storage [participant.mode == 'b2bua' && trigger.from == 'other-entity' && policy.allowOfflineStorage]
+        Object.assign(
+          vars,
+          await this.indicate(
+            this.config.storage,
+            'store CPM Session History',
+            'cpm.pf-bye.terminating',
+            '3.a.store',
+            incoming,
+          ),
+        );
+        // cpm.pf-bye.terminating step 3.a.uid (flows/cpm/pf-bye-terminating.flow.yaml:246): receive indication UID <- message-storage [participant.mode == 'b2bua' && trigger.from == 'other-entity' && policy.allowOfflineStorage]
+        // The answer to step 3.a.store: the local call returned it.
+        // cpm.pf-bye.terminating step 3.a (flows/cpm/pf-bye-terminating.flow.yaml:251): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'other-entity' && policy.allowOfflineStorage]
+        vars['uid'] = this.act(
+          'store-session-history',
+          'cpm.pf-bye.terminating',
+          '3.a',
+          'uid',
+          vars['uid'],
+        );
       }
       if (f['session.interworked']) {
         for (const item of this.each('session.iwfs', incoming)) {
-          // cpm.pf-bye.terminating step 3.b.ii (flows/cpm/pf-bye-terminating.flow.yaml:234): send BYE -> iwf [participant.mode == 'b2bua' && trigger.from == 'other-entity' && session.interworked] *session.iwfs
+          // cpm.pf-bye.terminating step 3.b.ii (flows/cpm/pf-bye-terminating.flow.yaml:271): send BYE -> iwf [participant.mode == 'b2bua' && trigger.from == 'other-entity' && session.interworked] *session.iwfs
           const r1 = await this.releaseOtherLeg(item.leg);
-          // cpm.pf-bye.terminating step 3.d.iwf (flows/cpm/pf-bye-terminating.flow.yaml:244): receive 200 <- iwf [participant.mode == 'b2bua' && trigger.from == 'other-entity' && session.interworked] *session.iwfs
+          // cpm.pf-bye.terminating step 3.d.iwf (flows/cpm/pf-bye-terminating.flow.yaml:281): receive 200 <- iwf [participant.mode == 'b2bua' && trigger.from == 'other-entity' && session.interworked] *session.iwfs
           if (r1) expectStatus(r1, 200, 'cpm.pf-bye.terminating', '3.d.iwf');
         }
       }
       if (!f['session.interworked']) {
-        // cpm.pf-bye.terminating step 3.c.iii (flows/cpm/pf-bye-terminating.flow.yaml:255): send BYE -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'other-entity' && !(session.interworked)]
+        // cpm.pf-bye.terminating step 3.c.iii (flows/cpm/pf-bye-terminating.flow.yaml:292): send BYE -> cpm-client [participant.mode == 'b2bua' && trigger.from == 'other-entity' && !(session.interworked)]
         const r2 = await this.releaseOtherLeg(other, {
           headers: stepHeaders('cpm.pf-bye.terminating', '3.c.iii', [
             ['Message-UID', vars['uid'], Boolean(f['policy.allowOfflineStorage'])],
           ]),
         });
-        // cpm.pf-bye.terminating step 3.d (flows/cpm/pf-bye-terminating.flow.yaml:268): receive 200 <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'other-entity' && !(session.interworked)]
+        // cpm.pf-bye.terminating step 3.d (flows/cpm/pf-bye-terminating.flow.yaml:305): receive 200 <- cpm-client [participant.mode == 'b2bua' && trigger.from == 'other-entity' && !(session.interworked)]
         if (r2) expectStatus(r2, 200, 'cpm.pf-bye.terminating', '3.d');
       }
-      // cpm.pf-bye.terminating step 3.d.send (flows/cpm/pf-bye-terminating.flow.yaml:276): send 200 -> cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'other-entity']
+      // cpm.pf-bye.terminating step 3.d.send (flows/cpm/pf-bye-terminating.flow.yaml:313): send 200 -> cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'other-entity']
       if (incoming.pending) incoming.respond(200);
       return;
     }
@@ -392,21 +428,21 @@ export class CpmPfTerminating extends B2buaRole<CpmPfTerminatingConfig> {
         Number(f['session.iwfCount'] ?? 0) > 1 &&
         f['policy.iwfRelease'] === 'close-sender-media'
       ) {
-        // cpm.pf-bye.terminating step 4.a.media (flows/cpm/pf-bye-terminating.flow.yaml:307): action remove-media-streams [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
+        // cpm.pf-bye.terminating step 4.a.media (flows/cpm/pf-bye-terminating.flow.yaml:344): action remove-media-streams [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
         this.act('remove-media-streams', 'cpm.pf-bye.terminating', '4.a.media');
-        // cpm.pf-bye.terminating step 4.a (flows/cpm/pf-bye-terminating.flow.yaml:313): send INVITE -> cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
+        // cpm.pf-bye.terminating step 4.a (flows/cpm/pf-bye-terminating.flow.yaml:350): send INVITE -> cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
         const r1 = await this.removeLegStreams(incoming, other);
-        // cpm.pf-bye.terminating step 4.a.ok (flows/cpm/pf-bye-terminating.flow.yaml:326): receive 200 <- cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
+        // cpm.pf-bye.terminating step 4.a.ok (flows/cpm/pf-bye-terminating.flow.yaml:363): receive 200 <- cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
         if (r1) expectStatus(r1, 200, 'cpm.pf-bye.terminating', '4.a.ok');
-        // cpm.pf-bye.terminating step 4.a.ack (flows/cpm/pf-bye-terminating.flow.yaml:332): send ACK -> cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
+        // cpm.pf-bye.terminating step 4.a.ack (flows/cpm/pf-bye-terminating.flow.yaml:369): send ACK -> cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
         // RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.
-        // cpm.pf-bye.terminating step 4.a.bye-ok (flows/cpm/pf-bye-terminating.flow.yaml:337): send 200 -> iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
+        // cpm.pf-bye.terminating step 4.a.bye-ok (flows/cpm/pf-bye-terminating.flow.yaml:374): send 200 -> iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media']
         if (incoming.pending) incoming.respond(200);
       }
       if (!(
         Number(f['session.iwfCount'] ?? 0) > 1 && f['policy.iwfRelease'] === 'close-sender-media'
       )) {
-        // cpm.pf-bye.terminating step 1.iwf (flows/cpm/pf-bye-terminating.flow.yaml:352): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
+        // cpm.pf-bye.terminating step 1.iwf (flows/cpm/pf-bye-terminating.flow.yaml:389): action release-media-resources [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
         this.act('release-media-resources', 'cpm.pf-bye.terminating', '1.iwf');
       }
       if (
@@ -415,31 +451,50 @@ export class CpmPfTerminating extends B2buaRole<CpmPfTerminatingConfig> {
         ) &&
         f['policy.allowOfflineStorage']
       ) {
-        // cpm.pf-bye.terminating step 4.b.i (flows/cpm/pf-bye-terminating.flow.yaml:361): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media') && policy.allowOfflineStorage]
-        vars['uid'] = this.act('store-session-history', 'cpm.pf-bye.terminating', '4.b.i', 'uid');
+        // cpm.pf-bye.terminating step 4.b.i.store (flows/cpm/pf-bye-terminating.flow.yaml:398): send indication store CPM Session History -> message-storage [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media') && policy.allowOfflineStorage]
+        Object.assign(
+          vars,
+          await this.indicate(
+            this.config.storage,
+            'store CPM Session History',
+            'cpm.pf-bye.terminating',
+            '4.b.i.store',
+            incoming,
+          ),
+        );
+        // cpm.pf-bye.terminating step 4.b.i.uid (flows/cpm/pf-bye-terminating.flow.yaml:411): receive indication UID <- message-storage [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media') && policy.allowOfflineStorage]
+        // The answer to step 4.b.i.store: the local call returned it.
+        // cpm.pf-bye.terminating step 4.b.i (flows/cpm/pf-bye-terminating.flow.yaml:416): action store-session-history [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media') && policy.allowOfflineStorage]
+        vars['uid'] = this.act(
+          'store-session-history',
+          'cpm.pf-bye.terminating',
+          '4.b.i',
+          'uid',
+          vars['uid'],
+        );
       }
       if (!(
         Number(f['session.iwfCount'] ?? 0) > 1 && f['policy.iwfRelease'] === 'close-sender-media'
       )) {
-        // cpm.pf-bye.terminating step 4.b.iii (flows/cpm/pf-bye-terminating.flow.yaml:374): send BYE -> cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
+        // cpm.pf-bye.terminating step 4.b.iii (flows/cpm/pf-bye-terminating.flow.yaml:429): send BYE -> cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
         const r2 = await this.releaseOtherLeg(other);
-        // cpm.pf-bye.terminating step 4.b.iv (flows/cpm/pf-bye-terminating.flow.yaml:384): receive 200 <- cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
+        // cpm.pf-bye.terminating step 4.b.iv (flows/cpm/pf-bye-terminating.flow.yaml:439): receive 200 <- cpm-pf-originating [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
         if (r2) expectStatus(r2, 200, 'cpm.pf-bye.terminating', '4.b.iv');
       }
       if (!(
         Number(f['session.iwfCount'] ?? 0) > 1 && f['policy.iwfRelease'] === 'close-sender-media'
       )) {
         for (const item of this.each('session.otherIwfs', incoming)) {
-          // cpm.pf-bye.terminating step 4.b.other-iwf (flows/cpm/pf-bye-terminating.flow.yaml:395): send BYE -> iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')] *session.otherIwfs
+          // cpm.pf-bye.terminating step 4.b.other-iwf (flows/cpm/pf-bye-terminating.flow.yaml:450): send BYE -> iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')] *session.otherIwfs
           const r3 = await this.releaseOtherLeg(item.leg);
-          // cpm.pf-bye.terminating step 4.b.other-iwf.ok (flows/cpm/pf-bye-terminating.flow.yaml:402): receive 200 <- iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')] *session.otherIwfs
+          // cpm.pf-bye.terminating step 4.b.other-iwf.ok (flows/cpm/pf-bye-terminating.flow.yaml:457): receive 200 <- iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')] *session.otherIwfs
           if (r3) expectStatus(r3, 200, 'cpm.pf-bye.terminating', '4.b.other-iwf.ok');
         }
       }
       if (!(
         Number(f['session.iwfCount'] ?? 0) > 1 && f['policy.iwfRelease'] === 'close-sender-media'
       )) {
-        // cpm.pf-bye.terminating step 4.b.iv.send (flows/cpm/pf-bye-terminating.flow.yaml:409): send 200 -> iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
+        // cpm.pf-bye.terminating step 4.b.iv.send (flows/cpm/pf-bye-terminating.flow.yaml:464): send 200 -> iwf [participant.mode == 'b2bua' && trigger.from == 'iwf' && !(session.iwfCount > 1 && policy.iwfRelease == 'close-sender-media')]
         if (incoming.pending) incoming.respond(200);
       }
       return;
@@ -463,23 +518,23 @@ export class CpmPfTerminating extends B2buaRole<CpmPfTerminatingConfig> {
     this.acceptInvite(incoming, 200, media);
   }
 
-  /** Starts cpm.pf-bye.originating (flows/cpm/pf-bye-originating.flow.yaml:93 step proxy.bye-other). */
+  /** Starts cpm.pf-bye.originating (flows/cpm/pf-bye-originating.flow.yaml:94 step proxy.bye-other). */
   async pfByeOriginating(options: EntryOptions = {}): Promise<EntryOutcome> {
     const outcome: EntryOutcome = { responses: [] };
-    // cpm.pf-bye.originating step proxy.bye-other (flows/cpm/pf-bye-originating.flow.yaml:93): send BYE -> cpm-pf-originating
+    // cpm.pf-bye.originating step proxy.bye-other (flows/cpm/pf-bye-originating.flow.yaml:94): send BYE -> cpm-pf-originating
     const r1 = await this.core.bye(onlyDialog(this.core.dialogs, options, this.constructor.name));
-    // cpm.pf-bye.originating step proxy.ok-other.fwd (flows/cpm/pf-bye-originating.flow.yaml:111): receive 200 <- cpm-pf-originating
+    // cpm.pf-bye.originating step proxy.ok-other.fwd (flows/cpm/pf-bye-originating.flow.yaml:112): receive 200 <- cpm-pf-originating
     expectStatus(r1, 200, 'cpm.pf-bye.originating', 'proxy.ok-other.fwd');
     outcome.responses.push(r1);
     return outcome;
   }
 
-  /** Starts cpm.pf-bye.originating (flows/cpm/pf-bye-originating.flow.yaml:233 step 5.bye). */
+  /** Starts cpm.pf-bye.originating (flows/cpm/pf-bye-originating.flow.yaml:252 step 5.bye). */
   async pfByeOriginating2(options: EntryOptions = {}): Promise<EntryOutcome> {
     const outcome: EntryOutcome = { responses: [] };
-    // cpm.pf-bye.originating step 5.bye (flows/cpm/pf-bye-originating.flow.yaml:233): send BYE -> cpm-pf-originating
+    // cpm.pf-bye.originating step 5.bye (flows/cpm/pf-bye-originating.flow.yaml:252): send BYE -> cpm-pf-originating
     const r1 = await this.core.bye(onlyDialog(this.core.dialogs, options, this.constructor.name));
-    // cpm.pf-bye.originating step 5.d.send (flows/cpm/pf-bye-originating.flow.yaml:277): receive 200 <- cpm-pf-originating
+    // cpm.pf-bye.originating step 5.d.send (flows/cpm/pf-bye-originating.flow.yaml:314): receive 200 <- cpm-pf-originating
     expectStatus(r1, 200, 'cpm.pf-bye.originating', '5.d.send');
     outcome.responses.push(r1);
     return outcome;

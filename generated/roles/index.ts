@@ -28,6 +28,11 @@ export {
 } from './cpm-pf-terminating.js';
 export { Iwf, IWF_REACTIONS, type IwfConfig } from './iwf.js';
 export {
+  MessageStorageServer,
+  MESSAGE_STORAGE_SERVER_REACTIONS,
+  type MessageStorageServerConfig,
+} from './message-storage-server.js';
+export {
   B2buaRole,
   expectStatus,
   FlowOrderError,
@@ -36,6 +41,7 @@ export {
   ProxyRole,
   routeHeaders,
   UaCoreRole,
+  UnknownIndicationError,
   UserAgentRole,
   type ActionRecord,
   type B2buaRoleConfig,
@@ -43,9 +49,13 @@ export {
   type EntryOptions,
   type EntryOutcome,
   type Facts,
+  type LocalAnswer,
+  type LocalIndication,
+  type LocalPeer,
   type ReactionEntry,
   type ReactionFailure,
   type RoleEndpointConfig,
+  type SessionRecord,
   type UaCoreRoleConfig,
   type UserAgentRoleConfig,
 } from './role-support.js';

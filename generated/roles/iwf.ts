@@ -60,7 +60,7 @@ export const IWF_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=-',
     flows: 'cpm.pf-bye.originating',
     steps: 'cpm.pf-bye.originating#4.a.ii cpm.pf-bye.originating#4.c.iwf',
-    places: 'flows/cpm/pf-bye-originating.flow.yaml:156 step 4.a.ii',
+    places: 'flows/cpm/pf-bye-originating.flow.yaml:157 step 4.a.ii',
     runs: 'onBye',
     executable: true,
   },
@@ -69,7 +69,7 @@ export const IWF_REACTIONS: readonly ReactionEntry[] = [
     flows: 'cpm.pf-bye.originating',
     steps:
       'cpm.pf-bye.originating#6.bye cpm.pf-bye.originating#6.a.bye-ok cpm.pf-bye.originating#6.b.iv.send',
-    places: 'flows/cpm/pf-bye-originating.flow.yaml:294 step 6.bye',
+    places: 'flows/cpm/pf-bye-originating.flow.yaml:331 step 6.bye',
     runs: 'pfByeOriginating',
     executable: true,
   },
@@ -77,7 +77,7 @@ export const IWF_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'receive BYE from other-entity via cpm-pf-originating dialogs={} mode=-',
     flows: 'cpm.pf-bye.originating',
     steps: 'cpm.pf-bye.originating#6.b.other-iwf cpm.pf-bye.originating#6.b.other-iwf.ok',
-    places: 'flows/cpm/pf-bye-originating.flow.yaml:397 step 6.b.other-iwf',
+    places: 'flows/cpm/pf-bye-originating.flow.yaml:452 step 6.b.other-iwf',
     runs: 'onBye',
     executable: true,
   },
@@ -85,7 +85,7 @@ export const IWF_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'receive BYE from other-entity via cpm-pf-terminating dialogs={iwfLeg} mode=-',
     flows: 'cpm.pf-bye.terminating',
     steps: 'cpm.pf-bye.terminating#3.b.ii cpm.pf-bye.terminating#3.d.iwf',
-    places: 'flows/cpm/pf-bye-terminating.flow.yaml:234 step 3.b.ii',
+    places: 'flows/cpm/pf-bye-terminating.flow.yaml:271 step 3.b.ii',
     runs: 'onBye',
     executable: true,
   },
@@ -94,7 +94,7 @@ export const IWF_REACTIONS: readonly ReactionEntry[] = [
     flows: 'cpm.pf-bye.terminating',
     steps:
       'cpm.pf-bye.terminating#4.bye cpm.pf-bye.terminating#4.a.bye-ok cpm.pf-bye.terminating#4.b.iv.send',
-    places: 'flows/cpm/pf-bye-terminating.flow.yaml:293 step 4.bye',
+    places: 'flows/cpm/pf-bye-terminating.flow.yaml:330 step 4.bye',
     runs: 'pfByeTerminating',
     executable: true,
   },
@@ -102,7 +102,7 @@ export const IWF_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=-',
     flows: 'cpm.pf-bye.terminating',
     steps: 'cpm.pf-bye.terminating#4.b.other-iwf cpm.pf-bye.terminating#4.b.other-iwf.ok',
-    places: 'flows/cpm/pf-bye-terminating.flow.yaml:395 step 4.b.other-iwf',
+    places: 'flows/cpm/pf-bye-terminating.flow.yaml:450 step 4.b.other-iwf',
     runs: 'onBye',
     executable: true,
   },
@@ -122,9 +122,9 @@ export class Iwf extends UserAgentRole<IwfConfig> {
     return new Iwf(transport, core, config);
   }
 
-  /** Handles BYE: receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- (flows/cpm/pf-bye-originating.flow.yaml:156 step 4.a.ii); receive BYE from other-entity via cpm-pf-originating dialogs={} mode=- (flows/cpm/pf-bye-originating.flow.yaml:397 step 6.b.other-iwf); receive BYE from other-entity via cpm-pf-terminating dialogs={iwfLeg} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:234 step 3.b.ii); receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:395 step 4.b.other-iwf). */
+  /** Handles BYE: receive BYE from other-entity via cpm-pf-originating dialogs={iwfLeg} mode=- (flows/cpm/pf-bye-originating.flow.yaml:157 step 4.a.ii); receive BYE from other-entity via cpm-pf-originating dialogs={} mode=- (flows/cpm/pf-bye-originating.flow.yaml:452 step 6.b.other-iwf); receive BYE from other-entity via cpm-pf-terminating dialogs={iwfLeg} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:271 step 3.b.ii); receive BYE from other-entity via cpm-pf-terminating dialogs={} mode=- (flows/cpm/pf-bye-terminating.flow.yaml:450 step 4.b.other-iwf). */
   async onBye(incoming: IncomingRequest): Promise<void> {
-    // cpm.pf-bye.originating step 4.c.iwf (flows/cpm/pf-bye-originating.flow.yaml:166): send 200 -> cpm-pf-originating *session.iwfs
+    // cpm.pf-bye.originating step 4.c.iwf (flows/cpm/pf-bye-originating.flow.yaml:167): send 200 -> cpm-pf-originating *session.iwfs
     if (incoming.pending) incoming.respond(200);
   }
 
@@ -134,28 +134,28 @@ export class Iwf extends UserAgentRole<IwfConfig> {
     this.respondInvite(incoming, 200);
   }
 
-  /** Starts cpm.pf-bye.originating (flows/cpm/pf-bye-originating.flow.yaml:294 step 6.bye). */
+  /** Starts cpm.pf-bye.originating (flows/cpm/pf-bye-originating.flow.yaml:331 step 6.bye). */
   async pfByeOriginating(options: EntryOptions = {}): Promise<EntryOutcome> {
     const outcome: EntryOutcome = { responses: [] };
-    // cpm.pf-bye.originating step 6.bye (flows/cpm/pf-bye-originating.flow.yaml:294): send BYE -> cpm-pf-originating
+    // cpm.pf-bye.originating step 6.bye (flows/cpm/pf-bye-originating.flow.yaml:331): send BYE -> cpm-pf-originating
     const r1 = await this.core.bye(this.dialogOf(options));
-    // cpm.pf-bye.originating step 6.a.bye-ok (flows/cpm/pf-bye-originating.flow.yaml:338): receive 200 <- cpm-pf-originating
+    // cpm.pf-bye.originating step 6.a.bye-ok (flows/cpm/pf-bye-originating.flow.yaml:375): receive 200 <- cpm-pf-originating
     expectStatus(r1, 200, 'cpm.pf-bye.originating', '6.a.bye-ok');
     outcome.responses.push(r1);
-    // cpm.pf-bye.originating step 6.b.iv.send (flows/cpm/pf-bye-originating.flow.yaml:411): receive 200 <- cpm-pf-originating
+    // cpm.pf-bye.originating step 6.b.iv.send (flows/cpm/pf-bye-originating.flow.yaml:466): receive 200 <- cpm-pf-originating
     // The answer of step 6.a.bye-ok in the operand the peer chose: checked there.
     return outcome;
   }
 
-  /** Starts cpm.pf-bye.terminating (flows/cpm/pf-bye-terminating.flow.yaml:293 step 4.bye). */
+  /** Starts cpm.pf-bye.terminating (flows/cpm/pf-bye-terminating.flow.yaml:330 step 4.bye). */
   async pfByeTerminating(options: EntryOptions = {}): Promise<EntryOutcome> {
     const outcome: EntryOutcome = { responses: [] };
-    // cpm.pf-bye.terminating step 4.bye (flows/cpm/pf-bye-terminating.flow.yaml:293): send BYE -> cpm-pf-terminating
+    // cpm.pf-bye.terminating step 4.bye (flows/cpm/pf-bye-terminating.flow.yaml:330): send BYE -> cpm-pf-terminating
     const r1 = await this.core.bye(this.dialogOf(options));
-    // cpm.pf-bye.terminating step 4.a.bye-ok (flows/cpm/pf-bye-terminating.flow.yaml:337): receive 200 <- cpm-pf-terminating
+    // cpm.pf-bye.terminating step 4.a.bye-ok (flows/cpm/pf-bye-terminating.flow.yaml:374): receive 200 <- cpm-pf-terminating
     expectStatus(r1, 200, 'cpm.pf-bye.terminating', '4.a.bye-ok');
     outcome.responses.push(r1);
-    // cpm.pf-bye.terminating step 4.b.iv.send (flows/cpm/pf-bye-terminating.flow.yaml:409): receive 200 <- cpm-pf-terminating
+    // cpm.pf-bye.terminating step 4.b.iv.send (flows/cpm/pf-bye-terminating.flow.yaml:464): receive 200 <- cpm-pf-terminating
     // The answer of step 4.a.bye-ok in the operand the peer chose: checked there.
     return outcome;
   }

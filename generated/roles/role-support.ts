@@ -34,7 +34,7 @@ import type {
   DialogStore,
   InDialogRequestOptions,
 } from '../../runtime/sip/dialog/index.js';
-import { getFrom, getTo, parseUri } from '../../runtime/sip/message/index.js';
+import { getFrom, getTo, parseNameAddr, parseUri } from '../../runtime/sip/message/index.js';
 import type { SipRequest, SipResponse } from '../../runtime/sip/message/index.js';
 import type { TimerBaseValues } from '../../runtime/sip/timers/index.js';
 import { SipTransport, TransportError } from '../../runtime/sip/transport/index.js';
@@ -190,8 +190,56 @@ export interface ActionRecord {
   readonly step: string;
   /** The variable the step binds the action's value to (`yields: uid`), when it yields one. */
   readonly yields?: string;
-  /** The value it yielded (the `onAction` hook's, or the role's stand-in). */
+  /** The value it yielded (a local peer's answer, the `onAction` hook's, or the role's stand-in). */
   readonly value?: string;
+}
+
+/**
+ * What a role knows of the SIP session a reaction runs in, as it tells a local peer (OMA CPM
+ * Appendix C: what the CPM Participating Function records of a CPM Session).
+ */
+export interface SessionRecord {
+  /** The Call-ID of the request's dialog (RFC 3261 20.8). */
+  readonly callId: string;
+  /** The URIs of the two ends of the request's dialog (From/To, RFC 3261 12.1), this role's first. */
+  readonly local: string;
+  readonly remote: string;
+  /** The remote URIs of the session's other legs (a B2BUA's), in leg order. */
+  readonly others: readonly string[];
+  /** ISO 8601: when the session began (its INVITE arrived; now when the role keeps no session). */
+  readonly startTime: string;
+  /** ISO 8601: now, as the reaction records it. */
+  readonly endTime: string;
+  /** The request's Conversation-ID and Contribution-ID (OMA CPM Appendix C), when it carries them. */
+  readonly conversationId?: string;
+  readonly contributionId?: string;
+}
+
+/**
+ * An indication one participant of a flow gives another (the flow format's `indication`
+ * between two participants): a local call between their roles, no network (OMA CPM 8.2.2.3
+ * 4.c.ii.1: the CPM Participating Function stores the CPM Session History to the Message
+ * Storage Server and retrieves a UID).
+ */
+export interface LocalIndication {
+  /** The indication as the flow names it (`store CPM Session History`). */
+  readonly name: string;
+  readonly flow: string;
+  readonly step: string;
+  /** The label of the role that gives it. */
+  readonly from: string;
+  /** What the giving role knows of the session its reaction runs in. */
+  readonly session: SessionRecord;
+}
+
+/** The answer of a local peer: the values its reaction's actions yielded, by flow variable. */
+export interface LocalAnswer {
+  readonly values: Readonly<Record<string, string>>;
+}
+
+/** A role reached only by indications of the flow's participants (a generated local role). */
+export interface LocalPeer {
+  indicate(indication: LocalIndication): Promise<LocalAnswer>;
 }
 
 /** A header field a flow step has its sender write: name, value, and its `when:` guard over the role's facts. */
@@ -246,6 +294,20 @@ export interface ReactionEntry {
   readonly note?: string;
   /** Behaviour another flow records for the same trigger as its own case (`flow: file:line: reason`); a role configured with that flow in `variants` runs it, else the reaction above runs. */
   readonly variants?: string;
+}
+
+/** An indication a local role has no reaction to (no flow gives it that indication). */
+export class UnknownIndicationError extends Error {
+  override readonly name = 'UnknownIndicationError';
+
+  constructor(
+    readonly role: string,
+    readonly indication: LocalIndication,
+  ) {
+    super(
+      `${indication.flow} step ${indication.step}: the ${role} has no reaction to the indication "${indication.name}" from ${indication.from}`,
+    );
+  }
 }
 
 /** An answer that is not the one a flow step expects. */
@@ -467,6 +529,21 @@ export async function cancelSent(
 }
 
 /** Route header fields for a preloaded route (RFC 3261 8.1.2), loose routing. */
+/** The URI of a dialog end's address (`"A" <sip:a@x>;tag=1` -> `sip:a@x`, RFC 3261 20.20). */
+export function addressUri(address: string): string {
+  return parseNameAddr(address).uri.raw;
+}
+
+/** The Conversation-ID and Contribution-ID a request carries (OMA CPM Appendix C), where it has them. */
+function sessionIds(request: SipRequest): { conversationId?: string; contributionId?: string } {
+  const conversationId = request.headers.get('Conversation-ID')?.trim();
+  const contributionId = request.headers.get('Contribution-ID')?.trim();
+  return {
+    ...(conversationId ? { conversationId } : {}),
+    ...(contributionId ? { contributionId } : {}),
+  };
+}
+
 export function routeHeaders(route: readonly string[]): [string, string][] {
   return route.map((uri): [string, string] => ['Route', `<${uri};lr>`]);
 }
@@ -565,7 +642,13 @@ export abstract class GeneratedRole<C extends RoleEndpointConfig> {
    * Message Storage Server gives a stored object (an IMAP UID, RFC 3501 9: `uniqueid =
    * nz-number`, 2.3.1.1).
    */
-  protected act(action: string, flow: string, step: string, yields?: string): string | undefined {
+  protected act(
+    action: string,
+    flow: string,
+    step: string,
+    yields?: string,
+    answered?: string,
+  ): string | undefined {
     const taken: ActionRecord = { action, flow, step, ...(yields !== undefined ? { yields } : {}) };
     const given = this.config.onAction?.(taken);
     if (yields === undefined) {
@@ -573,9 +656,48 @@ export abstract class GeneratedRole<C extends RoleEndpointConfig> {
       return undefined;
     }
     const count = ++this.yieldedCount;
-    const value = given ?? String(count);
+    // A value a local peer answered (the UID the Message Storage Server gave, OMA CPM
+    // 8.2.2.3 4.c.ii.1) is the action's; the hook's or the stand-in only without one.
+    const value = answered ?? given ?? String(count);
     this.actions.push({ ...taken, value });
     return value;
+  }
+
+  /**
+   * Gives a local peer an indication of a flow step (a participant the flow reaches only by
+   * indications: no network) and returns the values its reaction yielded. Without a peer
+   * configured, nothing is asked: the action that takes the value yields the `onAction`
+   * hook's or the stand-in (see {@link GeneratedRole.act}).
+   */
+  protected async indicate(
+    peer: LocalPeer | undefined,
+    name: string,
+    flow: string,
+    step: string,
+    incoming?: IncomingRequest,
+  ): Promise<Readonly<Record<string, string>>> {
+    if (peer === undefined) return {};
+    const session = this.sessionRecord(incoming);
+    if (session === undefined)
+      throw new FlowOrderError(flow, step, `no session to give the indication "${name}" about`);
+    const answer = await peer.indicate({ name, flow, step, from: this.config.label, session });
+    return answer.values;
+  }
+
+  /** What this role knows of the session of a request: its dialog's Call-ID and ends. */
+  protected sessionRecord(incoming?: IncomingRequest): SessionRecord | undefined {
+    const dialog = incoming?.dialog;
+    if (incoming === undefined || dialog === undefined) return undefined;
+    const now = new Date().toISOString();
+    return {
+      ...sessionIds(incoming.request),
+      callId: dialog.id.callId,
+      local: addressUri(dialog.localAddress),
+      remote: addressUri(dialog.remoteAddress),
+      others: [],
+      startTime: now,
+      endTime: now,
+    };
   }
 
   /** Reactions that ended in an error, the latest ones (at most 100). */
@@ -984,6 +1106,19 @@ export abstract class B2buaRole<C extends B2buaRoleConfig> extends UaCoreRole<C>
   }
 
   /** The leg paired with the one a request came in on, looked up before answering ends that dialog. */
+  /**
+   * What this B2BUA knows of the session of a request: besides its dialog, the other legs'
+   * ends and when the session's INVITE arrived.
+   */
+  protected override sessionRecord(incoming?: IncomingRequest): SessionRecord | undefined {
+    const own = super.sessionRecord(incoming);
+    const found = incoming?.dialog ? this.b2bua.sessionOf(incoming.dialog) : undefined;
+    if (own === undefined || found === undefined) return own;
+    const legs = [found.session.client, ...found.session.servers].filter((l) => l !== found.leg);
+    const others = legs.flatMap((l) => (l.dialog ? [addressUri(l.dialog.remoteAddress)] : []));
+    return { ...own, others, startTime: found.session.startedAt };
+  }
+
   protected otherLeg(incoming: IncomingRequest): B2buaLeg | undefined {
     const found = incoming.dialog ? this.b2bua.sessionOf(incoming.dialog) : undefined;
     return found ? found.session.other(found.leg) : undefined;

@@ -19,6 +19,12 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
     ...shared,
     roles: [
       {
+        id: 'storage',
+        participant: 'storage',
+        role: 'message-storage',
+        local: true,
+      },
+      {
         id: 'pfA',
         participant: 'pfA',
         role: 'cpm-pf-originating',
@@ -91,6 +97,12 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
         ...shared,
         roles: [
           {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
+          {
             id: 'pfA',
             participant: 'pfA',
             role: 'cpm-pf-originating',
@@ -160,6 +172,12 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
         ...shared,
         roles: [
           {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
+          {
             id: 'clientA',
             participant: 'clientA',
             role: 'cpm-client',
@@ -211,7 +229,11 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
             entry: 'endSessions',
           },
         ],
-        actions: ['pfA release-media-resources', 'pfA store-session-history'],
+        actions: [
+          'pfA release-media-resources',
+          'pfA store-session-history',
+          'storage store-session-history',
+        ],
         facts: {
           'participant.mode': 'b2bua',
           'policy.allowOfflineStorage': true,
@@ -237,6 +259,12 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
       checkScenario({
         ...shared,
         roles: [
+          {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
           {
             id: 'clientA',
             participant: 'clientA',
@@ -294,7 +322,11 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
             entry: 'endSessions',
           },
         ],
-        actions: ['pfA release-media-resources', 'pfA store-session-history'],
+        actions: [
+          'pfA release-media-resources',
+          'pfA store-session-history',
+          'storage store-session-history',
+        ],
         facts: {
           'participant.mode': 'b2bua',
           'policy.allowOfflineStorage': true,
@@ -320,6 +352,12 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
       checkScenario({
         ...shared,
         roles: [
+          {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
           {
             id: 'clientA',
             participant: 'clientA',
@@ -375,7 +413,11 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
             entry: 'endSessions',
           },
         ],
-        actions: ['pfA release-media-resources', 'pfA store-session-history'],
+        actions: [
+          'pfA release-media-resources',
+          'pfA store-session-history',
+          'storage store-session-history',
+        ],
         facts: {
           'participant.mode': 'b2bua',
           'policy.allowOfflineStorage': true,
@@ -400,6 +442,12 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
       checkScenario({
         ...shared,
         roles: [
+          {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
           {
             id: 'clientA',
             participant: 'clientA',
@@ -452,7 +500,11 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
             entry: 'endSessions',
           },
         ],
-        actions: ['pfA release-media-resources', 'pfA store-session-history'],
+        actions: [
+          'pfA release-media-resources',
+          'pfA store-session-history',
+          'storage store-session-history',
+        ],
         facts: {
           'participant.mode': 'b2bua',
           'policy.allowOfflineStorage': true,
@@ -478,6 +530,12 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
       checkScenario({
         ...shared,
         roles: [
+          {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
           {
             id: 'clientA',
             participant: 'clientA',
@@ -559,6 +617,12 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
         ...shared,
         roles: [
           {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
+          {
             id: 'clientA',
             participant: 'clientA',
             role: 'cpm-client',
@@ -613,7 +677,11 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
             entry: 'endSessions',
           },
         ],
-        actions: ['pfA release-media-resources', 'pfA store-session-history'],
+        actions: [
+          'pfA release-media-resources',
+          'pfA store-session-history',
+          'storage store-session-history',
+        ],
         facts: {
           'participant.mode': 'b2bua',
           'policy.allowOfflineStorage': true,
@@ -638,6 +706,12 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
       checkScenario({
         ...shared,
         roles: [
+          {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
           {
             id: 'clientA',
             participant: 'clientA',
@@ -690,7 +764,11 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
             entry: 'endSessions',
           },
         ],
-        actions: ['pfA release-media-resources', 'pfA store-session-history'],
+        actions: [
+          'pfA release-media-resources',
+          'pfA store-session-history',
+          'storage store-session-history',
+        ],
         facts: {
           'participant.mode': 'b2bua',
           'policy.allowOfflineStorage': true,
@@ -716,6 +794,12 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
       checkScenario({
         ...shared,
         roles: [
+          {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
           {
             id: 'clientA',
             participant: 'clientA',
@@ -773,7 +857,11 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
             entry: 'endSessions',
           },
         ],
-        actions: ['pfA release-media-resources', 'pfA store-session-history'],
+        actions: [
+          'pfA release-media-resources',
+          'pfA store-session-history',
+          'storage store-session-history',
+        ],
         facts: {
           'participant.mode': 'b2bua',
           'policy.allowOfflineStorage': true,
@@ -799,6 +887,12 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
       checkScenario({
         ...shared,
         roles: [
+          {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
           {
             id: 'clientA',
             participant: 'clientA',
@@ -877,6 +971,12 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
       checkScenario({
         ...shared,
         roles: [
+          {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
           {
             id: 'clientA',
             participant: 'clientA',
@@ -961,6 +1061,12 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
         ...shared,
         roles: [
           {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
+          {
             id: 'clientA',
             participant: 'clientA',
             role: 'cpm-client',
@@ -1041,6 +1147,12 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
         ...shared,
         roles: [
           {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
+          {
             id: 'clientA',
             participant: 'clientA',
             role: 'cpm-client',
@@ -1118,6 +1230,12 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
       checkScenario({
         ...shared,
         roles: [
+          {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
           {
             id: 'clientA',
             participant: 'clientA',
@@ -1199,6 +1317,12 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
         ...shared,
         roles: [
           {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
+          {
             id: 'clientA',
             participant: 'clientA',
             role: 'cpm-client',
@@ -1279,6 +1403,12 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
         ...shared,
         roles: [
           {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
+          {
             id: 'clientA',
             participant: 'clientA',
             role: 'cpm-client',
@@ -1356,6 +1486,12 @@ describe('cpm.pf-bye.originating: Handle a SIP BYE Request – originating CPM P
       checkScenario({
         ...shared,
         roles: [
+          {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
           {
             id: 'clientA',
             participant: 'clientA',

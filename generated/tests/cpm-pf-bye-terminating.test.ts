@@ -20,6 +20,12 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
     ...shared,
     roles: [
       {
+        id: 'storage',
+        participant: 'storage',
+        role: 'message-storage',
+        local: true,
+      },
+      {
         id: 'pfB',
         participant: 'pfB',
         role: 'cpm-pf-terminating',
@@ -89,6 +95,12 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
         ...shared,
         roles: [
           {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
+          {
             id: 'pfB',
             participant: 'pfB',
             role: 'cpm-pf-terminating',
@@ -155,6 +167,12 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
         ...shared,
         roles: [
           {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
+          {
             id: 'clientB',
             participant: 'clientB',
             role: 'cpm-client',
@@ -206,7 +224,11 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
             entry: 'endSessions',
           },
         ],
-        actions: ['pfB release-media-resources', 'pfB store-session-history'],
+        actions: [
+          'pfB release-media-resources',
+          'pfB store-session-history',
+          'storage store-session-history',
+        ],
         facts: {
           'participant.mode': 'b2bua',
           'policy.allowOfflineStorage': true,
@@ -231,6 +253,12 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
       checkScenario({
         ...shared,
         roles: [
+          {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
           {
             id: 'iwf[0]',
             participant: 'iwf',
@@ -280,7 +308,11 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
             entry: 'endSessions',
           },
         ],
-        actions: ['pfB release-media-resources', 'pfB store-session-history'],
+        actions: [
+          'pfB release-media-resources',
+          'pfB store-session-history',
+          'storage store-session-history',
+        ],
         facts: {
           'participant.mode': 'b2bua',
           'policy.allowOfflineStorage': true,
@@ -299,6 +331,12 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
       checkScenario({
         ...shared,
         roles: [
+          {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
           {
             id: 'iwf[0]',
             participant: 'iwf',
@@ -353,7 +391,11 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
             entry: 'endSessions',
           },
         ],
-        actions: ['pfB release-media-resources', 'pfB store-session-history'],
+        actions: [
+          'pfB release-media-resources',
+          'pfB store-session-history',
+          'storage store-session-history',
+        ],
         facts: {
           'participant.mode': 'b2bua',
           'policy.allowOfflineStorage': true,
@@ -372,6 +414,12 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
       checkScenario({
         ...shared,
         roles: [
+          {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
           {
             id: 'iwf[0]',
             participant: 'iwf',
@@ -421,7 +469,11 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
             entry: 'endSessions',
           },
         ],
-        actions: ['pfB release-media-resources', 'pfB store-session-history'],
+        actions: [
+          'pfB release-media-resources',
+          'pfB store-session-history',
+          'storage store-session-history',
+        ],
         facts: {
           'participant.mode': 'b2bua',
           'policy.allowOfflineStorage': true,
@@ -440,6 +492,12 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
       checkScenario({
         ...shared,
         roles: [
+          {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
           {
             id: 'iwf[0]',
             participant: 'iwf',
@@ -518,6 +576,12 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
         ...shared,
         roles: [
           {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
+          {
             id: 'clientB',
             participant: 'clientB',
             role: 'cpm-client',
@@ -569,7 +633,11 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
             entry: 'endSessions',
           },
         ],
-        actions: ['pfB release-media-resources', 'pfB store-session-history'],
+        actions: [
+          'pfB release-media-resources',
+          'pfB store-session-history',
+          'storage store-session-history',
+        ],
         facts: {
           'participant.mode': 'b2bua',
           'policy.allowOfflineStorage': true,
@@ -594,6 +662,12 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
       checkScenario({
         ...shared,
         roles: [
+          {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
           {
             id: 'iwf[0]',
             participant: 'iwf',
@@ -643,7 +717,11 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
             entry: 'endSessions',
           },
         ],
-        actions: ['pfB release-media-resources', 'pfB store-session-history'],
+        actions: [
+          'pfB release-media-resources',
+          'pfB store-session-history',
+          'storage store-session-history',
+        ],
         facts: {
           'participant.mode': 'b2bua',
           'policy.allowOfflineStorage': true,
@@ -662,6 +740,12 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
       checkScenario({
         ...shared,
         roles: [
+          {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
           {
             id: 'iwf[0]',
             participant: 'iwf',
@@ -716,7 +800,11 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
             entry: 'endSessions',
           },
         ],
-        actions: ['pfB release-media-resources', 'pfB store-session-history'],
+        actions: [
+          'pfB release-media-resources',
+          'pfB store-session-history',
+          'storage store-session-history',
+        ],
         facts: {
           'participant.mode': 'b2bua',
           'policy.allowOfflineStorage': true,
@@ -735,6 +823,12 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
       checkScenario({
         ...shared,
         roles: [
+          {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
           {
             id: 'clientB',
             participant: 'clientB',
@@ -813,6 +907,12 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
         ...shared,
         roles: [
           {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
+          {
             id: 'iwf[0]',
             participant: 'iwf',
             role: 'iwf',
@@ -880,6 +980,12 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
       checkScenario({
         ...shared,
         roles: [
+          {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
           {
             id: 'iwf[0]',
             participant: 'iwf',
@@ -954,6 +1060,12 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
         ...shared,
         roles: [
           {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
+          {
             id: 'iwf[0]',
             participant: 'iwf',
             role: 'iwf',
@@ -1021,6 +1133,12 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
       checkScenario({
         ...shared,
         roles: [
+          {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
           {
             id: 'iwf[0]',
             participant: 'iwf',
@@ -1099,6 +1217,12 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
         ...shared,
         roles: [
           {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
+          {
             id: 'clientB',
             participant: 'clientB',
             role: 'cpm-client',
@@ -1176,6 +1300,12 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
         ...shared,
         roles: [
           {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
+          {
             id: 'iwf[0]',
             participant: 'iwf',
             role: 'iwf',
@@ -1243,6 +1373,12 @@ describe('cpm.pf-bye.terminating: Handle of a SIP BYE Request – terminating CP
       checkScenario({
         ...shared,
         roles: [
+          {
+            id: 'storage',
+            participant: 'storage',
+            role: 'message-storage',
+            local: true,
+          },
           {
             id: 'iwf[0]',
             participant: 'iwf',

@@ -23,7 +23,8 @@ import {
   type CpmPfTerminatingConfig,
 } from '../roles/cpm-pf-terminating.js';
 import { Iwf } from '../roles/iwf.js';
-import { type RoleStarter } from './scenario-harness.js';
+import { MessageStorageServer } from '../roles/message-storage-server.js';
+import { type LocalRoleStarter, type RoleStarter } from './scenario-harness.js';
 
 /** Starts a generated role by its catalog name with a scenario configuration. */
 export async function startRole(
@@ -88,6 +89,7 @@ export async function startRole(
         ...(c.nextHop !== undefined ? { nextHop: c.nextHop } : {}),
         ...(c.legTargets !== undefined ? { legTargets: c.legTargets } : {}),
         facts: c.facts as CpmPfOriginatingConfig['facts'],
+        ...(c.locals?.['storage'] ? { storage: c.locals['storage'] } : {}),
       });
     case 'cpm-pf-terminating':
       if (c.mode === 'proxy')
@@ -103,10 +105,33 @@ export async function startRole(
         ...(c.nextHop !== undefined ? { nextHop: c.nextHop } : {}),
         ...(c.legTargets !== undefined ? { legTargets: c.legTargets } : {}),
         facts: c.facts as CpmPfTerminatingConfig['facts'],
+        ...(c.locals?.['storage'] ? { storage: c.locals['storage'] } : {}),
       });
     case 'iwf':
       return Iwf.start({ ...base, aor: c.aor, user: c.user, servedUsers: c.servedUsers });
     default:
       throw new Error(`no generated role ${role}`);
+  }
+}
+
+/** Starts a generated local role (a participant reached only by indications) by its catalog name. */
+export async function startLocalRole(
+  role: string,
+  c: Parameters<LocalRoleStarter>[1],
+): ReturnType<LocalRoleStarter> {
+  switch (role) {
+    case 'message-storage': {
+      const local = await MessageStorageServer.start({ label: c.label, file: c.file });
+      return {
+        field: 'storage',
+        peer: local,
+        actions: local.actions,
+        stored: (uid) => local.store.get(uid),
+        count: () => local.store.count(),
+        close: () => local.close(),
+      };
+    }
+    default:
+      throw new Error(`no generated local role ${role}`);
   }
 }

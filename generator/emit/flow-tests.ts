@@ -23,7 +23,8 @@ export function harnessModule(): SourceFileStructure {
 }
 
 function startersModule(plans: readonly RolePlan[]): SourceFileStructure {
-  const runnable = plans;
+  const runnable = plans.filter((p) => p.local !== true);
+  const locals = plans.filter((p) => p.local === true);
   const statements: StatementStructures[] = runnable.map((p) => ({
     kind: StructureKind.ImportDeclaration,
     moduleSpecifier: `../roles/${p.names.file}.js`,
@@ -31,10 +32,20 @@ function startersModule(plans: readonly RolePlan[]): SourceFileStructure {
       ? [p.names.className, `${p.names.className}Proxy`]
       : [p.names.className],
   }));
+  for (const p of locals) {
+    statements.push({
+      kind: StructureKind.ImportDeclaration,
+      moduleSpecifier: `../roles/${p.names.file}.js`,
+      namedImports: [p.names.className],
+    });
+  }
   statements.push({
     kind: StructureKind.ImportDeclaration,
     moduleSpecifier: './scenario-harness.js',
-    namedImports: [{ name: 'RoleStarter', isTypeOnly: true }],
+    namedImports: [
+      { name: 'LocalRoleStarter', isTypeOnly: true },
+      { name: 'RoleStarter', isTypeOnly: true },
+    ],
   });
   statements.push({
     kind: StructureKind.Function,
@@ -57,6 +68,13 @@ function startersModule(plans: readonly RolePlan[]): SourceFileStructure {
             (p.facts.length > 0 ? `, facts: c.facts as ${p.names.configName}['facts']` : '') +
             (p.variantFlows.length > 0 ? ', variants: c.variants' : '');
           w.writeLine(`case '${p.spec.role}':`);
+          // The local roles this one gives indications to, by their configuration field.
+          const peers = p.localPeers
+            .map(
+              (x) =>
+                `, ...(c.locals?.['${x.peerField}'] ? { ${x.peerField}: c.locals['${x.peerField}'] } : {})`,
+            )
+            .join('');
           if (p.kind === 'ua') {
             const served = p.usesOrigin ? ', servedUsers: c.servedUsers' : '';
             w.indent()
@@ -74,7 +92,7 @@ function startersModule(plans: readonly RolePlan[]): SourceFileStructure {
             }
             w.indent()
               .write(
-                `return ${p.names.className}.start({ ...base${p.usesOrigin ? ', servedUsers: c.servedUsers' : ''}, ...(c.outboundTarget ? { outboundProxy: c.outboundTarget } : {}), ...(c.nextProxy !== undefined ? { nextProxy: c.nextProxy } : {}), ...(c.nextHop !== undefined ? { nextHop: c.nextHop } : {}), ...(c.legTargets !== undefined ? { legTargets: c.legTargets } : {})${facts} });`,
+                `return ${p.names.className}.start({ ...base${p.usesOrigin ? ', servedUsers: c.servedUsers' : ''}, ...(c.outboundTarget ? { outboundProxy: c.outboundTarget } : {}), ...(c.nextProxy !== undefined ? { nextProxy: c.nextProxy } : {}), ...(c.nextHop !== undefined ? { nextHop: c.nextHop } : {}), ...(c.legTargets !== undefined ? { legTargets: c.legTargets } : {})${facts}${peers} });`,
               )
               .newLine();
           } else {
@@ -83,6 +101,37 @@ function startersModule(plans: readonly RolePlan[]): SourceFileStructure {
         }
         w.writeLine('default:');
         w.indent().write('throw new Error(`no generated role ${role}`);').newLine();
+      });
+    },
+  });
+  statements.push({
+    kind: StructureKind.Function,
+    isExported: true,
+    isAsync: true,
+    name: 'startLocalRole',
+    docs: [
+      'Starts a generated local role (a participant reached only by indications) by its catalog name.',
+    ],
+    parameters: [
+      { name: 'role', type: 'string' },
+      { name: 'c', type: 'Parameters<LocalRoleStarter>[1]' },
+    ],
+    returnType: 'ReturnType<LocalRoleStarter>',
+    statements: (w) => {
+      w.write('switch (role)').block(() => {
+        for (const p of locals) {
+          w.writeLine(`case '${p.spec.role}':`).block(() => {
+            // A Message Storage in the scenario's JSON-lines file (OMA CPM Appendix C).
+            w.writeLine(
+              `const local = await ${p.names.className}.start({ label: c.label, file: c.file });`,
+            );
+            w.writeLine(
+              `return { field: '${p.names.peerField}', peer: local, actions: local.actions, stored: (uid) => local.store.get(uid), count: () => local.store.count(), close: () => local.close() };`,
+            );
+          });
+        }
+        w.writeLine('default:');
+        w.indent().write('throw new Error(`no generated local role ${role}`);').newLine();
       });
     },
   });

@@ -11,6 +11,7 @@ import { loadFlowSet } from '../project/flow-set.js';
 import { mergeRoles } from '../projection/merge-roles.js';
 import type { RoleSpec } from '../projection/local-types.js';
 import { validateFlow } from '../validate/validate-flow.js';
+import { isLocalRole, localRoleModule, planLocalRole } from './local-role.js';
 import { printSource } from './print-source.js';
 import { roleModule } from './role-module.js';
 import { planRole } from './role-plan.js';
@@ -85,7 +86,10 @@ export async function generateOutput(
   resolve: (id: string) => Flow | undefined,
 ): Promise<GeneratedOutput> {
   const specs = roleSpecs(flows, resolve);
-  const plans = specs.map(planRole);
+  // A participant reached only by indications of the others is a local role (no SIP endpoint).
+  const all = specs.map(planRole);
+  const plans = all.filter((p) => p.local !== true);
+  const locals = specs.filter(isLocalRole).map(planLocalRole);
   const files: GeneratedFile[] = [];
   files.push({
     path: 'roles/role-support.ts',
@@ -95,11 +99,15 @@ export async function generateOutput(
     const path = `roles/${plan.names.file}.ts`;
     files.push({ path, text: await printSource(`generated/${path}`, roleModule(plan)) });
   }
+  for (const plan of locals) {
+    const path = `roles/${plan.names.file}.ts`;
+    files.push({ path, text: await printSource(`generated/${path}`, localRoleModule(plan)) });
+  }
   files.push({
     path: 'roles/index.ts',
-    text: await printSource('generated/roles/index.ts', rolesIndex(plans)),
+    text: await printSource('generated/roles/index.ts', rolesIndex(plans, locals)),
   });
-  const tests = flowTestSet(flows, resolve, plans);
+  const tests = flowTestSet(flows, resolve, all);
   for (const t of tests.files) {
     files.push({ path: t.path, text: await printSource(`generated/${t.path}`, t.structure) });
   }

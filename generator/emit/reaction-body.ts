@@ -10,6 +10,7 @@ import type { LocalEvent, LocalGuard, Reaction, SentValue } from '../projection/
 import { describeEvent } from '../projection/merge-roles.js';
 import { block, comment, line, type Stmt } from './code-block.js';
 import { guardCode, guardCondition } from './guard-code.js';
+import { roleNames } from './role-catalog.js';
 
 /** How the role's code is built on the runtime. */
 export type CoreKind = 'ua' | 'b2bua' | 'proxy' | 's-cscf';
@@ -179,6 +180,8 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
   const answered: { event: LocalEvent }[] = [];
   /** Variables the actions compiled so far yield (`yields:`), held in `vars`. */
   const yielded = new Set<string>();
+  /** Indications given to a local peer so far, by step: their answers' values are in `vars`. */
+  const indicated = new Set<string>();
   let n = 0;
   const compileEvents = (
     events: readonly LocalEvent[],
@@ -189,7 +192,33 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
       const opts = headersArg(e, yielded);
       const withOpts = (head: string): string => (opts ? `${head}, ${opts})` : `${head})`);
       let scope = scopeOf(e, r.first);
+      const indication = e.label.startsWith('indication ')
+        ? e.label.slice('indication '.length)
+        : undefined;
       if (
+        indication !== undefined &&
+        e.kind === 'send' &&
+        !e.isResponse &&
+        e.peerRole !== undefined
+      ) {
+        // An indication to another participant of the flow: a local call to its role, no
+        // network (docs/flow-format.md); the values its reaction yields come back in `vars`.
+        const peer = `this.config.${roleNames(e.peerRole).peerField}`;
+        const about = mode === 'triggered' ? ', incoming' : '';
+        stmts.push(
+          line(
+            `Object.assign(vars, await this.indicate(${peer}, ${quote(indication)}, '${e.flow}', '${e.step}'${about}));`,
+          ),
+        );
+        indicated.add(e.step);
+      } else if (
+        indication !== undefined &&
+        e.kind === 'receive' &&
+        e.answers !== undefined &&
+        indicated.has(e.answers)
+      ) {
+        stmts.push(comment(`The answer to step ${e.answers}: the local call returned it.`));
+      } else if (
         e.kind === 'send' &&
         e.isResponse &&
         e.label === '487' &&
@@ -427,9 +456,11 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
       } else if (e.kind === 'action' && e.action !== undefined) {
         if (e.yields !== undefined) {
           // The value the action yields, for the steps that write it (`is: var.X`).
+          // After a local call, the value its answer carries (OMA CPM 8.2.2.3 4.c.ii.1: the UID).
+          const answered = indicated.size > 0 ? `, vars[${quote(e.yields)}]` : '';
           stmts.push(
             line(
-              `vars[${quote(e.yields)}] = this.act('${e.action}', '${e.flow}', '${e.step}', ${quote(e.yields)});`,
+              `vars[${quote(e.yields)}] = this.act('${e.action}', '${e.flow}', '${e.step}', ${quote(e.yields)}${answered});`,
             ),
           );
           yielded.add(e.yields);
@@ -478,7 +509,7 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
   ) {
     stmts.unshift(line('const other = this.otherLeg(incoming);'));
   }
-  if (/\bvars\[/.test(JSON.stringify(stmts))) {
+  if (/\bvars[[,]/.test(JSON.stringify(stmts))) {
     stmts.unshift(
       comment('Values the flow actions of this reaction yield (`yields:`), by variable.'),
       line('const vars: Record<string, string | undefined> = {};'),

@@ -11,9 +11,16 @@ export interface RoleNames {
   readonly className: string;
   readonly configName: string;
   readonly reactionsName: string;
+  /**
+   * The configuration field through which another role reaches this one when the flows reach
+   * it only by indications (a local peer, no network): `storage` for the Message Storage
+   * Server (OMA CPM Appendix C).
+   */
+  readonly peerField: string;
 }
 
-const TITLES: Readonly<Record<Role, readonly [string, string]>> = {
+/** Title, class name, and for some roles the module file and the field other roles reach it by. */
+const TITLES: Readonly<Record<Role, readonly [string, string, string?, string?]>> = {
   'poc-client': ['PoC Client', 'PocClient'],
   'poc-server-participating': ['PoC Server (participating)', 'PocServerParticipating'],
   'poc-server-controlling': ['PoC Server (controlling)', 'PocServerControlling'],
@@ -24,7 +31,12 @@ const TITLES: Readonly<Record<Role, readonly [string, string]>> = {
   'cpm-pf-originating': ['CPM Participating Function (originating)', 'CpmPfOriginating'],
   'cpm-pf-terminating': ['CPM Participating Function (terminating)', 'CpmPfTerminating'],
   iwf: ['IWF', 'Iwf'],
-  'message-storage': ['Message Storage Server', 'MessageStorage'],
+  'message-storage': [
+    'Message Storage Server',
+    'MessageStorageServer',
+    'message-storage-server',
+    'storage',
+  ],
 };
 
 function constantCase(className: string): string {
@@ -33,14 +45,15 @@ function constantCase(className: string): string {
 
 /** The names of `role`'s generated module. */
 export function roleNames(role: Role): RoleNames {
-  const [title, className] = TITLES[role];
+  const [title, className, file, peerField] = TITLES[role];
   return {
     role,
     title,
-    file: role,
+    file: file ?? role,
     className,
     configName: `${className}Config`,
     reactionsName: `${constantCase(className)}_REACTIONS`,
+    peerField: peerField ?? className.charAt(0).toLowerCase() + className.slice(1),
   };
 }
 

@@ -97,6 +97,7 @@ function imports(plan: RolePlan): ImportDeclarationStructure[] {
         'EntryOptions',
         'EntryOutcome',
         'Facts',
+        'LocalPeer',
         'ReactionEntry',
         'RoleEndpointConfig',
         'UserAgentRoleConfig',
@@ -126,6 +127,17 @@ function configInterface(
       hasQuestionToken: true,
       docs: [
         'Reason header of the release BYEs (RFC 3326); default `SIP;cause=503;text="Service Unavailable"`.',
+      ],
+    });
+  }
+  for (const peer of plan.localPeers) {
+    props.push({
+      name: peer.peerField,
+      type: 'LocalPeer',
+      isReadonly: true,
+      hasQuestionToken: true,
+      docs: [
+        `The ${peer.title} this role gives its indications to (\`${peer.className}\`, a local call, no network); without it, the flow actions that take its answer yield the \`onAction\` hook's value or the stand-in.`,
       ],
     });
   }

@@ -10,6 +10,7 @@ import { GUARD_VARIABLES } from '../model/vocabulary.js';
 import { block, comment, line, type Stmt } from './code-block.js';
 import { entryName, roleNames, type RoleNames } from './role-catalog.js';
 import { guardCode, guardVariablesOf } from './guard-code.js';
+import { asRolePlan, isLocalRole, planLocalRole } from './local-role.js';
 import {
   cite,
   compileReaction,
@@ -120,6 +121,20 @@ export interface RolePlan {
   readonly answersOnlyWhenCalled: boolean;
   /** What the B2BUA does once a REFER method=INVITE joined a session of one leg (`B2buaCore.joined`). */
   readonly joins: readonly string[];
+  /** The local roles this role gives indications to (a local call each, no network). */
+  readonly localPeers: readonly RoleNames[];
+  /** A local role (generator/emit/local-role.ts): other roles call it; it has no SIP endpoint. */
+  readonly local?: true;
+}
+
+/** The roles a role gives indications to: participants of its flows it reaches by local calls. */
+export function localPeersOf(spec: RoleSpec): RoleNames[] {
+  const roles = new Set<RoleSpec['role']>();
+  for (const r of spec.reactions)
+    for (const e of [r.first, ...r.events, ...r.alternatives.flat()])
+      if (e.kind === 'send' && !e.isResponse && e.label.startsWith('indication ') && e.peerRole)
+        roles.add(e.peerRole);
+  return [...roles].sort().map(roleNames);
 }
 
 /**
@@ -390,6 +405,8 @@ function endCondition(g: {
 
 /** Plans the module of one role. */
 export function planRole(spec: RoleSpec): RolePlan {
+  // A participant reached only by indications: a local role, planned apart (local-role.ts).
+  if (isLocalRole(spec)) return asRolePlan(planLocalRole(spec));
   const names = roleNames(spec.role);
   const kind = kindOf(spec);
   const table: TableRow[] = [];
@@ -618,6 +635,7 @@ export function planRole(spec: RoleSpec): RolePlan {
     answersInvites: kind === 'b2bua' && handlers.some((h) => h.method === 'INVITE'),
     answersOnlyWhenCalled: relaysFromB2bua,
     joins,
+    localPeers: localPeersOf(spec),
     usesPendingInvites: JSON.stringify(entries.map((e) => e.stmts)).includes('this.startInvite('),
     proxyActions: proxyActions.filter(
       (a, i) => proxyActions.findIndex((b) => b.method === a.method && b.action === a.action) === i,

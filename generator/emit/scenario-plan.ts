@@ -53,6 +53,8 @@ export interface CasePlan {
     readonly participant: string;
     readonly role: string;
     readonly mode?: string;
+    /** A local role: started apart, reached by the others' indications (no network). */
+    readonly local?: true;
   }[];
   readonly outbound: Readonly<Record<string, readonly string[]>>;
   readonly served: Readonly<Record<string, readonly string[]>>;
@@ -921,16 +923,19 @@ export function planScenario(
           (c) => !byRefs.has(c.at.replace(/\[\d+\]$/, '')),
         ),
       );
-      const ids: { id: string; participant: string; role: string; mode?: string }[] = [];
+      const ids: CasePlan['roles'][number][] = [];
       for (const p of flow.participants.values()) {
         const k = n > 0 && p.multiple ? n : 1;
         const mode = modeOf(flow, p.id, facts);
+        // A local role (reached only by indications) starts apart, before the roles that call it.
+        const local = plans.get(p.role)?.local === true;
         for (let i = 0; i < k; i++)
           ids.push({
             id: p.multiple ? `${p.id}[${i}]` : p.id,
             participant: p.id,
             role: p.role,
             ...(mode !== undefined ? { mode } : {}),
+            ...(local ? { local: true as const } : {}),
           });
       }
       // Proxies first, then the users a B2BUA serves (it is told their URIs), then B2BUAs (they
@@ -950,6 +955,8 @@ export function planScenario(
                 ? 0.5
                 : 2;
       ids.sort((x, y) => rank(x) - rank(y));
+      // Local roles first: the roles that give them indications are started with them.
+      ids.sort((x, y) => Number(y.local === true) - Number(x.local === true));
       cases.push({
         name: counts.length > 1 ? `${name}, ${n} participant${n > 1 ? 's' : ''}` : name,
         facts: caseFacts,

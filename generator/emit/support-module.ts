@@ -3,11 +3,15 @@
  * classes of the roles, kept as a template), and the index of the generated roles.
  */
 import { StructureKind, type SourceFileStructure } from 'ts-morph';
+import type { LocalRolePlan } from './local-role.js';
 import type { RolePlan } from './role-plan.js';
 import { templateModule } from './template-module.js';
 
 /** generated/roles/index.ts: every role class, its configuration and its reactions table. */
-export function rolesIndex(plans: readonly RolePlan[]): SourceFileStructure {
+export function rolesIndex(
+  plans: readonly RolePlan[],
+  locals: readonly LocalRolePlan[] = [],
+): SourceFileStructure {
   return {
     kind: StructureKind.SourceFile,
     leadingTrivia:
@@ -19,6 +23,15 @@ export function rolesIndex(plans: readonly RolePlan[]): SourceFileStructure {
         namedExports: [
           p.names.className,
           ...(p.hasProxyMode ? [`${p.names.className}Proxy`] : []),
+          p.names.reactionsName,
+          { name: p.names.configName, isTypeOnly: true },
+        ],
+      })),
+      ...locals.map((p) => ({
+        kind: StructureKind.ExportDeclaration as const,
+        moduleSpecifier: `./${p.names.file}.js`,
+        namedExports: [
+          p.names.className,
           p.names.reactionsName,
           { name: p.names.configName, isTypeOnly: true },
         ],
@@ -35,6 +48,7 @@ export function rolesIndex(plans: readonly RolePlan[]): SourceFileStructure {
           'ProxyRole',
           'routeHeaders',
           'UaCoreRole',
+          'UnknownIndicationError',
           'UserAgentRole',
           ...[
             'ActionRecord',
@@ -43,9 +57,13 @@ export function rolesIndex(plans: readonly RolePlan[]): SourceFileStructure {
             'EntryOptions',
             'EntryOutcome',
             'Facts',
+            'LocalAnswer',
+            'LocalIndication',
+            'LocalPeer',
             'ReactionEntry',
             'ReactionFailure',
             'RoleEndpointConfig',
+            'SessionRecord',
             'UaCoreRoleConfig',
             'UserAgentRoleConfig',
           ].map((name) => ({ name, isTypeOnly: true })),

@@ -70,6 +70,8 @@ export class B2buaSession {
   /** The leg the INVITE came in on. */
   readonly client: B2buaLeg;
   private readonly serverLegs: B2buaLeg[] = [];
+  /** ISO 8601: when the session's INVITE arrived (what a session history records as its start). */
+  readonly startedAt = new Date().toISOString();
 
   constructor(
     /** The session id in the store: the client leg's Call-ID and From tag. */

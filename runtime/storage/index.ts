@@ -4,6 +4,8 @@ export { MemoryMessageStore } from './memory-message-store.js';
 export { getSessionHistoryOrThrow, isMessageStoreUid } from './message-store.js';
 export type { MessageStore, StoredSessionHistory } from './message-store.js';
 export { validateCpmSessionHistory } from './session-history.js';
+export { sessionHistoryOf } from './session-record.js';
+export type { SipSessionRecord } from './session-record.js';
 export type {
   CpmSessionHistory,
   CpmSessionIdentity,

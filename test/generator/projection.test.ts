@@ -136,6 +136,7 @@ describe('the flows of flows/', () => {
       'cpm-pf-originating',
       'cpm-pf-terminating',
       'iwf',
+      'message-storage',
     ]);
     const server = specs.find((s) => s.role === 'poc-server-participating');
     const text = server ? formatRoleSpec(server) : '';

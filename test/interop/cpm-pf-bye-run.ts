@@ -79,6 +79,8 @@ export interface PfByeRun {
   readonly dir: string;
   readonly capture: string;
   readonly topology: string;
+  /** The JSON-lines file of the Message Storage Server of the Participating Function under test. */
+  readonly storage?: string;
   /** The served CPM Client (SIPp). */
   readonly client: SippResult;
   /** The other CPM entity when SIPp plays it (the terminating side). */
@@ -114,12 +116,23 @@ export async function runPfBye(name: string, c: ByeCase): Promise<PfByeRun> {
       block.prefix,
       'timers: { t1: 25, t2: 400, t4: 500 }',
     );
+    // OMA CPM Appendix C: the Participating Function under test stores to a Message Storage
+    // Server whose store is a JSON-lines file of the run (run.<id>.storage, docs/run.md).
+    const sut = c.side === 'originating' ? 'pfA' : 'pfB';
+    const storage = c.storage ? join(dir, 'storage', 'session-history.jsonl') : undefined;
     if (c.storage) {
       const text = readFileSync(topology, 'utf8');
-      writeFileSync(
-        topology,
-        text.replace('policy.allowOfflineStorage: false', 'policy.allowOfflineStorage: true'),
-      );
+      const withStorage = text
+        .replace('policy.allowOfflineStorage: false', 'policy.allowOfflineStorage: true')
+        .replace(
+          `\n  ${sut}:\n    mode: b2bua\n`,
+          `\n  ${sut}:\n    mode: b2bua\n    storage: { file: storage/session-history.jsonl }\n`,
+        );
+      if (!withStorage.includes('storage: { file:'))
+        throw new Error(
+          `${topology}: no run.${sut} in B2BUA mode to give a Message Storage Server`,
+        );
+      writeFileSync(topology, withStorage);
     }
     const core = (id: 'coreA' | 'coreB') =>
       startKamailio(
@@ -228,6 +241,7 @@ export async function runPfBye(name: string, c: ByeCase): Promise<PfByeRun> {
       dir,
       capture: capture.file,
       topology,
+      ...(storage !== undefined ? { storage } : {}),
       client,
       peer,
       calls,

@@ -177,6 +177,36 @@ describe.each(CASES)(
         for (const m of toClient)
           expect(/(?:^|\\n|\n)Message-UID\s*:/i.test(headers.get(m.frame) ?? '')).toBe(c.storage);
       });
+
+      if (c.storage) {
+        // OMA CPM 8.2.2.3 4.c.ii / 5.b, 8.3.2.3 2.c.ii / 3.a, Appendix C: the Message Storage
+        // Server's JSON-lines file holds the one CPM Session History stored, under the UID the
+        // Message-UID header carries on the wire.
+        it('the Message Storage Server holds the CPM Session History under the UID on the wire', async () => {
+          const client = c.side === 'originating' ? 'clientA' : 'clientB';
+          const ip = topologyAddresses(run.topology).get(client)?.[0] ?? '';
+          const headers = await sipHeaders(run.capture);
+          const uids = new Set(
+            (await sipMessages(run.capture))
+              .filter((m) => m.dst.startsWith(`${ip}:`) && m.cseq.endsWith('BYE'))
+              .flatMap((m) => {
+                const found = /(?:^|\\n|\n)Message-UID\s*:\s*([^\\\r\n]+)/i.exec(
+                  headers.get(m.frame) ?? '',
+                );
+                return found?.[1] ? [found[1].trim()] : [];
+              }),
+          );
+          expect([...uids]).toHaveLength(1);
+          const records = readFileSync(run.storage ?? '', 'utf8')
+            .split('\n')
+            .filter((l) => l.trim() !== '')
+            .map(
+              (l) => JSON.parse(l) as { uid: string; history: { session: { callId?: string } } },
+            );
+          expect(records.map((r) => r.uid)).toEqual([...uids]);
+          expect(records[0]?.history.session.callId).toMatch(/\S/);
+        });
+      }
     }
   },
 );

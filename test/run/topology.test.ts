@@ -184,3 +184,41 @@ describe('a topology', () => {
     expect(await errorOf(text)).toContain(expected);
   });
 });
+
+describe('run.<id>.storage: the Message Storage Server of a CPM Participating Function', () => {
+  const PF_FLOW = join(ROOT, 'flows/cpm/pf-bye-originating.flow.yaml');
+  const pf = (run: string): string =>
+    [
+      `flow: ${PF_FLOW}`,
+      'participants:',
+      '  clientA: 127.0.0.1:5061',
+      '  pfA: 127.0.0.2:5060',
+      'run:',
+      run,
+    ].join('\n');
+
+  it('takes the JSON-lines file of its store, relative to the topology', async () => {
+    const topology = await parseTopology(
+      pf('  pfA: { mode: b2bua, storage: { file: store/history.jsonl } }'),
+      '/t/pf.topology.yaml',
+    );
+    expect(topology.run.find((r) => r.id === 'pfA')?.storage).toEqual({
+      file: '/t/store/history.jsonl',
+    });
+  });
+
+  it.each([
+    [
+      'a storage without a file',
+      pf('  pfA: { mode: b2bua, storage: { directory: store } }'),
+      '/t/bad.topology.yaml:6:32: run.pfA.storage: { file: <path> }',
+    ],
+    [
+      'a storage for a role that stores nothing',
+      pf('  clientA: { storage: { file: h.jsonl } }'),
+      '/t/bad.topology.yaml:6:23: run.clientA.storage: role cpm-client gives no indication to a Message Storage Server',
+    ],
+  ])('rejects %s at its place', async (_what, text, expected) => {
+    expect(await errorOf(text)).toContain(expected);
+  });
+});
