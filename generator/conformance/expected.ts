@@ -125,6 +125,10 @@ export function expandFlow(flow: Flow, resolve?: (id: string) => Flow | undefine
   let fragmentCounter = 0;
   const altSizes = new Map<string, number>();
   const yielded = new Set<string>();
+  /** Loop fragment key -> the list it iterates over (`over:`). */
+  const loopLists = new Map<string, string>();
+  /** "dialog|list" -> a group of that dialog in a loop over that list, across refs. */
+  const listDialogs = new Map<string, number>();
 
   const walk = (
     steps: readonly Step[],
@@ -176,6 +180,17 @@ export function expandFlow(flow: Flow, resolve?: (id: string) => Flow | undefine
             const g = labels.get(label);
             if (g === undefined) labels.set(label, group);
             else uf.union(g, group);
+            // Loops over the same list go through the same participants in the same order: the
+            // dialog of iteration i of one continues in iteration i of the other (OMA PoC CANCEL,
+            // 2xx operand: `controllingLeg` opened per participant in step 2xx.5, released by
+            // Figure 16 step 12), whichever flow each loop is in.
+            const list = ctx.loop === undefined ? undefined : loopLists.get(ctx.loop);
+            if (list !== undefined) {
+              const key = `${s.dialog}|${list}`;
+              const l = listDialogs.get(key);
+              if (l === undefined) listDialogs.set(key, group);
+              else uf.union(l, group);
+            }
           }
           break;
         }
@@ -195,9 +210,12 @@ export function expandFlow(flow: Flow, resolve?: (id: string) => Flow | undefine
         case 'par':
           for (const o of s.operands) walk(o, scope, ctx, labels, ids);
           break;
-        case 'loop':
-          walk(s.steps, scope, { ...ctx, loop: `loop${fragmentCounter++}` }, labels, ids);
+        case 'loop': {
+          const loop = `loop${fragmentCounter++}`;
+          loopLists.set(loop, s.over);
+          walk(s.steps, scope, { ...ctx, loop }, labels, ids);
           break;
+        }
         case 'ref': {
           const target = resolve?.(s.flow);
           if (!target || scope.refPath.length > 8) break;

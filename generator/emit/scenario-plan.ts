@@ -7,7 +7,6 @@
  */
 import type { Flow, MessageStep, Step } from '../model/flow-model.js';
 import { GUARD_VARIABLES } from '../model/vocabulary.js';
-import { expandFlow } from '../conformance/expected.js';
 import { computeOrder } from '../order/happens-before.js';
 import type { LocalEvent, LocalProjection, Reaction } from '../projection/local-types.js';
 import { reactionsOf } from '../projection/merge-roles.js';
@@ -461,32 +460,6 @@ function untakenRefs(
   return out;
 }
 
-/**
- * A dialog that steps in two different loops over the participants act on (OMA PoC CANCEL, 2xx
- * operand: `controllingLeg`, opened for each participant by poc.establish.terminating.on-demand
- * in step 2xx.5 and released by Figure 16 step 12): why a case with several participants is not
- * checked, or undefined. The conformance engine gives each loop's iterations dialogs of their
- * own, so it follows such a dialog from one loop into the other for one participant only.
- */
-function dialogAcrossLoops(flow: Flow, resolve: FlowResolver): string | undefined {
-  // Operands of one alt never both run (`alt3:0` and `alt3:1`).
-  const exclusive = (a: readonly string[], b: readonly string[]): boolean =>
-    a.some((x) => b.some((y) => x !== y && x.split(':')[0] === y.split(':')[0]));
-  const seen: { dialog: string; loop: string; id: string; alts: readonly string[] }[] = [];
-  for (const m of expandFlow(flow, resolve).messages) {
-    const dialog = m.step.dialog;
-    const loop = m.context.loop;
-    if (dialog === undefined || loop === undefined) continue;
-    const other = seen.find(
-      (x) => x.dialog === dialog && x.loop !== loop && !exclusive(x.alts, m.context.alts),
-    );
-    if (other)
-      return `dialog ${dialog} is opened in one loop (step ${other.id}) and continued in another (step ${m.id}), which the conformance engine follows for one participant only`;
-    seen.push({ dialog, loop, id: m.id, alts: m.context.alts });
-  }
-  return undefined;
-}
-
 /** The flows a precondition runs: the establishing flow and every flow it refers to. */
 function preconditionFlows(id: string | undefined, resolve: FlowResolver): Set<string> {
   const out = new Set<string>();
@@ -881,12 +854,7 @@ export function planScenario(
       );
       continue;
     }
-    const across = counts.length > 1 ? dialogAcrossLoops(flow, resolve) : undefined;
     for (const n of counts) {
-      if (n > 1 && across !== undefined) {
-        skipped.push(`${name}, ${n} participants: ${across}`);
-        continue;
-      }
       // The facts the roles run with: a count of participants is the case's (OMA CPM 8.2.2.3 6.a
       // takes more than one IWF).
       const caseFacts = counts.length > 1 ? { ...facts, ...countFacts(flow, n) } : facts;
