@@ -28,6 +28,7 @@ import {
 import { MbcpEndpoint, MBCP_SESSION_TYPE } from '../../runtime/mbcp/index.js';
 import type { MbcpAddress, MbcpMessage, MbcpPacketRecord } from '../../runtime/mbcp/index.js';
 import type { SessionSnapshot } from '../../runtime/session/index.js';
+import type { SipSessionRecord } from '../../runtime/storage/index.js';
 import { DialogState } from '../../runtime/sip/dialog/index.js';
 import type {
   Dialog,
@@ -196,24 +197,10 @@ export interface ActionRecord {
 
 /**
  * What a role knows of the SIP session a reaction runs in, as it tells a local peer (OMA CPM
- * Appendix C: what the CPM Participating Function records of a CPM Session).
+ * Appendix C: what the CPM Participating Function records of a CPM Session); the runtime's
+ * storage builds the CPM Session History from it.
  */
-export interface SessionRecord {
-  /** The Call-ID of the request's dialog (RFC 3261 20.8). */
-  readonly callId: string;
-  /** The URIs of the two ends of the request's dialog (From/To, RFC 3261 12.1), this role's first. */
-  readonly local: string;
-  readonly remote: string;
-  /** The remote URIs of the session's other legs (a B2BUA's), in leg order. */
-  readonly others: readonly string[];
-  /** ISO 8601: when the session began (its INVITE arrived; now when the role keeps no session). */
-  readonly startTime: string;
-  /** ISO 8601: now, as the reaction records it. */
-  readonly endTime: string;
-  /** The request's Conversation-ID and Contribution-ID (OMA CPM Appendix C), when it carries them. */
-  readonly conversationId?: string;
-  readonly contributionId?: string;
-}
+export type SessionRecord = SipSessionRecord;
 
 /**
  * An indication one participant of a flow gives another (the flow format's `indication`
