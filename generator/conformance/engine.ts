@@ -693,20 +693,51 @@ export class ConformanceChecker {
     callId: string | undefined,
     mode: JoinMode,
   ): boolean {
-    const latest = mode === 'anchored' || mode === 'optional';
-    let best: JoinPlan | undefined;
-    let bestFrame = -1;
+    if (mode === 'anchored' || mode === 'optional')
+      return this.joinLatest(instances, o, callId, mode);
     for (const inst of instances) {
       const p = this.plan(inst, o, callId, mode);
       if (!p) continue;
-      if (!latest) {
-        this.commitJoin(p, o, callId);
-        return true;
-      }
+      this.commitJoin(p, o, callId);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * Joins the message to the instance whose matched predecessor of the step it takes is the
+   * latest (the first of `instances` among equals). Instances are asked latest match first, and
+   * no further once none left can have a later predecessor: on a server that runs a loop for
+   * every session (PoC Server X releasing each participant), every open instance may take one
+   * more iteration, and asking each of a thousand in turn for every release was the whole cost.
+   */
+  private joinLatest(
+    instances: Iterable<Instance>,
+    o: ObservedMessage,
+    callId: string | undefined,
+    mode: JoinMode,
+  ): boolean {
+    const order = [...instances];
+    const position = new Map<Instance, number>();
+    order.forEach((inst, i) => position.set(inst, i));
+    order.sort(
+      (a, b) =>
+        b.maxMatchedFrame - a.maxMatchedFrame || (position.get(a) ?? 0) - (position.get(b) ?? 0),
+    );
+    let best: JoinPlan | undefined;
+    let bestFrame = -1;
+    let bestAt = Infinity;
+    for (const inst of order) {
+      // Its predecessors are no later than its latest match; frames are each matched once.
+      if (best !== undefined && bestFrame >= 0 && inst.maxMatchedFrame <= bestFrame) break;
+      const p = this.plan(inst, o, callId, mode);
+      if (!p) continue;
       const frame = this.steps.latestPredecessor(inst, p.m)?.frame ?? -1;
-      if (best === undefined || frame > bestFrame) {
+      const at = position.get(inst) ?? 0;
+      if (best === undefined || frame > bestFrame || (frame === bestFrame && at < bestAt)) {
         best = p;
         bestFrame = frame;
+        bestAt = at;
       }
     }
     if (best === undefined) return false;

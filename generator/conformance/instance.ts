@@ -233,6 +233,8 @@ export class Instance {
   private memos:
     Record<'required' | 'causal', Map<readonly ExpectedMessage[], JoinMemo>> | undefined;
   /** Matched slots inside alt operands, and outside any alt. */
+  /** The latest frame matched to a step so far (-1 before any): no matched predecessor is later. */
+  maxMatchedFrame = -1;
   altMatches = 0;
   plainMatches = 0;
   /** IP addresses the instance's messages came from or went to (the engine's index). */
@@ -450,6 +452,7 @@ export class Instance {
       }
       ops.add(a.slice(colon + 1));
     }
+    if (o.frame > this.maxMatchedFrame) this.maxMatchedFrame = o.frame;
     this.matches.set(slot(m.index, iteration), {
       frame: o.frame,
       time: seconds(o.time),
