@@ -32,7 +32,8 @@ export function newSummary(callId: string): DialogSummary {
   return { callId, recordRoute: [], messages: 0 };
 }
 
-function tagOf(value: string | undefined): string | undefined {
+/** The tag parameter of a From or To value (RFC 3261 19.3); undefined when it has none. */
+export function tagOf(value: string | undefined): string | undefined {
   if (!value) return undefined;
   const m = /;\s*tag\s*=\s*([^;>\s,]+)/i.exec(value);
   return m?.[1];

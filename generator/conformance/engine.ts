@@ -717,23 +717,19 @@ export class ConformanceChecker {
     callId: string | undefined,
     mode: JoinMode,
   ): boolean {
-    const order = [...instances];
-    const position = new Map<Instance, number>();
-    order.forEach((inst, i) => position.set(inst, i));
-    order.sort(
-      (a, b) =>
-        b.maxMatchedFrame - a.maxMatchedFrame || (position.get(a) ?? 0) - (position.get(b) ?? 0),
-    );
+    // Each instance with its place among `instances`, which breaks ties.
+    const order = [...instances].map((inst, at) => ({ inst, at }));
+    if (order.length > 1)
+      order.sort((a, b) => b.inst.maxMatchedFrame - a.inst.maxMatchedFrame || a.at - b.at);
     let best: JoinPlan | undefined;
     let bestFrame = -1;
     let bestAt = Infinity;
-    for (const inst of order) {
+    for (const { inst, at } of order) {
       // Its predecessors are no later than its latest match; frames are each matched once.
       if (best !== undefined && bestFrame >= 0 && inst.maxMatchedFrame <= bestFrame) break;
       const p = this.plan(inst, o, callId, mode);
       if (!p) continue;
       const frame = this.steps.latestPredecessor(inst, p.m)?.frame ?? -1;
-      const at = position.get(inst) ?? 0;
       if (best === undefined || frame > bestFrame || (frame === bestFrame && at < bestAt)) {
         best = p;
         bestFrame = frame;

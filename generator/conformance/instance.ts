@@ -4,7 +4,7 @@
  * iteration), retransmissions, unexpected messages and bound variables.
  */
 import type { SipMessage } from '../../runtime/sip/message/index.js';
-import type { DialogSummary } from './dialog-summary.js';
+import { tagOf, type DialogSummary } from './dialog-summary.js';
 import { MessageLog } from './logged-message.js';
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
 import { describeType } from './expected.js';
@@ -57,9 +57,6 @@ export function slotMessage(key: number): number {
   return key % 65536;
 }
 
-/** The tag parameter of a From or To value (RFC 3261 19.3). */
-const FROM_TAG = /;\s*tag\s*=\s*([^;>\s,]+)/i;
-
 /** Whether a request's sender is the dialog's calling party; undefined when the trace cannot tell. */
 function senderIsCaller(
   sip: SipMessage | undefined,
@@ -67,7 +64,7 @@ function senderIsCaller(
 ): boolean | undefined {
   // No initial INVITE seen (a capture that starts with the BYE): nothing to compare, no scan.
   if (sip?.kind !== 'request' || dialog?.callingTag === undefined) return undefined;
-  const fromTag = FROM_TAG.exec(sip.headers.get('from') ?? '')?.[1];
+  const fromTag = tagOf(sip.headers.get('from'));
   return fromTag === undefined ? undefined : fromTag === dialog.callingTag;
 }
 

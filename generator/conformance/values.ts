@@ -6,7 +6,7 @@
  * earlier steps the trace shows (DESIGN.md, "values").
  */
 import type { Derivation, MessageStep, Value } from '../model/flow-model.js';
-import { contactUri, readDialogPath, type DialogSummary } from './dialog-summary.js';
+import { contactUri, readDialogPath, tagOf, type DialogSummary } from './dialog-summary.js';
 import type { ObservedMessage } from './observed.js';
 import { copiedVariable, stepValues, type ValueRequirement } from './value-requirements.js';
 
@@ -132,8 +132,7 @@ function comparable(field: string, actual: string): string {
 
 /** Address headers compare by URI and tag, not by display name or spacing. */
 function sameAddress(a: string, b: string): boolean {
-  const tag = (v: string): string | undefined => /;\s*tag\s*=\s*([^;>\s,]+)/i.exec(v)?.[1];
-  return (contactUri(a) ?? a) === (contactUri(b) ?? b) && tag(a) === tag(b);
+  return (contactUri(a) ?? a) === (contactUri(b) ?? b) && tagOf(a) === tagOf(b);
 }
 
 function checkValue(
