@@ -6,6 +6,7 @@
 import type { SipMessage } from '../../runtime/sip/message/index.js';
 import { tagOf, type DialogSummary } from './dialog-summary.js';
 import { MessageLog } from './logged-message.js';
+import { mbcpDiffs } from './mbcp-values.js';
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
 import { describeType } from './expected.js';
 import type { ObservedMessage } from './observed.js';
@@ -386,6 +387,7 @@ export class Instance {
     summaries: ReadonlyMap<string, DialogSummary>,
     bind = false,
   ): FieldDiff[] {
+    if (o.mbcp) return mbcpDiffs(this.expected, m, o);
     const sip = o.sip;
     const callId = sip?.headers.get('call-id')?.trim();
     const dialog = callId ? summaries.get(callId) : undefined;
