@@ -10,6 +10,7 @@ import { ingestCapture, type IngestFinding } from '../capture/index.js';
 import type { CaptureStats } from '../capture/index.js';
 import { observedFromIngest } from '../conformance/observed.js';
 import { WireBatchWriter, transferables, type WireBatch } from '../conformance/wire-batch.js';
+import { failureOf, Inbox } from './worker-port.js';
 
 /** What the command's thread gives the reading thread. */
 export interface CaptureWorkerData {
@@ -48,19 +49,12 @@ const port = parentPort;
 const data = workerData as CaptureWorkerData;
 const engine = data.engine;
 
+/** Batches handed over and not yet counted back as taken (some may be taken already). */
 let inFlight = 0;
-let wake: (() => void) | undefined;
-engine.on('message', (m: ToCaptureWorker) => {
-  if (m.type !== 'taken') return;
-  inFlight--;
-  wake?.();
-});
+const taken = new Inbox<ToCaptureWorker>(engine);
 
 async function room(): Promise<void> {
-  while (inFlight >= IN_FLIGHT) {
-    await new Promise<void>((resolve) => (wake = resolve));
-    wake = undefined;
-  }
+  while (inFlight >= IN_FLIGHT) if ((await taken.next()).type === 'taken') inFlight--;
 }
 
 async function run(): Promise<void> {
@@ -98,11 +92,4 @@ async function run(): Promise<void> {
   port.postMessage({ type: 'end', summary } satisfies FromCaptureWorker);
 }
 
-run().catch((e: unknown) => {
-  const err = e instanceof Error ? e : new Error(String(e));
-  port.postMessage({
-    type: 'failed',
-    message: err.message,
-    ...(err.stack ? { stack: err.stack } : {}),
-  } satisfies FromCaptureWorker);
-});
+run().catch((e: unknown) => port.postMessage(failureOf(e) satisfies FromCaptureWorker));

@@ -9,7 +9,7 @@ import { ingestCapture } from '../capture/index.js';
 import { observedFromIngest } from '../conformance/observed.js';
 import type { CaptureSummary } from './capture-worker.js';
 import { DiffCheck, prepareDiff, type DiffOptions } from './diff-check.js';
-import { DiffThreads, workerScripts } from './diff-threads.js';
+import { DiffThreads, workerScripts, type DiffRun, type ReportSink } from './diff-threads.js';
 import { UsageError } from './usage-error.js';
 
 export type { DiffOptions };
@@ -38,55 +38,17 @@ export async function runDiff(
   // started now: reading begins while the engine's thread validates the flow. From the TypeScript
   // sources (a test runner) everything runs in this thread.
   const scripts = workerScripts();
-  const threads = scripts
+  const run: DiffRun = scripts
     ? new DiffThreads(
         scripts,
         { flowPath, capture: capturePath, options: opts, tty: io.isTTY },
         (text) => io.err(text),
         progress.shown ? (read, total) => progress.show(read, total) : undefined,
       )
-    : undefined;
+    : new InThreadDiff(flowPath, capturePath, opts, io, progress);
   const output = new ReportOutput(opts.out, io);
   try {
-    return await diffWith(threads, progress, output, flowPath, capturePath, opts, io);
-  } finally {
-    output.release();
-    await threads?.close();
-  }
-}
-
-async function diffWith(
-  threads: DiffThreads | undefined,
-  progress: ReadProgress,
-  output: ReportOutput,
-  flowPath: string,
-  capturePath: string,
-  opts: DiffOptions,
-  io: Io,
-): Promise<number> {
-  let found: CaptureSummary;
-  let check: DiffCheck | undefined;
-  try {
-    if (threads) {
-      // The engine's thread checks the flow, the file, the map and the options first.
-      await threads.prepared();
-      found = await threads.read();
-    } else {
-      const { expected, options } = await prepareDiff(flowPath, capturePath, opts, io.isTTY, (s) =>
-        io.err(s),
-      );
-      check = new DiffCheck(expected, options);
-      const ingest = ingestCapture(capturePath, {
-        ...(progress.shown ? { onProgress: (r: number, t: number) => progress.show(r, t) } : {}),
-      });
-      for await (const batch of ingest.batches()) {
-        for (const e of batch) {
-          const o = observedFromIngest(e);
-          if (o) check.push(o);
-        }
-      }
-      found = ingest;
-    }
+    const found = await run.read();
     progress.clear();
     if (found.counts.captureErrors > 0 && found.stats.packets === 0) {
       const f = found.findings.find((x) => x.kind === 'capture-error');
@@ -95,18 +57,59 @@ async function diffWith(
     for (const f of found.findings.slice(0, 20)) {
       io.err(`${capturePath}: frame ${f.frame ?? '?'}: ${f.kind}: ${f.reason}\n`);
     }
-    let verdict: 'pass' | 'fail';
-    if (threads) verdict = await threads.report(output);
-    else {
-      const outcome = (check as DiffCheck).finish();
-      for (const chunk of outcome.chunks) output.write(chunk);
-      verdict = outcome.verdict;
-    }
+    const verdict = await run.report(output);
     output.close();
     if (opts.out !== undefined) io.err(`wrote ${opts.out}: ${verdict}\n`);
     return verdict === 'pass' ? 0 : 1;
   } finally {
-    check?.dispose();
+    output.release();
+    await run.close();
+  }
+}
+
+/** The check in the command's own thread (run from the TypeScript sources, as tests do). */
+class InThreadDiff implements DiffRun {
+  private check: DiffCheck | undefined;
+
+  constructor(
+    private readonly flowPath: string,
+    private readonly capturePath: string,
+    private readonly opts: DiffOptions,
+    private readonly io: Io,
+    private readonly progress: ReadProgress,
+  ) {}
+
+  async read(): Promise<CaptureSummary> {
+    const { expected, options } = await prepareDiff(
+      this.flowPath,
+      this.capturePath,
+      this.opts,
+      this.io.isTTY,
+      (s) => this.io.err(s),
+    );
+    const check = (this.check = new DiffCheck(expected, options));
+    const progress = this.progress;
+    const ingest = ingestCapture(this.capturePath, {
+      ...(progress.shown ? { onProgress: (r: number, t: number) => progress.show(r, t) } : {}),
+    });
+    for await (const batch of ingest.batches()) {
+      for (const e of batch) {
+        const o = observedFromIngest(e);
+        if (o) check.push(o);
+      }
+    }
+    return ingest;
+  }
+
+  report(sink: ReportSink): Promise<'pass' | 'fail'> {
+    const outcome = (this.check as DiffCheck).finish();
+    for (const chunk of outcome.chunks) sink.write(chunk);
+    return Promise.resolve(outcome.verdict);
+  }
+
+  close(): Promise<void> {
+    this.check?.dispose();
+    return Promise.resolve();
   }
 }
 

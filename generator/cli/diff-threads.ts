@@ -39,11 +39,25 @@ export function workerScripts(): { capture: string; engine: string } | undefined
 
 /** Where the report's pieces go. */
 export interface ReportSink {
-  write(chunk: Uint8Array): void;
+  write(chunk: string | Uint8Array): void;
+}
+
+/** A check as the command runs it: in two threads (built) or in its own (from the sources). */
+export interface DiffRun {
+  /**
+   * Checks the flow, the file, the map and the options (rejecting with a UsageError at the first
+   * that is unusable), then reads the whole capture through the engine; what the reading found
+   * besides messages.
+   */
+  read(): Promise<CaptureSummary>;
+  /** The report, written to `sink` piece by piece; the verdict. */
+  report(sink: ReportSink): Promise<'pass' | 'fail'>;
+  /** Stops the check (after the report, or when the command gives up). */
+  close(): Promise<void>;
 }
 
 /** The two threads seen from the command. */
-export class DiffThreads {
+export class DiffThreads implements DiffRun {
   private readonly reader: Worker;
   private readonly engine: Worker;
   private summary: CaptureSummary | undefined;
@@ -149,18 +163,15 @@ export class DiffThreads {
     }
   }
 
-  /** Resolves once the engine's thread found the request usable (else rejects with why not). */
-  async prepared(): Promise<void> {
-    await this.until(() => this.ready);
-  }
-
   /** What the reading found besides messages, once the capture was read whole and checked. */
   async read(): Promise<CaptureSummary> {
+    // The engine's thread checks the flow, the file, the map and the options first: a usable
+    // request is reported before what the reading found, and an unusable one instead of it.
+    await this.until(() => this.ready);
     await this.until(() => this.summary !== undefined);
     return this.summary as CaptureSummary;
   }
 
-  /** The report, written to `sink` piece by piece; the verdict. */
   async report(sink: ReportSink): Promise<'pass' | 'fail'> {
     this.sink = sink;
     this.toEngine({ type: 'report' });
@@ -168,7 +179,6 @@ export class DiffThreads {
     return this.verdict as 'pass' | 'fail';
   }
 
-  /** Stops both threads (after the report, or when the command gives up). */
   async close(): Promise<void> {
     await Promise.all([this.reader.terminate(), this.engine.terminate()]);
   }

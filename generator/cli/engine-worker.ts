@@ -11,6 +11,7 @@ import { WireBatchReader } from '../conformance/wire-batch.js';
 import type { CaptureToEngine, ToCaptureWorker } from './capture-worker.js';
 import { DiffCheck, prepareDiff, type DiffOptions } from './diff-check.js';
 import { UsageError } from './usage-error.js';
+import { failureOf, Inbox } from './worker-port.js';
 
 /** What the command's thread gives the engine's thread. */
 export interface EngineWorkerData extends DiffRequest {
@@ -45,29 +46,6 @@ const CHUNK_GROUP = 1 << 20;
 if (parentPort === null) throw new Error('engine-worker runs as a worker thread');
 const port = parentPort;
 const data = workerData as EngineWorkerData;
-
-/** Messages in order of arrival, from one source. */
-class Inbox<T> {
-  private readonly queue: T[] = [];
-  private wake: (() => void) | undefined;
-
-  constructor(source: MessagePort) {
-    source.on('message', (m: T) => {
-      this.queue.push(m);
-      const w = this.wake;
-      this.wake = undefined;
-      w?.();
-    });
-  }
-
-  async next(): Promise<T> {
-    for (;;) {
-      const m = this.queue.shift();
-      if (m !== undefined) return m;
-      await new Promise<void>((resolve) => (this.wake = resolve));
-    }
-  }
-}
 
 const fromCommand = new Inbox<ToEngineWorker>(port);
 const fromReader = new Inbox<CaptureToEngine>(data.reader);
@@ -125,12 +103,5 @@ async function run(): Promise<void> {
 run().catch((e: unknown) => {
   if (e instanceof UsageError)
     port.postMessage({ type: 'usage', message: e.message } satisfies FromEngineWorker);
-  else {
-    const err = e instanceof Error ? e : new Error(String(e));
-    port.postMessage({
-      type: 'failed',
-      message: err.message,
-      ...(err.stack ? { stack: err.stack } : {}),
-    } satisfies FromEngineWorker);
-  }
+  else port.postMessage(failureOf(e) satisfies FromEngineWorker);
 });
