@@ -82,17 +82,7 @@ export function* reportTextChunks(
   yield `${lines.join('\n')}\n`;
   let n = 0;
   for (const inst of instances) yield `${instanceText(inst, ++n, paint).join('\n')}\n`;
-  const tail: string[] = [];
-  for (const x of r.notStarted) {
-    tail.push(
-      `frame ${x.frame}: ${x.summary} starts no instance: it differs from step ${x.step} in a normative value`,
-    );
-    for (const d of x.diffs)
-      tail.push(`           ${d.field}: expected ${d.expected}, got ${d.actual}`);
-  }
-  const notStarted = r.stats['notStarted'] ?? 0;
-  if (notStarted > r.notStarted.length)
-    tail.push(`${notStarted - r.notStarted.length} more such message(s) not listed`);
+  const tail = notStartedLines(r);
   const notListed = r.stats['passingNotListed'] ?? 0;
   if (notListed > 0) tail.push(`${notListed} more passing instance(s) not listed`);
   const total = r.stats['instances'] ?? n;
@@ -102,6 +92,22 @@ export function* reportTextChunks(
     `${r.verdict === 'pass' ? paint('32', 'PASS') : paint('31', 'FAIL')}: ${total} instance(s), ${failing} failing; ${r.unrelated} unrelated message(s)${inside > 0 ? `; ${inside} hop(s) inside a participant` : ''}${total === 0 ? '; no instance of the flow found' : ''}`,
   );
   yield `${tail.join('\n')}\n`;
+}
+
+/** The messages that started no instance for a normative difference, a line each and their differences. */
+function notStartedLines(r: ConformanceReport): string[] {
+  const lines: string[] = [];
+  for (const x of r.notStarted) {
+    lines.push(
+      `frame ${x.frame}: ${x.summary} starts no instance: it differs from step ${x.step} in a normative value`,
+    );
+    for (const d of x.diffs)
+      lines.push(`           ${d.field}: expected ${d.expected}, got ${d.actual}`);
+  }
+  const notStarted = r.stats['notStarted'] ?? 0;
+  if (notStarted > r.notStarted.length)
+    lines.push(`${notStarted - r.notStarted.length} more such message(s) not listed`);
+  return lines;
 }
 
 /** The report as a terminal ladder. */
@@ -216,7 +222,34 @@ function junitSuite(r: ConformanceReport, inst: InstanceReport, n: number): stri
       `    <testcase classname="${xml(r.flow)}.instance${n + 1}" name="${xml(`unexpected frame ${u.frame}`)}">\n      <failure message="unexpected">${xml(u.summary)}</failure>\n    </testcase>`,
     );
   }
-  return `  <testsuite name="${xml(`${r.flow} instance ${n + 1} (frame ${inst.firstFrame})`)}" tests="${cases.length}" failures="${failures}">\n${cases.join('\n')}\n  </testsuite>`;
+  // What the text ladder shows besides steps: hops inside participants, how dialogs were joined.
+  const notes = [
+    ...inst.inside.map((h) => `${h.summary} inside ${h.participant} (frame ${h.frame})`),
+    ...inst.dialogs.map((d) => `dialog ${d.callId}: ${d.evidence}`),
+  ];
+  const out = notes.length > 0 ? `\n    <system-out>${xml(notes.join('\n'))}</system-out>` : '';
+  return `  <testsuite name="${xml(`${r.flow} instance ${n + 1} (frame ${inst.firstFrame})`)}" tests="${cases.length}" failures="${failures}">\n${cases.join('\n')}${out}\n  </testsuite>`;
+}
+
+/**
+ * The capture as a whole, after the instances: its counts as properties, and the messages that
+ * started no instance for a normative difference (as the text report lists them) as output.
+ */
+function junitCapture(r: ConformanceReport): string {
+  const counts: [string, number][] = [
+    ['instances', r.stats['instances'] ?? r.instances.length],
+    ['failing', r.stats['failing'] ?? 0],
+    ['passingNotListed', r.stats['passingNotListed'] ?? 0],
+    ['unrelated', r.unrelated],
+    ['notStarted', r.stats['notStarted'] ?? r.notStarted.length],
+    ['insideParticipants', r.stats['insideParticipants'] ?? 0],
+  ];
+  const props = counts
+    .map(([name, value]) => `      <property name="${name}" value="${value}"/>`)
+    .join('\n');
+  const lines = notStartedLines(r);
+  const out = lines.length > 0 ? `\n    <system-out>${xml(lines.join('\n'))}</system-out>` : '';
+  return `  <testsuite name="${xml(`${r.flow} capture`)}" tests="0" failures="0">\n    <properties>\n${props}\n    </properties>${out}\n  </testsuite>`;
 }
 
 /**
@@ -236,7 +269,7 @@ export function* reportJunitChunks(
   if (n === 0) {
     yield `  <testsuite name="${xml(r.flow)}" tests="1" failures="1">\n    <testcase classname="${xml(r.flow)}" name="instances">\n      <failure message="no instance">no instance of the flow found</failure>\n    </testcase>\n  </testsuite>`;
   }
-  yield '\n</testsuites>\n';
+  yield `\n${junitCapture(r)}\n</testsuites>\n`;
 }
 
 /** JUnit XML: a testsuite per instance, a testcase per step. */

@@ -106,4 +106,24 @@ describe('flowspec diff: a first message that differs in a normative value start
     expect(code).toBe(1);
     expect(report.instances).toHaveLength(0);
   });
+
+  it('lists such a message in JUnit XML too, with the capture counts as properties', async () => {
+    const { msgs, joining } = joinThenLeave();
+    const r = await cli(['diff', FIGURE_17, writeCapture(msgs), '--format', 'junit']);
+    expect(r.code).toBe(0);
+    const capture = /<testsuite name="poc\.leave\.pre-established capture"[^]*?<\/testsuite>/.exec(
+      r.out,
+    )?.[0];
+    expect(capture).toBeDefined();
+    expect(capture).toContain('tests="0" failures="0"');
+    expect(capture).toContain('<property name="instances" value="1"/>');
+    expect(capture).toContain(`<property name="unrelated" value="${joining}"/>`);
+    expect(capture).toMatch(/<property name="notStarted" value="[1-9]\d*"\/>/);
+    // The joining REFER, frame 1: why it started no instance, as the text report says it.
+    expect(capture).toMatch(
+      /<system-out>frame 1: REFER [^\n]* starts no instance: it differs from step 2 in a normative value\n {11}headers\.Refer-To: expected/,
+    );
+    // The instance's own suite says how its dialogs were joined.
+    expect(r.out).toMatch(/<system-out>dialog [^ ]+: starts the instance: REFER of step 2/);
+  });
 });
