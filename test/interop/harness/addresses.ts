@@ -1,8 +1,9 @@
 /**
  * Unique addresses per test: each test takes a block 127.A.B.0/24 of its
  * own, A from the vitest worker slot and the worker's pid and B a counter,
- * so that tests, reruns, test files running at the same time in the two
- * worker slots (60-119 and 120-179) and other suites (which use 127.0.0.1)
+ * so that tests, reruns, test files running at the same time in the three
+ * worker slots (30-99, 100-169 and 170-239) and other suites (which use
+ * 127.0.0.1)
  * never share an address or a port. Every peer of a test gets its own host
  * in the block and can keep the default SIP port.
  */
@@ -29,8 +30,8 @@ export function allocateAddressBlock(): AddressBlock {
   if (nextBlock >= 200) throw new RangeError('more than 200 address blocks in one worker');
   // Hosts 1..249 are the test's peers; 250 and 251 are the harness's own.
   // VITEST_POOL_ID is the worker slot (1, 2, ...): files running at the same time never share it.
-  const slot = (Number(process.env['VITEST_POOL_ID'] ?? '1') - 1) % 2;
-  const a = 60 + slot * 60 + (process.pid % 60);
+  const slot = (Number(process.env['VITEST_POOL_ID'] ?? '1') - 1) % 3;
+  const a = 30 + slot * 70 + (process.pid % 70);
   const b = 20 + nextBlock++;
   const prefix = `127.${a}.${b}`;
   return {
