@@ -50,13 +50,13 @@ describe('B2buaCore: the INVITE relayed and a CANCEL after the 2xx', () => {
   });
 });
 
-describe('ProxyCore: the ACK of a 2xx again', () => {
+describe('ProxyCore between two user agents: the 2xx, its ACK and a CANCEL', () => {
   const closers: (() => Promise<void>)[] = [];
   afterEach(async () => {
     await Promise.all(closers.splice(0).map((close) => close()));
   });
-
-  it('forwards a retransmitted ACK for a 2xx with the branch of the first (RFC 3261 16.11)', async () => {
+  /** alice sends through the proxy to bob. */
+  const setup = async (): Promise<{ alice: Phone; bob: Phone; proxy: ProxyCore }> => {
     const proxy = await ProxyCore.listen({ address: '127.0.0.1', clock: FAST_CLOCK });
     const alice = await Phone.start('alice', proxy.uri);
     const bob = await Phone.start('bob');
@@ -65,6 +65,11 @@ describe('ProxyCore: the ACK of a 2xx again', () => {
       () => alice.close(),
       () => bob.close(),
     );
+    return { alice, bob, proxy };
+  };
+
+  it('forwards a retransmitted ACK for a 2xx with the branch of the first (RFC 3261 16.11)', async () => {
+    const { alice, bob, proxy } = await setup();
     const { response } = await alice.core.invite({
       requestUri: bob.uri,
       from: `<${alice.uri}>`,
@@ -90,23 +95,9 @@ describe('ProxyCore: the ACK of a 2xx again', () => {
     expect((await bob.core.bye(bobDialog)).status).toBe(200);
     expect(await settleSnapshots([alice.core, bob.core, proxy])).toEqual([ZERO, ZERO, ZERO]);
   });
-});
-
-describe('ProxyCore and UserAgentCore: a 2xx that crosses the CANCEL on the last hop', () => {
-  const closers: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    await Promise.all(closers.splice(0).map((close) => close()));
-  });
 
   it('answers the CANCEL 200 without 487, relays the 2xx, and the UAC acknowledges it and ends it with BYE (RFC 3261 9.2, 16.7, 13.2.2.4, 15; RFC 6026 7.1)', async () => {
-    const proxy = await ProxyCore.listen({ address: '127.0.0.1', clock: FAST_CLOCK });
-    const alice = await Phone.start('alice', proxy.uri);
-    const bob = await Phone.start('bob');
-    closers.push(
-      () => proxy.close(),
-      () => alice.close(),
-      () => bob.close(),
-    );
+    const { alice, bob, proxy } = await setup();
     bob.answerMode = 'ring-only';
     // Bob's user accepts while the proxy's CANCEL is on its way (OMA PoC 6.2.X.1, PoC Client B):
     // the 2xx leaves before bob's core reads the CANCEL.
