@@ -78,7 +78,7 @@ export const POC_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     runs: 'onInvite',
     executable: true,
     variants:
-      'poc.cancel.terminating: flows/poc/cancel-terminating.flow.yaml:51: PoC Client B alerts its user (manual answer) and has not sent a final response yet.',
+      'poc.cancel.terminating: flows/poc/cancel-terminating.flow.yaml:56: PoC Client B alerts its user (manual answer) and has not sent a final response yet.',
   },
   {
     trigger: 'receive ACK from participating-server via sip-core dialogs={clientLeg} mode=-',
@@ -111,7 +111,7 @@ export const POC_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'receive CANCEL from network via sip-core dialogs={clientLeg} mode=-',
     flows: 'poc.cancel.terminating',
     steps: 'poc.cancel.terminating#0.9 poc.cancel.terminating#1',
-    places: 'flows/poc/cancel-terminating.flow.yaml:81 step 0.9',
+    places: 'flows/poc/cancel-terminating.flow.yaml:86 step 0.9',
     runs: 'onCancel',
     executable: true,
   },
@@ -120,8 +120,35 @@ export const POC_CLIENT_REACTIONS: readonly ReactionEntry[] = [
       'receive ACK from network via sip-core dialogs={clientLeg} mode=- [!session.finalResponseSent]',
     flows: 'poc.cancel.terminating',
     steps: 'poc.cancel.terminating#2.2',
-    places: 'flows/poc/cancel-terminating.flow.yaml:115 step 2.2',
+    places: 'flows/poc/cancel-terminating.flow.yaml:124 step 2.2',
     runs: 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)',
+    executable: true,
+  },
+  {
+    trigger:
+      'receive poc.cancel.terminating:indication accept the PoC Session invitation from network dialogs={clientLeg} mode=- [session.finalResponseSent]',
+    flows: 'poc.cancel.terminating',
+    steps: 'poc.cancel.terminating#2.4 poc.cancel.terminating#2.5',
+    places: 'flows/poc/cancel-terminating.flow.yaml:138 step 2.4',
+    runs: 'cancelTerminating',
+    executable: true,
+  },
+  {
+    trigger:
+      'receive ACK from participating-server via sip-core dialogs={clientLeg} mode=- [session.finalResponseSent]',
+    flows: 'poc.cancel.terminating',
+    steps: 'poc.cancel.terminating#2.8',
+    places: 'flows/poc/cancel-terminating.flow.yaml:166 step 2.8',
+    runs: 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)',
+    executable: true,
+  },
+  {
+    trigger:
+      'receive BYE from participating-server via sip-core dialogs={clientLeg} mode=- [session.finalResponseSent]',
+    flows: 'poc.cancel.terminating',
+    steps: 'poc.cancel.terminating#2.10 poc.cancel.terminating#2.11',
+    places: 'flows/poc/cancel-terminating.flow.yaml:180 step 2.10',
+    runs: 'onBye',
     executable: true,
   },
   {
@@ -214,25 +241,25 @@ export class PocClient extends UserAgentRole<PocClientConfig> {
     return new PocClient(transport, core, config, mbcp);
   }
 
-  /** Handles BYE: receive BYE from participating-server via sip-core dialogs={clientLeg} mode=- (flows/poc/disconnect-on-demand.flow.yaml:106 step 9). */
+  /** Handles BYE: receive BYE from participating-server via sip-core dialogs={clientLeg} mode=- (flows/poc/disconnect-on-demand.flow.yaml:106 step 9); receive BYE from participating-server via sip-core dialogs={clientLeg} mode=- [session.finalResponseSent] (flows/poc/cancel-terminating.flow.yaml:180 step 2.10). */
   async onBye(incoming: IncomingRequest): Promise<void> {
     // poc.disconnect.on-demand step 10 (flows/poc/disconnect-on-demand.flow.yaml:115): send 200 -> sip-core *session.participants*session.participants
     if (incoming.pending) incoming.respond(200);
   }
 
-  /** Handles CANCEL: receive CANCEL from network via sip-core dialogs={clientLeg} mode=- (flows/poc/cancel-terminating.flow.yaml:81 step 0.9). */
+  /** Handles CANCEL: receive CANCEL from network via sip-core dialogs={clientLeg} mode=- (flows/poc/cancel-terminating.flow.yaml:86 step 0.9). */
   async onCancel(incoming: IncomingRequest): Promise<void> {
-    // poc.cancel.terminating step 1 (flows/poc/cancel-terminating.flow.yaml:90): send 200 -> sip-core
+    // poc.cancel.terminating step 1 (flows/poc/cancel-terminating.flow.yaml:95): send 200 -> sip-core
     if (incoming.pending) incoming.respond(200);
   }
 
   /** Handles INVITE: receive INVITE from participating-server via sip-core dialogs={} mode=- (flows/poc/establish-terminating-on-demand.flow.yaml:66 step 6). */
   async onInvite(incoming: IncomingRequest): Promise<void> {
-    // variant of poc.cancel.terminating (flows/poc/cancel-terminating.flow.yaml:51: PoC Client B alerts its user (manual answer) and has not sent a final response yet.)
+    // variant of poc.cancel.terminating (flows/poc/cancel-terminating.flow.yaml:56: PoC Client B alerts its user (manual answer) and has not sent a final response yet.)
     if (this.config.variants?.includes('poc.cancel.terminating')) {
-      // poc.cancel.terminating step 0.4 (flows/poc/cancel-terminating.flow.yaml:51): send 180 -> sip-core
+      // poc.cancel.terminating step 0.4 (flows/poc/cancel-terminating.flow.yaml:56): send 180 -> sip-core
       this.respondInvite(incoming, 180);
-      // poc.cancel.terminating step 2 (flows/poc/cancel-terminating.flow.yaml:101): send 487 -> sip-core [!session.finalResponseSent]
+      // poc.cancel.terminating step 2 (flows/poc/cancel-terminating.flow.yaml:110): send 487 -> sip-core [!session.finalResponseSent]
       // RFC 3261 9.2: sent by the INVITE server transaction when the CANCEL finds no final response.
       return;
     }
@@ -300,6 +327,15 @@ export class PocClient extends UserAgentRole<PocClientConfig> {
     // poc.leave.on-demand step 5 (flows/poc/leave-on-demand.flow.yaml:82): receive 200 <- sip-core
     expectStatus(r1, 200, 'poc.leave.on-demand', '5');
     outcome.responses.push(r1);
+    return outcome;
+  }
+
+  /** Runs on the indication of poc.cancel.terminating (flows/poc/cancel-terminating.flow.yaml:138 step 2.4). */
+  async cancelTerminating(options: EntryOptions = {}): Promise<EntryOutcome> {
+    const outcome: EntryOutcome = { responses: [] };
+    // poc.cancel.terminating step 2.4 (flows/poc/cancel-terminating.flow.yaml:138): receive indication accept the PoC Session invitation <- environment [session.finalResponseSent]
+    // poc.cancel.terminating step 2.5 (flows/poc/cancel-terminating.flow.yaml:144): send 200 -> sip-core [session.finalResponseSent]
+    this.respondInvite(this.heldInvite(options), 200);
     return outcome;
   }
 

@@ -27,6 +27,7 @@ import {
   expectStatus,
   listenB2bua,
   listenMbcp,
+  onlyDialog,
   provisionalOf,
   type B2buaRoleConfig,
   type EntryOptions,
@@ -154,7 +155,7 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'start poc.cancel.terminating:INVITE from self dialogs={} mode=b2bua',
     flows: 'poc.cancel.terminating',
     steps: 'poc.cancel.terminating#0.1 poc.cancel.terminating#0.2 poc.cancel.terminating#0.5',
-    places: 'flows/poc/cancel-terminating.flow.yaml:35 step 0.1',
+    places: 'flows/poc/cancel-terminating.flow.yaml:40 step 0.1',
     runs: 'cancelTerminating',
     executable: true,
   },
@@ -163,8 +164,8 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
       'receive poc.cancel.terminating:indication cancel the PoC Session invitation from network dialogs={clientLeg} mode=b2bua',
     flows: 'poc.cancel.terminating',
     steps:
-      'poc.cancel.terminating#0.6 poc.cancel.terminating#0.7 poc.cancel.terminating#0.8 poc.cancel.terminating#2.1 poc.cancel.terminating#2.3',
-    places: 'flows/poc/cancel-terminating.flow.yaml:62 step 0.6',
+      'poc.cancel.terminating#0.6 poc.cancel.terminating#0.7 poc.cancel.terminating#0.8 poc.cancel.terminating#2.1 poc.cancel.terminating#2.3 poc.cancel.terminating#2.6 poc.cancel.terminating#2.7 poc.cancel.terminating#2.9 poc.cancel.terminating#2.12',
+    places: 'flows/poc/cancel-terminating.flow.yaml:67 step 0.6',
     runs: 'cancelTerminating2',
     executable: true,
   },
@@ -395,32 +396,58 @@ export class PocServerParticipating extends B2buaRole<PocServerParticipatingConf
     if (incoming.pending) incoming.respond(500, { reason: 'No flow reaction matches' });
   }
 
-  /** Starts poc.cancel.terminating (flows/poc/cancel-terminating.flow.yaml:35 step 0.1). */
+  /** Starts poc.cancel.terminating (flows/poc/cancel-terminating.flow.yaml:40 step 0.1). */
   async cancelTerminating(options: EntryOptions = {}): Promise<EntryOutcome> {
     const outcome: EntryOutcome = { responses: [] };
-    // poc.cancel.terminating step 0.1 (flows/poc/cancel-terminating.flow.yaml:35): send INVITE -> sip-core
+    // poc.cancel.terminating step 0.1 (flows/poc/cancel-terminating.flow.yaml:40): send INVITE -> sip-core
     const r1 = this.startInvite(options, undefined);
-    // poc.cancel.terminating step 0.2 (flows/poc/cancel-terminating.flow.yaml:41): receive 100 <- sip-core
+    // poc.cancel.terminating step 0.2 (flows/poc/cancel-terminating.flow.yaml:46): receive 100 <- sip-core
     // A provisional response: passed up by the transaction, not awaited (RFC 3261 17.1.1).
-    // poc.cancel.terminating step 0.5 (flows/poc/cancel-terminating.flow.yaml:57): receive 180 <- sip-core
+    // poc.cancel.terminating step 0.5 (flows/poc/cancel-terminating.flow.yaml:62): receive 180 <- sip-core
     await provisionalOf(r1, 180, 'poc.cancel.terminating', '0.5');
     return outcome;
   }
 
-  /** Runs on the indication of poc.cancel.terminating (flows/poc/cancel-terminating.flow.yaml:62 step 0.6). */
+  /** Runs on the indication of poc.cancel.terminating (flows/poc/cancel-terminating.flow.yaml:67 step 0.6). */
   async cancelTerminating2(options: EntryOptions = {}): Promise<EntryOutcome> {
     const outcome: EntryOutcome = { responses: [] };
-    // poc.cancel.terminating step 0.6 (flows/poc/cancel-terminating.flow.yaml:62): receive indication cancel the PoC Session invitation <- environment
-    // poc.cancel.terminating step 0.7 (flows/poc/cancel-terminating.flow.yaml:66): send CANCEL -> sip-core
+    // poc.cancel.terminating step 0.6 (flows/poc/cancel-terminating.flow.yaml:67): receive indication cancel the PoC Session invitation <- environment
+    // poc.cancel.terminating step 0.7 (flows/poc/cancel-terminating.flow.yaml:71): send CANCEL -> sip-core
     const c1 = this.pendingInvite(options);
     const r2 = await cancelSent(c1, 'poc.cancel.terminating', '0.7');
-    // poc.cancel.terminating step 0.8 (flows/poc/cancel-terminating.flow.yaml:76): receive 200 <- sip-core
+    // poc.cancel.terminating step 0.8 (flows/poc/cancel-terminating.flow.yaml:81): receive 200 <- sip-core
     expectStatus(r2, 200, 'poc.cancel.terminating', '0.8');
     outcome.responses.push(r2);
-    // poc.cancel.terminating step 2.1 (flows/poc/cancel-terminating.flow.yaml:110): receive 487 <- sip-core
-    expectStatus((await c1.result).response, 487, 'poc.cancel.terminating', '2.1');
-    // poc.cancel.terminating step 2.3 (flows/poc/cancel-terminating.flow.yaml:120): send ACK -> sip-core
-    // RFC 3261 17.1.1.3: the INVITE client transaction sends the ACK for a non-2xx final response.
+    // poc.cancel.terminating#final, chosen by clientB: the final response says which operand runs.
+    const f3 = (await c1.result).response;
+    switch (f3.status) {
+      case 487: {
+        // !session.finalResponseSent:
+        // poc.cancel.terminating step 2.1 (flows/poc/cancel-terminating.flow.yaml:119): receive 487 <- sip-core
+        outcome.responses.push(f3);
+        // poc.cancel.terminating step 2.3 (flows/poc/cancel-terminating.flow.yaml:129): send ACK -> sip-core
+        // RFC 3261 17.1.1.3: the INVITE client transaction sends the ACK for a non-2xx final response.
+        break;
+      }
+      case 200: {
+        // session.finalResponseSent:
+        // poc.cancel.terminating step 2.6 (flows/poc/cancel-terminating.flow.yaml:153): receive 200 <- sip-core
+        outcome.responses.push(f3);
+        outcome.dialog = (await c1.result).dialog;
+        // poc.cancel.terminating step 2.7 (flows/poc/cancel-terminating.flow.yaml:159): send ACK -> sip-core
+        // RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.
+        // poc.cancel.terminating step 2.9 (flows/poc/cancel-terminating.flow.yaml:171): send BYE -> sip-core
+        const r4 = await this.core.bye(
+          outcome.dialog ?? onlyDialog(this.core.dialogs, options, this.constructor.name),
+        );
+        // poc.cancel.terminating step 2.12 (flows/poc/cancel-terminating.flow.yaml:190): receive 200 <- sip-core
+        expectStatus(r4, 200, 'poc.cancel.terminating', '2.12');
+        outcome.responses.push(r4);
+        break;
+      }
+      default:
+        expectStatus(f3, 487, 'poc.cancel.terminating', '2.1');
+    }
     return outcome;
   }
 }

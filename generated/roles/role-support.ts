@@ -475,6 +475,17 @@ export function onlyInvite(pending: ReadonlySet<OutgoingInvite>, role: string): 
   return only;
 }
 
+/** The INVITE an entry point answers for its user: the only one answered provisionally and still pending. */
+export function onlyHeldInvite(held: Set<IncomingRequest>, role: string): IncomingRequest {
+  // RFC 3261 13.3.1.1: an INVITE stays open after its 180 until the user answers, or a CANCEL
+  // (9.2) or a timeout closes it; those closed are forgotten here.
+  for (const incoming of held) if (!incoming.pending) held.delete(incoming);
+  const [only] = held;
+  if (!only || held.size > 1)
+    throw new Error(`${role}: ${held.size} INVITEs await their user's answer, one expected`);
+  return only;
+}
+
 /** Waits for the provisional response of a flow step (RFC 3261 9.1: a CANCEL only follows one); throws {@link FlowOrderError} when a final response comes first. */
 export function provisionalOf(
   invite: OutgoingInvite,
@@ -824,6 +835,19 @@ export abstract class UaCoreRole<C extends UaCoreRoleConfig> extends GeneratedRo
       answer !== undefined ? { contentType: 'application/sdp', body: answer } : {},
     );
     if (answer !== undefined && incoming.dialog) this.keepSdp(incoming.dialog, answer);
+    // An INVITE answered only provisionally awaits its user's answer (RFC 3261 13.3.1.1).
+    if (status < 200) {
+      for (const held of this.held) if (!held.pending) this.held.delete(held);
+      this.held.add(incoming);
+    } else this.held.delete(incoming);
+  }
+
+  /** INVITEs answered only provisionally (RFC 3261 13.3.1.1), for an entry point of the user's answer. */
+  private readonly held = new Set<IncomingRequest>();
+
+  /** The INVITE an entry point answers for its user: the only one still awaiting that answer. */
+  protected heldInvite(_options: EntryOptions): IncomingRequest {
+    return onlyHeldInvite(this.held, this.constructor.name);
   }
 
   /** The SDP answer {@link respondInvite} gives, or undefined for an answer without body. */

@@ -443,10 +443,11 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     trigger:
       'receive BYE from participating-server via poc-server-participating dialogs={clientLeg} mode=proxy',
     flows:
-      'poc.leave.on-demand poc.disconnect.on-demand poc.cancel.originating poc.leave.pre-established',
+      'poc.leave.on-demand poc.disconnect.on-demand poc.cancel.terminating poc.cancel.originating poc.leave.pre-established',
     steps:
-      'poc.disconnect.on-demand#8 poc.disconnect.on-demand#9 poc.disconnect.on-demand#10 poc.disconnect.on-demand#11',
-    places: 'flows/poc/disconnect-on-demand.flow.yaml:97 step 8',
+      'poc.disconnect.on-demand#8 poc.disconnect.on-demand#9 poc.disconnect.on-demand#10 poc.disconnect.on-demand#11 poc.cancel.terminating#2.9 poc.cancel.terminating#2.10 poc.cancel.terminating#2.11 poc.cancel.terminating#2.12',
+    places:
+      'flows/poc/disconnect-on-demand.flow.yaml:97 step 8; flows/poc/cancel-terminating.flow.yaml:171 step 2.9',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -465,7 +466,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     flows: 'poc.cancel.terminating',
     steps:
       'poc.cancel.terminating#0.1 poc.cancel.terminating#0.2 poc.cancel.terminating#0.3 poc.cancel.terminating#0.4 poc.cancel.terminating#0.5',
-    places: 'flows/poc/cancel-terminating.flow.yaml:35 step 0.1',
+    places: 'flows/poc/cancel-terminating.flow.yaml:40 step 0.1',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -474,8 +475,8 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
       'receive CANCEL from participating-server via poc-server-participating dialogs={clientLeg} mode=proxy',
     flows: 'poc.cancel.terminating',
     steps:
-      'poc.cancel.terminating#0.7 poc.cancel.terminating#0.8 poc.cancel.terminating#0.9 poc.cancel.terminating#1 poc.cancel.terminating#2 poc.cancel.terminating#2.1 poc.cancel.terminating#2.2',
-    places: 'flows/poc/cancel-terminating.flow.yaml:66 step 0.7',
+      'poc.cancel.terminating#0.7 poc.cancel.terminating#0.8 poc.cancel.terminating#0.9 poc.cancel.terminating#1 poc.cancel.terminating#2 poc.cancel.terminating#2.1 poc.cancel.terminating#2.2 poc.cancel.terminating#2.5 poc.cancel.terminating#2.6',
+    places: 'flows/poc/cancel-terminating.flow.yaml:71 step 0.7',
     runs: 'ProxyCore: CANCEL, forwarded downstream with the 487 relayed back (RFC 3261 16.10, 16.7)',
     executable: true,
   },
@@ -483,8 +484,9 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     trigger:
       'receive ACK from participating-server via poc-server-participating dialogs={clientLeg} mode=proxy',
     flows: 'poc.cancel.terminating',
-    steps: 'poc.cancel.terminating#2.3',
-    places: 'flows/poc/cancel-terminating.flow.yaml:120 step 2.3',
+    steps: 'poc.cancel.terminating#2.7 poc.cancel.terminating#2.8 poc.cancel.terminating#2.3',
+    places:
+      'flows/poc/cancel-terminating.flow.yaml:159 step 2.7; flows/poc/cancel-terminating.flow.yaml:129 step 2.3',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },

@@ -405,7 +405,12 @@ export async function runScenario(
     const before = new Map([...roles, ...locals].map(([id, r]) => [id, r.actions.length] as const));
     const taker = (id: string): RunningRole | RunningLocalRole | undefined =>
       roles.get(id) ?? locals.get(id);
-    for (const c of s.trigger) await callWhen(roles, c, watchers);
+    // A call with a `when` watches for its message from the start: an earlier call may bring it
+    // before it returns (OMA PoC 6.2.X.1: PoC Server B's CANCEL reaches PoC Client B while the
+    // entry point that sent it awaits the final response).
+    const armed = s.trigger.map((c) => (c.when ? callWhen(roles, c, watchers) : undefined));
+    for (const a of armed) a?.catch(() => undefined);
+    for (const [i, c] of s.trigger.entries()) await (armed[i] ?? call(roles, c));
     await settle(roles, s.teardown.length > 0 ? 1500 : LINGER_MS);
     const to = events.length;
     // The values the actions after the trigger yielded, by `participant step`.

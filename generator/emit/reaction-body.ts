@@ -176,6 +176,8 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
   let lastFinal: number | undefined;
   /** A REFER this entry sent: once its final response is checked, its outcome is awaited. */
   let referred: string | undefined;
+  /** The dialog a 2xx of a cancelled INVITE confirmed (it crossed the CANCEL, RFC 3261 9.1). */
+  let crossed: string | undefined;
   /** Final responses checked so far, for the operands of an alt the peer decides. */
   const answered: { event: LocalEvent }[] = [];
   /** Variables the actions compiled so far yield (`yields:`), held in `vars`. */
@@ -235,6 +237,18 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
         );
         runtimeGuards.push(...scope.outer, ...scope.inner);
         scope = { outer: [], loop: scope.loop, inner: [] };
+      } else if (
+        e.kind === 'send' &&
+        e.isResponse &&
+        mode === 'entry' &&
+        kind === 'ua' &&
+        r.first.label.startsWith('indication ') &&
+        e.answers !== undefined &&
+        e.answers !== r.first.step
+      ) {
+        // RFC 3261 13.3.1.1: the user's answer to an INVITE the role left open after its
+        // provisional response (OMA PoC 6.2.X.1: PoC User B accepts).
+        stmts.push(line(`this.respondInvite(this.heldInvite(options), ${Number(e.label)});`));
       } else if (e.kind === 'send' && e.isResponse) {
         if (mode !== 'triggered' || e.answers !== r.first.step)
           return `${cite(e)}: answers a request other than the trigger`;
@@ -338,6 +352,14 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
           stmts.push(
             line(`const ${v} = await this.core.bye(${withOpts('this.dialogOf(options)')};`),
           );
+        } else if (kind === 'b2bua' && mode === 'entry' && crossed !== undefined) {
+          // RFC 3261 15: the session a 2xx set up after the CANCEL that should have stopped it is
+          // ended with BYE (OMA PoC 6.2.X.1: PoC Server B, the 2xx crossing its CANCEL).
+          stmts.push(
+            line(
+              `const ${v} = await this.core.bye(${withOpts(`${crossed} ?? onlyDialog(this.core.dialogs, options, this.constructor.name)`)};`,
+            ),
+          );
         } else if (kind === 'b2bua' && mode === 'entry') {
           // RFC 3261 15.1.1: the B2BUA ends a session it is the end of (one leg, OMA CPM 8.2.2.3).
           stmts.push(
@@ -389,13 +411,16 @@ export function compileReaction(kind: CoreKind, r: Reaction, mode: BodyMode): Co
             const opening: Stmt[] = [comment(`${alt.guards[i] ?? ''}:`), comment(cite(head))];
             if (mode === 'entry') {
               opening.push(line(`outcome.responses.push(${v});`));
-              if (dialog !== undefined && status >= 200 && status < 300)
+              if (dialog !== undefined && status >= 200 && status < 300) {
                 opening.push(line(`outcome.dialog = ${dialog};`));
+                crossed = 'outcome.dialog';
+              }
             }
             branch.push({ scope: scopeOf(head, r.first), stmts: opening });
             answered.push({ event: head });
             lastFinal = status;
             const failed = compileEvents(operand.slice(1), branch);
+            crossed = undefined;
             if (failed !== undefined) return failed;
             cases.push(
               block(`case ${status}:`, [

@@ -360,7 +360,7 @@ function calls(
       }
       const when = r.events.some((e) => e.kind === 'send' && e.label === 'CANCEL')
         ? successMoment(flow, resolve, facts, participant)
-        : undefined;
+        : crossingMoment(flow, r, facts, participant);
       out.push(when ? { ...call, when: { ...when, at: inst(when.at) } } : call);
     }
   }
@@ -409,6 +409,77 @@ function successMoment(
           ? `${trigger.label} ${method}`
           : method,
     };
+  }
+  return undefined;
+}
+
+/**
+ * Whether a case draws the final response that makes a guard the runtime decides false: the
+ * user agent that would send the 487 under `guard` (RFC 3261 9.2) sends a final response of
+ * its own to the same request in the case (OMA PoC 6.2.X.1: PoC Client B's 2xx crossing the
+ * CANCEL), so the runtime's choice and the case's agree.
+ */
+function answeredFirst(
+  projections: readonly LocalProjection[],
+  running: readonly { p: LocalProjection; e: LocalEvent }[],
+  guard: string,
+): boolean {
+  const byRuntime = projections.flatMap((p) =>
+    p.events
+      .filter(
+        (e) => e.kind === 'send' && e.label === '487' && e.guards.some((g) => g.guard === guard),
+      )
+      .map((e) => ({ participant: p.participant, e })),
+  );
+  return byRuntime.some(({ participant, e }) =>
+    running.some(
+      (x) =>
+        x.p.participant === participant &&
+        x.e.kind === 'send' &&
+        x.e.isResponse &&
+        x.e.flow === e.flow &&
+        x.e.answers === e.answers &&
+        Number(x.e.label) >= 200 &&
+        Number(x.e.label) < 300,
+    ),
+  );
+}
+
+/**
+ * The moment a user's answer must be given for its 2xx to cross a CANCEL (RFC 3261 9.1): an
+ * entry point of the participant that sends a 2xx to an INVITE it received, in a case where the
+ * flow also sends it a CANCEL, is called when that CANCEL arrives, before its role reads it
+ * (OMA PoC 6.2.X.1, `session.finalResponseSent`: PoC User B accepting while SIP/IP Core B's
+ * CANCEL is on its way). The 2xx leaves first, the CANCEL finds the INVITE server transaction
+ * in Accepted and is answered 200 without effect (RFC 3261 9.2, RFC 6026 7.1).
+ */
+function crossingMoment(
+  flow: Flow,
+  r: Reaction,
+  facts: Facts,
+  participant: string,
+): CallMoment | undefined {
+  const { byId, context } = indexFlowSteps(flow);
+  const answersInvite = r.events.some((e) => {
+    if (e.kind !== 'send' || !e.isResponse || e.flow !== flow.id || e.answers === undefined)
+      return false;
+    const status = Number(e.label);
+    const request = byId.get(e.answers);
+    return (
+      status >= 200 &&
+      status < 300 &&
+      request?.kind === 'message' &&
+      methodOf(byId, request) === 'INVITE' &&
+      e.answers !== r.first.step
+    );
+  });
+  if (!answersInvite) return undefined;
+  for (const [step, ctx] of context) {
+    if (step.kind !== 'message' || step.to !== participant) continue;
+    const m = step.message;
+    if (m?.protocol !== 'sip' || m.type !== 'request' || m.method !== 'CANCEL') continue;
+    if (ctx.guards.some((g) => evaluateGuard(g.guard, facts) === false)) continue;
+    return { at: participant, receives: 'CANCEL' };
   }
   return undefined;
 }
@@ -847,7 +918,7 @@ export function planScenario(
     }
     const byRuntime = projections
       .flatMap((p) => plans.get(p.role)?.runtimeGuards ?? [])
-      .find((g) => evaluateGuard(g, facts) === false);
+      .find((g) => evaluateGuard(g, facts) === false && !answeredFirst(projections, running, g));
     if (byRuntime !== undefined) {
       skipped.push(
         `${name}: the runtime takes the steps under \`${byRuntime}\` exactly when it holds (RFC 3261 9.2), so the case where it does not cannot be run`,

@@ -139,6 +139,21 @@ function startsRef(e: LocalEvent, previous: LocalEvent | undefined): boolean {
 }
 
 /**
+ * Whether a response is the answer a user's indication prompts: the indication comes from the
+ * environment (no peer in the flow), after the request, in the response's operand.
+ */
+function promptedBy(first: LocalEvent, response: LocalEvent, afterRequest: boolean): boolean {
+  return (
+    afterRequest &&
+    first.kind === 'receive' &&
+    first.peer === undefined &&
+    first.label.startsWith('indication ') &&
+    first.flow === response.flow &&
+    !exclusive(first, response)
+  );
+}
+
+/**
  * Splits a projection into reactions: each starts at a received request or
  * indication. `b2bua` says that the role can work as a B2BUA: drawn without a
  * mode (OMA CPM 8.2.2.3: the Participating Function as "the other CPM
@@ -169,14 +184,21 @@ export function reactionsOf(
       current = { first: e, events: [], kind: 'receive', dialogs: [...state].sort() };
       out.push(current);
     } else {
-      // A response belongs to the reaction of the request it answers; otherwise,
-      // alt operands being exclusive, to the latest reaction it can follow.
-      const answered =
+      // A response belongs to the reaction of the request it answers, unless the user's
+      // indication received since then prompts it (RFC 3261 13.3.1: the UAS answers once its
+      // user accepts; OMA PoC 6.2.X.1, PoC User B accepting while the CANCEL is on its way);
+      // otherwise, alt operands being exclusive, to the latest reaction it can follow.
+      const request =
         e.kind === 'send' && e.isResponse && e.answers !== undefined
           ? out.find(
               (r) => r.kind === 'receive' && r.first.step === e.answers && r.first.flow === e.flow,
             )
           : undefined;
+      const prompted =
+        request !== undefined && current !== undefined && current !== request
+          ? promptedBy(current.first, e, out.indexOf(current) > out.indexOf(request))
+          : false;
+      const answered = prompted ? current : request;
       // A received response to a request an entry point sent belongs to that entry (OMA CPM
       // 8.2.2.3 6.b.iv: the IWF that sent BYE gets its 200 after another IWF answered a BYE).
       const sentBy =

@@ -174,9 +174,9 @@ describe('seed flows without a generated test', () => {
     expect(text).toContain(
       [
         '    const r1 = this.startInvite(options, undefined);',
-        '    // poc.cancel.terminating step 0.2 (flows/poc/cancel-terminating.flow.yaml:41): receive 100 <- sip-core',
+        '    // poc.cancel.terminating step 0.2 (flows/poc/cancel-terminating.flow.yaml:46): receive 100 <- sip-core',
         '    // A provisional response: passed up by the transaction, not awaited (RFC 3261 17.1.1).',
-        '    // poc.cancel.terminating step 0.5 (flows/poc/cancel-terminating.flow.yaml:57): receive 180 <- sip-core',
+        '    // poc.cancel.terminating step 0.5 (flows/poc/cancel-terminating.flow.yaml:62): receive 180 <- sip-core',
         "    await provisionalOf(r1, 180, 'poc.cancel.terminating', '0.5');",
       ].join('\n'),
     );
@@ -186,14 +186,40 @@ describe('seed flows without a generated test', () => {
         "    const r2 = await cancelSent(c1, 'poc.cancel.terminating', '0.7');",
       ].join('\n'),
     );
-    expect(text).toContain(
-      "    expectStatus((await c1.result).response, 487, 'poc.cancel.terminating', '2.1');",
+    // PoC Client B's choice shows in the final response: 487, or the 2xx that crossed the CANCEL,
+    // acknowledged by the core and ended with BYE on the dialog it confirmed (RFC 3261 15).
+    expect(text).toContain('    const f3 = (await c1.result).response;\n    switch (f3.status) {');
+    expect(text).toContain('      case 487: {');
+    expect(text).toMatch(
+      /case 200: \{[^]*?outcome\.dialog = \(await c1\.result\)\.dialog;[^]*?this\.core\.bye\(\s*outcome\.dialog \?\? onlyDialog\([^]*?expectStatus\(r4, 200, 'poc\.cancel\.terminating', '2\.12'\);/,
     );
+    expect(text).toContain("        expectStatus(f3, 487, 'poc.cancel.terminating', '2.1');");
     const client = roleSpecs(flows, resolve).find((s) => s.role === 'poc-client');
     if (!client) throw new Error('no PoC Client');
     const plan = planRole(client);
     expect(plan.variantFlows).toEqual(['poc.cancel.terminating']);
     expect(plan.runtimeGuards).toEqual(['!session.finalResponseSent']);
+    // The user's answer is an entry point of its own, on the INVITE left open after the 180.
+    const clientText = await printSource('generated/roles/poc-client.ts', roleModule(plan));
+    expect(clientText).toMatch(
+      /step 2\.4 [^\n]*receive indication accept the PoC Session invitation[^]*?this\.respondInvite\(this\.heldInvite\(options\), 200\);/,
+    );
+    // The 180 and the 487 stay the INVITE handler's; the 200 of step 2.5 is not there.
+    const onInvite = /async onInvite\([^]*?\n {2}\}\n/.exec(clientText)?.[0] ?? '';
+    expect(onInvite).toContain('this.respondInvite(incoming, 180);');
+    expect(onInvite).not.toContain('step 2.5');
+  }, 60_000);
+
+  it('makes PoC Client B answer while the CANCEL is on its way, and runs both operands (RFC 3261 9.2)', async () => {
+    const { flows, resolve } = await loadForGeneration('flows');
+    const { files } = await generateOutput(flows, resolve);
+    const text = files.find((f) => f.path === 'tests/poc-cancel-terminating.test.ts')?.text ?? '';
+    expect(text).toMatch(
+      /entry: 'cancelTerminating2',\s+\},\s+\{\s+at: 'clientB',\s+entry: 'cancelTerminating',\s+when: \{\s+at: 'clientB',\s+receives: 'CANCEL',\s+\},/,
+    );
+    expect(text).toContain("it('session.finalResponseSent=true'");
+    expect(text).toContain("'session.finalResponseSent=false'");
+    expect(text).not.toContain('Cases not generated');
   }, 60_000);
 });
 

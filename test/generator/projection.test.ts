@@ -12,6 +12,7 @@ import {
   mergeRoles,
   projectFlow,
 } from '../../generator/projection/index.js';
+import { reactionsOf } from '../../generator/projection/merge-roles.js';
 import { byeFlow, loadFixtures } from './fixture-flows.js';
 
 describe('projectFlow', () => {
@@ -60,6 +61,43 @@ describe('projectFlow', () => {
     expect(formatProjection(bob)).toContain(
       '2a action store-session-history [policy.allowOfflineStorage]',
     );
+  });
+});
+
+describe('reactionsOf', () => {
+  /** alice invites bob, who rings and answers when his user accepts (or at once, without `accept`). */
+  const inviteFlow = (accept: boolean): string => `id: t.answer
+title: INVITE answered by the user
+origin: project
+participants:
+  alice: { role: ue, label: Alice }
+  bob: { role: ue, label: Bob }
+steps:
+  - id: "1"
+    message: { sip: INVITE, from: alice, to: bob }
+  - id: "2"
+    answers: "1"
+    message: { sip: 180 Ringing, from: bob, to: alice }
+${accept ? '  - id: "3"\n    message: { indication: accept the call, to: bob }\n' : ''}  - id: "4"
+    answers: "1"
+    message: { sip: 200 OK, from: bob, to: alice }
+  - id: "5"
+    after: "4"
+    message: { sip: ACK, from: alice, to: bob }
+`;
+  const bobReactions = (accept: boolean): string[] => {
+    const { flows, resolve } = loadFixtures([inviteFlow(accept)]);
+    const flow = flows[0];
+    if (!flow) throw new Error('no flow');
+    return reactionsOf(projectFlow(flow, 'bob', resolve), resolve).map(
+      (r) => `${r.first.label}: ${r.events.map((e) => e.step).join(' ')}`,
+    );
+  };
+
+  it('gives a response the user prompts to the indication, not to the request (RFC 3261 13.3.1.1)', () => {
+    expect(bobReactions(true)).toEqual(['INVITE: 2', 'indication accept the call: 4', 'ACK: ']);
+    // Without the user's indication the 200 is the INVITE handler's, as before.
+    expect(bobReactions(false)).toEqual(['INVITE: 2 4', 'ACK: ']);
   });
 });
 
