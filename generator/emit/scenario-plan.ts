@@ -471,7 +471,7 @@ function untakenRefs(
   return out;
 }
 
-/** Whether a participant sends or receives a BYE in a flow: the flow ends a session of its. */
+/** Whether a participant sends or receives a BYE in a flow, ending a session it holds. */
 function endsSession(flow: Flow, participant: string, resolve: FlowResolver): boolean {
   if (!flow.participants.has(participant)) return false;
   return projectFlow(flow, participant, resolve).events.some(
@@ -558,7 +558,7 @@ function unbuiltSession(
     const needs = sessionOf(target);
     let inner = built;
     // A precondition of the ref's flow that no step of ours can build is built by the case before
-    // the trigger (see refPreconditionCalls).
+    // the trigger (see refsWithPreconditions).
     const independent = independentPreconditions(target, resolve).some(
       (g) => g.establishedBy === needs,
     );

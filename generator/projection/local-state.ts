@@ -80,9 +80,10 @@ export function refPreconditionDialogs(
     if (ref?.kind !== 'ref') break;
     const target = resolve(ref.flow);
     if (!target) break;
-    const theirs = target.participants.has(ours)
-      ? (Object.entries(ref.bind).find(([, o]) => o === ours)?.[0] ?? ours)
-      : Object.entries(ref.bind).find(([, o]) => o === ours)?.[0];
+    // Bound by `bind:`, or by the same id (docs/flow-format.md, ref).
+    const theirs =
+      Object.entries(ref.bind).find(([, o]) => o === ours)?.[0] ??
+      (target.participants.has(ours) ? ours : undefined);
     if (theirs === undefined) break;
     const key = e.refPath.slice(0, i + 1).join('/');
     if (!entered.has(key)) {
