@@ -9,6 +9,7 @@
  * - poc.disconnect.pre-established (flows/poc/disconnect-pre-established.flow.yaml): OMA PoC control plane, Figure 19
  * - poc.establish.on-demand (flows/poc/establish-on-demand.flow.yaml): OMA PoC control plane, clause 6.1.3
  * - poc.establish.pre-established (flows/poc/establish-pre-established.flow.yaml): OMA PoC control plane
+ * - poc.establish.pre-established-session (flows/poc/establish-pre-established-session.flow.yaml): OMA PoC control plane
  * - poc.establish.terminating.on-demand (flows/poc/establish-terminating-on-demand.flow.yaml): OMA PoC control plane
  * - poc.establish.terminating.pre-established (flows/poc/establish-terminating-pre-established.flow.yaml): OMA PoC control plane
  * - poc.leave.on-demand (flows/poc/leave-on-demand.flow.yaml): OMA PoC control plane, Figure 16
@@ -46,7 +47,7 @@ export const POC_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'start poc.cancel.originating:INVITE from self dialogs={} mode=-',
     flows: 'poc.cancel.originating',
     steps: 'poc.cancel.originating#0.1 poc.cancel.originating#0.2',
-    places: 'flows/poc/cancel-originating.flow.yaml:71 step 0.1',
+    places: 'flows/poc/cancel-originating.flow.yaml:77 step 0.1',
     runs: 'cancelOriginating',
     executable: true,
   },
@@ -56,7 +57,7 @@ export const POC_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     flows: 'poc.cancel.originating',
     steps:
       'poc.cancel.originating#0.4 poc.cancel.originating#1 poc.cancel.originating#1.1 poc.cancel.originating#487.3 poc.cancel.originating#487.5 poc.cancel.originating#2xx.14 poc.cancel.originating#2xx.15',
-    places: 'flows/poc/cancel-originating.flow.yaml:87 step 0.4',
+    places: 'flows/poc/cancel-originating.flow.yaml:93 step 0.4',
     runs: 'cancelOriginating2',
     executable: true,
   },
@@ -90,9 +91,19 @@ export const POC_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     executable: true,
   },
   {
-    trigger: 'receive BYE from participating-server via sip-core dialogs={clientLeg} mode=-',
-    flows:
-      'poc.leave.on-demand poc.disconnect.on-demand poc.cancel.originating poc.leave.pre-established',
+    trigger:
+      'receive MBCP Connect from participating-server via poc-server-participating dialogs={clientLeg,preEstablished} mode=-',
+    flows: 'poc.cancel.originating',
+    steps:
+      'poc.establish.terminating.pre-established#11 poc.establish.terminating.pre-established#12',
+    places: 'flows/poc/establish-terminating-pre-established.flow.yaml:65 step 11',
+    runs: 'MbcpEndpoint: acknowledged on receipt (OMA PoC user plane)',
+    executable: true,
+  },
+  {
+    trigger:
+      'receive BYE from participating-server via sip-core dialogs={clientLeg,preEstablished} mode=-',
+    flows: 'poc.cancel.originating',
     steps: 'poc.disconnect.on-demand#9 poc.disconnect.on-demand#10',
     places: 'flows/poc/disconnect-on-demand.flow.yaml:106 step 9',
     runs: 'onBye',
@@ -100,8 +111,8 @@ export const POC_CLIENT_REACTIONS: readonly ReactionEntry[] = [
   },
   {
     trigger:
-      'receive MBCP Disconnect from participating-server via poc-server-participating dialogs={} mode=-',
-    flows: 'poc.cancel.originating poc.leave.on-demand poc.leave.pre-established',
+      'receive MBCP Disconnect from participating-server via poc-server-participating dialogs={preEstablished} mode=-',
+    flows: 'poc.disconnect.pre-established poc.cancel.originating',
     steps: 'poc.disconnect.pre-established#A poc.disconnect.pre-established#B',
     places: 'flows/poc/disconnect-pre-established.flow.yaml:97 step A',
     runs: 'MbcpEndpoint: acknowledged on receipt (OMA PoC user plane)',
@@ -152,12 +163,11 @@ export const POC_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     executable: true,
   },
   {
-    trigger:
-      'receive MBCP Disconnect from participating-server via poc-server-participating dialogs={preEstablished} mode=-',
-    flows: 'poc.disconnect.pre-established',
-    steps: 'poc.disconnect.pre-established#A poc.disconnect.pre-established#B',
-    places: 'flows/poc/disconnect-pre-established.flow.yaml:97 step A',
-    runs: 'MbcpEndpoint: acknowledged on receipt (OMA PoC user plane)',
+    trigger: 'receive BYE from participating-server via sip-core dialogs={clientLeg} mode=-',
+    flows: 'poc.leave.on-demand poc.disconnect.on-demand poc.leave.pre-established',
+    steps: 'poc.disconnect.on-demand#9 poc.disconnect.on-demand#10',
+    places: 'flows/poc/disconnect-on-demand.flow.yaml:106 step 9',
+    runs: 'onBye',
     executable: true,
   },
   {
@@ -195,17 +205,26 @@ export const POC_CLIENT_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.establish.pre-established#25 poc.establish.pre-established#26 poc.establish.terminating.pre-established#11 poc.establish.terminating.pre-established#12',
     places:
-      'flows/poc/establish-pre-established.flow.yaml:222 step 25; flows/poc/establish-terminating-pre-established.flow.yaml:98 step 11',
+      'flows/poc/establish-pre-established.flow.yaml:222 step 25; flows/poc/establish-terminating-pre-established.flow.yaml:65 step 11',
     runs: 'MbcpEndpoint: acknowledged on receipt (OMA PoC user plane)',
     executable: true,
   },
   {
-    trigger: 'start poc.establish.terminating.pre-established:INVITE from self dialogs={} mode=-',
-    flows: 'poc.establish.terminating.pre-established',
+    trigger: 'start poc.establish.pre-established-session:INVITE from self dialogs={} mode=-',
+    flows: 'poc.establish.pre-established-session',
     steps:
-      'poc.establish.terminating.pre-established#1 poc.establish.terminating.pre-established#4 poc.establish.terminating.pre-established#5',
-    places: 'flows/poc/establish-terminating-pre-established.flow.yaml:29 step 1',
-    runs: 'establishTerminatingPreEstablished',
+      'poc.establish.pre-established-session#1 poc.establish.pre-established-session#4 poc.establish.pre-established-session#5',
+    places: 'flows/poc/establish-pre-established-session.flow.yaml:25 step 1',
+    runs: 'establishPreEstablishedSession',
+    executable: true,
+  },
+  {
+    trigger:
+      'receive MBCP Disconnect from participating-server via poc-server-participating dialogs={} mode=-',
+    flows: 'poc.leave.on-demand poc.leave.pre-established',
+    steps: 'poc.disconnect.pre-established#A poc.disconnect.pre-established#B',
+    places: 'flows/poc/disconnect-pre-established.flow.yaml:97 step A',
+    runs: 'MbcpEndpoint: acknowledged on receipt (OMA PoC user plane)',
     executable: true,
   },
   {
@@ -241,7 +260,7 @@ export class PocClient extends UserAgentRole<PocClientConfig> {
     return new PocClient(transport, core, config, mbcp);
   }
 
-  /** Handles BYE: receive BYE from participating-server via sip-core dialogs={clientLeg} mode=- (flows/poc/disconnect-on-demand.flow.yaml:106 step 9); receive BYE from participating-server via sip-core dialogs={clientLeg} mode=- [session.finalResponseSent] (flows/poc/cancel-terminating.flow.yaml:180 step 2.10). */
+  /** Handles BYE: receive BYE from participating-server via sip-core dialogs={clientLeg,preEstablished} mode=- (flows/poc/disconnect-on-demand.flow.yaml:106 step 9); receive BYE from participating-server via sip-core dialogs={clientLeg} mode=- [session.finalResponseSent] (flows/poc/cancel-terminating.flow.yaml:180 step 2.10); receive BYE from participating-server via sip-core dialogs={clientLeg} mode=- (flows/poc/disconnect-on-demand.flow.yaml:106 step 9). */
   async onBye(incoming: IncomingRequest): Promise<void> {
     // poc.disconnect.on-demand step 10 (flows/poc/disconnect-on-demand.flow.yaml:115): send 200 -> sip-core *session.participants*session.participants
     if (incoming.pending) incoming.respond(200);
@@ -273,24 +292,24 @@ export class PocClient extends UserAgentRole<PocClientConfig> {
     this.answerNotify(incoming);
   }
 
-  /** Starts poc.cancel.originating (flows/poc/cancel-originating.flow.yaml:71 step 0.1). */
+  /** Starts poc.cancel.originating (flows/poc/cancel-originating.flow.yaml:77 step 0.1). */
   async cancelOriginating(options: EntryOptions = {}): Promise<EntryOutcome> {
     const outcome: EntryOutcome = { responses: [] };
-    // poc.cancel.originating step 0.1 (flows/poc/cancel-originating.flow.yaml:71): send INVITE -> sip-core
+    // poc.cancel.originating step 0.1 (flows/poc/cancel-originating.flow.yaml:77): send INVITE -> sip-core
     this.startInvite(options, undefined);
-    // poc.cancel.originating step 0.2 (flows/poc/cancel-originating.flow.yaml:77): receive 100 <- sip-core
+    // poc.cancel.originating step 0.2 (flows/poc/cancel-originating.flow.yaml:83): receive 100 <- sip-core
     // A provisional response: passed up by the transaction, not awaited (RFC 3261 17.1.1).
     return outcome;
   }
 
-  /** Runs on the indication of poc.cancel.originating (flows/poc/cancel-originating.flow.yaml:87 step 0.4). */
+  /** Runs on the indication of poc.cancel.originating (flows/poc/cancel-originating.flow.yaml:93 step 0.4). */
   async cancelOriginating2(options: EntryOptions = {}): Promise<EntryOutcome> {
     const outcome: EntryOutcome = { responses: [] };
-    // poc.cancel.originating step 0.4 (flows/poc/cancel-originating.flow.yaml:87): receive indication cancel the PoC Session initiation <- environment
-    // poc.cancel.originating step 1 (flows/poc/cancel-originating.flow.yaml:96): send CANCEL -> sip-core
+    // poc.cancel.originating step 0.4 (flows/poc/cancel-originating.flow.yaml:93): receive indication cancel the PoC Session initiation <- environment
+    // poc.cancel.originating step 1 (flows/poc/cancel-originating.flow.yaml:102): send CANCEL -> sip-core
     const c1 = this.pendingInvite(options);
     const r2 = await cancelSent(c1, 'poc.cancel.originating', '1');
-    // poc.cancel.originating step 1.1 (flows/poc/cancel-originating.flow.yaml:107): receive 200 <- sip-core
+    // poc.cancel.originating step 1.1 (flows/poc/cancel-originating.flow.yaml:113): receive 200 <- sip-core
     expectStatus(r2, 200, 'poc.cancel.originating', '1.1');
     outcome.responses.push(r2);
     // poc.cancel.originating#race, chosen by serverA: the final response says which operand runs.
@@ -298,18 +317,18 @@ export class PocClient extends UserAgentRole<PocClientConfig> {
     switch (f3.status) {
       case 487: {
         // race.winner == '487':
-        // poc.cancel.originating step 487.3 (flows/poc/cancel-originating.flow.yaml:143): receive 487 <- sip-core
+        // poc.cancel.originating step 487.3 (flows/poc/cancel-originating.flow.yaml:149): receive 487 <- sip-core
         outcome.responses.push(f3);
-        // poc.cancel.originating step 487.5 (flows/poc/cancel-originating.flow.yaml:153): send ACK -> sip-core
+        // poc.cancel.originating step 487.5 (flows/poc/cancel-originating.flow.yaml:159): send ACK -> sip-core
         // RFC 3261 17.1.1.3: the INVITE client transaction sends the ACK for a non-2xx final response.
         break;
       }
       case 200: {
         // race.winner == '2xx':
-        // poc.cancel.originating step 2xx.14 (flows/poc/cancel-originating.flow.yaml:245): receive 200 <- sip-core
+        // poc.cancel.originating step 2xx.14 (flows/poc/cancel-originating.flow.yaml:261): receive 200 <- sip-core
         outcome.responses.push(f3);
         outcome.dialog = (await c1.result).dialog;
-        // poc.cancel.originating step 2xx.15 (flows/poc/cancel-originating.flow.yaml:250): send ACK -> sip-core
+        // poc.cancel.originating step 2xx.15 (flows/poc/cancel-originating.flow.yaml:266): send ACK -> sip-core
         // RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.
         break;
       }
@@ -374,16 +393,16 @@ export class PocClient extends UserAgentRole<PocClientConfig> {
     return outcome;
   }
 
-  /** Starts poc.establish.terminating.pre-established (flows/poc/establish-terminating-pre-established.flow.yaml:29 step 1). */
-  async establishTerminatingPreEstablished(options: EntryOptions = {}): Promise<EntryOutcome> {
+  /** Starts poc.establish.pre-established-session (flows/poc/establish-pre-established-session.flow.yaml:25 step 1). */
+  async establishPreEstablishedSession(options: EntryOptions = {}): Promise<EntryOutcome> {
     const outcome: EntryOutcome = { responses: [] };
-    // poc.establish.terminating.pre-established step 1 (flows/poc/establish-terminating-pre-established.flow.yaml:29): send INVITE -> sip-core
+    // poc.establish.pre-established-session step 1 (flows/poc/establish-pre-established-session.flow.yaml:25): send INVITE -> sip-core
     const r1 = await this.invite(options, undefined);
     outcome.dialog = r1.dialog;
-    // poc.establish.terminating.pre-established step 4 (flows/poc/establish-terminating-pre-established.flow.yaml:51): receive 200 <- sip-core
-    expectStatus(r1.response, 200, 'poc.establish.terminating.pre-established', '4');
+    // poc.establish.pre-established-session step 4 (flows/poc/establish-pre-established-session.flow.yaml:47): receive 200 <- sip-core
+    expectStatus(r1.response, 200, 'poc.establish.pre-established-session', '4');
     outcome.responses.push(r1.response);
-    // poc.establish.terminating.pre-established step 5 (flows/poc/establish-terminating-pre-established.flow.yaml:57): send ACK -> sip-core
+    // poc.establish.pre-established-session step 5 (flows/poc/establish-pre-established-session.flow.yaml:53): send ACK -> sip-core
     // RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.
     return outcome;
   }

@@ -45,18 +45,28 @@ export const POC_SERVER_CONTROLLING_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.cancel.originating#2xx.3 poc.cancel.originating#2xx.4 poc.establish.on-demand#5 poc.establish.on-demand#7',
     places:
-      'flows/poc/cancel-originating.flow.yaml:177 step 2xx.3; flows/poc/establish-on-demand.flow.yaml:67 step 5',
+      'flows/poc/cancel-originating.flow.yaml:183 step 2xx.3; flows/poc/establish-on-demand.flow.yaml:67 step 5',
     runs: 'onInvite',
     executable: true,
   },
   {
     trigger:
       'receive poc.establish.terminating.on-demand:indication invite a PoC Participant of network B to the PoC Session from network dialogs={serverLeg} mode=-',
-    flows: 'poc.cancel.originating poc.establish.on-demand',
+    flows: 'poc.establish.on-demand poc.cancel.originating',
     steps:
       'poc.establish.terminating.on-demand#1 poc.establish.terminating.on-demand#2 poc.establish.terminating.on-demand#13 poc.establish.terminating.on-demand#14',
     places: 'flows/poc/establish-terminating-on-demand.flow.yaml:27 step 1',
     runs: 'establishTerminatingOnDemand',
+    executable: true,
+  },
+  {
+    trigger:
+      'receive poc.establish.terminating.pre-established:indication invite a PoC Participant of network B to the PoC Session from network dialogs={controllingLeg,serverLeg} mode=-',
+    flows: 'poc.cancel.originating',
+    steps:
+      'poc.establish.terminating.pre-established#7 poc.establish.terminating.pre-established#8 poc.establish.terminating.pre-established#15 poc.establish.terminating.pre-established#16',
+    places: 'flows/poc/establish-terminating-pre-established.flow.yaml:39 step 7',
+    runs: 'establishTerminatingPreEstablished',
     executable: true,
   },
   {
@@ -66,7 +76,7 @@ export const POC_SERVER_CONTROLLING_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.cancel.originating#2xx.10 poc.establish.on-demand#12 poc.establish.pre-established#20',
     places:
-      'flows/poc/cancel-originating.flow.yaml:217 step 2xx.10; flows/poc/establish-on-demand.flow.yaml:116 step 12; flows/poc/establish-pre-established.flow.yaml:178 step 20',
+      'flows/poc/cancel-originating.flow.yaml:233 step 2xx.10; flows/poc/establish-on-demand.flow.yaml:116 step 12; flows/poc/establish-pre-established.flow.yaml:178 step 20',
     runs: 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)',
     executable: true,
   },
@@ -125,8 +135,8 @@ export const POC_SERVER_CONTROLLING_REACTIONS: readonly ReactionEntry[] = [
     flows: 'poc.establish.terminating.pre-established',
     steps:
       'poc.establish.terminating.pre-established#7 poc.establish.terminating.pre-established#8 poc.establish.terminating.pre-established#15 poc.establish.terminating.pre-established#16',
-    places: 'flows/poc/establish-terminating-pre-established.flow.yaml:72 step 7',
-    runs: 'establishTerminatingPreEstablished',
+    places: 'flows/poc/establish-terminating-pre-established.flow.yaml:39 step 7',
+    runs: 'establishTerminatingPreEstablished2',
     executable: true,
   },
 ];
@@ -183,9 +193,9 @@ export class PocServerControlling extends UserAgentRole<PocServerControllingConf
     }
   }
 
-  /** Handles INVITE: receive INVITE from participating-server via sip-core dialogs={} mode=- (flows/poc/cancel-originating.flow.yaml:177 step 2xx.3; flows/poc/establish-on-demand.flow.yaml:67 step 5); receive INVITE from participating-server via sip-core dialogs={controllingLeg} mode=- (flows/poc/establish-pre-established.flow.yaml:139 step 14). */
+  /** Handles INVITE: receive INVITE from participating-server via sip-core dialogs={} mode=- (flows/poc/cancel-originating.flow.yaml:183 step 2xx.3; flows/poc/establish-on-demand.flow.yaml:67 step 5); receive INVITE from participating-server via sip-core dialogs={controllingLeg} mode=- (flows/poc/establish-pre-established.flow.yaml:139 step 14). */
   async onInvite(incoming: IncomingRequest): Promise<void> {
-    // poc.cancel.originating step 2xx.4 (flows/poc/cancel-originating.flow.yaml:182): send 200 -> sip-core
+    // poc.cancel.originating step 2xx.4 (flows/poc/cancel-originating.flow.yaml:188): send 200 -> sip-core
     this.respondInvite(incoming, 200);
   }
 
@@ -200,6 +210,21 @@ export class PocServerControlling extends UserAgentRole<PocServerControllingConf
     expectStatus(r1.response, 200, 'poc.establish.terminating.on-demand', '13');
     outcome.responses.push(r1.response);
     // poc.establish.terminating.on-demand step 14 (flows/poc/establish-terminating-on-demand.flow.yaml:123): send ACK -> sip-core *session.participants
+    // RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.
+    return outcome;
+  }
+
+  /** Runs on the indication of poc.establish.terminating.pre-established (flows/poc/establish-terminating-pre-established.flow.yaml:39 step 7). */
+  async establishTerminatingPreEstablished(options: EntryOptions = {}): Promise<EntryOutcome> {
+    const outcome: EntryOutcome = { responses: [] };
+    // poc.establish.terminating.pre-established step 7 (flows/poc/establish-terminating-pre-established.flow.yaml:39): receive indication invite a PoC Participant of network B to the PoC Session <- environment [!(session.kind == 'on-demand')] *session.participants
+    // poc.establish.terminating.pre-established step 8 (flows/poc/establish-terminating-pre-established.flow.yaml:45): send INVITE -> sip-core [!(session.kind == 'on-demand')] *session.participants
+    const r1 = await this.invite(options, undefined);
+    outcome.dialog = r1.dialog;
+    // poc.establish.terminating.pre-established step 15 (flows/poc/establish-terminating-pre-established.flow.yaml:91): receive 200 <- sip-core [!(session.kind == 'on-demand')] *session.participants
+    expectStatus(r1.response, 200, 'poc.establish.terminating.pre-established', '15');
+    outcome.responses.push(r1.response);
+    // poc.establish.terminating.pre-established step 16 (flows/poc/establish-terminating-pre-established.flow.yaml:97): send ACK -> sip-core [!(session.kind == 'on-demand')] *session.participants
     // RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.
     return outcome;
   }
@@ -249,17 +274,17 @@ export class PocServerControlling extends UserAgentRole<PocServerControllingConf
     return outcome;
   }
 
-  /** Runs on the indication of poc.establish.terminating.pre-established (flows/poc/establish-terminating-pre-established.flow.yaml:72 step 7). */
-  async establishTerminatingPreEstablished(options: EntryOptions = {}): Promise<EntryOutcome> {
+  /** Runs on the indication of poc.establish.terminating.pre-established (flows/poc/establish-terminating-pre-established.flow.yaml:39 step 7). */
+  async establishTerminatingPreEstablished2(options: EntryOptions = {}): Promise<EntryOutcome> {
     const outcome: EntryOutcome = { responses: [] };
-    // poc.establish.terminating.pre-established step 7 (flows/poc/establish-terminating-pre-established.flow.yaml:72): receive indication invite a PoC Participant of network B to the PoC Session <- environment
-    // poc.establish.terminating.pre-established step 8 (flows/poc/establish-terminating-pre-established.flow.yaml:78): send INVITE -> sip-core
+    // poc.establish.terminating.pre-established step 7 (flows/poc/establish-terminating-pre-established.flow.yaml:39): receive indication invite a PoC Participant of network B to the PoC Session <- environment
+    // poc.establish.terminating.pre-established step 8 (flows/poc/establish-terminating-pre-established.flow.yaml:45): send INVITE -> sip-core
     const r1 = await this.invite(options, undefined);
     outcome.dialog = r1.dialog;
-    // poc.establish.terminating.pre-established step 15 (flows/poc/establish-terminating-pre-established.flow.yaml:124): receive 200 <- sip-core
+    // poc.establish.terminating.pre-established step 15 (flows/poc/establish-terminating-pre-established.flow.yaml:91): receive 200 <- sip-core
     expectStatus(r1.response, 200, 'poc.establish.terminating.pre-established', '15');
     outcome.responses.push(r1.response);
-    // poc.establish.terminating.pre-established step 16 (flows/poc/establish-terminating-pre-established.flow.yaml:130): send ACK -> sip-core
+    // poc.establish.terminating.pre-established step 16 (flows/poc/establish-terminating-pre-established.flow.yaml:97): send ACK -> sip-core
     // RFC 3261 13.2.2.4: the user agent core sends the ACK for the 2xx.
     return outcome;
   }

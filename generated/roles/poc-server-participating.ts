@@ -9,6 +9,7 @@
  * - poc.disconnect.pre-established (flows/poc/disconnect-pre-established.flow.yaml): OMA PoC control plane, Figure 19
  * - poc.establish.on-demand (flows/poc/establish-on-demand.flow.yaml): OMA PoC control plane, clause 6.1.3
  * - poc.establish.pre-established (flows/poc/establish-pre-established.flow.yaml): OMA PoC control plane
+ * - poc.establish.pre-established-session (flows/poc/establish-pre-established-session.flow.yaml): OMA PoC control plane
  * - poc.establish.terminating.on-demand (flows/poc/establish-terminating-on-demand.flow.yaml): OMA PoC control plane
  * - poc.establish.terminating.pre-established (flows/poc/establish-terminating-pre-established.flow.yaml): OMA PoC control plane
  * - poc.leave.on-demand (flows/poc/leave-on-demand.flow.yaml): OMA PoC control plane, Figure 16
@@ -52,7 +53,7 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.cancel.originating#0.3 poc.cancel.originating#487.2 poc.cancel.originating#2xx.1 poc.cancel.originating#2xx.7 poc.cancel.originating#2xx.8 poc.cancel.originating#2xx.11 poc.establish.on-demand#2 poc.establish.on-demand#3 poc.establish.on-demand#9 poc.establish.on-demand#10 poc.establish.on-demand#13',
     places:
-      'flows/poc/cancel-originating.flow.yaml:82 step 0.3; flows/poc/establish-on-demand.flow.yaml:46 step 2',
+      'flows/poc/cancel-originating.flow.yaml:88 step 0.3; flows/poc/establish-on-demand.flow.yaml:46 step 2',
     runs: 'B2buaCore: relayInvite (RFC 7092 3.1); holdInvite for a CANCEL (RFC 3261 9.2)',
     executable: true,
   },
@@ -61,7 +62,7 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
       "receive CANCEL from network via sip-core dialogs={clientLeg} mode=b2bua [race.winner == '487']",
     flows: 'poc.cancel.originating',
     steps: 'poc.cancel.originating#1.2 poc.cancel.originating#487.1',
-    places: 'flows/poc/cancel-originating.flow.yaml:124 step 1.2',
+    places: 'flows/poc/cancel-originating.flow.yaml:130 step 1.2',
     runs: 'onCancel',
     executable: true,
   },
@@ -70,7 +71,7 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
       "receive ACK from network via sip-core dialogs={clientLeg} mode=b2bua [race.winner == '487']",
     flows: 'poc.cancel.originating',
     steps: 'poc.cancel.originating#487.4',
-    places: 'flows/poc/cancel-originating.flow.yaml:148 step 487.4',
+    places: 'flows/poc/cancel-originating.flow.yaml:154 step 487.4',
     runs: 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)',
     executable: true,
   },
@@ -79,7 +80,7 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
       "receive CANCEL from network via sip-core dialogs={clientLeg,serverLeg} mode=b2bua [race.winner == '2xx']",
     flows: 'poc.cancel.originating',
     steps: 'poc.cancel.originating#2xx.12 poc.cancel.originating#2xx.13',
-    places: 'flows/poc/cancel-originating.flow.yaml:230 step 2xx.12',
+    places: 'flows/poc/cancel-originating.flow.yaml:246 step 2xx.12',
     runs: 'onCancel',
     executable: true,
   },
@@ -88,7 +89,7 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
       "receive ACK from served-client via sip-core dialogs={clientLeg,serverLeg} mode=b2bua [race.winner == '2xx']",
     flows: 'poc.cancel.originating',
     steps: 'poc.cancel.originating#2xx.16',
-    places: 'flows/poc/cancel-originating.flow.yaml:257 step 2xx.16',
+    places: 'flows/poc/cancel-originating.flow.yaml:273 step 2xx.16',
     runs: 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)',
     executable: true,
   },
@@ -124,9 +125,36 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
   },
   {
     trigger:
-      'receive BYE from controlling-server via sip-core dialogs={clientLeg,controllingLeg} mode=b2bua',
-    flows:
-      'poc.leave.on-demand poc.disconnect.on-demand poc.cancel.originating poc.leave.pre-established',
+      'receive INVITE from controlling-server via sip-core to=self dialogs={clientLeg,controllingLeg,preEstablished} mode=b2bua',
+    flows: 'poc.cancel.originating',
+    steps:
+      'poc.establish.terminating.pre-established#10 poc.establish.terminating.pre-established#11 poc.establish.terminating.pre-established#13',
+    places: 'flows/poc/establish-terminating-pre-established.flow.yaml:59 step 10',
+    runs: 'onInvite',
+    executable: true,
+  },
+  {
+    trigger:
+      'receive MBCP Media Burst Acknowledgement from served-client via poc-client dialogs={clientLeg,controllingLeg,preEstablished} mode=b2bua',
+    flows: 'poc.cancel.originating',
+    steps: 'poc.establish.terminating.pre-established#12',
+    places: 'flows/poc/establish-terminating-pre-established.flow.yaml:72 step 12',
+    runs: 'MbcpEndpoint: the Acknowledgement ends the send that asked for it (OMA PoC user plane)',
+    executable: true,
+  },
+  {
+    trigger:
+      'receive ACK from controlling-server via sip-core dialogs={clientLeg,controllingLeg,preEstablished} mode=b2bua',
+    flows: 'poc.cancel.originating',
+    steps: 'poc.establish.terminating.pre-established#18',
+    places: 'flows/poc/establish-terminating-pre-established.flow.yaml:110 step 18',
+    runs: 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)',
+    executable: true,
+  },
+  {
+    trigger:
+      'receive BYE from controlling-server via sip-core dialogs={clientLeg,controllingLeg,preEstablished} mode=b2bua',
+    flows: 'poc.cancel.originating',
     steps:
       'poc.disconnect.on-demand#4 poc.disconnect.on-demand#5 poc.disconnect.on-demand#8 poc.disconnect.on-demand#11',
     places: 'flows/poc/disconnect-on-demand.flow.yaml:69 step 4',
@@ -134,8 +162,8 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
     executable: true,
   },
   {
-    trigger: 'receive BYE from controlling-server via sip-core dialogs={} mode=b2bua',
-    flows: 'poc.cancel.originating poc.leave.on-demand poc.leave.pre-established',
+    trigger: 'receive BYE from controlling-server via sip-core dialogs={preEstablished} mode=b2bua',
+    flows: 'poc.cancel.originating',
     steps:
       'poc.disconnect.pre-established#4 poc.disconnect.pre-established#5 poc.disconnect.pre-established#A',
     places: 'flows/poc/disconnect-pre-established.flow.yaml:69 step 4',
@@ -144,8 +172,8 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
   },
   {
     trigger:
-      'receive MBCP Media Burst Acknowledgement from served-client via poc-client dialogs={} mode=b2bua',
-    flows: 'poc.cancel.originating poc.leave.on-demand poc.leave.pre-established',
+      'receive MBCP Media Burst Acknowledgement from served-client via poc-client dialogs={preEstablished} mode=b2bua',
+    flows: 'poc.cancel.originating poc.disconnect.pre-established',
     steps: 'poc.disconnect.pre-established#B',
     places: 'flows/poc/disconnect-pre-established.flow.yaml:102 step B',
     runs: 'MbcpEndpoint: the Acknowledgement ends the send that asked for it (OMA PoC user plane)',
@@ -171,21 +199,22 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
   },
   {
     trigger:
+      'receive BYE from controlling-server via sip-core dialogs={clientLeg,controllingLeg} mode=b2bua',
+    flows: 'poc.leave.on-demand poc.disconnect.on-demand poc.leave.pre-established',
+    steps:
+      'poc.disconnect.on-demand#4 poc.disconnect.on-demand#5 poc.disconnect.on-demand#8 poc.disconnect.on-demand#11',
+    places: 'flows/poc/disconnect-on-demand.flow.yaml:69 step 4',
+    runs: 'onBye',
+    executable: true,
+  },
+  {
+    trigger:
       'receive BYE from controlling-server via sip-core dialogs={controllingLeg,preEstablished} mode=b2bua',
     flows: 'poc.disconnect.pre-established',
     steps:
       'poc.disconnect.pre-established#4 poc.disconnect.pre-established#5 poc.disconnect.pre-established#A',
     places: 'flows/poc/disconnect-pre-established.flow.yaml:69 step 4',
     runs: 'onBye',
-    executable: true,
-  },
-  {
-    trigger:
-      'receive MBCP Media Burst Acknowledgement from served-client via poc-client dialogs={preEstablished} mode=b2bua',
-    flows: 'poc.disconnect.pre-established',
-    steps: 'poc.disconnect.pre-established#B',
-    places: 'flows/poc/disconnect-pre-established.flow.yaml:102 step B',
-    runs: 'MbcpEndpoint: the Acknowledgement ends the send that asked for it (OMA PoC user plane)',
     executable: true,
   },
   {
@@ -198,20 +227,20 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
   },
   {
     trigger: 'receive INVITE from served-client via sip-core to=self dialogs={} mode=b2bua',
-    flows: 'poc.establish.pre-established poc.establish.terminating.pre-established',
+    flows: 'poc.establish.pre-established poc.establish.pre-established-session',
     steps:
-      'poc.establish.pre-established#2 poc.establish.pre-established#3 poc.establish.terminating.pre-established#2 poc.establish.terminating.pre-established#3',
+      'poc.establish.pre-established#2 poc.establish.pre-established#3 poc.establish.pre-established-session#2 poc.establish.pre-established-session#3',
     places:
-      'flows/poc/establish-pre-established.flow.yaml:51 step 2; flows/poc/establish-terminating-pre-established.flow.yaml:37 step 2',
+      'flows/poc/establish-pre-established.flow.yaml:51 step 2; flows/poc/establish-pre-established-session.flow.yaml:33 step 2',
     runs: 'onInvite',
     executable: true,
   },
   {
     trigger: 'receive ACK from served-client via sip-core dialogs={preEstablished} mode=b2bua',
-    flows: 'poc.establish.pre-established poc.establish.terminating.pre-established',
-    steps: 'poc.establish.pre-established#6 poc.establish.terminating.pre-established#6',
+    flows: 'poc.establish.pre-established poc.establish.pre-established-session',
+    steps: 'poc.establish.pre-established#6 poc.establish.pre-established-session#6',
     places:
-      'flows/poc/establish-pre-established.flow.yaml:78 step 6; flows/poc/establish-terminating-pre-established.flow.yaml:64 step 6',
+      'flows/poc/establish-pre-established.flow.yaml:78 step 6; flows/poc/establish-pre-established-session.flow.yaml:60 step 6',
     runs: 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)',
     executable: true,
   },
@@ -239,7 +268,7 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
     flows: 'poc.establish.terminating.pre-established',
     steps:
       'poc.establish.terminating.pre-established#10 poc.establish.terminating.pre-established#11 poc.establish.terminating.pre-established#13',
-    places: 'flows/poc/establish-terminating-pre-established.flow.yaml:92 step 10',
+    places: 'flows/poc/establish-terminating-pre-established.flow.yaml:59 step 10',
     runs: 'onInvite',
     executable: true,
   },
@@ -248,7 +277,7 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
       'receive MBCP Media Burst Acknowledgement from served-client via poc-client dialogs={controllingLeg,preEstablished} mode=b2bua',
     flows: 'poc.establish.terminating.pre-established',
     steps: 'poc.establish.terminating.pre-established#12',
-    places: 'flows/poc/establish-terminating-pre-established.flow.yaml:105 step 12',
+    places: 'flows/poc/establish-terminating-pre-established.flow.yaml:72 step 12',
     runs: 'MbcpEndpoint: the Acknowledgement ends the send that asked for it (OMA PoC user plane)',
     executable: true,
   },
@@ -257,7 +286,7 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
       'receive ACK from controlling-server via sip-core dialogs={controllingLeg,preEstablished} mode=b2bua',
     flows: 'poc.establish.terminating.pre-established',
     steps: 'poc.establish.terminating.pre-established#18',
-    places: 'flows/poc/establish-terminating-pre-established.flow.yaml:143 step 18',
+    places: 'flows/poc/establish-terminating-pre-established.flow.yaml:110 step 18',
     runs: 'UserAgentCore: ACK ends 2xx retransmission (RFC 3261 13.3.1.4)',
     executable: true,
   },
@@ -268,6 +297,24 @@ export const POC_SERVER_PARTICIPATING_REACTIONS: readonly ReactionEntry[] = [
       'poc.leave.on-demand#3 poc.leave.on-demand#4 poc.leave.on-demand#6 poc.leave.on-demand#11',
     places: 'flows/poc/leave-on-demand.flow.yaml:66 step 3',
     runs: 'onBye',
+    executable: true,
+  },
+  {
+    trigger: 'receive BYE from controlling-server via sip-core dialogs={} mode=b2bua',
+    flows: 'poc.leave.on-demand poc.leave.pre-established',
+    steps:
+      'poc.disconnect.pre-established#4 poc.disconnect.pre-established#5 poc.disconnect.pre-established#A',
+    places: 'flows/poc/disconnect-pre-established.flow.yaml:69 step 4',
+    runs: 'onBye',
+    executable: true,
+  },
+  {
+    trigger:
+      'receive MBCP Media Burst Acknowledgement from served-client via poc-client dialogs={} mode=b2bua',
+    flows: 'poc.leave.on-demand poc.leave.pre-established',
+    steps: 'poc.disconnect.pre-established#B',
+    places: 'flows/poc/disconnect-pre-established.flow.yaml:102 step B',
+    runs: 'MbcpEndpoint: the Acknowledgement ends the send that asked for it (OMA PoC user plane)',
     executable: true,
   },
   {
@@ -303,7 +350,7 @@ export class PocServerParticipating extends B2buaRole<PocServerParticipatingConf
     };
     b2bua.holdInvite = (incoming) => {
       const f = this.facts();
-      // poc.cancel.originating step 487.2 (flows/poc/cancel-originating.flow.yaml:136): send 487 -> sip-core [race.winner == '487']
+      // poc.cancel.originating step 487.2 (flows/poc/cancel-originating.flow.yaml:142): send 487 -> sip-core [race.winner == '487']
       // RFC 3261 9.2: the INVITE stays pending; its CANCEL brings the 487 from the transaction.
       return this.originOf(incoming) === 'served-client' && f['race.winner'] === '487';
     };
@@ -325,7 +372,7 @@ export class PocServerParticipating extends B2buaRole<PocServerParticipatingConf
     return new PocServerParticipating(transport, core, b2bua, config, mbcp);
   }
 
-  /** Handles BYE: receive BYE from served-client via sip-core dialogs={clientLeg,serverLeg} mode=b2bua [race.winner == '2xx'] (flows/poc/leave-on-demand.flow.yaml:66 step 3); receive BYE from served-client via sip-core dialogs={clientLeg,serverLeg} mode=b2bua (flows/poc/leave-on-demand.flow.yaml:66 step 3); receive BYE from controlling-server via sip-core dialogs={clientLeg,controllingLeg} mode=b2bua (flows/poc/disconnect-on-demand.flow.yaml:69 step 4); receive BYE from controlling-server via sip-core dialogs={} mode=b2bua (flows/poc/disconnect-pre-established.flow.yaml:69 step 4); receive BYE from controlling-server via sip-core dialogs={controllingLeg,preEstablished} mode=b2bua (flows/poc/disconnect-pre-established.flow.yaml:69 step 4). */
+  /** Handles BYE: receive BYE from served-client via sip-core dialogs={clientLeg,serverLeg} mode=b2bua [race.winner == '2xx'] (flows/poc/leave-on-demand.flow.yaml:66 step 3); receive BYE from served-client via sip-core dialogs={clientLeg,serverLeg} mode=b2bua (flows/poc/leave-on-demand.flow.yaml:66 step 3); receive BYE from controlling-server via sip-core dialogs={clientLeg,controllingLeg,preEstablished} mode=b2bua (flows/poc/disconnect-on-demand.flow.yaml:69 step 4); receive BYE from controlling-server via sip-core dialogs={clientLeg,controllingLeg} mode=b2bua (flows/poc/disconnect-on-demand.flow.yaml:69 step 4); receive BYE from controlling-server via sip-core dialogs={preEstablished} mode=b2bua (flows/poc/disconnect-pre-established.flow.yaml:69 step 4); receive BYE from controlling-server via sip-core dialogs={controllingLeg,preEstablished} mode=b2bua (flows/poc/disconnect-pre-established.flow.yaml:69 step 4); receive BYE from controlling-server via sip-core dialogs={} mode=b2bua (flows/poc/disconnect-pre-established.flow.yaml:69 step 4). */
   async onBye(incoming: IncomingRequest): Promise<void> {
     // branch 1: receive BYE from served-client via sip-core dialogs={clientLeg,serverLeg} mode=b2bua [race.winner == '2xx'] | receive BYE from served-client via sip-core dialogs={clientLeg,serverLeg} mode=b2bua
     if (this.originOf(incoming) === 'served-client') {
@@ -338,7 +385,7 @@ export class PocServerParticipating extends B2buaRole<PocServerParticipatingConf
       if (r1) expectStatus(r1, 200, 'poc.leave.on-demand', '11');
       return;
     }
-    // branch 2: receive BYE from controlling-server via sip-core dialogs={clientLeg,controllingLeg} mode=b2bua
+    // branch 2: receive BYE from controlling-server via sip-core dialogs={clientLeg,controllingLeg,preEstablished} mode=b2bua | receive BYE from controlling-server via sip-core dialogs={clientLeg,controllingLeg} mode=b2bua
     if (this.originOf(incoming) === 'other' && this.otherLeg(incoming) !== undefined) {
       const other = this.otherLeg(incoming);
       // poc.disconnect.on-demand step 5 (flows/poc/disconnect-on-demand.flow.yaml:77): send 200 -> sip-core *session.participants*session.participants
@@ -349,7 +396,7 @@ export class PocServerParticipating extends B2buaRole<PocServerParticipatingConf
       if (r1) expectStatus(r1, 200, 'poc.disconnect.on-demand', '11');
       return;
     }
-    // branch 3: receive BYE from controlling-server via sip-core dialogs={} mode=b2bua | receive BYE from controlling-server via sip-core dialogs={controllingLeg,preEstablished} mode=b2bua
+    // branch 3: receive BYE from controlling-server via sip-core dialogs={preEstablished} mode=b2bua | receive BYE from controlling-server via sip-core dialogs={controllingLeg,preEstablished} mode=b2bua | receive BYE from controlling-server via sip-core dialogs={} mode=b2bua
     if (this.originOf(incoming) === 'other' && this.otherLeg(incoming) === undefined) {
       const media = this.mbcpPeerOf(incoming);
       // poc.disconnect.pre-established step 5 (flows/poc/disconnect-pre-established.flow.yaml:77): send 200 -> sip-core *session.participants*session.participants
@@ -362,25 +409,18 @@ export class PocServerParticipating extends B2buaRole<PocServerParticipatingConf
     if (incoming.pending) incoming.respond(500, { reason: 'No flow reaction matches' });
   }
 
-  /** Handles CANCEL: receive CANCEL from network via sip-core dialogs={clientLeg} mode=b2bua [race.winner == '487'] (flows/poc/cancel-originating.flow.yaml:124 step 1.2); receive CANCEL from network via sip-core dialogs={clientLeg,serverLeg} mode=b2bua [race.winner == '2xx'] (flows/poc/cancel-originating.flow.yaml:230 step 2xx.12). */
+  /** Handles CANCEL: receive CANCEL from network via sip-core dialogs={clientLeg} mode=b2bua [race.winner == '487'] (flows/poc/cancel-originating.flow.yaml:130 step 1.2); receive CANCEL from network via sip-core dialogs={clientLeg,serverLeg} mode=b2bua [race.winner == '2xx'] (flows/poc/cancel-originating.flow.yaml:246 step 2xx.12). */
   async onCancel(incoming: IncomingRequest): Promise<void> {
-    // poc.cancel.originating step 487.1 (flows/poc/cancel-originating.flow.yaml:132): send 200 -> sip-core [race.winner == '487']
+    // poc.cancel.originating step 487.1 (flows/poc/cancel-originating.flow.yaml:138): send 200 -> sip-core [race.winner == '487']
     if (incoming.pending) incoming.respond(200);
   }
 
-  /** Handles INVITE: receive INVITE from served-client via sip-core to=self dialogs={} mode=b2bua (flows/poc/establish-pre-established.flow.yaml:51 step 2; flows/poc/establish-terminating-pre-established.flow.yaml:37 step 2); receive INVITE from controlling-server via sip-core to=self dialogs={preEstablished} mode=b2bua (flows/poc/establish-terminating-pre-established.flow.yaml:92 step 10). */
+  /** Handles INVITE: receive INVITE from controlling-server via sip-core to=self dialogs={clientLeg,controllingLeg,preEstablished} mode=b2bua (flows/poc/establish-terminating-pre-established.flow.yaml:59 step 10); receive INVITE from controlling-server via sip-core to=self dialogs={preEstablished} mode=b2bua (flows/poc/establish-terminating-pre-established.flow.yaml:59 step 10); receive INVITE from served-client via sip-core to=self dialogs={} mode=b2bua (flows/poc/establish-pre-established.flow.yaml:51 step 2; flows/poc/establish-pre-established-session.flow.yaml:33 step 2). */
   async onInvite(incoming: IncomingRequest): Promise<void> {
-    // branch 1: receive INVITE from served-client via sip-core to=self dialogs={} mode=b2bua
-    if (this.originOf(incoming) === 'served-client') {
-      const media = this.mbcpPeerOf(incoming);
-      // poc.establish.pre-established step 3 (flows/poc/establish-pre-established.flow.yaml:57): send 200 -> sip-core
-      this.acceptInvite(incoming, 200, media);
-      return;
-    }
-    // branch 2: receive INVITE from controlling-server via sip-core to=self dialogs={preEstablished} mode=b2bua
+    // branch 1: receive INVITE from controlling-server via sip-core to=self dialogs={clientLeg,controllingLeg,preEstablished} mode=b2bua | receive INVITE from controlling-server via sip-core to=self dialogs={preEstablished} mode=b2bua
     if (this.originOf(incoming) === 'other') {
       const media = this.mbcpPeerOf(incoming);
-      // poc.establish.terminating.pre-established step 11 (flows/poc/establish-terminating-pre-established.flow.yaml:98): send MBCP Connect -> poc-client
+      // poc.establish.terminating.pre-established step 11 (flows/poc/establish-terminating-pre-established.flow.yaml:65): send MBCP Connect -> poc-client *session.participants
       await this.sendMbcp(
         'Connect',
         media,
@@ -388,7 +428,14 @@ export class PocServerParticipating extends B2buaRole<PocServerParticipatingConf
         '11',
         incoming.request,
       );
-      // poc.establish.terminating.pre-established step 13 (flows/poc/establish-terminating-pre-established.flow.yaml:110): send 200 -> sip-core
+      // poc.establish.terminating.pre-established step 13 (flows/poc/establish-terminating-pre-established.flow.yaml:77): send 200 -> sip-core *session.participants
+      this.acceptInvite(incoming, 200, media);
+      return;
+    }
+    // branch 2: receive INVITE from served-client via sip-core to=self dialogs={} mode=b2bua
+    if (this.originOf(incoming) === 'served-client') {
+      const media = this.mbcpPeerOf(incoming);
+      // poc.establish.pre-established step 3 (flows/poc/establish-pre-established.flow.yaml:57): send 200 -> sip-core
       this.acceptInvite(incoming, 200, media);
       return;
     }

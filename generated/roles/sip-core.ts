@@ -13,6 +13,7 @@
  * - poc.disconnect.pre-established (flows/poc/disconnect-pre-established.flow.yaml): OMA PoC control plane, Figure 19
  * - poc.establish.on-demand (flows/poc/establish-on-demand.flow.yaml): OMA PoC control plane, clause 6.1.3
  * - poc.establish.pre-established (flows/poc/establish-pre-established.flow.yaml): OMA PoC control plane
+ * - poc.establish.pre-established-session (flows/poc/establish-pre-established-session.flow.yaml): OMA PoC control plane
  * - poc.establish.terminating.on-demand (flows/poc/establish-terminating-on-demand.flow.yaml): OMA PoC control plane
  * - poc.establish.terminating.pre-established (flows/poc/establish-terminating-pre-established.flow.yaml): OMA PoC control plane
  * - poc.leave.on-demand (flows/poc/leave-on-demand.flow.yaml): OMA PoC control plane, Figure 16
@@ -236,11 +237,11 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
   {
     trigger: 'receive INVITE from served-client via poc-client dialogs={} mode=proxy',
     flows:
-      'poc.establish.pre-established poc.establish.on-demand poc.cancel.originating poc.establish.terminating.pre-established',
+      'poc.establish.pre-established poc.establish.on-demand poc.cancel.originating poc.establish.pre-established-session',
     steps:
-      'poc.establish.pre-established#1 poc.establish.pre-established#2 poc.establish.pre-established#3 poc.establish.pre-established#4 poc.establish.on-demand#1 poc.establish.on-demand#2 poc.cancel.originating#0.1 poc.cancel.originating#0.2 poc.cancel.originating#0.3 poc.establish.terminating.pre-established#1 poc.establish.terminating.pre-established#2 poc.establish.terminating.pre-established#3 poc.establish.terminating.pre-established#4',
+      'poc.establish.pre-established#1 poc.establish.pre-established#2 poc.establish.pre-established#3 poc.establish.pre-established#4 poc.establish.on-demand#1 poc.establish.on-demand#2 poc.cancel.originating#0.1 poc.cancel.originating#0.2 poc.cancel.originating#0.3 poc.establish.pre-established-session#1 poc.establish.pre-established-session#2 poc.establish.pre-established-session#3 poc.establish.pre-established-session#4',
     places:
-      'flows/poc/establish-pre-established.flow.yaml:42 step 1; flows/poc/establish-on-demand.flow.yaml:38 step 1; flows/poc/cancel-originating.flow.yaml:71 step 0.1; flows/poc/establish-terminating-pre-established.flow.yaml:29 step 1',
+      'flows/poc/establish-pre-established.flow.yaml:42 step 1; flows/poc/establish-on-demand.flow.yaml:38 step 1; flows/poc/cancel-originating.flow.yaml:77 step 0.1; flows/poc/establish-pre-established-session.flow.yaml:25 step 1',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -249,7 +250,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     flows: 'poc.cancel.originating',
     steps:
       'poc.cancel.originating#1 poc.cancel.originating#1.1 poc.cancel.originating#1.2 poc.cancel.originating#487.1 poc.cancel.originating#487.2 poc.cancel.originating#487.3 poc.cancel.originating#487.4',
-    places: 'flows/poc/cancel-originating.flow.yaml:96 step 1',
+    places: 'flows/poc/cancel-originating.flow.yaml:102 step 1',
     runs: 'ProxyCore: CANCEL, forwarded downstream with the 487 relayed back (RFC 3261 16.10, 16.7)',
     executable: true,
   },
@@ -257,7 +258,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     trigger: 'receive ACK from served-client via poc-client dialogs={clientLeg} mode=proxy',
     flows: 'poc.cancel.originating',
     steps: 'poc.cancel.originating#487.5',
-    places: 'flows/poc/cancel-originating.flow.yaml:153 step 487.5',
+    places: 'flows/poc/cancel-originating.flow.yaml:159 step 487.5',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -268,7 +269,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.cancel.originating#2xx.1 poc.cancel.originating#2xx.2 poc.cancel.originating#2xx.6 poc.cancel.originating#2xx.7 poc.establish.on-demand#3 poc.establish.on-demand#4 poc.establish.on-demand#8 poc.establish.on-demand#9',
     places:
-      'flows/poc/cancel-originating.flow.yaml:167 step 2xx.1; flows/poc/establish-on-demand.flow.yaml:54 step 3',
+      'flows/poc/cancel-originating.flow.yaml:173 step 2xx.1; flows/poc/establish-on-demand.flow.yaml:54 step 3',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -279,7 +280,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.cancel.originating#2xx.8 poc.cancel.originating#2xx.9 poc.cancel.originating#2xx.11 poc.cancel.originating#2xx.12 poc.cancel.originating#2xx.13 poc.cancel.originating#2xx.14 poc.establish.on-demand#10 poc.establish.on-demand#11 poc.establish.on-demand#13 poc.establish.on-demand#14',
     places:
-      'flows/poc/cancel-originating.flow.yaml:206 step 2xx.8; flows/poc/establish-on-demand.flow.yaml:103 step 10',
+      'flows/poc/cancel-originating.flow.yaml:222 step 2xx.8; flows/poc/establish-on-demand.flow.yaml:103 step 10',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -290,7 +291,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.cancel.originating#2xx.15 poc.cancel.originating#2xx.16 poc.establish.on-demand#15 poc.establish.on-demand#16',
     places:
-      'flows/poc/cancel-originating.flow.yaml:250 step 2xx.15; flows/poc/establish-on-demand.flow.yaml:140 step 15',
+      'flows/poc/cancel-originating.flow.yaml:266 step 2xx.15; flows/poc/establish-on-demand.flow.yaml:140 step 15',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -320,7 +321,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.cancel.originating#2xx.2 poc.cancel.originating#2xx.3 poc.cancel.originating#2xx.4 poc.establish.on-demand#4 poc.establish.on-demand#5',
     places:
-      'flows/poc/cancel-originating.flow.yaml:172 step 2xx.2; flows/poc/establish-on-demand.flow.yaml:61 step 4',
+      'flows/poc/cancel-originating.flow.yaml:178 step 2xx.2; flows/poc/establish-on-demand.flow.yaml:61 step 4',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -339,8 +340,19 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
       'receive ACK from controlling-server via poc-server-controlling dialogs={controllingLeg,serverLeg} mode=proxy',
     flows: 'poc.establish.on-demand poc.cancel.originating',
     steps:
-      'poc.establish.terminating.on-demand#14 poc.establish.terminating.on-demand#15 poc.establish.on-demand#7 poc.establish.on-demand#8 poc.cancel.originating#2xx.6',
-    places: 'flows/poc/establish-terminating-on-demand.flow.yaml:123 step 14',
+      'poc.establish.terminating.on-demand#14 poc.establish.terminating.on-demand#15 poc.establish.on-demand#7 poc.establish.on-demand#8 poc.establish.terminating.pre-established#16 poc.establish.terminating.pre-established#17 poc.cancel.originating#2xx.6',
+    places:
+      'flows/poc/establish-terminating-on-demand.flow.yaml:123 step 14; flows/poc/establish-terminating-pre-established.flow.yaml:97 step 16',
+    runs: 'ProxyCore: stateful relay (RFC 3261 16)',
+    executable: true,
+  },
+  {
+    trigger:
+      'receive INVITE from controlling-server via poc-server-controlling dialogs={controllingLeg,serverLeg} mode=proxy',
+    flows: 'poc.cancel.originating',
+    steps:
+      'poc.establish.terminating.pre-established#8 poc.establish.terminating.pre-established#9 poc.establish.terminating.pre-established#14 poc.establish.terminating.pre-established#15',
+    places: 'flows/poc/establish-terminating-pre-established.flow.yaml:45 step 8',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -351,7 +363,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.cancel.originating#2xx.9 poc.cancel.originating#2xx.10 poc.establish.on-demand#11 poc.establish.on-demand#12 poc.establish.pre-established#19 poc.establish.pre-established#20',
     places:
-      'flows/poc/cancel-originating.flow.yaml:212 step 2xx.9; flows/poc/establish-on-demand.flow.yaml:110 step 11; flows/poc/establish-pre-established.flow.yaml:172 step 19',
+      'flows/poc/cancel-originating.flow.yaml:228 step 2xx.9; flows/poc/establish-on-demand.flow.yaml:110 step 11; flows/poc/establish-pre-established.flow.yaml:172 step 19',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -430,9 +442,28 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
   },
   {
     trigger:
-      'receive BYE from controlling-server via sip-core dialogs={clientLeg,controllingLeg} mode=proxy',
-    flows:
-      'poc.leave.on-demand poc.disconnect.on-demand poc.cancel.originating poc.leave.pre-established',
+      'receive INVITE from controlling-server via sip-core dialogs={clientLeg,controllingLeg,preEstablished} mode=proxy',
+    flows: 'poc.cancel.originating',
+    steps:
+      'poc.establish.terminating.pre-established#9 poc.establish.terminating.pre-established#10 poc.establish.terminating.pre-established#13 poc.establish.terminating.pre-established#14',
+    places: 'flows/poc/establish-terminating-pre-established.flow.yaml:53 step 9',
+    runs: 'ProxyCore: stateful relay (RFC 3261 16)',
+    executable: true,
+  },
+  {
+    trigger:
+      'receive ACK from controlling-server via sip-core dialogs={clientLeg,controllingLeg,preEstablished} mode=proxy',
+    flows: 'poc.cancel.originating',
+    steps:
+      'poc.establish.terminating.pre-established#17 poc.establish.terminating.pre-established#18',
+    places: 'flows/poc/establish-terminating-pre-established.flow.yaml:104 step 17',
+    runs: 'ProxyCore: stateful relay (RFC 3261 16)',
+    executable: true,
+  },
+  {
+    trigger:
+      'receive BYE from controlling-server via sip-core dialogs={clientLeg,controllingLeg,preEstablished} mode=proxy',
+    flows: 'poc.cancel.originating',
     steps:
       'poc.disconnect.on-demand#3 poc.disconnect.on-demand#4 poc.disconnect.on-demand#5 poc.disconnect.on-demand#6',
     places: 'flows/poc/disconnect-on-demand.flow.yaml:61 step 3',
@@ -441,19 +472,17 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
   },
   {
     trigger:
-      'receive BYE from participating-server via poc-server-participating dialogs={clientLeg} mode=proxy',
-    flows:
-      'poc.leave.on-demand poc.disconnect.on-demand poc.cancel.terminating poc.cancel.originating poc.leave.pre-established',
+      'receive BYE from participating-server via poc-server-participating dialogs={clientLeg,preEstablished} mode=proxy',
+    flows: 'poc.cancel.originating',
     steps:
-      'poc.disconnect.on-demand#8 poc.disconnect.on-demand#9 poc.disconnect.on-demand#10 poc.disconnect.on-demand#11 poc.cancel.terminating#2.9 poc.cancel.terminating#2.10 poc.cancel.terminating#2.11 poc.cancel.terminating#2.12',
-    places:
-      'flows/poc/disconnect-on-demand.flow.yaml:97 step 8; flows/poc/cancel-terminating.flow.yaml:171 step 2.9',
+      'poc.disconnect.on-demand#8 poc.disconnect.on-demand#9 poc.disconnect.on-demand#10 poc.disconnect.on-demand#11',
+    places: 'flows/poc/disconnect-on-demand.flow.yaml:97 step 8',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
   {
-    trigger: 'receive BYE from controlling-server via sip-core dialogs={} mode=proxy',
-    flows: 'poc.cancel.originating poc.leave.on-demand poc.leave.pre-established',
+    trigger: 'receive BYE from controlling-server via sip-core dialogs={preEstablished} mode=proxy',
+    flows: 'poc.cancel.originating',
     steps:
       'poc.disconnect.pre-established#3 poc.disconnect.pre-established#4 poc.disconnect.pre-established#5 poc.disconnect.pre-established#6',
     places: 'flows/poc/disconnect-pre-established.flow.yaml:61 step 3',
@@ -492,6 +521,28 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
   },
   {
     trigger:
+      'receive BYE from participating-server via poc-server-participating dialogs={clientLeg} mode=proxy',
+    flows:
+      'poc.leave.on-demand poc.disconnect.on-demand poc.cancel.terminating poc.leave.pre-established',
+    steps:
+      'poc.disconnect.on-demand#8 poc.disconnect.on-demand#9 poc.disconnect.on-demand#10 poc.disconnect.on-demand#11 poc.cancel.terminating#2.9 poc.cancel.terminating#2.10 poc.cancel.terminating#2.11 poc.cancel.terminating#2.12',
+    places:
+      'flows/poc/disconnect-on-demand.flow.yaml:97 step 8; flows/poc/cancel-terminating.flow.yaml:171 step 2.9',
+    runs: 'ProxyCore: stateful relay (RFC 3261 16)',
+    executable: true,
+  },
+  {
+    trigger:
+      'receive BYE from controlling-server via sip-core dialogs={clientLeg,controllingLeg} mode=proxy',
+    flows: 'poc.leave.on-demand poc.disconnect.on-demand poc.leave.pre-established',
+    steps:
+      'poc.disconnect.on-demand#3 poc.disconnect.on-demand#4 poc.disconnect.on-demand#5 poc.disconnect.on-demand#6',
+    places: 'flows/poc/disconnect-on-demand.flow.yaml:61 step 3',
+    runs: 'ProxyCore: stateful relay (RFC 3261 16)',
+    executable: true,
+  },
+  {
+    trigger:
       'receive BYE from controlling-server via sip-core dialogs={controllingLeg,preEstablished} mode=proxy',
     flows: 'poc.disconnect.pre-established',
     steps:
@@ -502,11 +553,11 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
   },
   {
     trigger: 'receive ACK from served-client via poc-client dialogs={preEstablished} mode=proxy',
-    flows: 'poc.establish.pre-established poc.establish.terminating.pre-established',
+    flows: 'poc.establish.pre-established poc.establish.pre-established-session',
     steps:
-      'poc.establish.pre-established#5 poc.establish.pre-established#6 poc.establish.terminating.pre-established#5 poc.establish.terminating.pre-established#6',
+      'poc.establish.pre-established#5 poc.establish.pre-established#6 poc.establish.pre-established-session#5 poc.establish.pre-established-session#6',
     places:
-      'flows/poc/establish-pre-established.flow.yaml:71 step 5; flows/poc/establish-terminating-pre-established.flow.yaml:57 step 5',
+      'flows/poc/establish-pre-established.flow.yaml:71 step 5; flows/poc/establish-pre-established-session.flow.yaml:53 step 5',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -557,7 +608,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.establish.terminating.on-demand#2 poc.establish.terminating.on-demand#3 poc.establish.terminating.on-demand#12 poc.establish.terminating.on-demand#13 poc.establish.terminating.pre-established#8 poc.establish.terminating.pre-established#9 poc.establish.terminating.pre-established#14 poc.establish.terminating.pre-established#15',
     places:
-      'flows/poc/establish-terminating-on-demand.flow.yaml:35 step 2; flows/poc/establish-terminating-pre-established.flow.yaml:78 step 8',
+      'flows/poc/establish-terminating-on-demand.flow.yaml:35 step 2; flows/poc/establish-terminating-pre-established.flow.yaml:45 step 8',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -569,7 +620,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     steps:
       'poc.establish.terminating.on-demand#14 poc.establish.terminating.on-demand#15 poc.establish.terminating.pre-established#16 poc.establish.terminating.pre-established#17',
     places:
-      'flows/poc/establish-terminating-on-demand.flow.yaml:123 step 14; flows/poc/establish-terminating-pre-established.flow.yaml:130 step 16',
+      'flows/poc/establish-terminating-on-demand.flow.yaml:123 step 14; flows/poc/establish-terminating-pre-established.flow.yaml:97 step 16',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -589,7 +640,7 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     flows: 'poc.establish.terminating.pre-established',
     steps:
       'poc.establish.terminating.pre-established#9 poc.establish.terminating.pre-established#10 poc.establish.terminating.pre-established#13 poc.establish.terminating.pre-established#14',
-    places: 'flows/poc/establish-terminating-pre-established.flow.yaml:86 step 9',
+    places: 'flows/poc/establish-terminating-pre-established.flow.yaml:53 step 9',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },
@@ -599,7 +650,16 @@ export const SIP_CORE_REACTIONS: readonly ReactionEntry[] = [
     flows: 'poc.establish.terminating.pre-established',
     steps:
       'poc.establish.terminating.pre-established#17 poc.establish.terminating.pre-established#18',
-    places: 'flows/poc/establish-terminating-pre-established.flow.yaml:137 step 17',
+    places: 'flows/poc/establish-terminating-pre-established.flow.yaml:104 step 17',
+    runs: 'ProxyCore: stateful relay (RFC 3261 16)',
+    executable: true,
+  },
+  {
+    trigger: 'receive BYE from controlling-server via sip-core dialogs={} mode=proxy',
+    flows: 'poc.leave.on-demand poc.leave.pre-established',
+    steps:
+      'poc.disconnect.pre-established#3 poc.disconnect.pre-established#4 poc.disconnect.pre-established#5 poc.disconnect.pre-established#6',
+    places: 'flows/poc/disconnect-pre-established.flow.yaml:61 step 3',
     runs: 'ProxyCore: stateful relay (RFC 3261 16)',
     executable: true,
   },

@@ -19,13 +19,13 @@ describe('poc.disconnect.pre-established: Disconnecting a PoC Participant from a
     establish: [
       {
         at: 'clientB[0]',
-        entry: 'establishTerminatingPreEstablished',
+        entry: 'establishPreEstablishedSession',
         to: 'serverB[0]',
         route: ['coreB[0]', 'serverB[0]'],
       },
       {
         at: 'serverX',
-        entry: 'establishTerminatingPreEstablished',
+        entry: 'establishTerminatingPreEstablished2',
         to: 'serverB[0]',
         route: ['coreX', 'coreB[0]', 'serverB[0]'],
       },

@@ -13,12 +13,18 @@ import { reactionsOf } from '../projection/merge-roles.js';
 import {
   baseParticipant,
   originOf,
+  projectFlow,
   projectFlowAll,
   type FlowResolver,
 } from '../projection/project-flow.js';
 import { indexFlowSteps, sessionOf } from '../projection/step-context.js';
 import type { RawGuard } from '../projection/step-context.js';
-import { applyDialogEvent, initialDialogs, isDrawnDialog } from '../projection/local-state.js';
+import {
+  applyDialogEvent,
+  independentPreconditions,
+  initialDialogs,
+  isDrawnDialog,
+} from '../projection/local-state.js';
 import { evaluateGuard, guardVariablesOf } from './guard-code.js';
 import type { RolePlan } from './role-plan.js';
 
@@ -523,12 +529,25 @@ function untakenRefs(
       values.every((x) => x.v !== false || x.policy)
     ) {
       const seen = out.find((x) => x.flow === step.flow);
-      const bound = Object.values(step.bind);
+      // The participants whose session the ref ends (a BYE of theirs): Figure 19 leaves PoC
+      // Client B its Pre-established Session.
+      const ref = resolve(step.flow);
+      const bound = Object.entries(step.bind)
+        .filter(([theirs]) => ref === undefined || endsSession(ref, theirs, resolve))
+        .map(([, ours]) => ours);
       if (seen) seen.bound.push(...bound);
       else out.push({ flow: step.flow, bound });
     }
   }
   return out;
+}
+
+/** Whether a participant sends or receives a BYE in a flow, ending a session it holds. */
+function endsSession(flow: Flow, participant: string, resolve: FlowResolver): boolean {
+  if (!flow.participants.has(participant)) return false;
+  return projectFlow(flow, participant, resolve).events.some(
+    (e) => e.label === 'BYE' && !e.isResponse && (e.kind === 'send' || e.kind === 'receive'),
+  );
 }
 
 /** The flows a precondition runs: the establishing flow and every flow it refers to. */
@@ -565,7 +584,10 @@ function sessionSwaps(
   const { context } = indexFlowSteps(flow);
   for (const [step, ctx] of context) {
     if (step.kind !== 'ref') continue;
-    if (ctx.guards.some((g) => evaluateGuard(g.guard, facts) === false)) continue;
+    // A ref a release policy alone leaves out still runs, after the check (see untakenRefs).
+    const untaken = ctx.guards.filter((g) => evaluateGuard(g.guard, facts) === false);
+    if (untaken.some((g) => !guardVariablesOf(g.guard).some((v) => v.startsWith('policy.'))))
+      continue;
     const target = resolve(step.flow);
     if (!target) continue;
     const needs = sessionOf(target);
@@ -606,10 +628,23 @@ function unbuiltSession(
     if (!target) continue;
     const needs = sessionOf(target);
     let inner = built;
-    if (needs !== undefined && !built.has(needs)) {
-      if (!drawsSession(flow, step, target, facts, resolve))
+    // A precondition of the ref's flow that no step of ours can build is built by the case before
+    // the trigger (see refsWithPreconditions).
+    const independent = independentPreconditions(target, resolve).some(
+      (g) => g.establishedBy === needs,
+    );
+    if (needs !== undefined && !built.has(needs) && !independent) {
+      const swaps = sessionSwaps(target, facts, preconditionFlows(needs, resolve), resolve);
+      if (!drawsSession(flow, step, target, facts, resolve, swaps))
         return `${step.flow} (ref at ${flow.file}:${step.loc.line}) starts from the session ${needs} builds, which the precondition does not run`;
-      // The flow draws that session itself: the refs of the ref start from what it builds.
+      // The flow draws that session itself: the refs of the ref start from what it builds, with
+      // the sessions the case builds in place of some of its parts (see sessionSwaps).
+      inner = new Set([
+        ...built,
+        ...preconditionFlows(needs, resolve),
+        ...[...swaps.values()].flatMap((id) => [...preconditionFlows(id, resolve)]),
+      ]);
+    } else if (needs !== undefined && independent) {
       inner = new Set([...built, ...preconditionFlows(needs, resolve)]);
     }
     const deeper = depth < 8 ? unbuiltSession(target, facts, inner, resolve, depth + 1) : undefined;
@@ -622,7 +657,9 @@ function unbuiltSession(
  * Whether the flow's own steps that the case takes before a ref open every dialog the ref's
  * flow starts from, at each participant the ref binds: the flow draws that session itself (OMA
  * PoC CANCEL, 2xx operand: PoC Server A completes the on-demand PoC Session the INVITE asked
- * for, which Figure 16 then leaves).
+ * for, which Figure 16 then leaves). Where the case runs a session S in place of a part S' of
+ * the ref's precondition (`swaps`, S' -> S: Figure 16 taking Figure 19 for participants invited
+ * over their Pre-established Sessions), the dialogs of S stand for those of S'.
  */
 function drawsSession(
   flow: Flow,
@@ -630,11 +667,24 @@ function drawsSession(
   target: Flow,
   facts: Facts,
   resolve: FlowResolver,
+  swaps: ReadonlyMap<string, string> = new Map(),
 ): boolean {
   const projections = projectFlowAll(flow, resolve);
+  const dialogsOf = (id: string, participant: string): Set<string> => {
+    const state = new Set<string>();
+    const f = resolve(id);
+    if (!f?.participants.has(participant)) return state;
+    for (const e of projectFlow(f, participant, resolve).events) applyDialogEvent(state, e);
+    return state;
+  };
   for (const theirs of target.participants.keys()) {
-    const needed = [...initialDialogs(target, theirs, resolve)].filter(isDrawnDialog);
-    if (needed.length === 0) continue;
+    const needed = new Set(initialDialogs(target, theirs, resolve));
+    for (const [was, now] of swaps) {
+      for (const d of dialogsOf(was, theirs)) needed.delete(d);
+      for (const d of dialogsOf(now, theirs)) needed.add(d);
+    }
+    const drawn = [...needed].filter(isDrawnDialog);
+    if (drawn.length === 0) continue;
     const ours = ref.bind[theirs] ?? theirs;
     const p = projections.find((x) => x.participant === ours);
     if (!p) return false;
@@ -644,7 +694,7 @@ function drawsSession(
       if (e.guards.some((g) => evaluateGuard(g.guard, facts) === false)) continue;
       applyDialogEvent(state, e);
     }
-    if (!needed.every((d) => state.has(d))) return false;
+    if (!drawn.every((d) => state.has(d))) return false;
   }
   return true;
 }
@@ -661,6 +711,8 @@ function sessionsLeft(
   n: number,
   resolve: FlowResolver,
   swaps: ReadonlyMap<string, string> = new Map(),
+  /** Flows the case runs before the trigger for refs it takes (see refsWithPreconditions). */
+  before: readonly string[] = [],
 ): CallPlan[] {
   const out: CallPlan[] = [];
   for (const p of projectFlowAll(flow, resolve)) {
@@ -673,7 +725,7 @@ function sessionsLeft(
     // the flow ends.
     const state = new Set([...initialDialogs(flow, p.participant, resolve)].filter(isDrawnDialog));
     // A session the case builds in place of the precondition's (see sessionSwaps): its dialogs.
-    for (const id of swaps.values()) {
+    for (const id of [...swaps.values(), ...before]) {
       const built = resolve(id);
       if (!built?.participants.has(p.participant)) continue;
       const dialogs = new Set<string>();
@@ -760,17 +812,79 @@ function precondition(
   n: number,
   facts: Facts,
 ): CallPlan[] | string {
+  const first = givenCalls(establishing, resolve, plans, b, n, facts, false);
+  if (typeof first === 'string') return first;
   const own = calls(establishing, resolve, plans, b, n, {}, { skip: new Set(swaps.keys()) });
   if (typeof own === 'string') return own;
-  const out = [...own];
+  const out = [...first, ...own];
   for (const [was, id] of swaps) {
     const instead = resolve(id);
     if (!instead) return `precondition flow ${id} not found`;
-    const more = calls(instead, resolve, plans, b, n, facts, {
-      perParticipant: refInLoop(establishing, was, resolve),
-    });
+    const perParticipant = refInLoop(establishing, was, resolve);
+    const before = givenCalls(instead, resolve, plans, b, n, facts, perParticipant);
+    if (typeof before === 'string') return before;
+    const more = calls(instead, resolve, plans, b, n, facts, { perParticipant });
     if (typeof more === 'string') return more;
-    out.push(...more);
+    out.push(...before, ...more);
+  }
+  return out;
+}
+
+/**
+ * The calls that build a flow's independent preconditions (see independentPreconditions), theirs
+ * first: OMA PoC, each PoC Client B's Pre-established Session before PoC Server X invites it over
+ * it (poc.establish.terminating.pre-established), once per participant when `perParticipant`.
+ */
+function givenCalls(
+  flow: Flow,
+  resolve: FlowResolver,
+  plans: ReadonlyMap<string, RolePlan>,
+  b: Builder,
+  n: number,
+  facts: Facts,
+  perParticipant: boolean,
+  depth = 0,
+): CallPlan[] | string {
+  const out: CallPlan[] = [];
+  for (const g of independentPreconditions(flow, resolve)) {
+    const by = resolve(g.establishedBy);
+    if (!by) return `precondition flow ${g.establishedBy} not found`;
+    const before =
+      depth < 8 ? givenCalls(by, resolve, plans, b, n, facts, perParticipant, depth + 1) : [];
+    if (typeof before === 'string') return before;
+    const own = calls(by, resolve, plans, b, n, facts, { perParticipant });
+    if (typeof own === 'string') return own;
+    out.push(...before, ...own);
+  }
+  return out;
+}
+
+/**
+ * The refs the case takes (in the flow, or in a ref it takes) whose flows have independent
+ * preconditions, with whether each runs in a loop: the case builds those preconditions after its
+ * own precondition and before the trigger (OMA PoC CANCEL step 2xx.5: the Pre-established
+ * Session of every PoC Client B that PoC Server X invites over it).
+ */
+function refsWithPreconditions(
+  flow: Flow,
+  facts: Facts,
+  resolve: FlowResolver,
+  inLoop = false,
+  out: { target: Flow; inLoop: boolean }[] = [],
+  depth = 0,
+): { target: Flow; inLoop: boolean }[] {
+  for (const [step, ctx] of indexFlowSteps(flow).context) {
+    if (step.kind !== 'ref') continue;
+    if (ctx.guards.some((g) => evaluateGuard(g.guard, facts) === false)) continue;
+    const target = resolve(step.flow);
+    if (!target) continue;
+    const loop = inLoop || ctx.loops.length > 0;
+    if (
+      independentPreconditions(target, resolve).length > 0 &&
+      !out.some((x) => x.target === target)
+    )
+      out.push({ target, inLoop: loop });
+    if (depth < 8) refsWithPreconditions(target, facts, resolve, loop, out, depth + 1);
   }
   return out;
 }
@@ -930,9 +1044,15 @@ export function planScenario(
       // takes more than one IWF).
       const caseFacts = counts.length > 1 ? { ...facts, ...countFacts(flow, n) } : facts;
       const b = new Builder(resolve, kinds, flow, facts, n);
-      const establish = establishing
+      let establish = establishing
         ? precondition(establishing, swaps, resolve, plans, b, n, facts)
         : [];
+      const refGiven = refsWithPreconditions(flow, facts, resolve);
+      for (const { target, inLoop } of refGiven) {
+        if (typeof establish === 'string') break;
+        const more = givenCalls(target, resolve, plans, b, n, facts, inLoop);
+        establish = typeof more === 'string' ? more : [...establish, ...more];
+      }
       const trigger = calls(flow, resolve, plans, b, n, facts);
       if (typeof establish === 'string' || typeof trigger === 'string') {
         skipped.push(`${name}: ${typeof establish === 'string' ? establish : String(trigger)}`);
@@ -958,9 +1078,17 @@ export function planScenario(
       // Pre-established Session) is ended after them.
       const byRefs = new Set(untaken.flatMap((x) => x.bound));
       teardown.push(
-        ...sessionsLeft(flow, caseFacts, b, n, resolve, swaps).filter(
-          (c) => !byRefs.has(c.at.replace(/\[\d+\]$/, '')),
-        ),
+        ...sessionsLeft(
+          flow,
+          caseFacts,
+          b,
+          n,
+          resolve,
+          swaps,
+          refGiven.flatMap(({ target }) =>
+            independentPreconditions(target, resolve).map((g) => g.establishedBy),
+          ),
+        ).filter((c) => !byRefs.has(c.at.replace(/\[\d+\]$/, ''))),
       );
       const ids: CasePlan['roles'][number][] = [];
       for (const p of flow.participants.values()) {

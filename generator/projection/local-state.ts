@@ -8,6 +8,7 @@
 import type { Flow } from '../model/flow-model.js';
 import type { LocalEvent } from './local-types.js';
 import { projectFlow, type FlowResolver } from './project-flow.js';
+import { indexFlowSteps } from './step-context.js';
 
 function dialogName(e: LocalEvent): string {
   if (e.dialog !== undefined) return e.dialog;
@@ -53,6 +54,78 @@ export function initialDialogs(
     const p = projectFlow(target, theirs, resolve);
     for (const d of initialDialogs(target, theirs, resolve, [...seen, flow.id])) state.add(d);
     for (const e of p.events) applyDialogEvent(state, e);
+  }
+  return state;
+}
+
+/**
+ * The dialogs `participant` (of `root`) holds from the preconditions of the flows an event's refs
+ * enter, for each ref of its path not yet in `entered` (which it then joins): a referenced flow
+ * starts from its own precondition (OMA PoC: poc.establish.terminating.pre-established from PoC
+ * Client B's Pre-established Session), set up before the flow that refers to it.
+ */
+export function refPreconditionDialogs(
+  root: Flow,
+  e: LocalEvent,
+  participant: string,
+  resolve: FlowResolver,
+  entered: Set<string>,
+): Set<string> {
+  const out = new Set<string>();
+  let flow: Flow | undefined = root;
+  // The participant's id in the flow of each ref of the path (bind: theirs -> ours).
+  let ours = participant;
+  for (let i = 0; i < e.refPath.length && flow; i++) {
+    const ref = indexFlowSteps(flow).byId.get(e.refPath[i] ?? '');
+    if (ref?.kind !== 'ref') break;
+    const target = resolve(ref.flow);
+    if (!target) break;
+    // Bound by `bind:`, or by the same id (docs/flow-format.md, ref).
+    const theirs =
+      Object.entries(ref.bind).find(([, o]) => o === ours)?.[0] ??
+      (target.participants.has(ours) ? ours : undefined);
+    if (theirs === undefined) break;
+    const key = e.refPath.slice(0, i + 1).join('/');
+    if (!entered.has(key)) {
+      entered.add(key);
+      for (const d of initialDialogsOfGiven(target, theirs, resolve)) out.add(d);
+    }
+    flow = target;
+    ours = theirs;
+  }
+  return out;
+}
+
+/**
+ * The preconditions of a flow that hold independently of any flow referring to it: those under
+ * `given` whose establishing flow has only participants of which there is one per iteration
+ * (`multiple`), so the referring flow's other steps cannot have built them (OMA PoC: PoC Client
+ * B's Pre-established Session, set up ahead of the PoC Session, for each invited participant).
+ */
+export function independentPreconditions(
+  flow: Flow,
+  resolve: FlowResolver,
+): { readonly establishedBy: string; readonly bind: Readonly<Record<string, string>> }[] {
+  return flow.given.filter((g) => {
+    if (g.step !== undefined) return false;
+    const by = resolve(g.establishedBy);
+    return by !== undefined && [...by.participants.values()].every((p) => p.multiple === true);
+  });
+}
+
+/** The dialogs `participant` holds once the independent preconditions of `flow` are established. */
+function initialDialogsOfGiven(
+  flow: Flow,
+  participant: string,
+  resolve: FlowResolver,
+): Set<string> {
+  const state = new Set<string>();
+  for (const g of independentPreconditions(flow, resolve)) {
+    const target = resolve(g.establishedBy);
+    const theirs =
+      Object.entries(g.bind).find(([, ours]) => ours === participant)?.[0] ?? participant;
+    if (!target?.participants.has(theirs)) continue;
+    for (const e of projectFlow(target, theirs, resolve).events) applyDialogEvent(state, e);
   }
   return state;
 }

@@ -19,7 +19,7 @@ import type {
 import { ContradictionError, type ConflictSide } from './projection-errors.js';
 import { projectFlowAll, type FlowResolver } from './project-flow.js';
 import { sessionOf } from './step-context.js';
-import { applyDialogEvent, initialDialogs } from './local-state.js';
+import { applyDialogEvent, initialDialogs, refPreconditionDialogs } from './local-state.js';
 
 /** The dispatch key of a trigger. */
 export function triggerKey(t: Trigger): string {
@@ -176,8 +176,14 @@ export function reactionsOf(
   const flow = resolve(p.flow);
   const state = flow ? initialDialogs(flow, p.participant, resolve) : new Set<string>();
   let previous: LocalEvent | undefined;
+  const entered = new Set<string>();
   for (const e of p.events) {
     if (e.kind === 'state') continue;
+    // A referenced flow starts from its own precondition: the dialogs it holds there are held
+    // from the ref on (poc.establish.terminating.pre-established: the Pre-established Session).
+    if (flow)
+      for (const d of refPreconditionDialogs(flow, e, p.participant, resolve, entered))
+        state.add(d);
     const last = previous;
     previous = e;
     if (e.kind === 'receive' && !e.isResponse) {
@@ -226,17 +232,23 @@ export function reactionsOf(
   return out.map((r) => {
     const flow = resolve(r.first.flow);
     const session = (flow ? sessionOf(flow) : undefined) ?? p.session;
+    const entry = r.kind === 'start' || r.first.peer === undefined;
     const trigger: Trigger = {
       kind: r.kind,
       label: r.first.label,
       // A user action or an indication from the environment is an entry point of its own flow.
-      ...(r.kind === 'start' || r.first.peer === undefined ? { flow: r.first.flow } : {}),
+      ...(entry ? { flow: r.first.flow } : {}),
       origin: r.kind === 'start' ? 'self' : (r.first.origin ?? 'network'),
       ...(r.kind === 'receive' && r.first.peerRole !== undefined ? { via: r.first.peerRole } : {}),
       ...(session !== undefined ? { session } : {}),
       dialogs: r.dialogs,
       ...(p.mode !== undefined ? { mode: p.mode } : {}),
-      guards: r.first.guards.filter((g) => g.local).map((g) => g.guard),
+      // An entry point of its own flow does not carry the guards of a flow that refers to it: the
+      // caller chooses whether to call it (OMA PoC CANCEL step 2xx.5 invites on demand or over a
+      // Pre-established Session by the same entry points as the flows that run them alone).
+      guards: r.first.guards
+        .filter((g) => g.local && !(entry && !g.fragment.startsWith(`${r.first.flow}#`)))
+        .map((g) => g.guard),
       ...(b2bua && answersItself(r) ? { target: 'self' as const } : {}),
     };
     return {

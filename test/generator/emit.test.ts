@@ -156,9 +156,18 @@ describe('seed flows without a generated test', () => {
     expect(cancel?.text).toMatch(
       /entry: 'cancelOriginating2',\s+when: \{\s+at: 'serverA',\s+receives: '200 INVITE',\s+\},\s+\},\s+\{\s+at: 'serverX',\s+entry: 'establishTerminatingOnDemand',[^]*?entry: 'leaveOnDemand',/,
     );
-    // Figure 16 taking Figure 19 needs Pre-established Sessions, which the 2xx operand does not build.
+    // Step 2xx.5 over Pre-established Sessions: each PoC Client B sets its up before the trigger
+    // (the precondition of poc.establish.terminating.pre-established), PoC Server X invites it over
+    // it, Figure 16 takes Figure 19, and the Pre-established Sessions are ended after the check.
+    expect(cancel?.text).not.toContain('Cases not generated');
+    expect(cancel?.text).toContain(
+      "'policy.release=release-all, race.winner=2xx, session.kind=pre-established, 2 participants'",
+    );
     expect(cancel?.text).toMatch(
-      / \* - policy\.release=release-all, race\.winner=2xx, session\.kind=pre-established: poc\.disconnect\.pre-established \(ref at /,
+      /establish: \[\s+\{\s+at: 'clientB\[0\]',\s+entry: 'establishPreEstablishedSession',\s+to: 'serverB\[0\]',\s+route: \['coreB\[0\]', 'serverB\[0\]'\],\s+\},\s+\{\s+at: 'clientB\[1\]',\s+entry: 'establishPreEstablishedSession',[^]*?entry: 'cancelOriginating2',[^]*?at: 'serverX',\s+entry: 'establishTerminatingPreEstablished',\s+to: 'serverB\[0\]',[^]*?entry: 'leaveOnDemand',\s+\},\s+\],\s+teardown: \[\s+\{\s+at: 'clientB\[0\]',\s+entry: 'endSessions',/,
+    );
+    expect(cancel?.text).toContain(
+      "'policy.release=continue, race.winner=2xx, session.kind=pre-established, 1 participant'",
     );
     for (const u of untested) expect(untestedLine(u)).not.toContain('\n');
   }, 60_000);
@@ -258,7 +267,10 @@ describe('OMA PoC Figure 19: MBCP over the Pre-established Session', () => {
     expect(untested.map((u) => u.flow)).not.toContain('poc.disconnect.pre-established');
     const fig19 = files.find((f) => f.path === 'tests/poc-disconnect-pre-established.test.ts');
     expect(fig19?.text).toContain("entry: 'endSessions'");
-    expect(fig19?.text).toContain("entry: 'establishTerminatingPreEstablished'");
+    // The Pre-established Session first (the precondition of the precondition), then the invitation.
+    expect(fig19?.text).toMatch(
+      /establish: \[\s+\{\s+at: 'clientB\[0\]',\s+entry: 'establishPreEstablishedSession',[^]*?at: 'serverX',\s+entry: 'establishTerminatingPreEstablished2',/,
+    );
     const fig16 = files.find((f) => f.path === 'tests/poc-leave-on-demand.test.ts');
     // Step 12's alt pairs Figure 18 (after poc.establish.terminating.on-demand) with Figure 19
     // (after poc.establish.terminating.pre-established): the case builds the latter instead.
@@ -267,7 +279,7 @@ describe('OMA PoC Figure 19: MBCP over the Pre-established Session', () => {
       "'policy.release=release-all, session.kind=pre-established, 2 participants'",
     );
     expect(fig16?.text).toMatch(
-      /entry: 'establishOnDemand',\s+to: 'serverX',\s+route: \['coreA', 'serverA'\],\s+\},\s+\{\s+at: 'clientB\[0\]',\s+entry: 'establishTerminatingPreEstablished',[^]*?at: 'serverX',\s+entry: 'establishTerminatingPreEstablished',/,
+      /entry: 'establishOnDemand',\s+to: 'serverX',\s+route: \['coreA', 'serverA'\],\s+\},\s+\{\s+at: 'clientB\[0\]',\s+entry: 'establishPreEstablishedSession',[^]*?at: 'serverX',\s+entry: 'establishTerminatingPreEstablished2',/,
     );
     // Flows that end every session they start get no teardown.
     const fig18 = files.find((f) => f.path === 'tests/poc-disconnect-on-demand.test.ts');
@@ -291,7 +303,7 @@ describe('an alt the peer decides, told apart by the final response (RFC 3261 9.
         '    switch (f3.status) {',
         '      case 487: {',
         "        // race.winner == '487':",
-        '        // poc.cancel.originating step 487.3 (flows/poc/cancel-originating.flow.yaml:143): receive 487 <- sip-core',
+        '        // poc.cancel.originating step 487.3 (flows/poc/cancel-originating.flow.yaml:149): receive 487 <- sip-core',
         '        outcome.responses.push(f3);',
       ].join('\n'),
     );
@@ -299,7 +311,7 @@ describe('an alt the peer decides, told apart by the final response (RFC 3261 9.
       [
         '      case 200: {',
         "        // race.winner == '2xx':",
-        '        // poc.cancel.originating step 2xx.14 (flows/poc/cancel-originating.flow.yaml:245): receive 200 <- sip-core',
+        '        // poc.cancel.originating step 2xx.14 (flows/poc/cancel-originating.flow.yaml:261): receive 200 <- sip-core',
         '        outcome.responses.push(f3);',
         '        outcome.dialog = (await c1.result).dialog;',
       ].join('\n'),

@@ -5,7 +5,9 @@
  * method=BYE), PoC Server A's server leg towards PoC Server X opened and released by them,
  * MBCP Connect over the Pre-established Session's media, and nothing held at the end.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { startRole } from '../../generated/tests/role-starters.js';
 import { runScenario } from '../../generated/tests/scenario-harness.js';
 import type { RoleStarter, Scenario } from '../../generated/tests/scenario-harness.js';
@@ -114,6 +116,19 @@ describe('generated roles: REFER about the Pre-established Session (OMA PoC Figu
     // Step 25-26: MBCP Connect over the Pre-established Session's media, acknowledged.
     const sent = mbcp.filter((p) => p.direction === 'out' && p.note === 'first');
     expect(sent.map((p) => p.message?.kind)).toEqual(['Connect', 'Acknowledgement']);
+    // Beside the pcap, the map for `flowspec diff --map`: each participant's SIP and MBCP
+    // addresses (PoC Server A sent the Connect, PoC Client A the Acknowledgement), and the facts.
+    const map = parse(readFileSync(SCENARIO.pcap.replace(/\.pcap$/, '.map.yaml'), 'utf8')) as {
+      participants: Record<string, string[]>;
+      policies: Record<string, unknown>;
+    };
+    expect(map.policies).toEqual(SCENARIO.facts);
+    expect(Object.keys(map.participants).sort()).toEqual(
+      [...new Set(SCENARIO.roles.map((r) => r.participant))].sort(),
+    );
+    const at = (p: MbcpPacketRecord): string => `${p.local.address}:${p.local.port}`;
+    expect(map.participants.serverA).toContain(at(sent[0] as MbcpPacketRecord));
+    expect(map.participants.clientA).toContain(at(sent[1] as MbcpPacketRecord));
     // PoC Server A released only its leg towards PoC Server X; the BYE that ended the
     // Pre-established Session came after the check (teardown).
     expect(requests(result.messages, 'BYE').map((b) => b.requestUri)).toEqual([

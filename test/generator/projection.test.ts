@@ -204,6 +204,28 @@ describe('the flows of flows/', () => {
         '    13 send 200 -> sip-core',
       ].join('\n'),
     );
+    // OMA PoC CANCEL step 2xx.5 over a Pre-established Session: PoC Server B holds it from the ref
+    // on (the precondition of poc.establish.terminating.pre-established), so the invitation over
+    // it is the INVITE it answers itself.
+    const overPre = server?.reactions.find(
+      (r) =>
+        r.flows.includes('poc.cancel.originating') &&
+        r.first.flow === 'poc.establish.terminating.pre-established' &&
+        r.first.step === '10',
+    );
+    expect(overPre?.key).toMatch(
+      /^receive INVITE from controlling-server via sip-core to=self dialogs=\{[^}]*preEstablished[^}]*\} mode=b2bua$/,
+    );
+    // An entry point of its own flow keeps the key it has alone: the guard of the alt around the
+    // ref (session.kind, decided by PoC Server X) is the caller's choice, not part of the trigger.
+    const controlling = specs.find((s) => s.role === 'poc-server-controlling');
+    const invites = controlling?.reactions.filter(
+      (r) => r.first.flow === 'poc.establish.terminating.on-demand' && r.first.step === '1',
+    );
+    expect(invites?.every((r) => !r.key.includes('['))).toBe(true);
+    expect(invites?.find((r) => r.flows.includes('poc.cancel.originating'))?.flows).toContain(
+      'poc.establish.on-demand',
+    );
     const client = specs.find((s) => s.role === 'poc-client');
     const invite = client?.reactions.find((r) => r.key.startsWith('receive INVITE'));
     // poc.cancel.terminating records PoC Client B ringing (manual answer) as its own case.

@@ -11,6 +11,10 @@ import {
   type SynthesisOptions,
 } from '../../../bench/fixtures/synthesize-trace.js';
 import type { ExpectedFlow } from '../../../generator/conformance/expected.js';
+import type { Flow, Step } from '../../../generator/model/flow-model.js';
+import { evaluateGuard, guardVariablesOf } from '../../../generator/emit/guard-code.js';
+import { GUARD_VARIABLES } from '../../../generator/model/vocabulary.js';
+import { indexFlowSteps } from '../../../generator/projection/step-context.js';
 import type { PcapEndpoint } from '../../../runtime/trace/pcap-writer.js';
 
 /** How one instance of a flow is synthesised. */
@@ -66,7 +70,9 @@ export function addressesFor(
  */
 export function scenariosOf(expected: ExpectedFlow): Scenario[] {
   const found = new Map<string, Scenario>();
-  const add = (choices: Map<string, number>, opts: boolean): void => {
+  const guards = operandGuards(expected);
+  const add = (chosen: Map<string, number>, opts: boolean): void => {
+    const choices = consistentChoices(expected, guards, chosen);
     const name =
       [...choices]
         .sort(([a], [b]) => a.localeCompare(b))
@@ -95,6 +101,102 @@ export function scenariosOf(expected: ExpectedFlow): Scenario[] {
     }
   }
   return [...found.values()];
+}
+
+/**
+ * The guard of every alt operand ("alt3" -> operand -> guard text, `else` as the negation of the
+ * others), keyed as expandFlow keys the fragments: in step order, refs expanded in place.
+ */
+function operandGuards(expected: ExpectedFlow): Map<string, Map<number, string>> {
+  const flows = new Map<string, Flow>([[expected.flow.id, expected.flow]]);
+  for (const m of expected.messages) flows.set(m.flow.id, m.flow);
+  const out = new Map<string, Map<number, string>>();
+  let counter = 0;
+  const walk = (flow: Flow, steps: readonly Step[], depth: number): void => {
+    const { context } = indexFlowSteps(flow);
+    for (const s of steps) {
+      switch (s.kind) {
+        case 'alt': {
+          const key = `alt${counter++}`;
+          const ops = new Map<number, string>();
+          s.operands.forEach((o, i) => {
+            const g = context
+              .get(o.steps[0] ?? s)
+              ?.guards.find((x) => x.fragment === s.id && x.operand === i);
+            if (g !== undefined) ops.set(i, g.guard);
+            walk(flow, o.steps, depth);
+          });
+          out.set(key, ops);
+          break;
+        }
+        case 'opt':
+          counter++;
+          walk(flow, s.operand.steps, depth);
+          break;
+        case 'par':
+          for (const o of s.operands) walk(flow, o, depth);
+          break;
+        case 'loop':
+          counter++;
+          walk(flow, s.steps, depth);
+          break;
+        case 'ref': {
+          const target = flows.get(s.flow);
+          if (target && depth <= 8) walk(target, target.steps, depth + 1);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  };
+  walk(expected.flow, expected.flow.steps, 0);
+  return out;
+}
+
+/** Whether some values of the guards' variables (from the guard vocabulary) make none of them false. */
+function satisfiable(guards: readonly string[]): boolean {
+  let facts: Record<string, string | boolean>[] = [{}];
+  for (const v of [...new Set(guards.flatMap(guardVariablesOf))].sort()) {
+    const t = GUARD_VARIABLES[v];
+    const values: (string | boolean)[] =
+      t?.type === 'enum' ? [...t.values] : t?.type === 'boolean' ? [true, false] : [];
+    if (values.length > 0) facts = facts.flatMap((f) => values.map((x) => ({ ...f, [v]: x })));
+  }
+  return facts.some((f) => guards.every((g) => evaluateGuard(g, f) !== false));
+}
+
+/**
+ * The choices with every other alt on its first operand whose guard agrees with the chosen ones:
+ * two alts on one fact take matching operands, as a run does (OMA PoC CANCEL: a participant
+ * invited over its Pre-established Session in step 2xx.5 is disconnected by Figure 19 in Figure
+ * 16 step 12, never by Figure 18).
+ */
+function consistentChoices(
+  expected: ExpectedFlow,
+  guards: ReadonlyMap<string, ReadonlyMap<number, string>>,
+  chosen: ReadonlyMap<string, number>,
+): Map<string, number> {
+  const out = new Map(chosen);
+  const taken = (): string[] =>
+    [...out].flatMap(([alt, op]) => {
+      const g = guards.get(alt)?.get(op);
+      return g === undefined ? [] : [g];
+    });
+  for (const [alt, size] of [...expected.altSizes].sort(([a], [b]) => a.localeCompare(b))) {
+    if (out.has(alt)) continue;
+    const ops = guards.get(alt);
+    const first = ops?.get(0);
+    if (ops === undefined || first === undefined || satisfiable([...taken(), first])) continue;
+    for (let op = 1; op < size; op++) {
+      const g = ops.get(op);
+      if (g !== undefined && satisfiable([...taken(), g])) {
+        out.set(alt, op);
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 /** A flow whose values derive from its precondition, with the flow that establishes it. */
