@@ -7,6 +7,7 @@ import type { SipMessage } from '../../runtime/sip/message/index.js';
 import { tagOf, type DialogSummary } from './dialog-summary.js';
 import { MessageLog } from './logged-message.js';
 import { mbcpDiffs } from './mbcp-values.js';
+import { participantEnds } from './stream-ends.js';
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
 import { describeType } from './expected.js';
 import type { ObservedMessage } from './observed.js';
@@ -347,9 +348,13 @@ export class Instance {
     // MBCP rides in RTCP, on other ports than the participant's SIP (OMA PoC UP): like a stream,
     // it is compared by address.
     const transport = o.mbcp ? 'rtcp' : o.transport;
+    let src = o.src;
+    let dst = o.dst;
+    // Over a stream, the listening ports the Vias name (stream-ends.ts).
+    if (transport !== 'udp' && o.sip) [src, dst] = participantEnds(o);
     return (
-      (m.from === undefined || people.fits(m.from, o.src, transport, this.bindings, it)) &&
-      people.fits(m.to, o.dst, transport, this.bindings, it)
+      (m.from === undefined || people.fits(m.from, src, transport, this.bindings, it)) &&
+      people.fits(m.to, dst, transport, this.bindings, it)
     );
   }
 
@@ -372,8 +377,9 @@ export class Instance {
     // The evidence is written only at a participant's first sighting: no text per message.
     const it = bindingIteration(m, iteration);
     const sighting = { m, frame: o.frame };
-    if (m.from !== undefined) people.bind(m.from, o.src, senderOf, sighting, this.bindings, it);
-    people.bind(m.to, o.dst, receiverOf, sighting, this.bindings, it);
+    const [src, dst] = participantEnds(o);
+    if (m.from !== undefined) people.bind(m.from, src, senderOf, sighting, this.bindings, it);
+    people.bind(m.to, dst, receiverOf, sighting, this.bindings, it);
   }
 
   /**
