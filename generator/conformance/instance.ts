@@ -378,8 +378,11 @@ export class Instance {
     const it = bindingIteration(m, iteration);
     const sighting = { m, frame: o.frame };
     const [src, dst] = participantEnds(o);
-    if (m.from !== undefined) people.bind(m.from, src, senderOf, sighting, this.bindings, it);
-    people.bind(m.to, dst, receiverOf, sighting, this.bindings, it);
+    // MBCP binds the media endpoints, apart from the SIP ones (ParticipantBindings.mediaFits).
+    const media = o.mbcp !== undefined;
+    if (m.from !== undefined)
+      people.bind(m.from, src, senderOf, sighting, this.bindings, it, media);
+    people.bind(m.to, dst, receiverOf, sighting, this.bindings, it, media);
   }
 
   /**

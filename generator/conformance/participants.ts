@@ -31,36 +31,54 @@ export function bindingIteration(
   return m.context.loop === undefined ? -1 : iteration;
 }
 
-/** The bindings one instance has made: participant -> endpoint, per iteration for multiple participants. */
+/**
+ * The bindings one instance has made: participant -> endpoint, per iteration for multiple
+ * participants; a participant's SIP endpoint and its media endpoint (where its MBCP comes from
+ * and goes to, `media` set) are bound apart.
+ */
 export interface LocalBindings {
-  get(participant: string, iteration: number): WireEndpoint | undefined;
-  set(participant: string, iteration: number, endpoint: WireEndpoint): void;
-  /** Every endpoint bound in the instance with its participant. */
+  get(participant: string, iteration: number, media?: boolean): WireEndpoint | undefined;
+  set(participant: string, iteration: number, endpoint: WireEndpoint, media?: boolean): void;
+  /** Every endpoint bound in the instance (SIP and media) with its participant. */
   entries(): Iterable<readonly [string, WireEndpoint]>;
+  /**
+   * Whether `seen` (address and port) is bound to anything but participant `p` in iteration `it`:
+   * another participant, or the same `multiple` participant in another iteration.
+   */
+  heldByOther(p: string, it: number, seen: WireEndpoint): boolean;
 }
 
 /** Map-backed {@link LocalBindings}. */
 export class InstanceBindings implements LocalBindings {
-  /** Key ("p", or "p@it" for a multiple participant) -> [participant, endpoint]. */
+  /** Key ("p", or "p@it" for a multiple participant; "#media" after it) -> [participant, endpoint]. */
   private readonly byKey = new Map<string, readonly [string, WireEndpoint]>();
 
   constructor(private readonly multiple: ReadonlySet<string>) {}
 
-  private key(p: string, it: number): string {
-    return this.multiple.has(p) ? `${p}@${it}` : p;
+  private key(p: string, it: number, media: boolean): string {
+    const k = this.multiple.has(p) ? `${p}@${it}` : p;
+    return media ? `${k}#media` : k;
   }
 
-  get(p: string, it: number): WireEndpoint | undefined {
-    return this.byKey.get(this.key(p, it))?.[1];
+  get(p: string, it: number, media = false): WireEndpoint | undefined {
+    return this.byKey.get(this.key(p, it, media))?.[1];
   }
 
-  set(p: string, it: number, e: WireEndpoint): void {
-    const k = this.key(p, it);
+  set(p: string, it: number, e: WireEndpoint, media = false): void {
+    const k = this.key(p, it, media);
     if (!this.byKey.has(k)) this.byKey.set(k, [p, e]);
   }
 
   entries(): Iterable<readonly [string, WireEndpoint]> {
     return this.byKey.values();
+  }
+
+  heldByOther(p: string, it: number, seen: WireEndpoint): boolean {
+    const own = this.key(p, it, false);
+    const ownMedia = this.key(p, it, true);
+    for (const [k, [, e]] of this.byKey)
+      if (k !== own && k !== ownMedia && sameEndpoint(e, seen, 'udp')) return true;
+    return false;
   }
 }
 
@@ -91,8 +109,9 @@ export class ParticipantBindings {
 
   /**
    * Does `seen` fit participant `p` in an instance (iteration `it`)? Ports are compared; over TCP
-   * (and WebSocket) a participant also sends from ephemeral ports, and MBCP (`rtcp`) comes from
-   * its media ports, so there the address alone is enough when no other participant uses it.
+   * (and WebSocket) a participant also sends from ephemeral ports, so there the address alone is
+   * enough when no other participant uses it. MBCP (`rtcp`) comes from the participant's media
+   * port, bound apart from its SIP endpoint (see {@link mediaFits}).
    */
   fits(
     p: string,
@@ -107,6 +126,7 @@ export class ParticipantBindings {
       if (addressMatches(mapped, seen)) return true;
       return stream && mapped.some((m) => m.ip === seen.ip) && !this.ipSharedInMap(p, seen.ip);
     }
+    if (transport === 'rtcp') return this.mediaFits(p, seen, local, it);
     const b = local.get(p, it);
     if (b) {
       if (sameEndpoint(b, seen, 'udp')) return true;
@@ -117,6 +137,23 @@ export class ParticipantBindings {
     // An unbound participant may not take an endpoint another participant holds in this instance or in the map.
     for (const [q, other] of local.entries())
       if (q !== p && sameEndpoint(other, seen, 'udp')) return false;
+    for (const [, specs] of this.map) if (addressMatches(specs, seen)) return false;
+    return true;
+  }
+
+  /**
+   * MBCP of a participant the map leaves out (OMA PoC UP: RTCP APP between the media ports the
+   * SDP offered, not the SIP ports): its media endpoint once bound; before, an endpoint no other
+   * participant holds, on the address of the participant's SIP endpoint when that is bound. A
+   * PoC Client B whose Pre-established Session was set up before the capture started shows only
+   * MBCP (Figure 19 steps A and B), and participants sharing one host stay apart by port.
+   */
+  private mediaFits(p: string, seen: WireEndpoint, local: LocalBindings, it: number): boolean {
+    const media = local.get(p, it, true);
+    if (media) return sameEndpoint(media, seen, 'udp');
+    const sip = local.get(p, it);
+    if (sip && sip.ip !== seen.ip) return false;
+    if (local.heldByOther(p, it, seen)) return false;
     for (const [, specs] of this.map) if (addressMatches(specs, seen)) return false;
     return true;
   }
@@ -142,9 +179,10 @@ export class ParticipantBindings {
     role: T,
     local: LocalBindings,
     it: number,
+    media = false,
   ): void {
-    if (this.map.has(p) || local.get(p, it)) return;
-    local.set(p, it, seen);
+    if (this.map.has(p) || local.get(p, it, media)) return;
+    local.set(p, it, seen, media);
     let entry = this.seen.get(p);
     if (entry === undefined) {
       entry = { endpoints: new Map(), distinct: 0, uncounted: 0, evidence: evidence(role) };

@@ -11,7 +11,13 @@ import { acknowledgedStep } from '../../generator/conformance/mbcp-values.js';
 import { decodeMbcp, encodeMbcp, type MbcpMessage } from '../../runtime/mbcp/index.js';
 import { loadExpected, writeCapture } from './figure16-helpers.js';
 import { diffJson, messageOf } from './helpers/seed-flows.js';
-import { addressesFor, scenariosOf, synthesizeScenario } from './helpers/seed-scenarios.js';
+import {
+  addressesFor,
+  participantsOf,
+  scenariosOf,
+  synthesizeScenario,
+} from './helpers/seed-scenarios.js';
+import type { PcapEndpoint } from '../../runtime/trace/pcap-writer.js';
 
 const FIGURE_19 = 'flows/poc/disconnect-pre-established.flow.yaml';
 
@@ -21,16 +27,24 @@ beforeAll(async () => {
 });
 
 /** One conformant run of Figure 19 (first operands, opts taken). */
-function run(): SynthMessage[] {
+function run(
+  addresses: ReadonlyMap<string, PcapEndpoint> = addressesFor(expected),
+): SynthMessage[] {
   const scenario = scenariosOf(expected).find((s) => s.opts) ?? scenariosOf(expected)[0];
   if (!scenario) throw new Error('no scenario');
-  return synthesizeScenario(
-    expected,
-    scenario,
-    addressesFor(expected),
-    0,
-    1_700_000_000_000_000_000n,
-  );
+  return synthesizeScenario(expected, scenario, addresses, 0, 1_700_000_000_000_000_000n);
+}
+
+/** Every participant of Figure 19 (and each PoC Client B) on 127.0.0.1, on ports of its own. */
+function oneHost(): Map<string, PcapEndpoint> {
+  const out = new Map<string, PcapEndpoint>();
+  let port = 5070;
+  for (const p of participantsOf(expected)) {
+    out.set(p, { address: '127.0.0.1', port: (port += 10) });
+    if (expected.multiple.has(p))
+      for (const it of [0, 1]) out.set(`${p}[${it}]`, { address: '127.0.0.1', port: (port += 10) });
+  }
+  return out;
 }
 
 /** The message with its MBCP payload replaced. */
@@ -60,6 +74,36 @@ describe('flowspec diff: MBCP values (OMA PoC Figure 19)', () => {
     const { code, report } = await diffJson(FIGURE_19, writeCapture(msgs));
     expect(report.verdict).toBe('pass');
     expect(code).toBe(0);
+  });
+
+  it('tells participants on one host apart by their media ports, PoC Client B seen in MBCP only', async () => {
+    const msgs = run(oneHost());
+    // MBCP between media ports (the synthesised SIP port plus 2), SIP between SIP ports.
+    const acks = msgs.filter((m) => m.step.startsWith('B@'));
+    expect(acks.every((m) => m.packet.src.port % 10 === 2)).toBe(true);
+    const { code, report } = await diffJson(FIGURE_19, writeCapture(msgs));
+    expect(report.instances.map((i) => i.verdict)).toEqual(['pass']);
+    expect(report.unrelated).toBe(0);
+    expect(code).toBe(0);
+    const mapping = (report as unknown as { mapping: Record<string, { addresses: string[] }> })
+      .mapping;
+    // The two PoC Client Bs by their media endpoints (127.0.0.1, media port = SIP port + 2).
+    expect(mapping['clientB']?.addresses.length).toBe(2);
+    expect(mapping['clientB']?.addresses.every((a) => /^127\.0\.0\.1:\d+2$/.test(a))).toBe(true);
+  });
+
+  it('fails step B when the Acknowledgement comes from another port of that host', async () => {
+    const msgs = run(oneHost());
+    // The second participant's (the last iteration's): loop iterations are taken in order.
+    const ack = msgs.find((m) => m.step === 'B@1');
+    const moved = msgs.map((m) =>
+      m === ack ? { ...m, packet: { ...m.packet, src: { ...m.packet.src, port: 7999 } } } : m,
+    );
+    const { code, report } = await diffJson(FIGURE_19, writeCapture(moved));
+    expect(code).toBe(1);
+    expect(report.unrelated).toBe(1);
+    const bad = report.instances[0]?.steps.filter((s) => s.status !== 'matched');
+    expect(bad?.map((s) => [s.id, s.status])).toEqual([['B[2]', 'missing']]);
   });
 
   it.each([
