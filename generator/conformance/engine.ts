@@ -128,6 +128,9 @@ interface ReplayResult {
   readonly failedOn?: ObservedMessage;
 }
 
+/** Per step an opened loop iteration is without, its sender's and receiver's bound addresses. */
+type WaitingEnds = readonly (readonly [string | undefined, string | undefined])[];
+
 /** A step of an instance a message from a new dialog would take. */
 interface JoinPlan {
   readonly inst: Instance;
@@ -156,6 +159,21 @@ export class ConformanceChecker {
   private readonly requiredGroups: ReadonlySet<number>;
   private readonly alts: AltStructure;
   private readonly byAddress = new AddressIndex();
+  /**
+   * Open instances with a loop iteration a dialog of which has not come yet, in the order they
+   * came to wait: an instance keeps its place while an iteration of it waits (see
+   * {@link joinWaiting}).
+   */
+  private readonly waitingIterations = new Set<Instance>();
+  /** Per loop, the groups every iteration of it has (outside opts nested in the loop), each with a step. */
+  private readonly loopGroups = new Map<string, ExpectedMessage[]>();
+  /** Per instance and signature's list of steps, {@link fillEnds} as of a revision. */
+  private readonly fillMemos = new WeakMap<
+    Instance,
+    Map<readonly ExpectedMessage[], { revision: number; ends: WaitingEnds }>
+  >();
+  /** Per instance, the loop iterations each of its dialogs (Call-ID) is bound in. */
+  private readonly dialogIterations = new WeakMap<Instance, Map<string, number[]>>();
   private nextId = 0;
   /** True while an instance is rebuilt by {@link replay}: the engine's maps are left alone. */
   private replaying = false;
@@ -212,6 +230,19 @@ export class ConformanceChecker {
     this.selfSenders = new Set(
       expected.wire.filter((m) => m.from !== undefined && m.from === m.to).map((m) => m.to),
     );
+    const depth = new Map<string, number>();
+    for (const m of expected.wire) {
+      const loop = m.context.loop;
+      if (loop !== undefined)
+        depth.set(loop, Math.min(depth.get(loop) ?? Infinity, m.context.opts.length));
+    }
+    for (const m of expected.wire) {
+      const loop = m.context.loop;
+      if (loop === undefined || m.context.opts.length > (depth.get(loop) ?? 0)) continue;
+      const groups = this.loopGroups.get(loop) ?? [];
+      if (!groups.some((g) => g.group === m.group)) groups.push(m);
+      this.loopGroups.set(loop, groups);
+    }
   }
 
   /**
@@ -565,8 +596,16 @@ export class ConformanceChecker {
         if (this.steps.excluded(inst, m)) continue;
         const its = inst.iterationsOf(m.group);
         const viaCallId = groups.includes(m.group);
+        // A dialog of a loop stays in the iterations it is bound in (not the group's first free
+        // one: another dialog of the group may be bound in an earlier iteration of the instance).
         // In-dialog groups (e.g. NOTIFYs of a REFER's implicit subscription) share the Call-ID of the instance.
-        const candidates = viaCallId ? its : its.length === 0 && !loose ? NEW_ITERATION : NONE;
+        const candidates = viaCallId
+          ? m.context.loop === undefined
+            ? its
+            : (this.dialogIterations.get(inst)?.get(callId) ?? its)
+          : its.length === 0 && !loose
+            ? NEW_ITERATION
+            : NONE;
         for (const cand of candidates) {
           const it = cand === -1 ? this.steps.peekIteration(inst, m) : cand;
           if (inst.matches.has(slot(m.index, it))) continue;
@@ -585,7 +624,6 @@ export class ConformanceChecker {
           ? first
           : (more.find((f) => inst.valueDiffs(f.m, f.it, o, this.summaries).length === 0) ?? first);
       const { m, it, viaCallId } = chosen;
-      this.steps.commitIteration(inst, m, it);
       inst.record(m, it, o, this.summaries, loose);
       inst.bindEnds(m, o, it, this.people);
       if (!viaCallId)
@@ -594,7 +632,7 @@ export class ConformanceChecker {
           steps: [m.id],
           evidence: `in the dialog already joined at frame ${o.frame}`,
         });
-      inst.bindGroup(m.group, it, callId);
+      this.bindDialog(inst, m, it, callId);
       this.update(inst, seconds(o.time));
       return true;
     }
@@ -630,6 +668,8 @@ export class ConformanceChecker {
       this.complete.delete(inst);
       this.awaiting.delete(inst);
       this.byAddress.remove(inst);
+      this.waitingIterations.delete(inst);
+      if (this.awaitsLoopDialog(replay)) this.waitingIterations.add(replay);
       this.open.add(replay);
       // Hops inside participants take no step: the replay keeps those of the instance it replaces.
       replay.inside = inst.inside;
@@ -688,7 +728,7 @@ export class ConformanceChecker {
    * follow that run's own steps, while an earlier run is still open for late retransmissions.
    */
   private joinBest(
-    instances: Iterable<Instance>,
+    instances: ReadonlySet<Instance>,
     o: ObservedMessage,
     callId: string | undefined,
     mode: JoinMode,
@@ -712,11 +752,16 @@ export class ConformanceChecker {
    * more iteration, and asking each of a thousand in turn for every release was the whole cost.
    */
   private joinLatest(
-    instances: Iterable<Instance>,
+    instances: ReadonlySet<Instance>,
     o: ObservedMessage,
     callId: string | undefined,
     mode: JoinMode,
   ): boolean {
+    const waiting = this.joinWaiting(instances, o, callId, mode);
+    if (waiting !== undefined) {
+      this.commitJoin(waiting, o, callId);
+      return true;
+    }
     // Each instance with its place among `instances`, which breaks ties.
     const order = [...instances].map((inst, at) => ({ inst, at }));
     if (order.length > 1)
@@ -739,6 +784,118 @@ export class ConformanceChecker {
     if (best === undefined) return false;
     this.commitJoin(best, o, callId);
     return true;
+  }
+
+  /**
+   * Where a new dialog of a loop takes an iteration another dialog of the loop already opened:
+   * the instance of `instances` that has waited longest for it (whose oldest iteration still
+   * without a dialog opened first). Z.120 loops run their iterations in sequence, and a server serves its
+   * sessions in the order their triggers came: on a server that releases every participant of
+   * session after session (PoC Server X and PoC Server B, Figure 16 step 12 and Figure 18), the
+   * second dialog of an iteration (PoC Server B releasing its client after the BYE it received,
+   * Figure 18 step 8 after step 4) answers the oldest iteration still without it. Taking the
+   * latest instead, the iterations of one session wait behind those of every later one, and on
+   * a busy server those of the first ones are never filled. Undefined when the message opens no
+   * such iteration; {@link joinLatest} then chooses among new iterations.
+   */
+  private joinWaiting(
+    instances: ReadonlySet<Instance>,
+    o: ObservedMessage,
+    callId: string | undefined,
+    mode: JoinMode,
+  ): JoinPlan | undefined {
+    for (const inst of this.waitingIterations) {
+      if (!instances.has(inst) || !this.mayFillIteration(inst, o)) continue;
+      const p = this.plan(inst, o, callId, mode);
+      const loop = p?.m.context.loop;
+      if (p && loop !== undefined && p.it < (inst.loopIterations.get(loop) ?? 0)) return p;
+    }
+    return undefined;
+  }
+
+  /**
+   * False when `o` certainly takes no step of a loop group that an iteration `inst` opened is
+   * without: each such step of its kind has an end bound to another address. The quick part of
+   * {@link plan}'s test, kept per instance revision like {@link cannotJoin}'s: every new dialog
+   * of a busy capture is asked about every instance with such an iteration.
+   */
+  private mayFillIteration(inst: Instance, o: ObservedMessage): boolean {
+    const steps = this.steps.candidates(o);
+    let memos = this.fillMemos.get(inst);
+    if (memos === undefined) {
+      memos = new Map();
+      this.fillMemos.set(inst, memos);
+    }
+    let memo = memos.get(steps);
+    if (memo?.revision !== inst.revision) {
+      memo = { revision: inst.revision, ends: this.fillEnds(inst, steps) };
+      memos.set(steps, memo);
+    }
+    for (const [from, to] of memo.ends)
+      if ((from === undefined || from === o.src.ip) && (to === undefined || to === o.dst.ip))
+        return true;
+    return false;
+  }
+
+  /** The ends (bound addresses, undefined when free or mapped) of the steps of `steps` an opened iteration of `inst` is without. */
+  private fillEnds(inst: Instance, steps: readonly ExpectedMessage[]): WaitingEnds {
+    const ends: [string | undefined, string | undefined][] = [];
+    const ip = (p: string | undefined, it: number): string | undefined =>
+      p === undefined || this.people.isMapped(p) ? undefined : inst.bindings.get(p, it)?.ip;
+    for (const m of steps) {
+      const loop = m.context.loop;
+      if (loop === undefined) continue;
+      const count = inst.loopIterations.get(loop) ?? 0;
+      const its = inst.iterationsOf(m.group);
+      if (its.length >= count) continue;
+      for (let it = 0; it < count; it++)
+        if (!its.includes(it)) ends.push([ip(m.from, it), ip(m.to, it)]);
+    }
+    return ends;
+  }
+
+  /**
+   * Binds `callId`'s dialog to iteration `it` of m's group, notes the iteration per dialog for a
+   * loop's group (its later messages stay in that iteration, see {@link feedPlace}), and keeps
+   * {@link waitingIterations} up to date.
+   */
+  private bindDialog(
+    inst: Instance,
+    m: ExpectedMessage,
+    it: number,
+    callId: string | undefined,
+  ): void {
+    const loop = m.context.loop;
+    const opens = loop !== undefined && it >= (inst.loopIterations.get(loop) ?? 0);
+    this.steps.commitIteration(inst, m, it);
+    inst.bindGroup(m.group, it, callId);
+    if (loop === undefined) return;
+    if (callId !== undefined) {
+      let byDialog = this.dialogIterations.get(inst);
+      if (byDialog === undefined) {
+        byDialog = new Map();
+        this.dialogIterations.set(inst, byDialog);
+      }
+      const its = byDialog.get(callId);
+      if (its === undefined) byDialog.set(callId, [it]);
+      else if (!its.includes(it)) its.push(it);
+    }
+    if (this.replaying) return;
+    // An instance keeps its place while an older iteration of it still waits.
+    if (opens) this.waitingIterations.add(inst);
+    else if (this.waitingIterations.has(inst) && !this.awaitsLoopDialog(inst))
+      this.waitingIterations.delete(inst);
+  }
+
+  /** True when an iteration of a loop the instance opened still lacks a dialog of one of its groups. */
+  private awaitsLoopDialog(inst: Instance): boolean {
+    for (const [loop, count] of inst.loopIterations) {
+      for (const m of this.loopGroups.get(loop) ?? []) {
+        if (this.steps.excluded(inst, m)) continue;
+        if (inst.iterationsOf(m.group).length < count) return true;
+      }
+    }
+    return false;
   }
 
   /** Where the message would go in an instance: the first step of its kind that fits. */
@@ -852,10 +1009,9 @@ export class ConformanceChecker {
   ): void {
     inst.remember(o, callId);
     this.index(inst, o);
-    this.steps.commitIteration(inst, m, it);
     inst.record(m, it, o, this.summaries, false);
     inst.bindEnds(m, o, it, this.people);
-    inst.bindGroup(m.group, it, callId);
+    this.bindDialog(inst, m, it, callId);
     this.update(inst, seconds(o.time));
     if (callId === undefined) return;
     // Flat: a concatenation kept as the pieces it was made of costs several times its length.
@@ -924,6 +1080,7 @@ export class ConformanceChecker {
   }
 
   private close(inst: Instance): void {
+    this.waitingIterations.delete(inst);
     this.open.delete(inst);
     this.complete.delete(inst);
     this.awaiting.delete(inst);
