@@ -5,10 +5,8 @@
  */
 import { closeSync, openSync, statSync, writevSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { ingestCapture } from '../capture/index.js';
-import { observedFromIngest } from '../conformance/observed.js';
 import type { CaptureSummary } from './capture-worker.js';
-import { DiffCheck, prepareDiff, type DiffOptions } from './diff-check.js';
+import type { DiffCheck, DiffOptions } from './diff-check.js';
 import { DiffThreads, workerScripts, type DiffRun, type ReportSink } from './diff-threads.js';
 import { UsageError } from './usage-error.js';
 
@@ -80,6 +78,14 @@ class InThreadDiff implements DiffRun {
   ) {}
 
   async read(): Promise<CaptureSummary> {
+    // Imported here: the command's thread of a built CLI loads none of the engine or the reader,
+    // and starts both threads sooner.
+    const [{ DiffCheck, prepareDiff }, { ingestCapture }, { observedFromIngest }] =
+      await Promise.all([
+        import('./diff-check.js'),
+        import('../capture/index.js'),
+        import('../conformance/observed.js'),
+      ]);
     const { expected, options } = await prepareDiff(
       this.flowPath,
       this.capturePath,
