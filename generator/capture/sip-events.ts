@@ -7,9 +7,10 @@
  */
 import { MbcpDecodeError, decodeMbcp } from '../../runtime/mbcp/index.js';
 import type { MbcpMessage } from '../../runtime/mbcp/index.js';
-import { SipParseError, parseMessage } from '../../runtime/sip/message/index.js';
+import { SipParseError } from '../../runtime/sip/message/index.js';
 import type { SipMessage } from '../../runtime/sip/message/index.js';
 import type { CaptureInput } from './byte-window.js';
+import { parseCapturedSip } from './captured-sip.js';
 import { CaptureError } from './capture-errors.js';
 import type { CaptureLocation } from './capture-errors.js';
 import type { CaptureReadOptions } from './capture-reader.js';
@@ -64,16 +65,7 @@ export interface CaptureIngest extends AsyncIterable<IngestEvent> {
   batches(): AsyncIterable<Iterable<IngestEvent>>;
 }
 
-/**
- * Parses the bytes of one captured SIP message: a TCP message is exactly one framed message
- * (RFC 3261 18.3: Content-Length mandatory), a UDP or WebSocket one a datagram.
- */
-export function parseCapturedSip(
-  bytes: Uint8Array,
-  transport: CaptureEvent['transport'],
-): SipMessage {
-  return parseMessage(bytes, { transport: transport === 'tcp' ? 'stream' : 'datagram' });
-}
+export { parseCapturedSip };
 
 /** Parses one raw SIP event with the runtime parser; a parse error becomes the event's finding. */
 export function toSipEvent(event: CaptureEvent): SipIngestEvent {

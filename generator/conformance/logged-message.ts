@@ -8,8 +8,8 @@
  * heap, so it neither pins the slabs of other messages nor has the garbage
  * collector copy or scan its bytes while thousands of other messages pass.
  */
-import { decodeMbcp } from '../../runtime/mbcp/index.js';
-import { parseCapturedSip } from '../capture/index.js';
+import { decodeMbcp } from '../../runtime/mbcp/mbcp-codec.js';
+import { parseCapturedSip } from '../capture/captured-sip.js';
 import type { ObservedMessage } from './observed.js';
 
 /** The placed messages of one instance, in placement order. */

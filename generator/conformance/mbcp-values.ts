@@ -7,8 +7,8 @@
  * does not pass for the Acknowledgement of the MBCP Disconnect that Figure
  * 19 step B draws.
  */
-import { MBCP_ACK_REQUIRED_BIT, getMbcpSubtypeByKind } from '../../runtime/mbcp/index.js';
-import type { MbcpKind } from '../../runtime/mbcp/index.js';
+import { getMbcpSubtypeByKind } from '../../runtime/mbcp/mbcp-subtypes.js';
+import { MBCP_ACK_REQUIRED_BIT, type MbcpKind } from '../../runtime/mbcp/mbcp-types.js';
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
 import type { ObservedMessage } from './observed.js';
 import type { FieldDiff } from './values.js';

@@ -8,8 +8,8 @@
  * with the same parser, told the bytes were parsed before (`checked`), so
  * only what the engine reads is parsed.
  */
-import { decodeMbcp } from '../../runtime/mbcp/index.js';
-import { parseMessage } from '../../runtime/sip/message/index.js';
+import { decodeMbcp } from '../../runtime/mbcp/mbcp-codec.js';
+import { parseMessage } from '../../runtime/sip/message/message-parser.js';
 import { PayloadCopies } from '../capture/payload-copies.js';
 import type { ObservedMessage } from './observed.js';
 
