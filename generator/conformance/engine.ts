@@ -918,20 +918,28 @@ export class ConformanceChecker {
       // capture have the step's ends bound elsewhere (another session's PoC Client).
       if (inst.endsBound(m, o, this.people)) continue;
       if (this.steps.excluded(inst, m)) continue;
-      const it =
-        callId === undefined
-          ? (its.find((i) => !inst.matches.has(slot(m.index, i))) ??
-            this.steps.peekIteration(inst, m))
-          : this.steps.peekIteration(inst, m);
-      if (
-        inst.matches.has(slot(m.index, it)) ||
-        (!early && !this.steps.ready(inst, m, it, mode === 'causal')) ||
-        (mode === 'anchored' && !inst.anchored(m, it, this.people)) ||
-        !inst.fits(m, o, it, this.people)
-      )
-        continue;
       if (early && this.expected.startGroups.has(m.group)) continue;
-      return { inst, m, it };
+      // A message without a Call-ID (MBCP) takes any iteration still without the step, the first
+      // its ends fit: a bound iteration of its group, else one its predecessor reached (Figure 19
+      // step B of the second participant when the first participant's is missing).
+      const open =
+        callId === undefined ? its.filter((i) => !inst.matches.has(slot(m.index, i))) : NONE;
+      const tries =
+        open.length > 0
+          ? open
+          : callId === undefined
+            ? this.steps.openIterations(inst, m)
+            : [this.steps.peekIteration(inst, m)];
+      for (const it of tries) {
+        if (
+          inst.matches.has(slot(m.index, it)) ||
+          (!early && !this.steps.ready(inst, m, it, mode === 'causal')) ||
+          (mode === 'anchored' && !inst.anchored(m, it, this.people)) ||
+          !inst.fits(m, o, it, this.people)
+        )
+          continue;
+        return { inst, m, it };
+      }
     }
     return undefined;
   }

@@ -125,6 +125,22 @@ export class StepPlacement {
     return count;
   }
 
+  /**
+   * Every iteration {@link peekIteration} could give `m`, in order: those of m's loop not bound
+   * in its group whose immediate predecessor is matched; the next new one when there is none.
+   */
+  openIterations(inst: Instance, m: ExpectedMessage): number[] {
+    const loop = m.context.loop;
+    if (loop === undefined) return [0];
+    const count = inst.loopIterations.get(loop) ?? 0;
+    const bound = inst.iterationsOf(m.group);
+    const preds = this.expected.immediate[m.index] ?? [];
+    const out: number[] = [];
+    for (let it = 0; it < count; it++)
+      if (!bound.includes(it) && preds.some((p) => inst.matches.has(slot(p, it)))) out.push(it);
+    return out.length > 0 ? out : [count];
+  }
+
   /** Creates the iteration `it` of m's loop when it is new. */
   commitIteration(inst: Instance, m: ExpectedMessage, it: number): void {
     const loop = m.context.loop;
