@@ -21,6 +21,8 @@ export interface ReceivedRequest {
   readonly method: string;
   /** Prefix of the SIPp variables its Via, From, To and CSeq number were captured into. */
   readonly capture?: string;
+  /** Its first Record-Route line was captured too (`<capture>_rr`), for a dialog-creating answer. */
+  readonly recordRoute?: boolean;
 }
 
 /** Methods whose 2xx creates a dialog (RFC 3261 12.1, RFC 6665 4.1.2, RFC 3515 2.4.1). */

@@ -37,16 +37,27 @@ function cite(item: { flow: string; step: { id: string } | string }, text: strin
   return `${item.flow} step ${id}: ${text}`;
 }
 
-/** Transactions whose request headers must be captured: the answer does not follow the request at once. */
-function transactionsToCapture(items: readonly LocalItem[]): Set<string> {
-  const out = new Set<string>();
+/**
+ * Transactions whose request headers must be captured: the answer does not follow the request at
+ * once. `dialog`: those of them answered with a response that may establish a dialog (101-299),
+ * whose Record-Route the answer copies (RFC 3261 12.1.1).
+ */
+function transactionsToCapture(items: readonly LocalItem[]): {
+  readonly all: Set<string>;
+  readonly dialog: Set<string>;
+} {
+  const all = new Set<string>();
+  const dialog = new Set<string>();
   let last: string | undefined;
   for (const it of items) {
     if (it.kind === 'note') continue;
     if (it.kind === 'receive') last = it.transaction;
-    else if (it.sip.type === 'response' && last !== it.transaction) out.add(it.transaction);
+    else if (it.sip.type === 'response' && last !== it.transaction) {
+      all.add(it.transaction);
+      if (it.sip.status > 100 && it.sip.status < 300) dialog.add(it.transaction);
+    }
   }
-  return out;
+  return { all, dialog };
 }
 
 function cdata(text: string): string {
@@ -90,9 +101,12 @@ export function writeScenario(input: WriterInput): WrittenScenario {
         st.remoteTarget = true;
       }
       let actions = '';
-      if (capture.has(it.transaction)) {
+      if (capture.all.has(it.transaction)) {
         const p = st.nextCapture();
-        st.received.set(it.transaction, { method, capture: p });
+        // The whole first Record-Route line (none: the variable stays empty and SIPp drops the
+        // line it fills), for the dialog-creating answer (RFC 3261 12.1.1).
+        const recordRoute = creates && capture.dialog.has(it.transaction);
+        st.received.set(it.transaction, { method, capture: p, recordRoute });
         actions = [
           '',
           '    <action>',
@@ -100,6 +114,11 @@ export function writeScenario(input: WriterInput): WrittenScenario {
           `      <ereg regexp="[^ ].*" search_in="hdr" header="From:" assign_to="${p}_from"/>`,
           `      <ereg regexp="[^ ].*" search_in="hdr" header="To:" assign_to="${p}_to"/>`,
           `      <ereg regexp="[0-9]+" search_in="hdr" header="CSeq:" assign_to="${p}_cseq"/>`,
+          ...(recordRoute
+            ? [
+                `      <ereg regexp="[Rr]ecord-[Rr]oute:[^[:cntrl:]]*" search_in="msg" assign_to="${p}_rr"/>`,
+              ]
+            : []),
           '    </action>',
           '  ',
         ].join('\n');

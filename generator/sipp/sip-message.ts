@@ -91,6 +91,12 @@ export function buildResponse(
     );
   }
   const method = req?.method ?? '';
+  // A response that may establish a dialog copies the request's Record-Route (RFC 3261 12.1.1):
+  // the caller's route set, so its ACK and BYE pass the record-routing proxies too.
+  if (DIALOG_CREATING.has(method) && status > 100 && status < 300 && !st.established) {
+    if (c === undefined) lines.push('[last_Record-Route:]');
+    else if (req?.recordRoute) lines.push(`[$${c}_rr]`);
+  }
   if (WITH_CONTACT.has(method) && status > 100 && status < 300) {
     lines.push(`Contact: <${st.localUri};transport=[transport]>`);
   }

@@ -142,3 +142,29 @@ describe('export-sipp errors', () => {
     expect(() => parseAltChoice('release=0')).toThrow(SippExportError);
   });
 });
+
+describe('export-sipp: Record-Route in the answers that establish a dialog (RFC 3261 12.1.1)', () => {
+  it('copies the INVITE’s Record-Route, captured when the answer comes after other messages', async () => {
+    // PoC Client B of the terminating CANCEL whose 2xx crosses it: INVITE, 180, CANCEL, 200 for
+    // the CANCEL, then the 200 for the INVITE (built from what was captured with the INVITE).
+    const s = await exportFile('flows/poc/cancel-terminating.flow.yaml', {
+      participant: 'PoC Client B',
+      alt: new Map([['final', 2]]),
+    });
+    expect(s.mode).toBe('uas');
+    expect(s.xml).toContain(
+      '<ereg regexp="[Rr]ecord-[Rr]oute:[^[:cntrl:]]*" search_in="msg" assign_to="req1_rr"/>',
+    );
+    const responses = s.xml.split('<send>').slice(1);
+    const first = (status: string, method: string): string =>
+      responses.find((r) => r.includes(`SIP/2.0 ${status}`) && r.includes(` ${method}\n`)) ??
+      responses.find((r) => r.includes(`SIP/2.0 ${status}`) && r.includes(method)) ??
+      '';
+    expect(first('180', 'INVITE')).toContain('[$req1_rr]');
+    expect(first('200', '[$req1_cseq] INVITE')).toContain('[$req1_rr]');
+    // The CANCEL's 200 and the BYE's establish nothing: no Record-Route.
+    const others = responses.filter((r) => r.includes('[last_CSeq:]'));
+    expect(others.length).toBe(2);
+    for (const r of others) expect(r).not.toMatch(/Record-Route|_rr\]/);
+  });
+});
