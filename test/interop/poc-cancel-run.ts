@@ -13,7 +13,10 @@
  *   draw (SIPp, poc-server-cancel-uac.xml, as PoC Server X) invites PoC
  *   Client B through PoC Server B, and cancels after the 180; PoC Server B
  *   cancels its server leg through Core B; PoC Client B (SIPp,
- *   poc-client-cancelled-uas.xml) answers 180, then 200 and 487.
+ *   poc-client-cancelled-uas.xml) answers 180, then 200 and 487; or, its
+ *   final response crossing the CANCEL (poc-client-crossing-uas.xml), 200
+ *   to the CANCEL and 200 to the INVITE, which Kamailio relays and PoC
+ *   Server B acknowledges and ends with BYE (alt `final`, operand 2).
  *
  * Everything is captured on `lo` and kept in test-output/interop/<name>/
  * with the topology, which is also the capture's address map.
@@ -93,8 +96,16 @@ function coreOf(
   );
 }
 
-/** Runs poc.cancel.originating (the 487 operand) or poc.cancel.terminating once. */
-export async function runPocCancel(name: string, side: CancelSide): Promise<PocCancelRun> {
+/**
+ * Runs poc.cancel.originating (the 487 operand) or poc.cancel.terminating once; `crossing`
+ * (terminating): PoC Client B answers the INVITE as the CANCEL comes in
+ * (poc-client-crossing-uas.xml: its 2xx crosses the CANCEL, alt `final` operand 2).
+ */
+export async function runPocCancel(
+  name: string,
+  side: CancelSide,
+  crossing = false,
+): Promise<PocCancelRun> {
   const dir = artifactDir(name);
   const block = allocateAddressBlock();
   const host = (h: keyof typeof CANCEL_HOSTS): string => block.host(CANCEL_HOSTS[h]);
@@ -138,7 +149,7 @@ export async function runPocCancel(name: string, side: CancelSide): Promise<PocC
       const clientB = await startSipp(
         {
           name: 'clientB',
-          scenario: 'poc-client-cancelled-uas.xml',
+          scenario: crossing ? 'poc-client-crossing-uas.xml' : 'poc-client-cancelled-uas.xml',
           address: host('clientB'),
           calls: 1,
           timeoutSeconds: 20,

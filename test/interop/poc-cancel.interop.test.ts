@@ -162,3 +162,68 @@ describe.each(SIDES)(
     });
   },
 );
+
+/**
+ * The terminating side again, PoC Client B's 200 crossing the CANCEL (alt `final`, operand 2,
+ * steps 2.4-2.12): Kamailio relays the 2xx after its CANCEL (RFC 3261 16.7: a 2xx is always
+ * forwarded), and the generated PoC Server B acknowledges it and ends the session with BYE
+ * through Kamailio (its Record-Route, RFC 3261 12.1.1).
+ */
+const CROSSING_HOPS: readonly string[] = [
+  ...EXPECTED_HOPS.terminating.slice(0, 15), // up to step 0.9, the CANCEL reaching PoC Client B
+  'clientB -> coreB 200 (CANCEL)', // 1
+  'clientB -> coreB 200 (INVITE)', // 2.5, after Core B's CANCEL went out
+  'coreB -> serverB 200 (INVITE)', // 2.6
+  'serverB -> coreB ACK', // 2.7
+  'coreB -> clientB ACK', // 2.8
+  'serverB -> coreB BYE', // 2.9
+  'coreB -> clientB BYE', // 2.10
+  'clientB -> coreB 200 (BYE)', // 2.11
+  'coreB -> serverB 200 (BYE)', // 2.12
+];
+
+describe('OMA PoC cancel (terminating), the 2xx crossing the CANCEL: generated PoC Server B under flowspec run, Kamailio as SIP/IP Core B, SIPp as PoC Client B', () => {
+  let run: PocCancelRun;
+
+  beforeAll(async () => {
+    run = await runPocCancel('poc-cancel-terminating-crossing', 'terminating', true);
+  });
+
+  afterAll(() => {
+    expect(liveProcesses()).toEqual([]);
+  });
+
+  it('every SIPp peer completes its call: the inviting side gets 487, PoC Client B its ACK and BYE', () => {
+    for (const [peer, result] of Object.entries(run.sipp)) {
+      expect(result.exitCode, `${peer}: ${result.log}`).toBe(0);
+      expect(result.stats.successfulCalls).toBe(1);
+    }
+  });
+
+  it('the server ends with nothing open and exits 0 on SIGTERM', () => {
+    expect(run.idle).toMatchObject({ sessions: 0, dialogs: 0, transactions: 0, errors: 0 });
+    expect(run.stopped.exitCode, run.stopped.log).toBe(0);
+  });
+
+  it('every SIP message takes the hops the flow draws (tshark): no 487 to PoC Server B, its ACK and BYE through Kamailio', async () => {
+    const wire = await tsharkSip(run.capture);
+    const names = new Map(
+      Object.entries(CANCEL_HOSTS).map(([id, h]) => [`${run.block.host(h)}:5060`, id]),
+    );
+    const lines = hops(wire, names);
+    writeFileSync(join(run.dir, 'hops.txt'), `${lines.join('\n')}\n`);
+    expect([...lines].sort()).toEqual([...CROSSING_HOPS].sort());
+  });
+
+  it('the capture passes flowspec diff against poc.cancel.terminating, operand 2 of alt final', async () => {
+    const d = await diff(run, 'terminating');
+    expect(d.findings).toEqual([]);
+    expect(d.exitCode, d.text).toBe(0);
+    expect(d.report.verdict).toBe('pass');
+    expect(d.report.instances).toHaveLength(1);
+    const ids = d.report.instances[0]?.steps.map((s) => s.id) ?? [];
+    expect(ids).toEqual(expect.arrayContaining(['2.5', '2.8', '2.10', '2.12']));
+    expect(ids).not.toContain('2');
+    expect(d.report.unrelated).toBe(UNRELATED.terminating);
+  });
+});
