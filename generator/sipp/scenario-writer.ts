@@ -60,6 +60,15 @@ function transactionsToCapture(items: readonly LocalItem[]): {
   return { all, dialog };
 }
 
+/**
+ * A POSIX regular expression for the run of header lines named `name` (a pattern, any case): the
+ * first such line and those right after it, without the last line's CRLF. Inserted as one line
+ * of a message, SIPp's variable gives them all.
+ */
+function headerLines(name: string): string {
+  return `${name}:[^[:cntrl:]]*([[:cntrl:]]+${name}:[^[:cntrl:]]*)*`;
+}
+
 function cdata(text: string): string {
   return `<![CDATA[\n${text
     .replace(/]]>/g, ']]]]><![CDATA[>')
@@ -103,20 +112,22 @@ export function writeScenario(input: WriterInput): WrittenScenario {
       let actions = '';
       if (capture.all.has(it.transaction)) {
         const p = st.nextCapture();
-        // The whole first Record-Route line (none: the variable stays empty and SIPp drops the
-        // line it fills), for the dialog-creating answer (RFC 3261 12.1.1).
+        // Whole header lines, every one of a run of them (a proxy's Via above the sender's):
+        // the response carries all the request's Vias (RFC 3261 8.2.6.2), and the
+        // dialog-creating answer its Record-Route (12.1.1; none: the variable stays empty and
+        // SIPp drops the line it fills).
         const recordRoute = creates && capture.dialog.has(it.transaction);
         st.received.set(it.transaction, { method, capture: p, recordRoute });
         actions = [
           '',
           '    <action>',
-          `      <ereg regexp="[^ ].*" search_in="hdr" header="Via:" assign_to="${p}_via"/>`,
+          `      <ereg regexp="${headerLines('[Vv][Ii][Aa]')}" search_in="msg" assign_to="${p}_via"/>`,
           `      <ereg regexp="[^ ].*" search_in="hdr" header="From:" assign_to="${p}_from"/>`,
           `      <ereg regexp="[^ ].*" search_in="hdr" header="To:" assign_to="${p}_to"/>`,
           `      <ereg regexp="[0-9]+" search_in="hdr" header="CSeq:" assign_to="${p}_cseq"/>`,
           ...(recordRoute
             ? [
-                `      <ereg regexp="[Rr]ecord-[Rr]oute:[^[:cntrl:]]*" search_in="msg" assign_to="${p}_rr"/>`,
+                `      <ereg regexp="${headerLines('[Rr]ecord-[Rr]oute')}" search_in="msg" assign_to="${p}_rr"/>`,
               ]
             : []),
           '    </action>',

@@ -79,7 +79,8 @@ export function buildResponse(
       : '';
   const lines = [`SIP/2.0 ${status} ${reason ?? SIP_REASONS[status] ?? 'Unknown'}`];
   if (c !== undefined && req) {
-    lines.push(`Via: [$${c}_via]`, `From: [$${c}_from]`, `To: [$${c}_to]${tag}`);
+    // The captured Via lines, header names included (scenario-writer.ts).
+    lines.push(`[$${c}_via]`, `From: [$${c}_from]`, `To: [$${c}_to]${tag}`);
     lines.push('Call-ID: [call_id]', `CSeq: [$${c}_cseq] ${req.method}`);
   } else {
     lines.push(

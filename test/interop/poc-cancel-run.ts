@@ -14,9 +14,10 @@
  *   Client B through PoC Server B, and cancels after the 180; PoC Server B
  *   cancels its server leg through Core B; PoC Client B (SIPp,
  *   poc-client-cancelled-uas.xml) answers 180, then 200 and 487; or, its
- *   final response crossing the CANCEL (poc-client-crossing-uas.xml), 200
- *   to the CANCEL and 200 to the INVITE, which Kamailio relays and PoC
- *   Server B acknowledges and ends with BYE (alt `final`, operand 2).
+ *   final response crossing the CANCEL (alt `final`, operand 2), the
+ *   scenario `flowspec export-sipp --participant "PoC Client B" --alt
+ *   final=2` writes: 200 to the CANCEL and 200 to the INVITE, which Kamailio
+ *   relays and PoC Server B acknowledges and ends with BYE.
  *
  * Everything is captured on `lo` and kept in test-output/interop/<name>/
  * with the topology, which is also the capture's address map.
@@ -25,6 +26,7 @@ import { join } from 'node:path';
 import {
   allocateAddressBlock,
   artifactDir,
+  runFlowspec,
   startBlockCapture,
   startFlowspecRun,
   startKamailio,
@@ -98,8 +100,8 @@ function coreOf(
 
 /**
  * Runs poc.cancel.originating (the 487 operand) or poc.cancel.terminating once; `crossing`
- * (terminating): PoC Client B answers the INVITE as the CANCEL comes in
- * (poc-client-crossing-uas.xml: its 2xx crosses the CANCEL, alt `final` operand 2).
+ * (terminating): PoC Client B answers the INVITE as the CANCEL comes in (its 2xx crosses the
+ * CANCEL, alt `final` operand 2), played by the scenario export-sipp writes for it.
  */
 export async function runPocCancel(
   name: string,
@@ -146,10 +148,25 @@ export async function runPocCancel(
       );
       sipp['clientA'] = await clientA.finished();
     } else {
+      // The crossing case's PoC Client B is the flow's own, as `flowspec export-sipp` writes it.
+      const exported = join(dir, 'clientB-exported.xml');
+      if (crossing) {
+        const r = await runFlowspec([
+          'export-sipp',
+          CANCEL_FLOWS.terminating,
+          '--participant',
+          'PoC Client B',
+          '--alt',
+          'final=2',
+          '--out',
+          exported,
+        ]);
+        if (r.exitCode !== 0) throw new Error(`export-sipp: ${r.stderr}`);
+      }
       const clientB = await startSipp(
         {
           name: 'clientB',
-          scenario: crossing ? 'poc-client-crossing-uas.xml' : 'poc-client-cancelled-uas.xml',
+          scenario: crossing ? exported : 'poc-client-cancelled-uas.xml',
           address: host('clientB'),
           calls: 1,
           timeoutSeconds: 20,

@@ -165,9 +165,11 @@ describe.each(SIDES)(
 
 /**
  * The terminating side again, PoC Client B's 200 crossing the CANCEL (alt `final`, operand 2,
- * steps 2.4-2.12): Kamailio relays the 2xx after its CANCEL (RFC 3261 16.7: a 2xx is always
+ * steps 2.4-2.12), PoC Client B played by the SIPp scenario `flowspec export-sipp` writes for
+ * it (both Vias and the Record-Route of the INVITE in its delayed 200, RFC 3261 8.2.6.2,
+ * 12.1.1): Kamailio relays the 2xx after its CANCEL (RFC 3261 16.7: a 2xx is always
  * forwarded), and the generated PoC Server B acknowledges it and ends the session with BYE
- * through Kamailio (its Record-Route, RFC 3261 12.1.1).
+ * through Kamailio.
  */
 const CROSSING_HOPS: readonly string[] = [
   ...EXPECTED_HOPS.terminating.slice(0, 15), // up to step 0.9, the CANCEL reaching PoC Client B
@@ -182,7 +184,7 @@ const CROSSING_HOPS: readonly string[] = [
   'coreB -> serverB 200 (BYE)', // 2.12
 ];
 
-describe('OMA PoC cancel (terminating), the 2xx crossing the CANCEL: generated PoC Server B under flowspec run, Kamailio as SIP/IP Core B, SIPp as PoC Client B', () => {
+describe('OMA PoC cancel (terminating), the 2xx crossing the CANCEL: generated PoC Server B under flowspec run, Kamailio as SIP/IP Core B, the exported SIPp scenario as PoC Client B', () => {
   let run: PocCancelRun;
 
   beforeAll(async () => {

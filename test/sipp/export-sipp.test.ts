@@ -152,8 +152,12 @@ describe('export-sipp: Record-Route in the answers that establish a dialog (RFC 
       alt: new Map([['final', 2]]),
     });
     expect(s.mode).toBe('uas');
+    // Every line of the run of Record-Route (and Via) lines, header names included.
     expect(s.xml).toContain(
-      '<ereg regexp="[Rr]ecord-[Rr]oute:[^[:cntrl:]]*" search_in="msg" assign_to="req1_rr"/>',
+      '<ereg regexp="[Rr]ecord-[Rr]oute:[^[:cntrl:]]*([[:cntrl:]]+[Rr]ecord-[Rr]oute:[^[:cntrl:]]*)*" search_in="msg" assign_to="req1_rr"/>',
+    );
+    expect(s.xml).toContain(
+      '<ereg regexp="[Vv][Ii][Aa]:[^[:cntrl:]]*([[:cntrl:]]+[Vv][Ii][Aa]:[^[:cntrl:]]*)*" search_in="msg" assign_to="req1_via"/>',
     );
     const responses = s.xml.split('<send>').slice(1);
     const first = (status: string, method: string): string =>

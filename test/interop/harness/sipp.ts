@@ -8,7 +8,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { REPO_ROOT } from './flowspec-cli.js';
 import { InteropError } from './interop-error.js';
@@ -25,7 +25,7 @@ export const SIPP_SCENARIOS = join(REPO_ROOT, 'test/interop/sipp');
 export interface SippOptions {
   /** Name for logs: "calling-ue". */
   readonly name: string;
-  /** Scenario file name in test/interop/sipp/. */
+  /** Scenario file name in test/interop/sipp/, or the path of one (written by `flowspec export-sipp`). */
   readonly scenario: string;
   readonly address: string;
   readonly port?: number;
@@ -111,7 +111,7 @@ export async function startSipp(options: SippOptions, teardown: Teardown): Promi
     args: [
       ...(options.remote ? [options.remote] : []),
       '-sf',
-      join(SIPP_SCENARIOS, options.scenario),
+      resolve(SIPP_SCENARIOS, options.scenario),
       '-i',
       options.address,
       '-p',
