@@ -8,19 +8,17 @@
  */
 import {
   StructureKind,
-  VariableDeclarationKind,
   type ClassDeclarationStructure,
   type InterfaceDeclarationStructure,
   type SourceFileStructure,
   type StatementStructures,
-  type VariableStatementStructure,
 } from 'ts-morph';
 import type { ActionName } from '../model/vocabulary.js';
 import type { LocalEvent, Reaction, RoleSpec } from '../projection/local-types.js';
 import { block, body, comment, line, type Stmt } from './code-block.js';
 import { cite } from './reaction-body.js';
 import { roleNames, type RoleNames } from './role-catalog.js';
-import { moduleHeader } from './role-module.js';
+import { moduleHeader, reactionsTable } from './role-module.js';
 import type { RolePlan, TableRow } from './role-plan.js';
 
 const INDICATION = 'indication ';
@@ -182,42 +180,6 @@ function configInterface(plan: LocalRolePlan): InterfaceDeclarationStructure {
   };
 }
 
-function table(plan: LocalRolePlan): VariableStatementStructure {
-  return {
-    kind: StructureKind.VariableStatement,
-    isExported: true,
-    declarationKind: VariableDeclarationKind.Const,
-    docs: [
-      `Every reaction of the ${plan.names.title}: the indication it answers, the flows and steps it comes from.`,
-    ],
-    declarations: [
-      {
-        name: plan.names.reactionsName,
-        type: 'readonly ReactionEntry[]',
-        initializer: (w) => {
-          w.write('[')
-            .indent(() => {
-              for (const t of plan.table) {
-                w.write('{')
-                  .indent(() => {
-                    w.writeLine(`trigger: ${JSON.stringify(t.trigger)},`);
-                    w.writeLine(`flows: ${JSON.stringify(t.flows.join(' '))},`);
-                    w.writeLine(`steps: ${JSON.stringify(t.steps.join(' '))},`);
-                    w.writeLine(`places: ${JSON.stringify(t.places.join('; '))},`);
-                    w.writeLine(`runs: ${JSON.stringify(t.runs)},`);
-                    w.writeLine(`executable: ${String(t.executable)},`);
-                    if (t.note !== undefined) w.writeLine(`note: ${JSON.stringify(t.note)},`);
-                  })
-                  .write('},');
-              }
-            })
-            .write(']');
-        },
-      },
-    ],
-  };
-}
-
 function classOf(plan: LocalRolePlan): ClassDeclarationStructure {
   const { className, configName, title } = plan.names;
   const dispatch: Stmt[] = [line('const values: Record<string, string> = {};')];
@@ -342,7 +304,11 @@ export function localRoleModule(plan: LocalRolePlan): SourceFileStructure {
       ],
     },
     configInterface(plan),
-    table(plan),
+    reactionsTable(
+      plan.names,
+      plan.table,
+      'the indication it answers, the flows and steps it comes from.',
+    ),
     classOf(plan),
   ];
   return { kind: StructureKind.SourceFile, leadingTrivia: `${header(plan)}\n`, statements };

@@ -19,7 +19,8 @@ import {
 } from 'ts-morph';
 import { block, body, comment, line, type Stmt } from './code-block.js';
 import { cite } from './reaction-body.js';
-import type { Entry, Handler, RolePlan } from './role-plan.js';
+import type { RoleNames } from './role-catalog.js';
+import type { Entry, Handler, RolePlan, TableRow } from './role-plan.js';
 import { baseClassOf, coreMembers } from './role-members.js';
 
 function imp(
@@ -206,22 +207,28 @@ function configInterface(
   };
 }
 
-function table(plan: RolePlan): VariableStatementStructure {
+/**
+ * A role module's table of reactions (`ReactionEntry[]`), one object per row; `doc` says what a
+ * row is (after "Every reaction of the <role>: ").
+ */
+export function reactionsTable(
+  names: RoleNames,
+  rows: readonly TableRow[],
+  doc: string,
+): VariableStatementStructure {
   return {
     kind: StructureKind.VariableStatement,
     isExported: true,
     declarationKind: VariableDeclarationKind.Const,
-    docs: [
-      `Every reaction of the ${plan.names.title}: the trigger it dispatches on, the flows and steps it comes from, and where it runs.`,
-    ],
+    docs: [`Every reaction of the ${names.title}: ${doc}`],
     declarations: [
       {
-        name: plan.names.reactionsName,
+        name: names.reactionsName,
         type: 'readonly ReactionEntry[]',
         initializer: (w) => {
           w.write('[')
             .indent(() => {
-              for (const t of plan.table) {
+              for (const t of rows) {
                 w.write('{')
                   .indent(() => {
                     w.writeLine(`trigger: ${JSON.stringify(t.trigger)},`);
@@ -369,7 +376,11 @@ export function roleModule(plan: RolePlan): SourceFileStructure {
   const statements: StatementStructures[] = [
     ...imports(plan),
     configInterface(plan),
-    table(plan),
+    reactionsTable(
+      plan.names,
+      plan.table,
+      'the trigger it dispatches on, the flows and steps it comes from, and where it runs.',
+    ),
     ...(plan.hasProxyMode ? [proxyClass(plan)] : []),
     roleClass(plan),
   ];
