@@ -9,8 +9,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeInstance, type SynthMessage } from '../../bench/fixtures/synthesize-trace.js';
 import type { ExpectedFlow } from '../../generator/conformance/expected.js';
-import type { PcapEndpoint } from '../../runtime/trace/pcap-writer.js';
-import { cli, FIG16_ADDRESSES, loadExpected, writeCapture } from './figure16-helpers.js';
+import { cli, FIG16_LOOP_ADDRESSES, loadExpected, writeCapture } from './figure16-helpers.js';
 
 const CANCEL = 'flows/poc/cancel-originating.flow.yaml';
 const PF_BYE = 'flows/cpm/pf-bye-originating.flow.yaml';
@@ -35,16 +34,6 @@ beforeAll(async () => {
   cancel = await loadExpected(CANCEL);
 });
 
-/** Figure 16's addresses, and per participant a SIP/IP Core B, PoC Server B and PoC Client B. */
-const ADDRESSES: ReadonlyMap<string, PcapEndpoint> = new Map([
-  ...FIG16_ADDRESSES,
-  ...[0, 1].flatMap((it) => [
-    [`coreB[${it}]`, { address: `127.0.1.${it * 3 + 1}`, port: 5060 }] as const,
-    [`serverB[${it}]`, { address: `127.0.1.${it * 3 + 2}`, port: 5060 }] as const,
-    [`clientB[${it}]`, { address: `127.0.1.${it * 3 + 3}`, port: 5060 }] as const,
-  ]),
-]);
-
 /** The expected message of a step id ("2xx.1", "poc.disconnect.on-demand:2"). */
 function step(expected: ExpectedFlow, id: string): ExpectedFlow['messages'][number] {
   const m = expected.messages.find((x) => x.id === id);
@@ -65,7 +54,7 @@ function race2xx(participants: number): SynthMessage[] {
   for (const m of cancel.messages)
     if (m.context.loop !== undefined && m.step.dialog !== undefined)
       loopDialogs.set(m.group, m.step.dialog);
-  return synthesizeInstance(cancel, ADDRESSES, {
+  return synthesizeInstance(cancel, FIG16_LOOP_ADDRESSES, {
     instance: 0,
     startNs: 1_700_000_000_000_000_000n,
     stepNs: 1_000_000n,

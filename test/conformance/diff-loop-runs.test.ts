@@ -7,8 +7,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { synthesizeInstance, type SynthMessage } from '../../bench/fixtures/synthesize-trace.js';
 import type { ExpectedFlow } from '../../generator/conformance/expected.js';
-import type { PcapEndpoint } from '../../runtime/trace/pcap-writer.js';
-import { cli, FIG16_ADDRESSES, FIGURE_16, loadExpected, writeCapture } from './figure16-helpers.js';
+import {
+  cli,
+  FIG16_LOOP_ADDRESSES,
+  FIGURE_16,
+  loadExpected,
+  writeCapture,
+} from './figure16-helpers.js';
 
 interface JsonReport {
   verdict: string;
@@ -26,22 +31,12 @@ beforeAll(async () => {
   expected = await loadExpected();
 });
 
-/** Figure 16's addresses, and per loop iteration a SIP/IP Core B, PoC Server B and Client B. */
-const ADDRESSES: ReadonlyMap<string, PcapEndpoint> = new Map([
-  ...FIG16_ADDRESSES,
-  ...[0, 1].flatMap((it) => [
-    [`coreB[${it}]`, { address: `127.0.1.${it * 3 + 1}`, port: 5060 }] as const,
-    [`serverB[${it}]`, { address: `127.0.1.${it * 3 + 2}`, port: 5060 }] as const,
-    [`clientB[${it}]`, { address: `127.0.1.${it * 3 + 3}`, port: 5060 }] as const,
-  ]),
-]);
-
 /** `runs` runs of Figure 16 with step 12 taken for two participants, `gapNs` apart. */
 function runs(count: number, gapNs: bigint): SynthMessage[] {
   const all: SynthMessage[] = [];
   for (let i = 0; i < count; i++)
     all.push(
-      ...synthesizeInstance(expected, ADDRESSES, {
+      ...synthesizeInstance(expected, FIG16_LOOP_ADDRESSES, {
         instance: i,
         startNs: 1_700_000_000_000_000_000n + BigInt(i) * gapNs,
         stepNs: 1_000_000n,

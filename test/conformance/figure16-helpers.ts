@@ -18,6 +18,19 @@ export const FIG16_ADDRESSES: ReadonlyMap<string, PcapEndpoint> = new Map([
   ['serverX', { address: '127.0.0.5', port: 5060 }],
 ]);
 
+/**
+ * Figure 16's addresses, and per loop iteration (each released participant, Figure 16 step 12
+ * with Figure 18) a SIP/IP Core B, PoC Server B and PoC Client B of its own.
+ */
+export const FIG16_LOOP_ADDRESSES: ReadonlyMap<string, PcapEndpoint> = new Map([
+  ...FIG16_ADDRESSES,
+  ...[0, 1].flatMap((it) => [
+    [`coreB[${it}]`, { address: `127.0.1.${it * 3 + 1}`, port: 5060 }] as const,
+    [`serverB[${it}]`, { address: `127.0.1.${it * 3 + 2}`, port: 5060 }] as const,
+    [`clientB[${it}]`, { address: `127.0.1.${it * 3 + 3}`, port: 5060 }] as const,
+  ]),
+]);
+
 export async function loadExpected(file = FIGURE_16): Promise<ExpectedFlow> {
   const set = await loadFlowSet([file]);
   const flow = set.requested[0]?.flow;
