@@ -11,23 +11,21 @@
  * 127.0.0.1) then stay apart by their ports, as over UDP. Otherwise (a host
  * name, NAT, a WebSocket's invented host) the packet's endpoints stand.
  */
+import { getTopVia } from '../../runtime/sip/message/header-accessors.js';
+import type { Via } from '../../runtime/sip/message/via.js';
 import type { WireEndpoint } from './address-map.js';
 import type { ObservedMessage } from './observed.js';
 
-/** `SIP/2.0/TCP host[:port]` at the start of a Via value: the transport and the sent-by. */
-const SENT_BY = /^\s*SIP\s*\/\s*2\.0\s*\/\s*([A-Za-z]+)\s+(\[[^\]]+\]|[^\s;:,]+)(?::(\d+))?/i;
-
 /** The top Via's sent-by port when its host is `ip` (the port implied by its transport when none). */
 export function viaPortAt(o: ObservedMessage, ip: string): number | undefined {
-  const via = o.sip?.headers.first('via')?.value;
-  if (via === undefined) return undefined;
-  const m = SENT_BY.exec(via);
-  if (!m) return undefined;
-  const host = (m[2] ?? '').replace(/^\[|\]$/g, '').toLowerCase();
-  if (host !== ip.toLowerCase()) return undefined;
-  if (m[3] !== undefined) return Number(m[3]);
+  const sip = o.sip;
+  if (sip === undefined || sip.headers.first('via') === undefined) return undefined;
+  // The runtime's Via parser (RFC 3261 20.42); the message parsed before, so it parses.
+  const via: Via = getTopVia(sip);
+  if (via.host.replace(/^\[|\]$/g, '').toLowerCase() !== ip.toLowerCase()) return undefined;
+  if (via.port !== undefined) return via.port;
   // RFC 3261 18.2.2 / 19.1.2: 5060 for UDP and TCP, 5061 for TLS.
-  return /^tls$/i.test(m[1] ?? '') ? 5061 : 5060;
+  return via.transport === 'TLS' ? 5061 : 5060;
 }
 
 /** The last message asked about and its ends: each candidate step asks again. */
