@@ -6,7 +6,7 @@
 import type { SipMessage } from '../../runtime/sip/message/index.js';
 import { tagOf, type DialogSummary } from './dialog-summary.js';
 import { MessageLog } from './logged-message.js';
-import { mbcpDiffs } from './mbcp-values.js';
+import { mbcpDiffs, mbcpKindOf } from './mbcp-values.js';
 import { participantEnds } from './stream-ends.js';
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
 import { describeType } from './expected.js';
@@ -326,7 +326,7 @@ export class Instance {
     const t = m.type;
     if (t.protocol === 'indication') return false;
     if (t.protocol === 'mbcp') {
-      if (!o.mbcp || o.mbcp.kind !== t.name.replace(/^Media Burst /, '')) return false;
+      if (!o.mbcp || o.mbcp.kind !== mbcpKindOf(m)) return false;
     } else {
       const sip = o.sip;
       if (!sip) return false;

@@ -6,6 +6,7 @@
  */
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
 import { slot, slotMessage, type Instance } from './instance.js';
+import { mbcpKindOf } from './mbcp-values.js';
 import type { ObservedMessage } from './observed.js';
 import type { ParticipantBindings } from './participants.js';
 
@@ -212,7 +213,7 @@ export class StepPlacement {
 export function expectedSignature(m: ExpectedMessage): string {
   const t = m.type;
   if (t.protocol === 'sip') return t.type === 'request' ? `R:${t.method}` : `S:${t.status}`;
-  if (t.protocol === 'mbcp') return `M:${t.name.replace(/^Media Burst /, '')}`;
+  if (t.protocol === 'mbcp') return `M:${mbcpKindOf(m) ?? ''}`;
   return `I:${t.name}`;
 }
 
