@@ -137,8 +137,7 @@ export class ParticipantBindings {
     // An unbound participant may not take an endpoint another participant holds in this instance or in the map.
     for (const [q, other] of local.entries())
       if (q !== p && sameEndpoint(other, seen, 'udp')) return false;
-    for (const [, specs] of this.map) if (addressMatches(specs, seen)) return false;
-    return true;
+    return !this.mappedElsewhere(seen);
   }
 
   /**
@@ -154,8 +153,13 @@ export class ParticipantBindings {
     const sip = local.get(p, it);
     if (sip && sip.ip !== seen.ip) return false;
     if (local.heldByOther(p, it, seen)) return false;
-    for (const [, specs] of this.map) if (addressMatches(specs, seen)) return false;
-    return true;
+    return !this.mappedElsewhere(seen);
+  }
+
+  /** True when the map gives `seen` (address and port) to a participant. */
+  private mappedElsewhere(seen: WireEndpoint): boolean {
+    for (const [, specs] of this.map) if (addressMatches(specs, seen)) return true;
+    return false;
   }
 
   /** True when the map fixes the participant's address. */
