@@ -114,16 +114,7 @@ export class StepPlacement {
 
   /** The iteration a new binding of m's group would take in the instance (not yet created). */
   peekIteration(inst: Instance, m: ExpectedMessage): number {
-    const loop = m.context.loop;
-    if (loop === undefined) return 0;
-    const count = inst.loopIterations.get(loop) ?? 0;
-    const bound = inst.iterationsOf(m.group);
-    for (let it = 0; it < count; it++) {
-      if (bound.includes(it)) continue;
-      const preds = this.expected.immediate[m.index] ?? [];
-      if (preds.some((p) => inst.matches.has(slot(p, it)))) return it;
-    }
-    return count;
+    return this.nextOpen(inst, m, 0);
   }
 
   /**
@@ -134,12 +125,26 @@ export class StepPlacement {
     const loop = m.context.loop;
     if (loop === undefined) return [0];
     const count = inst.loopIterations.get(loop) ?? 0;
+    const out: number[] = [];
+    for (let it = this.nextOpen(inst, m, 0); it < count; it = this.nextOpen(inst, m, it + 1))
+      out.push(it);
+    return out.length > 0 ? out : [count];
+  }
+
+  /**
+   * The first iteration from `from` on of m's loop not bound in m's group whose immediate
+   * predecessor is matched; the loop's iteration count (a new one) when there is none; 0 outside
+   * loops.
+   */
+  private nextOpen(inst: Instance, m: ExpectedMessage, from: number): number {
+    const loop = m.context.loop;
+    if (loop === undefined) return 0;
+    const count = inst.loopIterations.get(loop) ?? 0;
     const bound = inst.iterationsOf(m.group);
     const preds = this.expected.immediate[m.index] ?? [];
-    const out: number[] = [];
-    for (let it = 0; it < count; it++)
-      if (!bound.includes(it) && preds.some((p) => inst.matches.has(slot(p, it)))) out.push(it);
-    return out.length > 0 ? out : [count];
+    for (let it = from; it < count; it++)
+      if (!bound.includes(it) && preds.some((p) => inst.matches.has(slot(p, it)))) return it;
+    return count;
   }
 
   /** Creates the iteration `it` of m's loop when it is new. */
