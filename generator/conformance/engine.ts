@@ -919,29 +919,35 @@ export class ConformanceChecker {
       if (inst.endsBound(m, o, this.people)) continue;
       if (this.steps.excluded(inst, m)) continue;
       if (early && this.expected.startGroups.has(m.group)) continue;
+      if (callId !== undefined) {
+        const it = this.steps.peekIteration(inst, m);
+        if (this.takes(inst, m, o, it, mode)) return { inst, m, it };
+        continue;
+      }
       // A message without a Call-ID (MBCP) takes any iteration still without the step, the first
       // its ends fit: a bound iteration of its group, else one its predecessor reached (Figure 19
       // step B of the second participant when the first participant's is missing).
-      const open =
-        callId === undefined ? its.filter((i) => !inst.matches.has(slot(m.index, i))) : NONE;
-      const tries =
-        open.length > 0
-          ? open
-          : callId === undefined
-            ? this.steps.openIterations(inst, m)
-            : [this.steps.peekIteration(inst, m)];
-      for (const it of tries) {
-        if (
-          inst.matches.has(slot(m.index, it)) ||
-          (!early && !this.steps.ready(inst, m, it, mode === 'causal')) ||
-          (mode === 'anchored' && !inst.anchored(m, it, this.people)) ||
-          !inst.fits(m, o, it, this.people)
-        )
-          continue;
-        return { inst, m, it };
-      }
+      const open = its.filter((i) => !inst.matches.has(slot(m.index, i)));
+      for (const it of open.length > 0 ? open : this.steps.openIterations(inst, m))
+        if (this.takes(inst, m, o, it, mode)) return { inst, m, it };
     }
     return undefined;
+  }
+
+  /** Whether `o` can be step `m` in iteration `it` of `inst`, joined in `mode` (see {@link plan}). */
+  private takes(
+    inst: Instance,
+    m: ExpectedMessage,
+    o: ObservedMessage,
+    it: number,
+    mode: JoinMode,
+  ): boolean {
+    return (
+      !inst.matches.has(slot(m.index, it)) &&
+      (mode === 'early' || this.steps.ready(inst, m, it, mode === 'causal')) &&
+      (mode !== 'anchored' || inst.anchored(m, it, this.people)) &&
+      inst.fits(m, o, it, this.people)
+    );
   }
 
   /**
