@@ -3,10 +3,17 @@
  * step), for tools (JSON in the documented shape) and for CI (JUnit XML, one
  * testcase per step per instance).
  */
-import type { ConformanceReport, InstanceReport, StepReport } from './report.js';
+import type {
+  ConformanceReport,
+  DialogEvidence,
+  InsideHopReport,
+  InstanceReport,
+  StepReport,
+} from './report.js';
 
 /** Output formats of `flowspec diff`. */
 export const DIFF_FORMATS = ['text', 'json', 'junit'] as const;
+
 /** A diff output format. */
 export type DiffFormat = (typeof DIFF_FORMATS)[number];
 
@@ -36,6 +43,16 @@ function stepLine(s: StepReport, paint: (code: string, t: string) => string): st
   return lines;
 }
 
+/** A hop inside a participant as the reports list it. */
+function insideNote(h: InsideHopReport): string {
+  return `${h.summary} inside ${h.participant} (frame ${h.frame})`;
+}
+
+/** How a dialog was joined to its instance, as the reports list it. */
+function dialogNote(d: DialogEvidence): string {
+  return `dialog ${d.callId}: ${d.evidence}`;
+}
+
 function instanceText(
   inst: InstanceReport,
   n: number,
@@ -48,11 +65,8 @@ function instanceText(
     lines.push(
       `  ${'?'.padEnd(8)} ${u.summary.padEnd(44)} ${paint('31', 'UNEXPECTED')} (frame ${u.frame})`,
     );
-  for (const h of inst.inside)
-    lines.push(
-      paint('2', `  ${'~'.padEnd(8)} ${h.summary} inside ${h.participant} (frame ${h.frame})`),
-    );
-  for (const d of inst.dialogs) lines.push(paint('2', `  dialog ${d.callId}: ${d.evidence}`));
+  for (const h of inst.inside) lines.push(paint('2', `  ${'~'.padEnd(8)} ${insideNote(h)}`));
+  for (const d of inst.dialogs) lines.push(paint('2', `  ${dialogNote(d)}`));
   return lines;
 }
 
@@ -223,10 +237,7 @@ function junitSuite(r: ConformanceReport, inst: InstanceReport, n: number): stri
     );
   }
   // What the text ladder shows besides steps: hops inside participants, how dialogs were joined.
-  const notes = [
-    ...inst.inside.map((h) => `${h.summary} inside ${h.participant} (frame ${h.frame})`),
-    ...inst.dialogs.map((d) => `dialog ${d.callId}: ${d.evidence}`),
-  ];
+  const notes = [...inst.inside.map(insideNote), ...inst.dialogs.map(dialogNote)];
   const out = notes.length > 0 ? `\n    <system-out>${xml(notes.join('\n'))}</system-out>` : '';
   return `  <testsuite name="${xml(`${r.flow} instance ${n + 1} (frame ${inst.firstFrame})`)}" tests="${cases.length}" failures="${failures}">\n${cases.join('\n')}${out}\n  </testsuite>`;
 }
