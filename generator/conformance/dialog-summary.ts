@@ -6,6 +6,16 @@
  * it.
  */
 import type { SipMessage } from '../../runtime/sip/message/index.js';
+import {
+  bracketed,
+  cseqMethodEnd,
+  cseqMethodStart,
+  cseqNumber,
+  hasTag,
+  spanIs,
+  tagEnd,
+  tagStart,
+} from './header-scan.js';
 
 /** What a dialog stores, as far as the trace shows. */
 export interface DialogSummary {
@@ -35,20 +45,19 @@ export function newSummary(callId: string): DialogSummary {
 /** The tag parameter of a From or To value (RFC 3261 19.3); undefined when it has none. */
 export function tagOf(value: string | undefined): string | undefined {
   if (!value) return undefined;
-  const m = /;\s*tag\s*=\s*([^;>\s,]+)/i.exec(value);
-  return m?.[1];
+  const start = tagStart(value);
+  return start < 0 ? undefined : value.slice(start, tagEnd(value, start));
 }
 
-function cseqOf(msg: SipMessage): { seq: number; method: string } | undefined {
-  const v = msg.headers.get('cseq');
-  const m = v ? /^\s*(\d+)\s+(\S+)/.exec(v) : null;
-  return m ? { seq: Number(m[1]), method: m[2] ?? '' } : undefined;
-}
-
-/** Updates a summary with one more message of its Call-ID. */
+/**
+ * Updates a summary with one more message of its Call-ID. Its CSeq and tags are read where they
+ * lie in the header values and compared there: only what the summary keeps is copied out.
+ */
 export function updateSummary(s: DialogSummary, msg: SipMessage): void {
   s.messages++;
-  const cseq = cseqOf(msg);
+  const cseq = msg.headers.get('cseq');
+  // The CSeq is used only when it has both a number and a method (RFC 3261 20.16).
+  const method = cseq === undefined ? -1 : cseqMethodStart(cseq);
   const from = msg.headers.get('from');
   const to = msg.headers.get('to');
   if (msg.kind === 'request') {
@@ -59,18 +68,20 @@ export function updateSummary(s: DialogSummary, msg: SipMessage): void {
       s.callingContact = msg.headers.get('contact');
       s.recordRoute = msg.headers.getAll('record-route');
     }
-    if (cseq && msg.method !== 'ACK' && msg.method !== 'CANCEL') {
-      const fromTag = tagOf(from);
-      if (s.callingTag !== undefined && fromTag === s.callingTag) {
-        s.cseqCallerToCallee = Math.max(s.cseqCallerToCallee ?? 0, cseq.seq);
-      } else if (s.calledTag !== undefined && fromTag === s.calledTag) {
-        s.cseqCalleeToCaller = Math.max(s.cseqCalleeToCaller ?? 0, cseq.seq);
+    if (cseq !== undefined && method >= 0 && msg.method !== 'ACK' && msg.method !== 'CANCEL') {
+      const seq = cseqNumber(cseq);
+      if (s.callingTag !== undefined && hasTag(from, s.callingTag)) {
+        s.cseqCallerToCallee = Math.max(s.cseqCallerToCallee ?? 0, seq);
+      } else if (s.calledTag !== undefined && hasTag(from, s.calledTag)) {
+        s.cseqCalleeToCaller = Math.max(s.cseqCalleeToCaller ?? 0, seq);
       }
     }
     return;
   }
   if (
-    cseq?.method === 'INVITE' &&
+    cseq !== undefined &&
+    method >= 0 &&
+    spanIs(cseq, method, cseqMethodEnd(cseq, method), 'INVITE') &&
     msg.status >= 200 &&
     msg.status < 300 &&
     s.calledTo === undefined
@@ -87,8 +98,8 @@ export function updateSummary(s: DialogSummary, msg: SipMessage): void {
 /** The URI inside a Contact value ("<sip:a@b>;expires=3" -> "sip:a@b"). */
 export function contactUri(contact: string | undefined): string | undefined {
   if (!contact) return undefined;
-  const m = /<([^>]*)>/.exec(contact);
-  return (m ? m[1] : contact.split(';')[0])?.trim();
+  const semi = contact.indexOf(';');
+  return (bracketed(contact) ?? (semi < 0 ? contact : contact.slice(0, semi))).trim();
 }
 
 /**

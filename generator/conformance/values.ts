@@ -5,8 +5,10 @@
  * hold afterwards; derived values are computed from the dialog state and
  * earlier steps the trace shows (DESIGN.md, "values").
  */
-import type { Derivation, MessageStep, Value } from '../model/flow-model.js';
+import type { SipMessage } from '../../runtime/sip/message/index.js';
+import type { Derivation, HeaderSpec, MessageStep, Value } from '../model/flow-model.js';
 import { contactUri, readDialogPath, tagOf, type DialogSummary } from './dialog-summary.js';
+import { bracketed } from './header-scan.js';
 import type { ObservedMessage } from './observed.js';
 import { copiedVariable, stepValues, type ValueRequirement } from './value-requirements.js';
 
@@ -70,11 +72,18 @@ export function observedField(m: ObservedMessage, field: string): string | undef
   if (field === 'status') return sip.kind === 'response' ? String(sip.status) : undefined;
   if (field === 'body')
     return sip.body.length > 0 ? decoder.decode(sip.body).replace(/\r\n/g, '\n').trim() : undefined;
-  if (field.startsWith('headers.')) {
-    const all = sip.headers.getAll(field.slice('headers.'.length));
-    return all.length > 0 ? all.join(', ') : undefined;
-  }
+  if (field.startsWith('headers.')) return headerText(sip, field.slice('headers.'.length));
   return undefined;
+}
+
+/** Every value of header `name` joined with ", " (its one line as it is, most often). */
+function headerText(sip: SipMessage, name: string): string | undefined {
+  const first = sip.headers.first(name);
+  if (first === undefined) return undefined;
+  // One line without a comma is its one value: no list to split and join again.
+  if (!first.value.includes(',') && sip.headers.count(name) === 1) return first.value;
+  const all = sip.headers.getAll(name);
+  return all.length > 0 ? all.join(', ') : undefined;
 }
 
 type Derived =
@@ -119,13 +128,25 @@ function evaluate(d: Derivation, ctx: ValueContext): Derived {
   }
 }
 
+/** Field names in lower case, by field name (a flow has a handful; asked for every value). */
+const lowerNames = new Map<string, string>();
+
+function lowerName(field: string): string {
+  let name = lowerNames.get(field);
+  if (name === undefined) {
+    name = field.toLowerCase();
+    if (lowerNames.size < 1024) lowerNames.set(field, name);
+  }
+  return name;
+}
+
 /** The part of an observed header value a derived value is compared with. */
 function comparable(field: string, actual: string): string {
-  const name = field.toLowerCase();
+  const name = lowerName(field);
   if (name === 'headers.cseq') return /^\s*(\d+)/.exec(actual)?.[1] ?? actual;
   // RFC 3261 20.10: in a Contact or Route value without angle brackets, ";" starts header
   // parameters; a Request-URI is a bare URI whose parameters (";gr=", RFC 5627) are its own.
-  if (name === 'requesturi') return /<([^>]*)>/.exec(actual)?.[1]?.trim() ?? actual.trim();
+  if (name === 'requesturi') return (bracketed(actual) ?? actual).trim();
   if (name === 'headers.contact' || name === 'headers.route') return contactUri(actual) ?? actual;
   return actual;
 }
@@ -133,6 +154,16 @@ function comparable(field: string, actual: string): string {
 /** Address headers compare by URI and tag, not by display name or spacing. */
 function sameAddress(a: string, b: string): boolean {
   return (contactUri(a) ?? a) === (contactUri(b) ?? b) && tagOf(a) === tagOf(b);
+}
+
+/** Notes that `field` differs: the flow expects `expected`. */
+function report(
+  diffs: FieldDiff[],
+  field: string,
+  actual: string | undefined,
+  expected: string,
+): void {
+  diffs.push({ field, expected, actual: actual ?? ABSENT });
 }
 
 function checkValue(
@@ -143,9 +174,6 @@ function checkValue(
   diffs: FieldDiff[],
 ): void {
   const c = v.constraint;
-  const report = (expected: string): void => {
-    diffs.push({ field, expected, actual: actual ?? ABSENT });
-  };
   // Only values with a `when:` or copying a variable can have a requirement: one lookup then.
   const need = v.when !== undefined || c.kind === 'derived' ? ctx.requirements?.get(v) : undefined;
   if (need !== undefined && need !== 'required') {
@@ -157,7 +185,8 @@ function checkValue(
     const name = copiedVariable(v) ?? '';
     const bound = ctx.vars.get(name);
     if (actual === undefined) {
-      if (need === 'yielded') report(`${c.kind === 'derived' ? c.expression : name} (present)`);
+      if (need === 'yielded')
+        report(diffs, field, actual, `${c.kind === 'derived' ? c.expression : name} (present)`);
       return;
     }
     if (bound === undefined) {
@@ -180,6 +209,9 @@ function checkValue(
       !copiesAbsent
     ) {
       report(
+        diffs,
+        field,
+        actual,
         c.kind === 'literal' || c.kind === 'contains'
           ? c.text
           : c.kind === 'template'
@@ -198,16 +230,18 @@ function checkValue(
     case 'present':
       break;
     case 'absent':
-      report('(absent)');
+      report(diffs, field, actual, '(absent)');
       break;
     case 'literal':
-      if (!sameText(c.text, actual)) report(c.text);
+      if (!sameText(c.text, actual)) report(diffs, field, actual, c.text);
       break;
     case 'contains':
-      if (!actual.toLowerCase().includes(c.text.toLowerCase())) report(`… ${c.text} …`);
+      if (!actual.toLowerCase().includes(c.text.toLowerCase()))
+        report(diffs, field, actual, `… ${c.text} …`);
       break;
     case 'pattern':
-      if (!new RegExp(`^(?:${c.regex})$`).test(actual.trim())) report(`/${c.regex}/`);
+      if (!new RegExp(`^(?:${c.regex})$`).test(actual.trim()))
+        report(diffs, field, actual, `/${c.regex}/`);
       break;
     case 'template': {
       const names: string[] = [];
@@ -222,7 +256,12 @@ function checkValue(
       });
       const match = new RegExp(`^${source.join('')}$`).exec(normalize(actual));
       if (!match) {
-        report(c.text.replace(/\$\{([^}]+)\}/g, (_, n: string) => ctx.vars.get(n) ?? `\${${n}}`));
+        report(
+          diffs,
+          field,
+          actual,
+          c.text.replace(/\$\{([^}]+)\}/g, (_, n: string) => ctx.vars.get(n) ?? `\${${n}}`),
+        );
         break;
       }
       names.forEach((n, i) => {
@@ -233,17 +272,19 @@ function checkValue(
     case 'derived': {
       const d = evaluate(c.derivation, ctx);
       const got = comparable(field, actual);
-      if (d.kind === 'absent') report(`(absent) (${c.expression})`);
+      if (d.kind === 'absent') report(diffs, field, actual, `(absent) (${c.expression})`);
       else if (d.kind === 'range') {
         const n = Number(got);
         if (!(Number.isInteger(n) && n >= d.min && n <= d.max))
-          report(`${c.expression} (a number in ${d.min}..${d.max})`);
+          report(diffs, field, actual, `${c.expression} (a number in ${d.min}..${d.max})`);
       } else if (d.kind === 'value') {
         const want = comparable(field, d.value);
-        const ok = /^headers\.(from|to)$/i.test(field)
-          ? sameAddress(want, got)
-          : sameText(want, got);
-        if (!ok) report(`${want} (${c.expression})`);
+        const name = lowerName(field);
+        const ok =
+          name === 'headers.from' || name === 'headers.to'
+            ? sameAddress(want, got)
+            : sameText(want, got);
+        if (!ok) report(diffs, field, actual, `${want} (${c.expression})`);
       }
       break;
     }
@@ -272,6 +313,18 @@ export function mayBind(step: MessageStep): boolean {
   return b;
 }
 
+/** The field name of a header a step checks ("headers.<Name>"), made once per header. */
+const fieldNames = new WeakMap<HeaderSpec, string>();
+
+function fieldOf(h: HeaderSpec): string {
+  let field = fieldNames.get(h);
+  if (field === undefined) {
+    field = `headers.${h.name}`;
+    fieldNames.set(h, field);
+  }
+  return field;
+}
+
 /** Compares the values of an observed SIP message with a step; returns the fields that differ. */
 export function checkValues(
   step: MessageStep,
@@ -279,17 +332,18 @@ export function checkValues(
   ctx: ValueContext,
 ): FieldDiff[] {
   const diffs: FieldDiff[] = [];
-  if (!observed.sip) return diffs;
+  const sip = observed.sip;
+  if (!sip) return diffs;
   if (step.requestUri)
     checkValue(step.requestUri, 'requestUri', observedField(observed, 'requestUri'), ctx, diffs);
   for (const h of step.headers) {
-    const field = `headers.${h.name}`;
+    const field = fieldOf(h);
     if (h.values.length === 1) {
       const v = h.values[0];
-      if (v) checkValue(v, field, observedField(observed, field), ctx, diffs);
+      if (v) checkValue(v, field, headerText(sip, h.name), ctx, diffs);
       continue;
     }
-    const actual = observed.sip.headers.getAll(h.name);
+    const actual = sip.headers.getAll(h.name);
     h.values.forEach((v, i) => checkValue(v, `${field}[${i}]`, actual[i], ctx, diffs));
   }
   if (step.body) checkValue(step.body, 'body', observedField(observed, 'body'), ctx, diffs);
