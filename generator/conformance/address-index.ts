@@ -19,8 +19,8 @@ export class AddressIndex {
   }
 
   private addOne(inst: Instance, ip: string): void {
-    if (inst.addresses.has(ip)) return;
-    inst.addresses.add(ip);
+    if (inst.addresses.includes(ip)) return;
+    inst.addresses.push(ip);
     let set = this.byIp.get(ip);
     if (!set) {
       set = new Set();

@@ -4,7 +4,16 @@
  * iteration), retransmissions, unexpected messages and bound variables.
  */
 import type { SipMessage } from '../../runtime/sip/message/index.js';
-import { tagOf, type DialogSummary } from './dialog-summary.js';
+import type { DialogSummary } from './dialog-summary.js';
+import {
+  branchStart,
+  cseqMethodEnd,
+  cseqMethodStart,
+  paramEnd,
+  spanIs,
+  tagEnd,
+  tagStart,
+} from './header-scan.js';
 import { MessageLog } from './logged-message.js';
 import { mbcpDiffs, mbcpKindOf } from './mbcp-values.js';
 import { participantEnds } from './stream-ends.js';
@@ -14,7 +23,15 @@ import type { ObservedMessage } from './observed.js';
 import { seconds, summarize } from './observed.js';
 import { bindingIteration, InstanceBindings, type ParticipantBindings } from './participants.js';
 import type { DialogEvidence, InsideHopReport, UnexpectedReport } from './report.js';
-import { checkValues, mayBind, observedField, type FieldDiff } from './values.js';
+import type { Value } from '../model/flow-model.js';
+import type { ValueRequirement } from './value-requirements.js';
+import {
+  checkValues,
+  mayBind,
+  observedField,
+  type FieldDiff,
+  type ValueContext,
+} from './values.js';
 
 /** An observed message matched to an expected one (only what the verdict needs is kept). */
 export interface Match {
@@ -37,16 +54,23 @@ const MAX_LOG = 256;
 
 /** A message matched to a step, as the evidence of a participant's first sighting names it. */
 interface Sighting {
-  readonly m: ExpectedMessage;
-  readonly frame: number;
+  m: ExpectedMessage | undefined;
+  frame: number;
+}
+
+/** The sighting {@link Instance.bindEnds} hands to the bindings. */
+const lastSighting: Sighting = { m: undefined, frame: 0 };
+
+function stepOf(x: Sighting): string {
+  return x.m ? `${describeType(x.m.type)} of step ${x.m.id}` : '(no step)';
 }
 
 function senderOf(x: Sighting): string {
-  return `sender of ${describeType(x.m.type)} of step ${x.m.id}, frame ${x.frame}`;
+  return `sender of ${stepOf(x)}, frame ${x.frame}`;
 }
 
 function receiverOf(x: Sighting): string {
-  return `receiver of ${describeType(x.m.type)} of step ${x.m.id}, frame ${x.frame}`;
+  return `receiver of ${stepOf(x)}, frame ${x.frame}`;
 }
 
 /** The key of an expected message in one loop iteration. */
@@ -66,8 +90,11 @@ function senderIsCaller(
 ): boolean | undefined {
   // No initial INVITE seen (a capture that starts with the BYE): nothing to compare, no scan.
   if (sip?.kind !== 'request' || dialog?.callingTag === undefined) return undefined;
-  const fromTag = tagOf(sip.headers.get('from'));
-  return fromTag === undefined ? undefined : fromTag === dialog.callingTag;
+  const from = sip.headers.get('from');
+  // Compared where it lies in the From value: no copy of the tag.
+  const start = from ? tagStart(from) : -1;
+  if (from === undefined || start < 0) return undefined;
+  return spanIs(from, start, tagEnd(from, start), dialog.callingTag);
 }
 
 /** The id prefix of an expected message's flow (refs expand to "flow:step"), per message. */
@@ -113,65 +140,177 @@ function findRequestMethod(
   return r ? findRequestMethod(exp, r, seen) : undefined;
 }
 
-function cseqOf(o: ObservedMessage): { seq: string; method: string } | undefined {
-  const v = o.sip?.headers.get('cseq');
-  const m = v ? /^\s*(\d+)\s+(\S+)/.exec(v) : null;
-  return m ? { seq: m[1] ?? '', method: m[2] ?? '' } : undefined;
-}
-
-/** The last message given to {@link cseqMethod} and its CSeq method: each step tried asks again. */
+/** The last message given to {@link cseqMethodIs}, its CSeq value and where the method lies in it. */
 let lastCseqOf: ObservedMessage | undefined;
-let lastCseqMethod: string | undefined;
+let lastCseq = '';
+let lastMethodStart = -1;
+let lastMethodEnd = -1;
 
-/** The CSeq method of a message (RFC 3261 8.1.1.5), read once per message. */
-function cseqMethod(o: ObservedMessage): string | undefined {
+/** Whether the CSeq method of a message is `method` (RFC 3261 8.1.1.5); each step tried asks. */
+function cseqMethodIs(o: ObservedMessage, method: string): boolean {
   if (lastCseqOf !== o) {
-    lastCseqMethod = cseqOf(o)?.method;
+    lastCseq = o.sip?.headers.get('cseq') ?? '';
+    lastMethodStart = cseqMethodStart(lastCseq);
+    lastMethodEnd = lastMethodStart < 0 ? -1 : cseqMethodEnd(lastCseq, lastMethodStart);
     lastCseqOf = o;
   }
-  return lastCseqMethod;
+  return lastMethodStart >= 0 && spanIs(lastCseq, lastMethodStart, lastMethodEnd, method);
 }
 
-/** The last message given to {@link transmissionKey} and its key: each message asks twice. */
-let lastKeyedOf: ObservedMessage | undefined;
-let lastKey = '';
-
-/** Identity of a transmission, to recognise retransmissions (RFC 3261 17: same branch, CSeq, method or status). */
-export function transmissionKey(o: ObservedMessage): string {
-  if (lastKeyedOf !== o) {
-    lastKey = computeTransmissionKey(o);
-    lastKeyedOf = o;
-  }
-  return lastKey;
+/** Where the branch of a message's top Via lies: in `text`, from `start` to `end`. */
+interface BranchSpan {
+  text: string;
+  start: number;
+  end: number;
 }
 
-/** `branch` parameter of a Via value's first entry (RFC 3261 8.1.1.7, 20.42). */
-const BRANCH = /;\s*branch\s*=\s*([^;,\s]+)/i;
+/** The span {@link topBranch} fills: one per module, read at once by its caller. */
+const branchSpan: BranchSpan = { text: '', start: 0, end: 0 };
 
-/** The branch of the top Via (RFC 3261 8.1.1.7), '' when there is none. */
-function topBranch(sip: SipMessage): string {
+/**
+ * The branch of the top Via (RFC 3261 8.1.1.7), '' when there is none, as a span of the text that
+ * holds it: no copy is made for a comparison.
+ */
+function topBranch(sip: SipMessage): BranchSpan {
+  const span = branchSpan;
+  span.text = '';
+  span.start = 0;
+  span.end = 0;
   const field = sip.headers.first('via');
-  if (field === undefined) return '';
+  if (field === undefined) return span;
   // Parsed already (a message built or parsed in full): read, not scanned for.
   const parsed = field.parsed as readonly { branch?: string }[] | undefined;
-  if (parsed !== undefined) return parsed[0]?.branch ?? '';
+  if (parsed !== undefined) {
+    span.text = parsed[0]?.branch ?? '';
+    span.end = span.text.length;
+    return span;
+  }
   // Otherwise the text of the first entry tells it: the message was parsed strictly before (a
   // capture's message read again), or its Via is one the parser would reject (built by hand).
   const value = field.value;
-  const comma = value.indexOf(',');
-  return BRANCH.exec(comma < 0 ? value : value.slice(0, comma))?.[1] ?? '';
+  const start = branchStart(value);
+  if (start >= 0) {
+    span.text = value;
+    span.start = start;
+    span.end = paramEnd(value, start, false);
+  }
+  return span;
 }
 
-function computeTransmissionKey(o: ObservedMessage): string {
+/** Identity of a transmission, to recognise retransmissions (RFC 3261 17: same branch, CSeq, method or status). */
+export function transmissionKey(o: ObservedMessage): string {
   if (o.mbcp) return `mbcp|${o.mbcp.kind}|${o.src.ip}:${o.src.port}>${o.dst.ip}:${o.dst.port}`;
   const sip = o.sip;
   if (!sip) return `raw|${o.frame}`;
-  const branch = topBranch(sip);
+  const b = topBranch(sip);
+  const branch = b.text.slice(b.start, b.end);
   const cseq = sip.headers.get('cseq') ?? '';
   const head = sip.kind === 'request' ? sip.method : String(sip.status);
   // Joined rather than concatenated: one flat string, where a concatenation would keep every
   // piece (and the header values they were cut from) for as long as the key is kept.
   return [head, branch, cseq, o.src.ip, o.src.port, o.dst.ip, o.dst.port].join('|');
+}
+
+/** A matched transmission's identity, {@link transmissionKey}'s parts compared one by one. */
+interface Transmission {
+  /** The request's method, the response's status, the MBCP kind, or the frame of anything else. */
+  readonly head: string | number;
+  /** 's' SIP request, 'r' SIP response, 'm' MBCP, 'x' anything else. */
+  readonly kind: 's' | 'r' | 'm' | 'x';
+  /** Top Via branch and CSeq value (SIP only): copies, holding no message's text alive. */
+  readonly branch: string;
+  readonly cseq: string;
+  readonly srcIp: string;
+  readonly srcPort: number;
+  readonly dstIp: string;
+  readonly dstPort: number;
+  /** The slot its message was matched to (the latest, when matched twice). */
+  slot: number;
+}
+
+/**
+ * The message {@link sameTransmission} last read, and what it read: each message is compared
+ * with every transmission of its instance, and is recorded after.
+ */
+let idOf: ObservedMessage | undefined;
+let idKind: Transmission['kind'] = 'x';
+let idHead: string | number = 0;
+let idCseq = '';
+let idBranch = '';
+let idBranchStart = 0;
+let idBranchEnd = 0;
+
+function readIdentity(o: ObservedMessage): void {
+  if (idOf === o) return;
+  idOf = o;
+  idCseq = '';
+  idBranch = '';
+  idBranchStart = 0;
+  idBranchEnd = 0;
+  const sip = o.sip;
+  if (o.mbcp) {
+    idKind = 'm';
+    idHead = o.mbcp.kind;
+  } else if (!sip) {
+    idKind = 'x';
+    idHead = o.frame;
+  } else {
+    idKind = sip.kind === 'request' ? 's' : 'r';
+    idHead = sip.kind === 'request' ? sip.method : sip.status;
+    const b = topBranch(sip);
+    idBranch = b.text;
+    idBranchStart = b.start;
+    idBranchEnd = b.end;
+    idCseq = sip.headers.get('cseq') ?? '';
+  }
+}
+
+/** Whether `o` is transmission `t` again: the same parts {@link transmissionKey} joins. */
+function sameTransmission(t: Transmission, o: ObservedMessage): boolean {
+  if (
+    t.srcPort !== o.src.port ||
+    t.dstPort !== o.dst.port ||
+    t.srcIp !== o.src.ip ||
+    t.dstIp !== o.dst.ip
+  )
+    return false;
+  // Kind and method or status first: they are read without a header lookup.
+  const sip = o.sip;
+  if (sip) {
+    if (
+      sip.kind === 'request'
+        ? t.kind !== 's' || t.head !== sip.method
+        : t.kind !== 'r' || t.head !== sip.status
+    )
+      return false;
+  } else if (
+    o.mbcp ? t.kind !== 'm' || t.head !== o.mbcp.kind : t.kind !== 'x' || t.head !== o.frame
+  )
+    return false;
+  readIdentity(o);
+  return t.cseq === idCseq && spanIs(idBranch, idBranchStart, idBranchEnd, t.branch);
+}
+
+/** A copy of `s` that holds no reference to the text it was cut from (see engine.ts, detached). */
+function detached(s: string): string {
+  // Short strings are copied when cut; slicing a concatenation flattens it into a new string.
+  return s.length < 13 ? s : `${s} `.slice(0, -1);
+}
+
+/** The identity of `o` as a matched transmission of `slot`. */
+function transmissionOf(o: ObservedMessage, slotKey: number): Transmission {
+  readIdentity(o);
+  return {
+    head: idHead,
+    kind: idKind,
+    branch: idBranchEnd > idBranchStart ? detached(idBranch.slice(idBranchStart, idBranchEnd)) : '',
+    cseq: detached(idCseq),
+    srcIp: o.src.ip,
+    srcPort: o.src.port,
+    dstIp: o.dst.ip,
+    dstPort: o.dst.port,
+    slot: slotKey,
+  };
 }
 
 /**
@@ -182,6 +321,34 @@ function computeTransmissionKey(o: ObservedMessage): string {
 export interface JoinMemo {
   readonly revision: number;
   readonly ends: readonly (readonly [string | undefined, string | undefined])[] | null;
+}
+
+/**
+ * An instance's {@link JoinMemo}s of one mode, by the signature's list of steps: a message kind
+ * or two per instance, found by a scan rather than in a map of their own.
+ */
+export class JoinMemos {
+  private steps: (readonly ExpectedMessage[])[] | undefined;
+  private memos: JoinMemo[] | undefined;
+
+  get(steps: readonly ExpectedMessage[]): JoinMemo | undefined {
+    const i = this.steps === undefined ? -1 : this.steps.indexOf(steps);
+    return i < 0 ? undefined : this.memos?.[i];
+  }
+
+  set(steps: readonly ExpectedMessage[], memo: JoinMemo): void {
+    if (this.steps === undefined || this.memos === undefined) {
+      this.steps = [steps];
+      this.memos = [memo];
+      return;
+    }
+    const i = this.steps.indexOf(steps);
+    if (i >= 0) this.memos[i] = memo;
+    else {
+      this.steps.push(steps);
+      this.memos.push(memo);
+    }
+  }
 }
 
 /**
@@ -197,14 +364,144 @@ const NO_VARS: ReadonlyMap<string, string> = new Map();
 /** The iterations of a group no iteration is bound in (shared: asked for on every message). */
 const NO_ITERATIONS: readonly number[] = [];
 
+/** The variables of a closed scope: none. */
+const NO_SCOPE_VARS = new Map<string, string>();
+
+/**
+ * What the value checks of one step read ({@link ValueContext}), for one message at a time: one
+ * object reused for every check rather than a context and a closure per step tried. The dialog
+ * and whether the sender is its calling party are looked up only when a derived value asks.
+ */
+class ValueScope implements ValueContext {
+  vars: Map<string, string> = NO_SCOPE_VARS;
+  requirements: ReadonlyMap<Value, ValueRequirement> | undefined;
+  private inst: Instance | undefined;
+  private m: ExpectedMessage | undefined;
+  private iteration = 0;
+  private o: ObservedMessage | undefined;
+  private summaries: ReadonlyMap<string, DialogSummary> | undefined;
+  private read = false;
+  private dialogOf: DialogSummary | undefined;
+  private callerSends: boolean | undefined;
+
+  open(
+    inst: Instance,
+    m: ExpectedMessage,
+    iteration: number,
+    o: ObservedMessage,
+    summaries: ReadonlyMap<string, DialogSummary>,
+  ): void {
+    this.inst = inst;
+    this.m = m;
+    this.iteration = iteration;
+    this.o = o;
+    this.summaries = summaries;
+    this.requirements = inst.expected.requirements;
+    this.read = false;
+  }
+
+  /** Lets go of the instance and message checked (the scope outlives them). */
+  close(): void {
+    this.inst = undefined;
+    this.m = undefined;
+    this.o = undefined;
+    this.summaries = undefined;
+    this.dialogOf = undefined;
+    this.vars = NO_SCOPE_VARS;
+    this.requirements = undefined;
+  }
+
+  private readDialog(): void {
+    if (this.read) return;
+    this.read = true;
+    const sip = this.o?.sip;
+    const callId = sip?.headers.get('call-id')?.trim();
+    this.dialogOf = callId ? this.summaries?.get(callId) : undefined;
+    this.callerSends = senderIsCaller(sip, this.dialogOf);
+  }
+
+  get dialog(): DialogSummary | undefined {
+    this.readDialog();
+    return this.dialogOf;
+  }
+
+  get senderIsCaller(): boolean | undefined {
+    this.readDialog();
+    return this.callerSends;
+  }
+
+  stepField(step: string, field: string): string | null | undefined {
+    if (this.inst === undefined || this.m === undefined) return undefined;
+    return this.inst.stepField(this.m, this.iteration, step, field);
+  }
+}
+
+/** The one scope value checks read: checks run one at a time, never nested. */
+const valueScope = new ValueScope();
+
+/**
+ * The matches of an instance by slot, in the order their slots were first matched: two lists an
+ * instance fills once (a dozen slots) rather than a map whose table grows and is copied as it
+ * fills. A scan of a dozen numbers finds a slot as fast as a hash.
+ */
+export class SlotMatches {
+  private readonly slots: number[] = [];
+  private readonly hits: Match[] = [];
+  /**
+   * Bit k set when slot k (step k of the first iteration, k < 31) is matched: most questions are
+   * about those slots, and this answers them without a scan.
+   */
+  private low = 0;
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  has(key: number): boolean {
+    if (key >= 0 && key < 31) return (this.low & (1 << key)) !== 0;
+    return this.indexOf(key) >= 0;
+  }
+
+  get(key: number): Match | undefined {
+    if (key >= 0 && key < 31 && (this.low & (1 << key)) === 0) return undefined;
+    const i = this.indexOf(key);
+    return i < 0 ? undefined : this.hits[i];
+  }
+
+  /** Sets the match of a slot (a slot matched again keeps its place in the order). */
+  set(key: number, match: Match): void {
+    const i = this.indexOf(key);
+    if (i >= 0) this.hits[i] = match;
+    else {
+      this.slots.push(key);
+      this.hits.push(match);
+      if (key >= 0 && key < 31) this.low |= 1 << key;
+    }
+  }
+
+  private indexOf(key: number): number {
+    const slots = this.slots;
+    for (let i = 0; i < slots.length; i++) if (slots[i] === key) return i;
+    return -1;
+  }
+
+  /** The matched slots, in order. */
+  keys(): readonly number[] {
+    return this.slots;
+  }
+}
+
 /** One instance being assembled. */
 export class Instance {
   /** slot key slot(message, iteration) -> match. */
-  readonly matches = new Map<number, Match>();
+  readonly matches = new SlotMatches();
   /** Call-ID -> groups joined through it. */
   readonly callIds = new Map<string, number[]>();
-  /** group -> iterations bound (loop groups can be bound once per iteration). */
-  readonly groupIterations = new Map<number, number[]>();
+  /**
+   * Per group (0..groups-1, ExpectedFlow `groups`), the iterations bound (loop groups can be bound
+   * once per iteration); undefined for a group not bound.
+   */
+  private readonly groupIterations: (number[] | undefined)[];
   /** loop key -> iterations created (shared and empty until a loop step is placed). */
   loopIterations: ReadonlyMap<string, number> = NO_LOOPS;
   /** Template variables bound so far (shared and empty until one is). */
@@ -215,7 +512,8 @@ export class Instance {
   readonly evidence: DialogEvidence[] = [];
   /** Which endpoint is which participant in this instance. */
   readonly bindings: InstanceBindings;
-  private readonly seenKeys = new Map<string, number>();
+  /** The transmissions matched (RFC 3261 17), to recognise their retransmissions. */
+  private readonly sent: Transmission[] = [];
   lastActivity: number;
   /** Capture time at which every mandatory step was matched. */
   completeAt: number | undefined;
@@ -229,15 +527,18 @@ export class Instance {
    * The engine's memo per join mode (`required`, `causal`) and signature, by the signature's
    * list of steps (see ConformanceChecker.cannotJoin).
    */
-  private memos:
-    Record<'required' | 'causal', Map<readonly ExpectedMessage[], JoinMemo>> | undefined;
+  private requiredMemos: JoinMemos | undefined;
+  private causalMemos: JoinMemos | undefined;
   /** Matched slots inside alt operands, and outside any alt. */
   /** The latest frame matched to a step so far (-1 before any): no matched predecessor is later. */
   maxMatchedFrame = -1;
   altMatches = 0;
   plainMatches = 0;
-  /** IP addresses the instance's messages came from or went to (the engine's index). */
-  readonly addresses = new Set<string>();
+  /**
+   * IP addresses the instance's messages came from or went to (the engine's index): a handful,
+   * each once, in the order they were seen.
+   */
+  readonly addresses: string[] = [];
   /** Alt operands ("alt0:1") a reinterpretation ruled out for this instance. */
   banned: ReadonlySet<string> = NO_OPERANDS;
   /**
@@ -258,13 +559,14 @@ export class Instance {
     readonly startedAt: number,
   ) {
     this.lastActivity = startedAt;
+    this.groupIterations = new Array<number[] | undefined>(expected.groups).fill(undefined);
     this.bindings = new InstanceBindings(expected.multiple);
   }
 
   /** The engine's memo of where a new dialog cannot join, per mode (see ConformanceChecker.cannotJoin). */
-  joinMemo(mode: 'required' | 'causal'): Map<readonly ExpectedMessage[], JoinMemo> {
-    this.memos ??= { required: new Map(), causal: new Map() };
-    return this.memos[mode];
+  joinMemo(mode: 'required' | 'causal'): JoinMemos {
+    if (mode === 'required') return (this.requiredMemos ??= new JoinMemos());
+    return (this.causalMemos ??= new JoinMemos());
   }
 
   /** The instance's own map of variables, to bind into. */
@@ -335,7 +637,7 @@ export class Instance {
       } else {
         if (sip.kind !== 'response') return false;
         const method = requestMethod(this.expected, m);
-        if (method !== undefined && cseqMethod(o) !== method) return false;
+        if (method !== undefined && !cseqMethodIs(o, method)) return false;
         // A loose fit keeps the CSeq method but lets the status differ (reported as a mismatch).
         if (!loose && sip.status !== t.status) return false;
         if (loose && sip.status === t.status) return false;
@@ -376,8 +678,14 @@ export class Instance {
   ): void {
     // The evidence is written only at a participant's first sighting: no text per message.
     const it = bindingIteration(m, iteration);
-    const sighting = { m, frame: o.frame };
-    const [src, dst] = participantEnds(o);
+    // Read at once by `bind` (at a first sighting), never kept: one object serves every call.
+    const sighting = lastSighting;
+    sighting.m = m;
+    sighting.frame = o.frame;
+    // Over a stream, the listening ports the Vias name (stream-ends.ts); else the packet's ends.
+    const ends = o.sip !== undefined && o.transport !== 'udp' ? participantEnds(o) : undefined;
+    const src = ends ? ends[0] : o.src;
+    const dst = ends ? ends[1] : o.dst;
     // MBCP binds the media endpoints, apart from the SIP ones (ParticipantBindings.mediaFits).
     const media = o.mbcp !== undefined;
     if (m.from !== undefined)
@@ -395,30 +703,43 @@ export class Instance {
     o: ObservedMessage,
     summaries: ReadonlyMap<string, DialogSummary>,
     bind = false,
-  ): FieldDiff[] {
+  ): readonly FieldDiff[] {
     if (o.mbcp) return mbcpDiffs(this.expected, m, o);
-    const sip = o.sip;
-    const callId = sip?.headers.get('call-id')?.trim();
-    const dialog = callId ? summaries.get(callId) : undefined;
-    return checkValues(m.step, o, {
-      // A step that binds nothing leaves the variables alone, and may read the shared empty map.
-      vars: !mayBind(m.step)
-        ? (this.vars as Map<string, string>)
-        : bind
-          ? this.ownVars()
-          : new Map(this.vars),
-      dialog,
-      senderIsCaller: senderIsCaller(sip, dialog),
-      requirements: this.expected.requirements,
-      stepField: (step, field) => {
-        const target = this.expected.messages.find((x) => x.id === `${stepPrefix(m)}${step}`);
-        const hit = target
-          ? (this.matches.get(slot(target.index, iteration)) ??
-            this.matches.get(slot(target.index, 0)))
-          : undefined;
-        return hit?.observed ? (observedField(hit.observed, field) ?? null) : undefined;
-      },
-    });
+    const step = m.step;
+    // Most steps of a flow check no value (the responses): nothing to read then.
+    if (step.requestUri === undefined && step.headers.length === 0 && step.body === undefined)
+      return NO_DIFFS;
+    const scope = valueScope;
+    scope.open(this, m, iteration, o, summaries);
+    // A step that binds nothing leaves the variables alone, and may read the shared empty map.
+    scope.vars = !mayBind(step)
+      ? (this.vars as Map<string, string>)
+      : bind
+        ? this.ownVars()
+        : new Map(this.vars);
+    try {
+      return checkValues(step, o, scope);
+    } finally {
+      scope.close();
+    }
+  }
+
+  /**
+   * A field of the message matched to step `step` (of m's flow) in `iteration` (or the first):
+   * null when that message lacks the field, undefined when no message was matched.
+   */
+  stepField(
+    m: ExpectedMessage,
+    iteration: number,
+    step: string,
+    field: string,
+  ): string | null | undefined {
+    const id = `${stepPrefix(m)}${step}`;
+    const target = this.expected.messages.find((x) => x.id === id);
+    const hit = target
+      ? (this.matches.get(slot(target.index, iteration)) ?? this.matches.get(slot(target.index, 0)))
+      : undefined;
+    return hit?.observed ? (observedField(hit.observed, field) ?? null) : undefined;
   }
 
   /** Records a match and checks its values. */
@@ -470,14 +791,23 @@ export class Instance {
       retransmissions: 0,
       loose,
     });
-    this.seenKeys.set(transmissionKey(o), slot(m.index, iteration));
+    const key = slot(m.index, iteration);
+    const known = this.transmission(o);
+    if (known !== undefined) known.slot = key;
+    else this.sent.push(transmissionOf(o, key));
+  }
+
+  /** The matched transmission `o` repeats, if any. */
+  private transmission(o: ObservedMessage): Transmission | undefined {
+    for (const t of this.sent) if (sameTransmission(t, o)) return t;
+    return undefined;
   }
 
   /** A retransmission of an already matched transmission: counted, not a deviation. */
   retransmission(o: ObservedMessage): boolean {
-    const key = this.seenKeys.get(transmissionKey(o));
-    if (key === undefined) return false;
-    const hit = this.matches.get(key);
+    const known = this.transmission(o);
+    if (known === undefined) return false;
+    const hit = this.matches.get(known.slot);
     if (hit) hit.retransmissions++;
     return true;
   }
@@ -496,7 +826,7 @@ export class Instance {
 
   /** Iterations a group is bound in. */
   iterationsOf(group: number): readonly number[] {
-    return this.groupIterations.get(group) ?? NO_ITERATIONS;
+    return this.groupIterations[group] ?? NO_ITERATIONS;
   }
 
   /**
@@ -527,9 +857,9 @@ export class Instance {
 
   bindGroup(group: number, iteration: number, callId: string | undefined): void {
     this.revision++;
-    const its = this.groupIterations.get(group) ?? [];
-    if (!its.includes(iteration)) its.push(iteration);
-    this.groupIterations.set(group, its);
+    const its = this.groupIterations[group];
+    if (its === undefined) this.groupIterations[group] = [iteration];
+    else if (!its.includes(iteration)) its.push(iteration);
     if (callId !== undefined) {
       // A list rather than a set: a dialog serves a group or two.
       const gs = this.callIds.get(callId) ?? [];

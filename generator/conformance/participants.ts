@@ -40,7 +40,7 @@ export interface LocalBindings {
   get(participant: string, iteration: number, media?: boolean): WireEndpoint | undefined;
   set(participant: string, iteration: number, endpoint: WireEndpoint, media?: boolean): void;
   /** Every endpoint bound in the instance (SIP and media) with its participant. */
-  entries(): Iterable<readonly [string, WireEndpoint]>;
+  all(): readonly Binding[];
   /**
    * Whether `seen` (address and port) is bound to anything but participant `p` in iteration `it`:
    * another participant, or the same `multiple` participant in another iteration.
@@ -48,36 +48,52 @@ export interface LocalBindings {
   heldByOther(p: string, it: number, seen: WireEndpoint): boolean;
 }
 
-/** Map-backed {@link LocalBindings}. */
+/** One binding of an instance: participant `participant` is at `endpoint`. */
+export interface Binding {
+  readonly participant: string;
+  readonly endpoint: WireEndpoint;
+  /** Its loop iteration for a `multiple` participant, -1 for any other. */
+  readonly it: number;
+  /** Set for the media endpoint (see {@link ParticipantBindings.mediaFits}). */
+  readonly media: boolean;
+}
+
+/**
+ * {@link LocalBindings} of one instance, as a list: an instance binds a handful of endpoints, which
+ * a scan finds sooner than a map finds a key it must first build ("p@it#media").
+ */
 export class InstanceBindings implements LocalBindings {
-  /** Key ("p", or "p@it" for a multiple participant; "#media" after it) -> [participant, endpoint]. */
-  private readonly byKey = new Map<string, readonly [string, WireEndpoint]>();
+  /** The bindings in the order they were made. */
+  private readonly bound: Binding[] = [];
 
   constructor(private readonly multiple: ReadonlySet<string>) {}
 
-  private key(p: string, it: number, media: boolean): string {
-    const k = this.multiple.has(p) ? `${p}@${it}` : p;
-    return media ? `${k}#media` : k;
+  /** The iteration a binding of `p` is kept under: its own for a `multiple` participant. */
+  private at(p: string, it: number): number {
+    return this.multiple.has(p) ? it : -1;
   }
 
   get(p: string, it: number, media = false): WireEndpoint | undefined {
-    return this.byKey.get(this.key(p, it, media))?.[1];
+    const at = this.at(p, it);
+    for (const b of this.bound)
+      if (b.participant === p && b.it === at && b.media === media) return b.endpoint;
+    return undefined;
   }
 
   set(p: string, it: number, e: WireEndpoint, media = false): void {
-    const k = this.key(p, it, media);
-    if (!this.byKey.has(k)) this.byKey.set(k, [p, e]);
+    if (this.get(p, it, media) !== undefined) return;
+    this.bound.push({ participant: p, endpoint: e, it: this.at(p, it), media });
   }
 
-  entries(): Iterable<readonly [string, WireEndpoint]> {
-    return this.byKey.values();
+  all(): readonly Binding[] {
+    return this.bound;
   }
 
   heldByOther(p: string, it: number, seen: WireEndpoint): boolean {
-    const own = this.key(p, it, false);
-    const ownMedia = this.key(p, it, true);
-    for (const [k, [, e]] of this.byKey)
-      if (k !== own && k !== ownMedia && sameEndpoint(e, seen, 'udp')) return true;
+    const at = this.at(p, it);
+    for (const b of this.bound)
+      if (!(b.participant === p && b.it === at) && sameEndpoint(b.endpoint, seen, 'udp'))
+        return true;
     return false;
   }
 }
@@ -131,12 +147,13 @@ export class ParticipantBindings {
     if (b) {
       if (sameEndpoint(b, seen, 'udp')) return true;
       if (!stream || b.ip !== seen.ip) return false;
-      for (const [q, other] of local.entries()) if (q !== p && other.ip === seen.ip) return false;
+      for (const q of local.all())
+        if (q.participant !== p && q.endpoint.ip === seen.ip) return false;
       return !this.ipSharedInMap(p, seen.ip);
     }
     // An unbound participant may not take an endpoint another participant holds in this instance or in the map.
-    for (const [q, other] of local.entries())
-      if (q !== p && sameEndpoint(other, seen, 'udp')) return false;
+    for (const q of local.all())
+      if (q.participant !== p && sameEndpoint(q.endpoint, seen, 'udp')) return false;
     return !this.mappedElsewhere(seen);
   }
 

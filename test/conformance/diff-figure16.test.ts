@@ -219,6 +219,24 @@ describe('flowspec diff against Figure 16', () => {
     expect(stepOf(report, 0, '2')?.retransmissions).toBe(2);
   });
 
+  it('tells a retransmission by its branch, however the Via parameter is written', async () => {
+    const msgs = interleaved(expected, 1);
+    const two = msgs.find((m) => m.step === '2@0');
+    if (!two) throw new Error('no step 2');
+    if (!/;branch=/.test(two.text)) throw new Error('step 2 has no branch');
+    // RFC 3261 17.2.3: the same branch is the same transaction, whatever the case and spacing.
+    const respelled = {
+      ...two,
+      step: 'retransmission',
+      text: two.text.replace(';branch=', ' ; BRANCH = '),
+    };
+    // Another branch is another transaction, even with the same CSeq.
+    const other = { ...two, step: 'other', text: two.text.replace(';branch=', ';branch=x') };
+    msgs.splice(1, 0, respelled, other);
+    const { report } = await diffJson(msgs);
+    expect(stepOf(report, 0, '2')?.retransmissions).toBe(1);
+  });
+
   it('reports an unexpected message inside the instance’s dialogs', async () => {
     const msgs = interleaved(expected, 1);
     const four = msgs.find((m) => m.step === '4@0');
