@@ -14,6 +14,13 @@ import type { ParticipantBindings } from './participants.js';
 export class StepPlacement {
   /** Wire messages by signature ("R:BYE", "S:200", "M:Disconnect"), in the flow's order. */
   private readonly bySignature = new Map<string, ExpectedMessage[]>();
+  /**
+   * The same lists by request method, by response status and by MBCP kind: a message's list is
+   * found without making its signature's text.
+   */
+  private readonly byMethod = new Map<string, ExpectedMessage[]>();
+  private readonly byStatus = new Map<number, ExpectedMessage[]>();
+  private readonly byKind = new Map<string, ExpectedMessage[]>();
   /** The last message given to {@link candidates}, and its candidates. */
   private lastObserved: ObservedMessage | undefined;
   private lastCandidates: readonly ExpectedMessage[] = [];
@@ -25,6 +32,13 @@ export class StepPlacement {
     for (const m of wireByEvent) {
       const key = expectedSignature(m);
       this.bySignature.set(key, [...(this.bySignature.get(key) ?? []), m]);
+    }
+    for (const [key, steps] of this.bySignature) {
+      const rest = key.slice(2);
+      if (key.startsWith('R:')) this.byMethod.set(rest, steps);
+      else if (key.startsWith('S:') && String(Number(rest)) === rest)
+        this.byStatus.set(Number(rest), steps);
+      else if (key.startsWith('M:')) this.byKind.set(rest, steps);
     }
   }
 
@@ -163,9 +177,18 @@ export class StepPlacement {
     // Asked for every instance a message is tried on: read once per message.
     if (this.lastObserved !== o) {
       this.lastObserved = o;
-      this.lastCandidates = this.bySignature.get(observedSignature(o)) ?? [];
+      this.lastCandidates = this.signatureSteps(o) ?? [];
     }
     return this.lastCandidates;
+  }
+
+  /** The steps of `o`'s signature ({@link observedSignature}), without making its text. */
+  private signatureSteps(o: ObservedMessage): ExpectedMessage[] | undefined {
+    const sip = o.sip;
+    if (sip)
+      return sip.kind === 'request' ? this.byMethod.get(sip.method) : this.byStatus.get(sip.status);
+    if (o.mbcp) return this.byKind.get(o.mbcp.kind);
+    return this.bySignature.get('?');
   }
 
   /** The latest matched predecessor of `m` in the instance (any iteration), if any. */
@@ -173,16 +196,22 @@ export class StepPlacement {
     inst: Instance,
     m: ExpectedMessage,
   ): { id: string; frame: number; sender: string | undefined } | undefined {
-    let best: { id: string; frame: number; sender: string | undefined } | undefined;
+    // The predecessor and its frame only: the answer is made once, at the end.
+    let best: ExpectedMessage | undefined;
+    let bestFrame = 0;
     for (const p of this.expected.before[m.index] ?? []) {
-      for (const [key, hit] of inst.matches) {
+      const pm = this.expected.messages[p];
+      if (!pm) continue;
+      for (const key of inst.matches.keys()) {
         if (slotMessage(key) !== p) continue;
-        const pm = this.expected.messages[p];
-        if (pm && (!best || hit.frame > best.frame))
-          best = { id: pm.id, frame: hit.frame, sender: pm.from };
+        const frame = inst.matches.get(key)?.frame ?? 0;
+        if (!best || frame > bestFrame) {
+          best = pm;
+          bestFrame = frame;
+        }
       }
     }
-    return best;
+    return best && { id: best.id, frame: bestFrame, sender: best.from };
   }
 
   /** Why a new dialog belongs to this instance: the latest matched predecessor. */

@@ -11,6 +11,12 @@ import type { InsideHopReport, InstanceReport, StepReport } from './report.js';
 /** The hops inside participants of an instance that has none (shared). */
 const NO_INSIDE: readonly InsideHopReport[] = Object.freeze([]);
 
+/** Whether one of `members` (message indexes) has a match. */
+function anyHit(members: readonly number[], hitCount: Int32Array): boolean {
+  for (const w of members) if ((hitCount[w] ?? 0) > 0) return true;
+  return false;
+}
+
 /** Which alts of a flow have an operand without wire messages (it may leave no trace). */
 export class AltStructure {
   private readonly memo = new Map<string, boolean>();
@@ -26,6 +32,24 @@ export class AltStructure {
   readonly optMembers: ReadonlyMap<string, readonly number[]>;
   /** Wire messages inside some alt operand. */
   readonly inAlts: readonly ExpectedMessage[];
+  /** The alts wire messages lie in, numbered in the order {@link operands} first names them. */
+  private readonly altNames: string[] = [];
+  /** Per numbered alt: the offset of its operands in the per-operand arrays. */
+  private readonly opBase: number[] = [];
+  /** Per operand (numbered alts' operands in a row): its name ("1"), its number, and its alt. */
+  private readonly opNames: string[] = [];
+  private readonly opNumbers: number[] = [];
+  private readonly opAlt: number[] = [];
+  /** Per numbered alt: whether some operand of it sends nothing on the wire. */
+  private readonly altEmpty: boolean[] = [];
+  /** Per message index: the numbers of the operands it lies in (see {@link opNames}). */
+  private readonly messageOps = new Map<number, readonly number[]>();
+  /** Per opt fragment, by message index: the opts it lies in, each as its wire messages. */
+  private readonly messageOpts = new Map<number, readonly (readonly number[])[]>();
+  /** Scratch of {@link pathMessages}: hits per operand, the operand chosen per alt, the path. */
+  private opHits = new Float64Array(0);
+  private chosen = new Int32Array(0);
+  private readonly path: ExpectedMessage[] = [];
 
   constructor(private readonly expected: ExpectedFlow) {
     this.wireByEvent = [...expected.wire].sort((a, b) => a.event - b.event);
@@ -45,6 +69,7 @@ export class AltStructure {
     this.operands = operands;
     this.optMembers = optMembers;
     this.inAlts = expected.wire.filter((m) => m.context.alts.length > 0);
+    this.numberOperands();
     for (const m of expected.wire)
       m.context.alts.forEach((a, i) => {
         const [alt = ''] = a.split(':');
@@ -55,6 +80,93 @@ export class AltStructure {
           optional: optional && (known?.optional ?? true),
         });
       });
+  }
+
+  /** Numbers the alts and operands wire messages lie in, for {@link pathMessages}. */
+  private numberOperands(): void {
+    const altIndex = new Map<string, number>();
+    const ops: string[][] = [];
+    for (const m of this.inAlts)
+      for (const [alt, op] of this.operands.get(m.index) ?? []) {
+        let a = altIndex.get(alt);
+        if (a === undefined) {
+          a = this.altNames.length;
+          altIndex.set(alt, a);
+          this.altNames.push(alt);
+          ops.push([]);
+        }
+        const known = ops[a] ?? [];
+        if (!known.includes(op)) known.push(op);
+      }
+    ops.forEach((names, a) => {
+      this.opBase.push(this.opNames.length);
+      for (const op of names) {
+        this.opNames.push(op);
+        this.opNumbers.push(Number(op));
+        this.opAlt.push(a);
+      }
+      this.altEmpty.push(this.hasEmptyOperand(this.altNames[a] ?? ''));
+    });
+    for (const m of this.expected.wire) {
+      const pairs = this.operands.get(m.index) ?? [];
+      this.messageOps.set(
+        m.index,
+        pairs.map(([alt, op]) => {
+          const a = altIndex.get(alt) ?? 0;
+          const base = this.opBase[a] ?? 0;
+          return base + (ops[a] ?? []).indexOf(op);
+        }),
+      );
+      this.messageOpts.set(
+        m.index,
+        m.context.opts.map((opt) => this.optMembers.get(opt) ?? []),
+      );
+    }
+    this.opHits = new Float64Array(this.opNames.length);
+    this.chosen = new Int32Array(this.altNames.length);
+  }
+
+  /**
+   * The wire messages expected on the path an instance took (see {@link pathMessages}), given
+   * its matches per message index: a list reused by the next call.
+   */
+  onPath(hitCount: Int32Array): readonly ExpectedMessage[] {
+    const hits = this.opHits;
+    hits.fill(0);
+    for (const m of this.inAlts)
+      for (const op of this.messageOps.get(m.index) ?? [])
+        hits[op] = (hits[op] ?? 0) + (hitCount[m.index] ?? 0);
+    // Per alt, the operand with most matches (the lowest numbered among equals); -1 for none.
+    for (let a = 0; a < this.altNames.length; a++) {
+      const from = this.opBase[a] ?? 0;
+      const to = this.opBase[a + 1] ?? this.opNames.length;
+      let best = from;
+      for (let op = from + 1; op < to; op++) {
+        const h = hits[op] ?? 0;
+        const b = hits[best] ?? 0;
+        if (h > b || (h === b && (this.opNumbers[op] ?? 0) < (this.opNumbers[best] ?? 0)))
+          best = op;
+      }
+      this.chosen[a] = (hits[best] ?? 0) > 0 ? best : -1;
+    }
+    // Written in place and cut to length: the list keeps its store from one call to the next.
+    const out = this.path;
+    let n = 0;
+    for (const m of this.wireByEvent) {
+      let taken = true;
+      for (const op of this.messageOps.get(m.index) ?? []) {
+        const a = this.opAlt[op] ?? 0;
+        const c = this.chosen[a] ?? -1;
+        // No operand seen: the first operand is the expected one unless the alt has an operand without wire messages.
+        if (c === -1 ? this.opNames[op] !== '0' || (this.altEmpty[a] ?? false) : c !== op)
+          taken = false;
+      }
+      for (const members of this.messageOpts.get(m.index) ?? [])
+        if (!anyHit(members, hitCount)) taken = false;
+      if (taken) out[n++] = m;
+    }
+    out.length = n;
+    return out;
   }
 
   /** Operands enclosing `alt`, outermost first. */
@@ -119,48 +231,18 @@ interface ExpectedSlot {
  * one without wire messages), opt fragments only when one of their messages was seen. A loop's
  * messages are expected once per iteration the instance created ({@link iterations}).
  */
-function pathMessages(exp: ExpectedFlow, inst: Instance, alts: AltStructure): ExpectedMessage[] {
+function pathMessages(
+  exp: ExpectedFlow,
+  inst: Instance,
+  alts: AltStructure,
+): readonly ExpectedMessage[] {
   // Matches per expected message, counted once (an instance has a handful).
   const hitCount = alts.hitScratch(exp.messages.length);
   for (const k of inst.matches.keys()) {
     const i = slotMessage(k);
     hitCount[i] = (hitCount[i] ?? 0) + 1;
   }
-  const chosen = new Map<string, string>();
-  if (alts.inAlts.length > 0) {
-    const altOperands = new Map<string, Map<string, number>>();
-    for (const m of alts.inAlts) {
-      for (const [alt, op] of alts.operands.get(m.index) ?? []) {
-        const ops = altOperands.get(alt) ?? new Map<string, number>();
-        const hits = hitCount[m.index] ?? 0;
-        ops.set(op, (ops.get(op) ?? 0) + hits);
-        altOperands.set(alt, ops);
-      }
-    }
-    for (const [alt, ops] of altOperands) {
-      let best: [string, number] | undefined;
-      for (const entry of ops)
-        if (
-          best === undefined ||
-          entry[1] > best[1] ||
-          (entry[1] === best[1] && Number(entry[0]) < Number(best[0]))
-        )
-          best = entry;
-      chosen.set(alt, best && best[1] > 0 ? best[0] : '');
-    }
-  }
-  const out: ExpectedMessage[] = [];
-  for (const m of alts.wireByEvent) {
-    let taken = true;
-    for (const [alt, op] of alts.operands.get(m.index) ?? []) {
-      const c = chosen.get(alt);
-      // No operand seen: the first operand is the expected one unless the alt has an operand without wire messages.
-      if (c === '' ? op !== '0' || alts.hasEmptyOperand(alt) : c !== op) taken = false;
-    }
-    for (const opt of m.context.opts)
-      if (!(alts.optMembers.get(opt) ?? []).some((w) => (hitCount[w] ?? 0) > 0)) taken = false;
-    if (taken) out.push(m);
-  }
+  const out = alts.onPath(hitCount);
   for (const k of inst.matches.keys()) hitCount[slotMessage(k)] = 0;
   return out;
 }
