@@ -16,6 +16,7 @@ import {
 } from './header-scan.js';
 import { MessageLog } from './logged-message.js';
 import { mbcpDiffs, mbcpKindOf } from './mbcp-values.js';
+import { hash53 } from './recent-keys.js';
 import { participantEnds } from './stream-ends.js';
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
 import { describeType } from './expected.js';
@@ -71,6 +72,29 @@ function senderOf(x: Sighting): string {
 
 function receiverOf(x: Sighting): string {
   return `receiver of ${stepOf(x)}, frame ${x.frame}`;
+}
+
+/** An alt operand a step lies in ("alt0:1"), with its alt ("alt0") and operand ("1") apart. */
+export interface OperandOf {
+  readonly operand: string;
+  readonly alt: string;
+  readonly op: string;
+}
+
+/** {@link operandsOf} per expected message: the flow does not change during a check. */
+const operandParts = new WeakMap<ExpectedMessage, readonly OperandOf[]>();
+
+/** The alt operands `m` lies in, split once per step rather than for every message tried. */
+export function operandsOf(m: ExpectedMessage): readonly OperandOf[] {
+  let parts = operandParts.get(m);
+  if (parts === undefined) {
+    parts = m.context.alts.map((operand) => {
+      const colon = operand.indexOf(':');
+      return { operand, alt: operand.slice(0, colon), op: operand.slice(colon + 1) };
+    });
+    operandParts.set(m, parts);
+  }
+  return parts;
 }
 
 /** The key of an expected message in one loop iteration. */
@@ -217,8 +241,14 @@ interface Transmission {
   readonly head: string | number;
   /** 's' SIP request, 'r' SIP response, 'm' MBCP, 'x' anything else. */
   readonly kind: 's' | 'r' | 'm' | 'x';
-  /** Top Via branch and CSeq value (SIP only): copies, holding no message's text alive. */
-  readonly branch: string;
+  /**
+   * The top Via branch as a 53-bit hash (0 for none), in two small integers (its upper 32 bits
+   * and lower 21): no copy of the text is kept, and two branches share a hash with a
+   * probability of about 2^-53 (see recent-keys.ts).
+   */
+  readonly branchHigh: number;
+  readonly branchLow: number;
+  /** The CSeq value (SIP only): a copy, holding no message's text alive. */
   readonly cseq: string;
   readonly srcIp: string;
   readonly srcPort: number;
@@ -236,17 +266,15 @@ let idOf: ObservedMessage | undefined;
 let idKind: Transmission['kind'] = 'x';
 let idHead: string | number = 0;
 let idCseq = '';
-let idBranch = '';
-let idBranchStart = 0;
-let idBranchEnd = 0;
+let idBranchHigh = 0;
+let idBranchLow = 0;
 
 function readIdentity(o: ObservedMessage): void {
   if (idOf === o) return;
   idOf = o;
   idCseq = '';
-  idBranch = '';
-  idBranchStart = 0;
-  idBranchEnd = 0;
+  idBranchHigh = 0;
+  idBranchLow = 0;
   const sip = o.sip;
   if (o.mbcp) {
     idKind = 'm';
@@ -258,9 +286,12 @@ function readIdentity(o: ObservedMessage): void {
     idKind = sip.kind === 'request' ? 's' : 'r';
     idHead = sip.kind === 'request' ? sip.method : sip.status;
     const b = topBranch(sip);
-    idBranch = b.text;
-    idBranchStart = b.start;
-    idBranchEnd = b.end;
+    if (b.end > b.start) {
+      const h = hash53(b.text, b.start, b.end);
+      // Integers the engine keeps untagged, where the 53-bit number would be a boxed double.
+      idBranchHigh = (h / 2 ** 21) | 0;
+      idBranchLow = (h % 2 ** 21) | 0;
+    }
     idCseq = sip.headers.get('cseq') ?? '';
   }
 }
@@ -288,7 +319,7 @@ function sameTransmission(t: Transmission, o: ObservedMessage): boolean {
   )
     return false;
   readIdentity(o);
-  return t.cseq === idCseq && spanIs(idBranch, idBranchStart, idBranchEnd, t.branch);
+  return t.cseq === idCseq && t.branchHigh === idBranchHigh && t.branchLow === idBranchLow;
 }
 
 /** A copy of `s` that holds no reference to the text it was cut from (see engine.ts, detached). */
@@ -303,12 +334,14 @@ function transmissionOf(o: ObservedMessage, slotKey: number): Transmission {
   return {
     head: idHead,
     kind: idKind,
-    branch: idBranchEnd > idBranchStart ? detached(idBranch.slice(idBranchStart, idBranchEnd)) : '',
+    branchHigh: idBranchHigh,
+    branchLow: idBranchLow,
     cseq: detached(idCseq),
     srcIp: o.src.ip,
-    srcPort: o.src.port,
+    // Ports are 16-bit: as small integers they need no box of their own.
+    srcPort: o.src.port | 0,
     dstIp: o.dst.ip,
-    dstPort: o.dst.port,
+    dstPort: o.dst.port | 0,
     slot: slotKey,
   };
 }
@@ -470,7 +503,7 @@ export class SlotMatches {
 
   /** Sets the match of a slot (a slot matched again keeps its place in the order). */
   set(key: number, match: Match): void {
-    const i = this.indexOf(key);
+    const i = this.has(key) ? this.indexOf(key) : -1;
     if (i >= 0) this.hits[i] = match;
     else {
       this.slots.push(key);
@@ -771,15 +804,13 @@ export class Instance {
     }
     if (m.context.alts.length > 0 && this.altTaken === NO_ALTS) this.altTaken = new Map();
     const taken = this.altTaken as Map<string, Set<string>>;
-    for (const a of m.context.alts) {
-      const colon = a.indexOf(':');
-      const alt = a.slice(0, colon);
+    for (const { alt, op } of operandsOf(m)) {
       let ops = taken.get(alt);
       if (!ops) {
         ops = new Set();
         taken.set(alt, ops);
       }
-      ops.add(a.slice(colon + 1));
+      ops.add(op);
     }
     if (o.frame > this.maxMatchedFrame) this.maxMatchedFrame = o.frame;
     this.matches.set(slot(m.index, iteration), {

@@ -11,11 +11,14 @@
 const EMPTY = 0;
 const DELETED = -1;
 
-/** A 53-bit hash of a string (two 32-bit FNV-1a with different offsets), never 0. */
-export function hash53(s: string): number {
+/**
+ * A 53-bit hash of a string, or of its part from `start` to `end` (two 32-bit FNV-1a with
+ * different offsets), never 0.
+ */
+export function hash53(s: string, start = 0, end = s.length): number {
   let a = 0x811c9dc5;
   let b = 0x01000193 ^ 0x5bd1e995;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
     a = Math.imul(a ^ c, 0x01000193);
     b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
