@@ -39,7 +39,7 @@ export class MessageLog {
     if (this.compacted) return;
     this.compacted = true;
     let size = 0;
-    for (const e of this.entries) size += e.bytes?.length ?? 0;
+    for (const e of this.entries) size += e.byteLength;
     if (size === 0) return;
     const arena = new Uint8Array(size);
     let used = 0;
@@ -47,7 +47,7 @@ export class MessageLog {
       const bytes = e.bytes;
       if (bytes === undefined) continue;
       arena.set(bytes, used);
-      e.bytes = arena.subarray(used, used + bytes.length);
+      e.keep(arena.buffer, used, bytes.length);
       used += bytes.length;
     }
   }
@@ -67,13 +67,20 @@ export class LoggedMessage {
   private readonly dstPort: number;
   private readonly transport: ObservedMessage['transport'];
   private readonly isSip: boolean;
+  /**
+   * Where the bytes the message was parsed from lie (moved by {@link MessageLog.compact}): the
+   * buffer and the range rather than a view of it, one object fewer per message kept.
+   */
+  private buffer: ArrayBufferLike | undefined;
+  private offset = 0;
+  /** The number of bytes kept (0 when the message is kept as itself). */
+  byteLength = 0;
 
   /** A message kept as itself; with `bytes`, as those bytes (see {@link MessageLog.add}). */
   constructor(
     o: ObservedMessage,
     readonly callId: string | undefined,
-    /** The bytes the message was parsed from (moved by {@link MessageLog.compact}). */
-    public bytes?: Uint8Array,
+    bytes?: Uint8Array,
   ) {
     this.frame = o.frame;
     this.sec = o.time.sec;
@@ -85,6 +92,21 @@ export class LoggedMessage {
     this.transport = o.transport;
     this.isSip = o.sip !== undefined;
     this.kept = bytes === undefined ? o : undefined;
+    if (bytes !== undefined) this.keep(bytes.buffer, bytes.byteOffset, bytes.length);
+  }
+
+  /** The bytes the message was parsed from, undefined when it is kept as itself. */
+  get bytes(): Uint8Array | undefined {
+    return this.buffer === undefined
+      ? undefined
+      : new Uint8Array(this.buffer, this.offset, this.byteLength);
+  }
+
+  /** Keeps the message's bytes as `length` bytes of `buffer` from `offset`. */
+  keep(buffer: ArrayBufferLike, offset: number, length: number): void {
+    this.buffer = buffer;
+    this.offset = offset;
+    this.byteLength = length;
   }
 
   /** The IP addresses of the message's ends, without parsing it again. */
