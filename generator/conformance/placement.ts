@@ -5,7 +5,7 @@
  * instance's matches exclude, and which loop iteration a new dialog takes.
  */
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
-import { slot, slotMessage, type Instance } from './instance.js';
+import { operandsOf, slot, slotMessage, type Instance } from './instance.js';
 import { mbcpKindOf } from './mbcp-values.js';
 import type { ObservedMessage } from './observed.js';
 import type { ParticipantBindings } from './participants.js';
@@ -115,12 +115,10 @@ export class StepPlacement {
   /** True when another operand of one of m's alts already has a match. */
   excluded(inst: Instance, m: ExpectedMessage): boolean {
     if (m.context.alts.length === 0) return false;
-    for (const a of m.context.alts) {
-      if (inst.banned.has(a)) return true;
-      const colon = a.indexOf(':');
-      const taken = inst.altTaken.get(a.slice(0, colon));
+    for (const { operand, alt, op } of operandsOf(m)) {
+      if (inst.banned.has(operand)) return true;
+      const taken = inst.altTaken.get(alt);
       if (!taken) continue;
-      const op = a.slice(colon + 1);
       for (const t of taken) if (t !== op) return true;
     }
     return false;

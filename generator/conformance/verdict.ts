@@ -11,6 +11,9 @@ import type { InsideHopReport, InstanceReport, StepReport } from './report.js';
 /** The hops inside participants of an instance that has none (shared). */
 const NO_INSIDE: readonly InsideHopReport[] = Object.freeze([]);
 
+/** No numbers (shared). */
+const NO_NUMBERS: readonly number[] = [];
+
 /** Whether one of `members` (message indexes) has a match. */
 function anyHit(members: readonly number[], hitCount: Int32Array): boolean {
   for (const w of members) if ((hitCount[w] ?? 0) > 0) return true;
@@ -43,9 +46,9 @@ export class AltStructure {
   /** Per numbered alt: whether some operand of it sends nothing on the wire. */
   private readonly altEmpty: boolean[] = [];
   /** Per message index: the numbers of the operands it lies in (see {@link opNames}). */
-  private readonly messageOps = new Map<number, readonly number[]>();
-  /** Per opt fragment, by message index: the opts it lies in, each as its wire messages. */
-  private readonly messageOpts = new Map<number, readonly (readonly number[])[]>();
+  private readonly messageOps: (readonly number[])[] = [];
+  /** Per message index: the opts it lies in, each as its wire messages. */
+  private readonly messageOpts: (readonly (readonly number[])[])[] = [];
   /** Scratch of {@link pathMessages}: hits per operand, the operand chosen per alt, the path. */
   private opHits = new Float64Array(0);
   private chosen = new Int32Array(0);
@@ -107,20 +110,18 @@ export class AltStructure {
       }
       this.altEmpty.push(this.hasEmptyOperand(this.altNames[a] ?? ''));
     });
+    for (let i = 0; i < this.expected.messages.length; i++) {
+      this.messageOps.push(NO_NUMBERS);
+      this.messageOpts.push([]);
+    }
     for (const m of this.expected.wire) {
       const pairs = this.operands.get(m.index) ?? [];
-      this.messageOps.set(
-        m.index,
-        pairs.map(([alt, op]) => {
-          const a = altIndex.get(alt) ?? 0;
-          const base = this.opBase[a] ?? 0;
-          return base + (ops[a] ?? []).indexOf(op);
-        }),
-      );
-      this.messageOpts.set(
-        m.index,
-        m.context.opts.map((opt) => this.optMembers.get(opt) ?? []),
-      );
+      this.messageOps[m.index] = pairs.map(([alt, op]) => {
+        const a = altIndex.get(alt) ?? 0;
+        const base = this.opBase[a] ?? 0;
+        return base + (ops[a] ?? []).indexOf(op);
+      });
+      this.messageOpts[m.index] = m.context.opts.map((opt) => this.optMembers.get(opt) ?? []);
     }
     this.opHits = new Float64Array(this.opNames.length);
     this.chosen = new Int32Array(this.altNames.length);
@@ -134,7 +135,7 @@ export class AltStructure {
     const hits = this.opHits;
     hits.fill(0);
     for (const m of this.inAlts)
-      for (const op of this.messageOps.get(m.index) ?? [])
+      for (const op of this.messageOps[m.index] ?? NO_NUMBERS)
         hits[op] = (hits[op] ?? 0) + (hitCount[m.index] ?? 0);
     // Per alt, the operand with most matches (the lowest numbered among equals); -1 for none.
     for (let a = 0; a < this.altNames.length; a++) {
@@ -154,14 +155,14 @@ export class AltStructure {
     let n = 0;
     for (const m of this.wireByEvent) {
       let taken = true;
-      for (const op of this.messageOps.get(m.index) ?? []) {
+      for (const op of this.messageOps[m.index] ?? NO_NUMBERS) {
         const a = this.opAlt[op] ?? 0;
         const c = this.chosen[a] ?? -1;
         // No operand seen: the first operand is the expected one unless the alt has an operand without wire messages.
         if (c === -1 ? this.opNames[op] !== '0' || (this.altEmpty[a] ?? false) : c !== op)
           taken = false;
       }
-      for (const members of this.messageOpts.get(m.index) ?? [])
+      for (const members of this.messageOpts[m.index] ?? [])
         if (!anyHit(members, hitCount)) taken = false;
       if (taken) out[n++] = m;
     }
@@ -293,7 +294,7 @@ function violatedBy(
 export function instancePasses(exp: ExpectedFlow, inst: Instance, alts: AltStructure): boolean {
   if (inst.unexpected.length > 0) return false;
   for (const m of pathMessages(exp, inst, alts))
-    for (let it = 0; it < iterations(inst, m); it++) {
+    for (let it = 0, n = iterations(inst, m); it < n; it++) {
       const hit = inst.matches.get(slot(m.index, it));
       if (!hit || hit.diffs.length > 0 || violatedBy(exp, inst, m, it, hit.frame) !== null)
         return false;
