@@ -74,9 +74,13 @@ export class InstanceBindings implements LocalBindings {
   }
 
   get(p: string, it: number, media = false): WireEndpoint | undefined {
-    const at = this.at(p, it);
-    for (const b of this.bound)
-      if (b.participant === p && b.it === at && b.media === media) return b.endpoint;
+    // Whether `p` is `multiple` is asked only once a binding of it is found.
+    let at: number | undefined;
+    for (const b of this.bound) {
+      if (b.participant !== p || b.media !== media) continue;
+      at ??= this.at(p, it);
+      if (b.it === at) return b.endpoint;
+    }
     return undefined;
   }
 
@@ -137,7 +141,7 @@ export class ParticipantBindings {
     it: number,
   ): boolean {
     const stream = transport !== 'udp';
-    const mapped = this.map.get(p);
+    const mapped = this.map.size === 0 ? undefined : this.map.get(p);
     if (mapped) {
       if (addressMatches(mapped, seen)) return true;
       return stream && mapped.some((m) => m.ip === seen.ip) && !this.ipSharedInMap(p, seen.ip);
@@ -175,6 +179,8 @@ export class ParticipantBindings {
 
   /** True when the map gives `seen` (address and port) to a participant. */
   private mappedElsewhere(seen: WireEndpoint): boolean {
+    // Without a map (every participant inferred), asked for every step tried: no iterator.
+    if (this.map.size === 0) return false;
     for (const [, specs] of this.map) if (addressMatches(specs, seen)) return true;
     return false;
   }
