@@ -481,6 +481,11 @@ export class SlotMatches {
   private readonly slots: number[] = [];
   private readonly hits: Match[] = [];
   /**
+   * Per slot, its match's frame times two, plus one when the match differs from its step: what
+   * a verdict asks of every slot, read from one list rather than from each match's object.
+   */
+  private readonly marks: number[] = [];
+  /**
    * Bit k set when slot k (step k of the first iteration, k < 31) is matched: most questions are
    * about those slots, and this answers them without a scan.
    */
@@ -504,12 +509,30 @@ export class SlotMatches {
   /** Sets the match of a slot (a slot matched again keeps its place in the order). */
   set(key: number, match: Match): void {
     const i = this.has(key) ? this.indexOf(key) : -1;
-    if (i >= 0) this.hits[i] = match;
-    else {
+    const mark = match.frame * 2 + (match.diffs.length > 0 ? 1 : 0);
+    if (i >= 0) {
+      this.hits[i] = match;
+      this.marks[i] = mark;
+    } else {
       this.slots.push(key);
       this.hits.push(match);
+      this.marks.push(mark);
       if (key >= 0 && key < 31) this.low |= 1 << key;
     }
+  }
+
+  /** The frame matched to a slot, -1 when it has no match. */
+  frameOf(key: number): number {
+    if (key >= 0 && key < 31 && (this.low & (1 << key)) === 0) return -1;
+    const i = this.indexOf(key);
+    return i < 0 ? -1 : Math.floor((this.marks[i] ?? 0) / 2);
+  }
+
+  /** Whether a slot has a match that does not differ from its step. */
+  clean(key: number): boolean {
+    if (key >= 0 && key < 31 && (this.low & (1 << key)) === 0) return false;
+    const i = this.indexOf(key);
+    return i >= 0 && (this.marks[i] ?? 1) % 2 === 0;
   }
 
   private indexOf(key: number): number {

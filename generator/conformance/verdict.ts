@@ -277,9 +277,11 @@ function violatedBy(
   let violates: string | null = null;
   let latest = -1;
   for (const p of exp.causal[m.index] ?? []) {
-    const ph = inst.matches.get(slot(p, it)) ?? inst.matches.get(slot(p, 0));
+    // Frames only: the matches' own objects are not visited (one list holds every frame).
+    const own = inst.matches.frameOf(slot(p, it));
+    const pf = own >= 0 ? own : inst.matches.frameOf(slot(p, 0));
     const pm = exp.messages[p];
-    if (ph && pm && ph.frame > frame && pm.event > latest) {
+    if (pf >= 0 && pm && pf > frame && pm.event > latest) {
       violates = pm.id;
       latest = pm.event;
     }
@@ -295,9 +297,9 @@ export function instancePasses(exp: ExpectedFlow, inst: Instance, alts: AltStruc
   if (inst.unexpected.length > 0) return false;
   for (const m of pathMessages(exp, inst, alts))
     for (let it = 0, n = iterations(inst, m); it < n; it++) {
-      const hit = inst.matches.get(slot(m.index, it));
-      if (!hit || hit.diffs.length > 0 || violatedBy(exp, inst, m, it, hit.frame) !== null)
-        return false;
+      const key = slot(m.index, it);
+      if (!inst.matches.clean(key)) return false;
+      if (violatedBy(exp, inst, m, it, inst.matches.frameOf(key)) !== null) return false;
     }
   return true;
 }
