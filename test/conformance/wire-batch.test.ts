@@ -129,6 +129,31 @@ describe('wire batches', () => {
     expect([...new WireBatchReader().messages(batch)].map(view)).toEqual([view(big)]);
   });
 
+  it('carry the layout of the parse that read the message, and build the message from it', () => {
+    const plain = RESPONSE.replace('i: tcp-1', 'i: tcp-1\r\nX-Odd-Name: 1\r\nx-odd-name: 2');
+    const writer = new WireBatchWriter();
+    const wire = new Uint8Array(Buffer.from(plain, 'utf8'));
+    // The reading side's parse keeps its layout in the writer's: the writer does not parse again.
+    const o: ObservedMessage = {
+      ...sip(1, plain, 'tcp', '192.0.2.1'),
+      sip: parseMessage(wire, { transport: 'stream', layout: writer.layout }),
+      wire,
+    };
+    expect(writer.layout.bytes).toBe(wire);
+    writer.add(o);
+    writer.add(sip(2, plain, 'tcp', '192.0.2.1'));
+    const batch = writer.take();
+    // The names that are not common spellings travel once, as the batch's table.
+    expect(batch.names).toEqual(['X-Odd-Name', 'x-odd-name']);
+    const back = [...new WireBatchReader().messages(batch)];
+    expect(back.map(view)).toEqual([o, sip(2, plain, 'tcp', '192.0.2.1')].map(view));
+    expect(back[0]?.sip?.headers.getAll('x-odd-name')).toEqual(['1', '2']);
+    // One endpoint object for every message from one address and port.
+    expect(back[1]?.dst).toBe(back[0]?.dst);
+    // Each message's bytes are a copy of their own, not a view of the whole batch.
+    expect(back[0]?.wire?.buffer).not.toBe(batch.bytes.buffer);
+  });
+
   it('refuse a message without its bytes', () => {
     const o = sip(9, INVITE, 'udp', '192.0.2.1');
     expect(() => new WireBatchWriter().add({ ...o, wire: undefined })).toThrow(
