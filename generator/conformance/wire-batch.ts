@@ -2,21 +2,25 @@
  * Observed messages in batches that cross a thread boundary without being
  * copied: `flowspec diff` reads and parses a capture in one thread and runs
  * the conformance engine in another (generator/cli/diff-pipeline.ts). A
- * batch holds the messages' bytes in one buffer, their frame, time and ends
- * in a Float64Array, and where the parse found each SIP message's start
- * line, header lines and body in an Int32Array (message-layout.ts), all
- * transferred; the addresses and the header names that are not common
+ * batch holds the messages' bytes in chunks of 16 KiB, their frame, time
+ * and ends in a Float64Array, and where the parse found each SIP message's
+ * start line, header lines and body in an Int32Array (message-layout.ts),
+ * all transferred; the addresses and the header names that are not common
  * spellings travel once per batch as tables of texts. The receiving side
  * builds each message from its bytes and layout without parsing them again:
  * a header's value is made when the engine reads it, its structured form
  * parsed when first read, as with the parser's `checked` mode.
+ *
+ * The chunks are what a message kept by the engine pins (an instance keeps
+ * its messages' bytes, logged-message.ts): 16 KiB, not the whole batch. They
+ * are made by the writer, in the reading thread, so that the engine's thread
+ * neither copies the bytes nor allocates buffers for them.
  */
 import { decodeMbcp } from '../../runtime/mbcp/mbcp-codec.js';
 import { headerSpelling, knownSpellings } from '../../runtime/sip/message/header-registry.js';
 import type { HeaderSpelling } from '../../runtime/sip/message/header-registry.js';
 import {
   laidOutMessage,
-  laidOutSize,
   laidOutSpellings,
   MessageLayout,
   writeLaidOut,
@@ -26,7 +30,9 @@ import type { WireEndpoint } from './address-map.js';
 import type { ObservedMessage } from './observed.js';
 
 /** Numbers per message in {@link WireBatch.meta}. */
-const FIELDS = 12;
+const FIELDS = 13;
+/** Bytes per chunk; a message larger than a quarter chunk has a chunk of its own. */
+const CHUNK = 16 * 1024;
 const TRANSPORTS = ['udp', 'tcp', 'ws'] as const;
 
 /** A batch of observed messages as it crosses to another thread (every part structured-cloneable). */
@@ -34,11 +40,16 @@ export interface WireBatch {
   readonly count: number;
   /**
    * Per message: frame, sec, nsec, src ip index, src port, dst ip index, dst port, transport,
-   * kind (0 SIP, 1 MBCP), length, offset, index of its layout in {@link laid} (SIP).
+   * kind (0 SIP, 1 MBCP), length, index of its chunk, offset in the chunk, index of its layout
+   * in {@link laid} (SIP).
    */
   readonly meta: Float64Array;
-  readonly bytes: Uint8Array;
-  /** The SIP messages' layouts, offsets relative to each message's first byte. */
+  /** The messages' bytes, one after the other. */
+  readonly chunks: readonly Uint8Array[];
+  /**
+   * The SIP messages' layouts, offsets relative to each message's first byte. A message made
+   * from the batch refers to them while it lives (messages are not kept: their bytes are).
+   */
   readonly laid: Int32Array;
   /** The address texts the ip indexes refer to. */
   readonly ips: readonly string[];
@@ -50,8 +61,8 @@ export interface WireBatch {
 export function transferables(b: WireBatch): ArrayBuffer[] {
   return [
     b.meta.buffer as ArrayBuffer,
-    b.bytes.buffer as ArrayBuffer,
     b.laid.buffer as ArrayBuffer,
+    ...b.chunks.map((c) => c.buffer as ArrayBuffer),
   ];
 }
 
@@ -63,9 +74,14 @@ export class WireBatchWriter {
    */
   readonly layout = new MessageLayout();
   private meta: Float64Array;
-  private bytes: Uint8Array;
+  private chunks: Uint8Array[] = [];
+  /** The chunk being filled (its index in `chunks`), and how far. */
+  private chunk = new Uint8Array(0);
+  private chunkIndex = -1;
+  private chunkUsed = 0;
   private laid = new Int32Array(64 * 1024);
   private count = 0;
+  /** Bytes of the messages collected. */
   private used = 0;
   private laidUsed = 0;
   private ips: string[] = [];
@@ -78,7 +94,6 @@ export class WireBatchWriter {
     private readonly byteBudget = 512 * 1024,
   ) {
     this.meta = new Float64Array(maxMessages * FIELDS);
-    this.bytes = new Uint8Array(byteBudget);
   }
 
   /** Messages collected since the last {@link take}. */
@@ -96,13 +111,23 @@ export class WireBatchWriter {
     const wire = o.wire;
     if (wire === undefined)
       throw new TypeError(`frame ${o.frame}: a batched message needs its bytes`);
-    if (this.used + wire.length > this.bytes.length) {
-      // One large message (a TCP stream's): the buffer grows for this batch only.
-      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.used + wire.length));
-      grown.set(this.bytes.subarray(0, this.used));
-      this.bytes = grown;
+    const n = wire.length;
+    let chunk: number;
+    let offset = 0;
+    if (n > CHUNK / 4) {
+      // A large message (a TCP stream's): a chunk of its own, the one being filled stays.
+      chunk = this.chunks.push(wire.slice()) - 1;
+    } else {
+      if (this.chunkIndex < 0 || this.chunkUsed + n > CHUNK) {
+        this.chunk = new Uint8Array(CHUNK);
+        this.chunkIndex = this.chunks.push(this.chunk) - 1;
+        this.chunkUsed = 0;
+      }
+      chunk = this.chunkIndex;
+      offset = this.chunkUsed;
+      this.chunk.set(wire, offset);
+      this.chunkUsed += n;
     }
-    this.bytes.set(wire, this.used);
     const at = this.count * FIELDS;
     const m = this.meta;
     m[at] = o.frame;
@@ -114,11 +139,12 @@ export class WireBatchWriter {
     m[at + 6] = o.dst.port;
     m[at + 7] = TRANSPORTS.indexOf(o.transport);
     m[at + 8] = o.sip ? 0 : 1;
-    m[at + 9] = wire.length;
-    m[at + 10] = this.used;
-    m[at + 11] = o.sip ? this.laidUsed : -1;
+    m[at + 9] = n;
+    m[at + 10] = chunk;
+    m[at + 11] = offset;
+    m[at + 12] = o.sip ? this.laidUsed : -1;
     if (o.sip) this.addLayout(wire, o.transport);
-    this.used += wire.length;
+    this.used += n;
     this.count++;
   }
 
@@ -170,11 +196,13 @@ export class WireBatchWriter {
     const batch: WireBatch = {
       count: this.count,
       meta: this.meta.slice(0, this.count * FIELDS),
-      bytes: this.bytes.slice(0, this.used),
+      chunks: this.chunks,
       laid: this.laid.slice(0, this.laidUsed),
       ips: this.ips,
       names: this.names,
     };
+    this.chunks = [];
+    this.chunkIndex = -1;
     this.count = 0;
     this.used = 0;
     this.laidUsed = 0;
@@ -183,40 +211,6 @@ export class WireBatchWriter {
     this.names = [];
     this.nameIndex = new Map();
     return batch;
-  }
-}
-
-/**
- * Copies of the parts of a batch's array that messages keep: a message an instance keeps pins
- * one slab, not the whole batch. The messages of a batch lie one after the other, so one copy
- * fills a slab with the run of them that starts at the message that needs it.
- */
-class Slabs<A extends Uint8Array | Int32Array> {
-  /** The array that holds what {@link place} placed last. */
-  held: A | undefined = undefined;
-  private slab: A | undefined = undefined;
-  private source: A | undefined = undefined;
-  private from = 0;
-  private to = 0;
-
-  /** `size` elements a slab. */
-  constructor(private readonly size: number) {}
-
-  /** Places `source[start..end)` in {@link held}; returns its index there. */
-  place(source: A, start: number, end: number): number {
-    // Larger than a quarter slab (a TCP stream's big message): a copy of its own.
-    if (end - start > this.size / 4) {
-      this.held = source.slice(start, end) as A;
-      return 0;
-    }
-    if (source !== this.source || start < this.from || end > this.to) {
-      this.source = source;
-      this.from = start;
-      this.to = Math.min(source.length, start + this.size);
-      this.slab = source.slice(start, this.to) as A;
-    }
-    this.held = this.slab;
-    return start - this.from;
   }
 }
 
@@ -234,21 +228,16 @@ const ENDS = 65_536;
 
 /** Turns batches back into observed messages (one reader per receiving thread). */
 export class WireBatchReader {
-  /**
-   * Per address, one text and one endpoint object per port across batches: every message from
-   * or to an address and port shares them.
-   */
+  /** One text per address across batches (every message from one address shares it), and a number. */
   private addresses = new Map<string, Address>();
-  private endCount = 0;
-  /** Where the messages' bytes and layouts are copied to. */
-  readonly bytes = new Slabs<Uint8Array>(16 * 1024);
-  readonly layouts = new Slabs<Int32Array>(4 * 1024);
+  /** One endpoint object per address and port across batches, by `address.id * 65536 + port`. */
+  private ends = new Map<number, WireEndpoint>();
 
   /** The messages of a batch, made as they are iterated. */
   messages(b: WireBatch): IterableIterator<ObservedMessage> {
-    if (this.endCount > ENDS) {
+    if (this.ends.size > ENDS) {
       this.addresses = new Map();
-      this.endCount = 0;
+      this.ends = new Map();
     }
     return new BatchMessages(
       this,
@@ -261,7 +250,7 @@ export class WireBatchReader {
   private address(ip: string): Address {
     let known = this.addresses.get(ip);
     if (known === undefined) {
-      known = { ip, ports: new Map() };
+      known = { ip, id: this.addresses.size };
       this.addresses.set(ip, known);
     }
     return known;
@@ -269,20 +258,21 @@ export class WireBatchReader {
 
   /** The endpoint at `address` and `port`. */
   end(address: Address | undefined, port: number): WireEndpoint {
-    let end = address?.ports.get(port);
+    if (address === undefined) return { ip: '', port };
+    const key = address.id * 65_536 + port;
+    let end = this.ends.get(key);
     if (end === undefined) {
-      end = { ip: address?.ip ?? '', port };
-      address?.ports.set(port, end);
-      this.endCount++;
+      end = { ip: address.ip, port };
+      this.ends.set(key, end);
     }
     return end;
   }
 }
 
-/** An address's text, and its endpoints by port. */
+/** An address's text, and its number in the reader. */
 interface Address {
   readonly ip: string;
-  readonly ports: Map<number, WireEndpoint>;
+  readonly id: number;
 }
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
@@ -318,12 +308,8 @@ class BatchMessages implements IterableIterator<ObservedMessage> {
     const { reader, b } = this;
     const m = b.meta;
     const at = i * FIELDS;
-    const length = m[at + 9] ?? 0;
-    const offset = m[at + 10] ?? 0;
-    // A copy in a shared slab: a message an instance keeps pins 16 KiB, not the whole batch.
-    const start = reader.bytes.place(b.bytes, offset, offset + length);
-    const held = reader.bytes.held as Uint8Array;
-    const wire = new Uint8Array(held.buffer, held.byteOffset + start, length);
+    const chunk = b.chunks[m[at + 10] ?? 0] as Uint8Array;
+    const wire = new Uint8Array(chunk.buffer, chunk.byteOffset + (m[at + 11] ?? 0), m[at + 9] ?? 0);
     const transport = TRANSPORTS[m[at + 7] ?? 0] ?? 'udp';
     const frame = small(m[at] ?? 0);
     const time = { sec: small(m[at + 1] ?? 0), nsec: small(m[at + 2] ?? 0) };
@@ -331,10 +317,8 @@ class BatchMessages implements IterableIterator<ObservedMessage> {
     const dst = reader.end(this.addresses[m[at + 5] ?? 0], small(m[at + 6] ?? 0));
     // Spelled out rather than spread: one object of one shape per message (as observedFromIngest).
     if (m[at + 8] !== 0) return { frame, time, src, dst, transport, mbcp: decodeMbcp(wire), wire };
-    const laid = m[at + 11] ?? 0;
-    const where = reader.layouts.place(b.laid, laid, laid + laidOutSize(b.laid, laid));
     const sip =
-      laidOutMessage(wire, reader.layouts.held as Int32Array, where, this.spellings) ??
+      laidOutMessage(wire, b.laid, m[at + 12] ?? 0, this.spellings) ??
       // Not laid out (a folded or non-ASCII header section): parsed again.
       parseMessage(wire, {
         transport: transport === 'tcp' ? 'stream' : 'datagram',

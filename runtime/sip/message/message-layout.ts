@@ -178,8 +178,7 @@ function common(bytes: Uint8Array, start: number, end: number): string {
  * The message laid out at `numbers[at]` (written by {@link writeLaidOut} for these `bytes`), as
  * `parseMessage(bytes, { checked: true })` gives it: header values are made when first read and
  * structured headers parsed when first read; undefined when it was written as one to parse again.
- * The message keeps `bytes` and `numbers`: give it copies of its own (a few kilobytes at most)
- * when it may outlive a larger buffer they are part of.
+ * The message refers to `bytes` (its body is a view of them) and to `numbers` as long as it lives.
  */
 export function laidOutMessage(
   bytes: Uint8Array,
