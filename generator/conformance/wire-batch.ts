@@ -223,8 +223,11 @@ function small(x: number): number {
   return i === x ? i : x;
 }
 
-/** Endpoints kept for sharing, at most (then sharing starts again). */
-const ENDS = 65_536;
+/**
+ * Endpoints kept for sharing, at most (then sharing starts again): enough for the busy ones (a
+ * server's), few enough that a capture of many addresses does not grow the engine's memory.
+ */
+const ENDS = 4096;
 
 /** Turns batches back into observed messages (one reader per receiving thread). */
 export class WireBatchReader {
