@@ -311,17 +311,18 @@ class BatchMessages implements IterableIterator<ObservedMessage> {
     const { reader, b } = this;
     const m = b.meta;
     const at = i * FIELDS;
-    const chunk = b.chunks[m[at + 10] ?? 0] as Uint8Array;
+    // Indexes as integers (`| 0`): a double as an array index takes a slow generic path.
+    const chunk = b.chunks[(m[at + 10] ?? 0) | 0] as Uint8Array;
     const wire = new Uint8Array(chunk.buffer, chunk.byteOffset + (m[at + 11] ?? 0), m[at + 9] ?? 0);
-    const transport = TRANSPORTS[m[at + 7] ?? 0] ?? 'udp';
+    const transport = TRANSPORTS[(m[at + 7] ?? 0) | 0] ?? 'udp';
     const frame = small(m[at] ?? 0);
     const time = { sec: small(m[at + 1] ?? 0), nsec: small(m[at + 2] ?? 0) };
-    const src = reader.end(this.addresses[m[at + 3] ?? 0], small(m[at + 4] ?? 0));
-    const dst = reader.end(this.addresses[m[at + 5] ?? 0], small(m[at + 6] ?? 0));
+    const src = reader.end(this.addresses[(m[at + 3] ?? 0) | 0], small(m[at + 4] ?? 0));
+    const dst = reader.end(this.addresses[(m[at + 5] ?? 0) | 0], small(m[at + 6] ?? 0));
     // Spelled out rather than spread: one object of one shape per message (as observedFromIngest).
     if (m[at + 8] !== 0) return { frame, time, src, dst, transport, mbcp: decodeMbcp(wire), wire };
     const sip =
-      laidOutMessage(wire, b.laid, m[at + 12] ?? 0, this.spellings) ??
+      laidOutMessage(wire, b.laid, (m[at + 12] ?? 0) | 0, this.spellings) ??
       // Not laid out (a folded or non-ASCII header section): parsed again.
       parseMessage(wire, {
         transport: transport === 'tcp' ? 'stream' : 'datagram',
