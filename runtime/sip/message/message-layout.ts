@@ -92,7 +92,7 @@ export class MessageLayout {
 
   /** Numbers {@link writeLaidOut} writes for this layout. */
   get laidOutSize(): number {
-    return this.plain ? HEAD + 3 * this.count : 1;
+    return this.plain && this.bytes !== undefined ? HEAD + 3 * this.count : 1;
   }
 }
 
