@@ -2,17 +2,24 @@
  * Parsing one captured SIP message, on its own: the conformance engine parses a logged message
  * again with it and needs none of the capture reader.
  */
+import type { MessageLayout } from '../../runtime/sip/message/message-layout.js';
 import { parseMessage } from '../../runtime/sip/message/message-parser.js';
 import type { SipMessage } from '../../runtime/sip/message/sip-message.js';
 import type { CaptureEvent } from './capture-types.js';
 
 /**
  * Parses the bytes of one captured SIP message: a TCP message is exactly one framed message
- * (RFC 3261 18.3: Content-Length mandatory), a UDP or WebSocket one a datagram.
+ * (RFC 3261 18.3: Content-Length mandatory), a UDP or WebSocket one a datagram. With `layout`,
+ * where its parts lie is kept there (see `ParseOptions.layout`).
  */
 export function parseCapturedSip(
   bytes: Uint8Array,
   transport: CaptureEvent['transport'],
+  layout?: MessageLayout,
 ): SipMessage {
-  return parseMessage(bytes, { transport: transport === 'tcp' ? 'stream' : 'datagram' });
+  const mode = transport === 'tcp' ? 'stream' : 'datagram';
+  return parseMessage(
+    bytes,
+    layout === undefined ? { transport: mode } : { transport: mode, layout },
+  );
 }

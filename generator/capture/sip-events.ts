@@ -9,6 +9,7 @@ import { MbcpDecodeError, decodeMbcp } from '../../runtime/mbcp/index.js';
 import type { MbcpMessage } from '../../runtime/mbcp/index.js';
 import { SipParseError } from '../../runtime/sip/message/index.js';
 import type { SipMessage } from '../../runtime/sip/message/index.js';
+import type { MessageLayout } from '../../runtime/sip/message/message-layout.js';
 import type { CaptureInput } from './byte-window.js';
 import { parseCapturedSip } from './captured-sip.js';
 import { CaptureError } from './capture-errors.js';
@@ -49,6 +50,11 @@ export type IngestEvent = SipIngestEvent | MbcpIngestEvent;
 export interface IngestOptions extends CaptureReadOptions {
   /** Findings kept in `findings` (all are counted). Default 1000. */
   readonly maxFindings?: number;
+  /**
+   * Where the parts of the SIP message parsed last lie (`ParseOptions.layout`): read before the
+   * next event is asked for (wire-batch.ts hands it to another thread with the bytes).
+   */
+  readonly layout?: MessageLayout;
 }
 
 /** A capture being ingested: iterate for events; stats and findings fill as it goes. */
@@ -67,10 +73,13 @@ export interface CaptureIngest extends AsyncIterable<IngestEvent> {
 
 export { parseCapturedSip };
 
-/** Parses one raw SIP event with the runtime parser; a parse error becomes the event's finding. */
-export function toSipEvent(event: CaptureEvent): SipIngestEvent {
+/**
+ * Parses one raw SIP event with the runtime parser; a parse error becomes the event's finding.
+ * With `layout`, where the message's parts lie is kept there.
+ */
+export function toSipEvent(event: CaptureEvent, layout?: MessageLayout): SipIngestEvent {
   try {
-    const message = parseCapturedSip(event.bytes, event.transport);
+    const message = parseCapturedSip(event.bytes, event.transport, layout);
     // Spelled out rather than spread: one object of one shape per message.
     return {
       frame: event.frame,
@@ -130,10 +139,12 @@ class CaptureIngestImpl implements CaptureIngest {
   readonly counts = { parseErrors: 0, mbcpErrors: 0, captureErrors: 0 };
   private readonly reader;
   private readonly maxFindings: number;
+  private readonly layout: MessageLayout | undefined;
 
   constructor(input: CaptureInput, options: IngestOptions) {
     this.reader = readCapture(input, options);
     this.maxFindings = options.maxFindings ?? 1000;
+    this.layout = options.layout;
   }
 
   get stats(): CaptureStats {
@@ -143,7 +154,7 @@ class CaptureIngestImpl implements CaptureIngest {
   /** Events parsed one at a time as they are asked for: a chunk's parsed messages are never all held. */
   private *parsed(raws: readonly CaptureEvent[]): Generator<IngestEvent> {
     for (const raw of raws) {
-      const event = raw.kind === 'sip' ? toSipEvent(raw) : toMbcpEvent(raw);
+      const event = raw.kind === 'sip' ? toSipEvent(raw, this.layout) : toMbcpEvent(raw);
       if (event.finding) this.record(event.finding);
       yield event;
     }

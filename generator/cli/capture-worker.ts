@@ -67,6 +67,8 @@ async function run(): Promise<void> {
     engine.postMessage({ type: 'batch', batch } satisfies CaptureToEngine, transferables(batch));
   };
   const ingest = ingestCapture(data.capture, {
+    // The parse of each message keeps where its parts lie, for the batch to carry.
+    layout: writer.layout,
     ...(data.progress
       ? {
           onProgress: (read: number, total: number) =>

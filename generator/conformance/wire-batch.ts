@@ -2,51 +2,98 @@
  * Observed messages in batches that cross a thread boundary without being
  * copied: `flowspec diff` reads and parses a capture in one thread and runs
  * the conformance engine in another (generator/cli/diff-pipeline.ts). A
- * batch holds the messages' bytes in one buffer and their frame, time and
- * ends in a Float64Array, both transferred; the addresses travel once per
- * batch as a table of texts. The receiving side parses each message again
- * with the same parser, told the bytes were parsed before (`checked`), so
- * only what the engine reads is parsed.
+ * batch holds the messages' bytes in chunks of 16 KiB, their frame, time
+ * and ends in a Float64Array, and where the parse found each SIP message's
+ * start line, header lines and body in an Int32Array (message-layout.ts),
+ * all transferred; the addresses and the header names that are not common
+ * spellings travel once per batch as tables of texts. The receiving side
+ * builds each message from its bytes and layout without parsing them again:
+ * a header's value is made when the engine reads it, its structured form
+ * parsed when first read, as with the parser's `checked` mode.
+ *
+ * The chunks are what a message kept by the engine pins (an instance keeps
+ * its messages' bytes, logged-message.ts): 16 KiB, not the whole batch. They
+ * are made by the writer, in the reading thread, so that the engine's thread
+ * neither copies the bytes nor allocates buffers for them.
  */
 import { decodeMbcp } from '../../runtime/mbcp/mbcp-codec.js';
+import { headerSpelling, knownSpellings } from '../../runtime/sip/message/header-registry.js';
+import type { HeaderSpelling } from '../../runtime/sip/message/header-registry.js';
+import {
+  laidOutMessage,
+  laidOutSpellings,
+  MessageLayout,
+  writeLaidOut,
+} from '../../runtime/sip/message/message-layout.js';
 import { parseMessage } from '../../runtime/sip/message/message-parser.js';
-import { PayloadCopies } from '../capture/payload-copies.js';
+import type { WireEndpoint } from './address-map.js';
 import type { ObservedMessage } from './observed.js';
 
 /** Numbers per message in {@link WireBatch.meta}. */
-const FIELDS = 11;
+const FIELDS = 13;
+/** Bytes per chunk; a message larger than a quarter chunk has a chunk of its own. */
+const CHUNK = 16 * 1024;
 const TRANSPORTS = ['udp', 'tcp', 'ws'] as const;
 
 /** A batch of observed messages as it crosses to another thread (every part structured-cloneable). */
 export interface WireBatch {
   readonly count: number;
-  /** Per message: frame, sec, nsec, src ip index, src port, dst ip index, dst port, transport, kind (0 SIP, 1 MBCP), length, offset. */
+  /**
+   * Per message: frame, sec, nsec, src ip index, src port, dst ip index, dst port, transport,
+   * kind (0 SIP, 1 MBCP), length, index of its chunk, offset in the chunk, index of its layout
+   * in {@link laid} (SIP).
+   */
   readonly meta: Float64Array;
-  readonly bytes: Uint8Array;
+  /** The messages' bytes, one after the other. */
+  readonly chunks: readonly Uint8Array[];
+  /**
+   * The SIP messages' layouts, offsets relative to each message's first byte. A message made
+   * from the batch refers to them while it lives (messages are not kept: their bytes are).
+   */
+  readonly laid: Int32Array;
   /** The address texts the ip indexes refer to. */
   readonly ips: readonly string[];
+  /** The header names the layouts refer to beyond the common spellings. */
+  readonly names: readonly string[];
 }
 
 /** The buffers of a batch, for `postMessage`'s transfer list. */
 export function transferables(b: WireBatch): ArrayBuffer[] {
-  return [b.meta.buffer as ArrayBuffer, b.bytes.buffer as ArrayBuffer];
+  return [
+    b.meta.buffer as ArrayBuffer,
+    b.laid.buffer as ArrayBuffer,
+    ...b.chunks.map((c) => c.buffer as ArrayBuffer),
+  ];
 }
 
 /** Collects observed messages into batches of about `byteBudget` bytes. */
 export class WireBatchWriter {
+  /**
+   * For the parse of each SIP message before it is added (`ParseOptions.layout`): a message
+   * whose layout is not the last one parsed into this is parsed again when added.
+   */
+  readonly layout = new MessageLayout();
   private meta: Float64Array;
-  private bytes: Uint8Array;
+  private chunks: Uint8Array[] = [];
+  /** The chunk being filled (its index in `chunks`), and how far. */
+  private chunk = new Uint8Array(0);
+  private chunkIndex = -1;
+  private chunkUsed = 0;
+  private laid = new Int32Array(64 * 1024);
   private count = 0;
+  /** Bytes of the messages collected. */
   private used = 0;
+  private laidUsed = 0;
   private ips: string[] = [];
   private ipIndex = new Map<string, number>();
+  private names: string[] = [];
+  private nameIndex = new Map<string, number>();
 
   constructor(
     private readonly maxMessages = 1024,
     private readonly byteBudget = 512 * 1024,
   ) {
     this.meta = new Float64Array(maxMessages * FIELDS);
-    this.bytes = new Uint8Array(byteBudget);
   }
 
   /** Messages collected since the last {@link take}. */
@@ -64,13 +111,23 @@ export class WireBatchWriter {
     const wire = o.wire;
     if (wire === undefined)
       throw new TypeError(`frame ${o.frame}: a batched message needs its bytes`);
-    if (this.used + wire.length > this.bytes.length) {
-      // One large message (a TCP stream's): the buffer grows for this batch only.
-      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.used + wire.length));
-      grown.set(this.bytes.subarray(0, this.used));
-      this.bytes = grown;
+    const n = wire.length;
+    let chunk: number;
+    let offset = 0;
+    if (n > CHUNK / 4) {
+      // A large message (a TCP stream's): a chunk of its own, the one being filled stays.
+      chunk = this.chunks.push(wire.slice()) - 1;
+    } else {
+      if (this.chunkIndex < 0 || this.chunkUsed + n > CHUNK) {
+        this.chunk = new Uint8Array(CHUNK);
+        this.chunkIndex = this.chunks.push(this.chunk) - 1;
+        this.chunkUsed = 0;
+      }
+      chunk = this.chunkIndex;
+      offset = this.chunkUsed;
+      this.chunk.set(wire, offset);
+      this.chunkUsed += n;
     }
-    this.bytes.set(wire, this.used);
     const at = this.count * FIELDS;
     const m = this.meta;
     m[at] = o.frame;
@@ -82,11 +139,47 @@ export class WireBatchWriter {
     m[at + 6] = o.dst.port;
     m[at + 7] = TRANSPORTS.indexOf(o.transport);
     m[at + 8] = o.sip ? 0 : 1;
-    m[at + 9] = wire.length;
-    m[at + 10] = this.used;
-    this.used += wire.length;
+    m[at + 9] = n;
+    m[at + 10] = chunk;
+    m[at + 11] = offset;
+    m[at + 12] = o.sip ? this.laidUsed : -1;
+    if (o.sip) this.addLayout(wire, o.transport);
+    this.used += n;
     this.count++;
   }
+
+  private addLayout(wire: Uint8Array, transport: ObservedMessage['transport']): void {
+    const layout = this.layout;
+    if (layout.bytes !== wire) {
+      try {
+        parseMessage(wire, {
+          transport: transport === 'tcp' ? 'stream' : 'datagram',
+          checked: true,
+          layout,
+        });
+      } catch {
+        // Written as a message to parse again: the engine's side meets the error as before.
+      }
+    }
+    const size = layout.laidOutSize;
+    if (this.laidUsed + size > this.laid.length) {
+      const grown = new Int32Array(Math.max(this.laid.length * 2, this.laidUsed + size));
+      grown.set(this.laid.subarray(0, this.laidUsed));
+      this.laid = grown;
+    }
+    this.laidUsed = writeLaidOut(layout, this.laid, this.laidUsed, this.nameId);
+  }
+
+  /** The id of a header name that is not a common spelling: its place in the batch's names. */
+  private readonly nameId = (name: string): number => {
+    let i = this.nameIndex.get(name);
+    if (i === undefined) {
+      i = this.names.length;
+      this.names.push(name);
+      this.nameIndex.set(name, i);
+    }
+    return knownSpellings.length + i;
+  };
 
   private ip(text: string): number {
     let i = this.ipIndex.get(text);
@@ -103,53 +196,138 @@ export class WireBatchWriter {
     const batch: WireBatch = {
       count: this.count,
       meta: this.meta.slice(0, this.count * FIELDS),
-      bytes: this.bytes.slice(0, this.used),
+      chunks: this.chunks,
+      laid: this.laid.slice(0, this.laidUsed),
       ips: this.ips,
+      names: this.names,
     };
+    this.chunks = [];
+    this.chunkIndex = -1;
     this.count = 0;
     this.used = 0;
+    this.laidUsed = 0;
     this.ips = [];
     this.ipIndex = new Map();
+    this.names = [];
+    this.nameIndex = new Map();
     return batch;
   }
 }
 
+/**
+ * `x` as a small integer when it is one. A number read from a Float64Array is a double: kept in
+ * an object as it is, it is a boxed number of its own (16 bytes more per field and message).
+ */
+function small(x: number): number {
+  const i = x | 0;
+  return i === x ? i : x;
+}
+
+/**
+ * Endpoints kept for sharing, at most (then sharing starts again): enough for the busy ones (a
+ * server's), few enough that a capture of many addresses does not grow the engine's memory.
+ */
+const ENDS = 4096;
+
 /** Turns batches back into observed messages (one reader per receiving thread). */
 export class WireBatchReader {
-  /** One text per address across batches: every message from one address shares it. */
-  private readonly interned = new Map<string, string>();
-  private readonly copies = new PayloadCopies();
+  /** One text per address across batches (every message from one address shares it), and a number. */
+  private addresses = new Map<string, Address>();
+  /** One endpoint object per address and port across batches, by `address.id * 65536 + port`. */
+  private ends = new Map<number, WireEndpoint>();
 
-  /** The messages of a batch, parsed as they are iterated. */
-  *messages(b: WireBatch): Generator<ObservedMessage> {
-    const ips = b.ips.map((ip) => this.intern(ip));
-    const m = b.meta;
-    for (let i = 0; i < b.count; i++) {
-      const at = i * FIELDS;
-      const length = m[at + 9] ?? 0;
-      const offset = m[at + 10] ?? 0;
-      // A copy in a shared slab: a message an instance keeps pins 16 KiB, not the whole batch.
-      const wire = this.copies.copy(b.bytes.subarray(offset, offset + length));
-      const transport = TRANSPORTS[m[at + 7] ?? 0] ?? 'udp';
-      const frame = m[at] ?? 0;
-      const time = { sec: m[at + 1] ?? 0, nsec: m[at + 2] ?? 0 };
-      const src = { ip: ips[m[at + 3] ?? 0] ?? '', port: m[at + 4] ?? 0 };
-      const dst = { ip: ips[m[at + 5] ?? 0] ?? '', port: m[at + 6] ?? 0 };
-      // Spelled out rather than spread: one object of one shape per message (as observedFromIngest).
-      if (m[at + 8] === 0) {
-        const sip = parseMessage(wire, {
-          transport: transport === 'tcp' ? 'stream' : 'datagram',
-          checked: true,
-        });
-        yield { frame, time, src, dst, transport, sip, wire };
-      } else yield { frame, time, src, dst, transport, mbcp: decodeMbcp(wire), wire };
+  /** The messages of a batch, made as they are iterated. */
+  messages(b: WireBatch): IterableIterator<ObservedMessage> {
+    if (this.ends.size > ENDS) {
+      this.addresses = new Map();
+      this.ends = new Map();
     }
+    return new BatchMessages(
+      this,
+      b,
+      b.ips.map((ip) => this.address(ip)),
+      laidOutSpellings(b.names.map(headerSpelling)),
+    );
   }
 
-  private intern(ip: string): string {
-    const known = this.interned.get(ip);
-    if (known !== undefined) return known;
-    this.interned.set(ip, ip);
-    return ip;
+  private address(ip: string): Address {
+    let known = this.addresses.get(ip);
+    if (known === undefined) {
+      known = { ip, id: this.addresses.size };
+      this.addresses.set(ip, known);
+    }
+    return known;
+  }
+
+  /** The endpoint at `address` and `port`. */
+  end(address: Address | undefined, port: number): WireEndpoint {
+    if (address === undefined) return { ip: '', port };
+    const key = address.id * 65_536 + port;
+    let end = this.ends.get(key);
+    if (end === undefined) {
+      end = { ip: address.ip, port };
+      this.ends.set(key, end);
+    }
+    return end;
+  }
+}
+
+/** An address's text, and its number in the reader. */
+interface Address {
+  readonly ip: string;
+  readonly id: number;
+}
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+
+/**
+ * The messages of one batch, in order. An iterator of its own rather than a generator: it
+ * hands out one result object, changed at each step, where a generator makes one per message.
+ */
+class BatchMessages implements IterableIterator<ObservedMessage> {
+  private i = 0;
+  private readonly step: { done: false; value: ObservedMessage };
+
+  constructor(
+    private readonly reader: WireBatchReader,
+    private readonly b: WireBatch,
+    private readonly addresses: readonly Address[],
+    private readonly spellings: readonly HeaderSpelling[],
+  ) {
+    this.step = { done: false, value: undefined as unknown as ObservedMessage };
+  }
+
+  [Symbol.iterator](): IterableIterator<ObservedMessage> {
+    return this;
+  }
+
+  next(): IteratorResult<ObservedMessage, undefined> {
+    if (this.i >= this.b.count) return DONE;
+    this.step.value = this.message(this.i++);
+    return this.step;
+  }
+
+  private message(i: number): ObservedMessage {
+    const { reader, b } = this;
+    const m = b.meta;
+    const at = i * FIELDS;
+    // Indexes as integers (`| 0`): a double as an array index takes a slow generic path.
+    const chunk = b.chunks[(m[at + 10] ?? 0) | 0] as Uint8Array;
+    const wire = new Uint8Array(chunk.buffer, chunk.byteOffset + (m[at + 11] ?? 0), m[at + 9] ?? 0);
+    const transport = TRANSPORTS[(m[at + 7] ?? 0) | 0] ?? 'udp';
+    const frame = small(m[at] ?? 0);
+    const time = { sec: small(m[at + 1] ?? 0), nsec: small(m[at + 2] ?? 0) };
+    const src = reader.end(this.addresses[(m[at + 3] ?? 0) | 0], small(m[at + 4] ?? 0));
+    const dst = reader.end(this.addresses[(m[at + 5] ?? 0) | 0], small(m[at + 6] ?? 0));
+    // Spelled out rather than spread: one object of one shape per message (as observedFromIngest).
+    if (m[at + 8] !== 0) return { frame, time, src, dst, transport, mbcp: decodeMbcp(wire), wire };
+    const sip =
+      laidOutMessage(wire, b.laid, (m[at + 12] ?? 0) | 0, this.spellings) ??
+      // Not laid out (a folded or non-ASCII header section): parsed again.
+      parseMessage(wire, {
+        transport: transport === 'tcp' ? 'stream' : 'datagram',
+        checked: true,
+      });
+    return { frame, time, src, dst, transport, sip, wire };
   }
 }

@@ -117,16 +117,52 @@ describe('wire batches', () => {
     expect(back[3]?.src.ip).toBe(back[0]?.src.ip);
   });
 
-  it('grow for a message larger than the batch, and hand over buffers of their own', () => {
-    const big = sip(1, INVITE.replace('v=0', `v=0${'x'.repeat(5000)}`), 'udp', '192.0.2.1');
+  it('give a message larger than the batch a chunk of its own, and hand over buffers of their own', () => {
+    const small = sip(1, RESPONSE, 'udp', '192.0.2.1');
+    const big = sip(2, INVITE.replace('v=0', `v=0${'x'.repeat(5000)}`), 'udp', '192.0.2.1');
     const writer = new WireBatchWriter(8, 256);
+    writer.add(small);
     writer.add(big);
+    writer.add(small);
     expect(writer.full).toBe(true);
     const batch = writer.take();
-    expect(batch.bytes.byteOffset).toBe(0);
-    expect(batch.bytes.length).toBe(big.wire?.length);
-    expect(batch.bytes.buffer.byteLength).toBe(batch.bytes.length);
-    expect([...new WireBatchReader().messages(batch)].map(view)).toEqual([view(big)]);
+    // The small ones share a chunk; the large one has its bytes alone.
+    expect(batch.chunks.map((c) => [c.byteOffset, c.length, c.buffer.byteLength])).toEqual([
+      [0, 16 * 1024, 16 * 1024],
+      [0, big.wire?.length, big.wire?.length],
+    ]);
+    const back = [...new WireBatchReader().messages(batch)];
+    expect(back.map(view)).toEqual([small, big, small].map(view));
+    // A message pins its chunk, not the whole batch.
+    expect(back[0]?.wire?.buffer).toBe(batch.chunks[0]?.buffer);
+    expect(back[2]?.wire?.buffer).toBe(batch.chunks[0]?.buffer);
+    expect(back[1]?.wire?.buffer).toBe(batch.chunks[1]?.buffer);
+    // The next batch starts chunks of its own (these are handed over, maybe to another thread).
+    writer.add(small);
+    expect(writer.take().chunks[0]).not.toBe(batch.chunks[0]);
+  });
+
+  it('carry the layout of the parse that read the message, and build the message from it', () => {
+    const plain = RESPONSE.replace('i: tcp-1', 'i: tcp-1\r\nX-Odd-Name: 1\r\nx-odd-name: 2');
+    const writer = new WireBatchWriter();
+    const wire = new Uint8Array(Buffer.from(plain, 'utf8'));
+    // The reading side's parse keeps its layout in the writer's: the writer does not parse again.
+    const o: ObservedMessage = {
+      ...sip(1, plain, 'tcp', '192.0.2.1'),
+      sip: parseMessage(wire, { transport: 'stream', layout: writer.layout }),
+      wire,
+    };
+    expect(writer.layout.bytes).toBe(wire);
+    writer.add(o);
+    writer.add(sip(2, plain, 'tcp', '192.0.2.1'));
+    const batch = writer.take();
+    // The names that are not common spellings travel once, as the batch's table.
+    expect(batch.names).toEqual(['X-Odd-Name', 'x-odd-name']);
+    const back = [...new WireBatchReader().messages(batch)];
+    expect(back.map(view)).toEqual([o, sip(2, plain, 'tcp', '192.0.2.1')].map(view));
+    expect(back[0]?.sip?.headers.getAll('x-odd-name')).toEqual(['1', '2']);
+    // One endpoint object for every message from one address and port.
+    expect(back[1]?.dst).toBe(back[0]?.dst);
   });
 
   it('refuse a message without its bytes', () => {

@@ -97,14 +97,23 @@ export interface HeaderInfo {
 
 const infoCache = new Map<string, HeaderInfo>();
 
-/** A spelling we expect often, found without slicing or hashing the name. */
-interface KnownSpelling {
+/** A header name as written, with what the parser needs to know about it. */
+export interface HeaderSpelling {
   readonly spelling: string;
   readonly info: HeaderInfo;
 }
 
+/** A spelling we expect often, found without slicing or hashing the name. */
+export interface KnownSpelling extends HeaderSpelling {
+  /** Its place in {@link knownSpellings}: the same in every thread, so it can stand for the name. */
+  readonly id: number;
+}
+
 // Indexed by name length, then by the lower-cased first letter.
 const known: KnownSpelling[][][] = [];
+
+/** The common spellings, by id. */
+export const knownSpellings: readonly KnownSpelling[] = [];
 
 for (const spelling of [
   'Via',
@@ -154,7 +163,9 @@ for (const spelling of [
 ]) {
   const first = spelling.charCodeAt(0) | 0x20;
   const byFirst = (known[spelling.length] ??= []);
-  (byFirst[first] ??= []).push({ spelling, info: headerInfo(spelling) });
+  const entry = { spelling, info: headerInfo(spelling), id: knownSpellings.length };
+  (knownSpellings as KnownSpelling[]).push(entry);
+  (byFirst[first] ??= []).push(entry);
 }
 
 /**
@@ -173,6 +184,11 @@ export function knownHeaderAt(text: string, start: number, end: number): KnownSp
     if (text.charCodeAt(start) === spelling.charCodeAt(0)) return candidate;
   }
   return undefined;
+}
+
+/** A name as written on the wire, with its key and eager parser (see {@link headerInfo}). */
+export function headerSpelling(name: string): HeaderSpelling {
+  return { spelling: name, info: headerInfo(name) };
 }
 
 /** Key and eager parser of a header name as written on the wire (cached per spelling). */

@@ -2,6 +2,7 @@ import { isAscii } from 'node:buffer';
 import { allIn, TOKEN } from './char-classes.js';
 import { headerInfo, knownHeaderAt } from './header-registry.js';
 import { decodeUtf8, fail, latin1, relocate, toBytes } from './message-bytes.js';
+import type { MessageLayout } from './message-layout.js';
 import type { CSeq } from './simple-headers.js';
 import { SipHeaderField, SipHeaders } from './sip-headers.js';
 import { CheckedRequestUri, SipRequest, SipResponse } from './sip-message.js';
@@ -25,6 +26,12 @@ export interface ParseOptions {
    * not repeated. Bytes that were never parsed must not be given this way.
    */
   readonly checked?: boolean;
+  /**
+   * Filled with where the start line, each header line and the body lie in the bytes when the
+   * parse succeeds, so that the message can be built again from its bytes without parsing them
+   * (message-layout.ts).
+   */
+  readonly layout?: MessageLayout;
 }
 
 /**
@@ -120,7 +127,10 @@ export function parseMessage(data: Uint8Array | string, options: ParseOptions = 
   // ASCII too, and needs no view.
   const ascii = isAscii(buf) || isAscii(view(buf, start, headEnd));
   const checked = options.checked === true;
+  const layout = options.layout;
+  layout?.begin(ascii);
   let lineEnd = endOfLine(buf, head, 0, start);
+  const startLineEnd = lineEnd;
   const startLine = parseStartLine(buf, head.slice(0, lineEnd), start);
   const fields: SipHeaderField[] = [];
   const method = startLine.request?.[0];
@@ -171,6 +181,16 @@ export function parseMessage(data: Uint8Array | string, options: ParseOptions = 
       (folded ? hasControl(value, 0, value.length) : hasControl(head, valueStart, valueEnd))
     )
       cleanValue(buf, value, start + valueStart, name);
+    if (layout !== undefined) {
+      if (folded) layout.plain = false;
+      layout.line(
+        spelled?.id ?? -1,
+        start + pos,
+        start + nameEnd,
+        start + valueStart,
+        start + valueEnd,
+      );
+    }
     const field = new SipHeaderField(name, key, value);
     // Content-Length delimits the body: read now even for checked bytes.
     if (checked && key === 'content-length') field.parsed = info.eager?.(value, name);
@@ -198,15 +218,29 @@ export function parseMessage(data: Uint8Array | string, options: ParseOptions = 
   const body = sliceBody(buf, headEnd + 4, fields, options.transport ?? 'datagram');
   if (startLine.response) {
     const [version, status, reason] = startLine.response;
+    // The reason phrase is at `version.length + 5` (RFC 3261 7.2).
+    layout?.end(buf, true, start, start + startLineEnd, start + version.length, status, body);
     return new SipResponse(status, reason, headers, body, version);
   }
   const [, requestUri, version] = startLine.request ?? ['', '', ''];
-  if (checked)
-    return new SipRequest(method ?? '', new CheckedRequestUri(requestUri), headers, body, version);
-  try {
-    checkUri(requestUri, 'request-uri', 'Request-URI', 0, requestUri.length);
-  } catch (error) {
-    relocate(buf, start + (method?.length ?? 0) + 1, error);
+  if (!checked) {
+    try {
+      checkUri(requestUri, 'request-uri', 'Request-URI', 0, requestUri.length);
+    } catch (error) {
+      relocate(buf, start + (method?.length ?? 0) + 1, error);
+    }
+  }
+  if (layout !== undefined) {
+    const methodEnd = start + (method?.length ?? 0);
+    layout.end(
+      buf,
+      false,
+      start,
+      start + startLineEnd,
+      methodEnd,
+      methodEnd + 1 + requestUri.length,
+      body,
+    );
   }
   return new SipRequest(method ?? '', new CheckedRequestUri(requestUri), headers, body, version);
 }

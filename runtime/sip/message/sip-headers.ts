@@ -1,5 +1,6 @@
 import { isIn, TOKEN } from './char-classes.js';
 import { canonicalHeaderName, headerKey, isListHeader, splitHeaderList } from './header-names.js';
+import type { HeaderLines } from './header-lines.js';
 import { SipParseError } from './sip-parse-error.js';
 
 /** One header field line as it is (or will be) on the wire. */
@@ -42,6 +43,9 @@ function checkField(name: string, value: string): void {
     );
 }
 
+/** The fields of headers that have none yet (shared: {@link SipHeaders} makes its own to change). */
+const NO_FIELDS: SipHeaderField[] = [];
+
 /**
  * The header fields of a message, in wire order. Lookups are
  * case-insensitive and understand compact forms (RFC 3261 7.3.1, 7.3.3):
@@ -49,13 +53,18 @@ function checkField(name: string, value: string): void {
  */
 export class SipHeaders implements Iterable<SipHeaderField> {
   #fields: SipHeaderField[];
+  /**
+   * The lines of a laid-out message, read where they lie until the headers are iterated or
+   * changed: then they become `#fields` (see {@link own}).
+   */
+  #lines: HeaderLines | undefined = undefined;
 
   constructor(fields?: Iterable<SipHeaderField | readonly [string, string]>) {
-    this.#fields = [];
-    // `adopt` passes nothing, sparing each parsed message an iterator.
+    this.#fields = NO_FIELDS;
+    // `adopt` passes nothing, sparing each parsed message an iterator and an array.
     if (fields === undefined) return;
     for (const field of fields) {
-      if (field instanceof SipHeaderField) this.#fields.push(field);
+      if (field instanceof SipHeaderField) this.own().push(field);
       else this.append(field[0], field[1]);
     }
   }
@@ -70,14 +79,42 @@ export class SipHeaders implements Iterable<SipHeaderField> {
     return headers;
   }
 
+  /**
+   * Headers read from a laid-out message's lines (see message-layout.ts).
+   * @internal
+   */
+  static laidOut(lines: HeaderLines): SipHeaders {
+    const headers = new SipHeaders();
+    headers.#lines = lines;
+    return headers;
+  }
+
+  /**
+   * The fields, to change or iterate: made from the laid-out lines if that is what the headers
+   * hold, and an array of their own.
+   */
+  private own(): SipHeaderField[] {
+    const lines = this.#lines;
+    if (lines !== undefined) {
+      this.#fields = lines.fields();
+      this.#lines = undefined;
+    } else if (this.#fields === NO_FIELDS) this.#fields = [];
+    return this.#fields;
+  }
+
   /** Number of header lines. */
   get size(): number {
-    return this.#fields.length;
+    return this.#lines?.count ?? this.#fields.length;
   }
 
   /** The value of the first line with this name (the whole line, unsplit). */
   get(name: string): string | undefined {
     const key = headerKey(name);
+    const lines = this.#lines;
+    if (lines !== undefined) {
+      for (let i = 0; i < lines.count; i++) if (lines.key(i) === key) return lines.value(i);
+      return undefined;
+    }
     for (const field of this.#fields) if (field.key === key) return field.value;
     return undefined;
   }
@@ -90,6 +127,16 @@ export class SipHeaders implements Iterable<SipHeaderField> {
     const key = headerKey(name);
     const split = isListHeader(key);
     const out: string[] = [];
+    const lines = this.#lines;
+    if (lines !== undefined) {
+      for (let i = 0; i < lines.count; i++) {
+        if (lines.key(i) !== key) continue;
+        const value = lines.value(i);
+        if (split && value.includes(',')) out.push(...splitHeaderList(value));
+        else out.push(value);
+      }
+      return out;
+    }
     for (const field of this.#fields) {
       if (field.key !== key) continue;
       if (split && field.value.includes(',')) out.push(...splitHeaderList(field.value));
@@ -101,6 +148,11 @@ export class SipHeaders implements Iterable<SipHeaderField> {
   /** The first line with this name, or undefined (no array is made, unlike `fields`). */
   first(name: string): SipHeaderField | undefined {
     const key = headerKey(name);
+    const lines = this.#lines;
+    if (lines !== undefined) {
+      for (let i = 0; i < lines.count; i++) if (lines.key(i) === key) return lines.field(i);
+      return undefined;
+    }
     for (const field of this.#fields) if (field.key === key) return field;
     return undefined;
   }
@@ -108,6 +160,12 @@ export class SipHeaders implements Iterable<SipHeaderField> {
   /** The lines with this name, in order. */
   fields(name: string): SipHeaderField[] {
     const key = headerKey(name);
+    const lines = this.#lines;
+    if (lines !== undefined) {
+      const out: SipHeaderField[] = [];
+      for (let i = 0; i < lines.count; i++) if (lines.key(i) === key) out.push(lines.field(i));
+      return out;
+    }
     return this.#fields.filter((field) => field.key === key);
   }
 
@@ -115,13 +173,17 @@ export class SipHeaders implements Iterable<SipHeaderField> {
   count(name: string): number {
     const key = headerKey(name);
     let n = 0;
+    const lines = this.#lines;
+    if (lines !== undefined) {
+      for (let i = 0; i < lines.count; i++) if (lines.key(i) === key) n++;
+      return n;
+    }
     for (const field of this.#fields) if (field.key === key) n++;
     return n;
   }
 
   has(name: string): boolean {
-    const key = headerKey(name);
-    return this.#fields.some((field) => field.key === key);
+    return this.count(name) > 0;
   }
 
   /**
@@ -134,7 +196,7 @@ export class SipHeaders implements Iterable<SipHeaderField> {
     const written = canonicalHeaderName(name);
     checkField(written, text);
     const key = headerKey(name);
-    const index = this.#fields.findIndex((field) => field.key === key);
+    const index = this.own().findIndex((field) => field.key === key);
     const field = new SipHeaderField(written, key, text);
     if (index < 0) {
       this.#fields.push(field);
@@ -154,9 +216,10 @@ export class SipHeaders implements Iterable<SipHeaderField> {
     checkField(written, text);
     const key = headerKey(name);
     const field = new SipHeaderField(written, key, text);
-    const index = first ? this.#fields.findIndex((f) => f.key === key) : -1;
-    if (index < 0) this.#fields.push(field);
-    else this.#fields.splice(index, 0, field);
+    const fields = this.own();
+    const index = first ? fields.findIndex((f) => f.key === key) : -1;
+    if (index < 0) fields.push(field);
+    else fields.splice(index, 0, field);
     return this;
   }
 
@@ -168,7 +231,7 @@ export class SipHeaders implements Iterable<SipHeaderField> {
   /** Removes every line with this name; returns whether any was removed. */
   delete(name: string): boolean {
     const key = headerKey(name);
-    const before = this.#fields.length;
+    const before = this.own().length;
     for (let i = this.#fields.length - 1; i >= 0; i--) {
       if (this.#fields[i]?.key === key) this.#fields.splice(i, 1);
     }
@@ -178,7 +241,7 @@ export class SipHeaders implements Iterable<SipHeaderField> {
   /** Removes the first value of a list header (the top Via, RFC 3261 18.1.2). */
   removeFirstValue(name: string): boolean {
     const key = headerKey(name);
-    const index = this.#fields.findIndex((f) => f.key === key);
+    const index = this.own().findIndex((f) => f.key === key);
     const field = this.#fields[index];
     if (field === undefined) return false;
     const values = isListHeader(key) ? splitHeaderList(field.value) : [field.value];
@@ -189,10 +252,10 @@ export class SipHeaders implements Iterable<SipHeaderField> {
 
   /** A copy that can be changed independently (parsed caches are shared; fields are immutable). */
   clone(): SipHeaders {
-    return SipHeaders.adopt([...this.#fields]);
+    return SipHeaders.adopt([...this.own()]);
   }
 
   [Symbol.iterator](): Iterator<SipHeaderField> {
-    return this.#fields[Symbol.iterator]();
+    return this.own()[Symbol.iterator]();
   }
 }
