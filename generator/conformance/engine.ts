@@ -155,8 +155,10 @@ export class ConformanceChecker {
   private readonly steps: StepPlacement;
   /** Open instances that still wait for a dialog of a group outside opt and loop fragments. */
   private readonly awaiting = new Set<Instance>();
-  /** Groups outside opt and loop fragments. */
-  private readonly requiredGroups: ReadonlySet<number>;
+  /** Groups outside opt and loop fragments (a list: iterated after every message). */
+  private readonly requiredGroupList: readonly number[];
+  /** Alts the trace must settle: those with no empty operand, outside opt and loop fragments. */
+  private readonly unsettledAlts: readonly string[];
   private readonly alts: AltStructure;
   private readonly byAddress = new AddressIndex();
   /**
@@ -216,10 +218,15 @@ export class ConformanceChecker {
     this.wireByEvent = [...expected.wire].sort((a, b) => a.event - b.event);
     this.starts = this.wireByEvent.filter((m) => (expected.before[m.index] ?? []).length === 0);
     this.steps = new StepPlacement(expected, this.wireByEvent);
-    this.requiredGroups = new Set(
-      expected.wire
-        .filter((m) => m.context.opts.length === 0 && m.context.loop === undefined)
-        .map((m) => m.group),
+    this.requiredGroupList = [
+      ...new Set(
+        expected.wire
+          .filter((m) => m.context.opts.length === 0 && m.context.loop === undefined)
+          .map((m) => m.group),
+      ),
+    ];
+    this.unsettledAlts = [...expected.altSizes.keys()].filter(
+      (alt) => !this.alts.hasEmptyOperand(alt) && !this.alts.optional(alt),
     );
     for (const [p, specs] of opts.map ?? new Map<string, readonly AddressSpec[]>())
       for (const { ip } of specs) {
@@ -314,7 +321,7 @@ export class ConformanceChecker {
   /** Re-evaluates whether an instance still waits for dialogs, and whether it is complete. */
   private update(inst: Instance, now: number): void {
     let waiting = false;
-    for (const g of this.requiredGroups) {
+    for (const g of this.requiredGroupList) {
       if (inst.iterationsOf(g).length === 0) {
         waiting = true;
         break;
@@ -324,24 +331,30 @@ export class ConformanceChecker {
       // A replayed instance joins the sets only when it replaces the original.
     } else if (waiting) this.awaiting.add(inst);
     else this.awaiting.delete(inst);
-    if (
-      inst.completeAt === undefined &&
-      this.expected.mandatory.every((i) => inst.matches.has(slot(i, 0)))
-    ) {
-      // An alt is settled when the trace chose an operand, when it may leave no trace (an empty
-      // operand, inside an opt or loop), or when an enclosing alt took another operand.
-      const altsSettled = [...this.expected.altSizes.keys()].every(
-        (alt) =>
-          this.alts.hasEmptyOperand(alt) ||
-          this.alts.optional(alt) ||
-          this.steps.altHasMatch(inst, alt) ||
-          this.alts.enclosing(alt).some((a) => this.steps.operandExcluded(inst, a)),
-      );
-      if (altsSettled) {
-        inst.completeAt = now;
-        this.complete.add(inst);
-      }
+    if (inst.completeAt === undefined && this.hasMandatory(inst) && this.altsSettled(inst)) {
+      inst.completeAt = now;
+      this.complete.add(inst);
     }
+  }
+
+  /** True when every mandatory step is matched (asked after every message until it is). */
+  private hasMandatory(inst: Instance): boolean {
+    for (const i of this.expected.mandatory) if (!inst.matches.has(slot(i, 0))) return false;
+    return true;
+  }
+
+  /**
+   * An alt is settled when the trace chose an operand, when it may leave no trace (an empty
+   * operand, inside an opt or loop: {@link settledAlts}), or when an enclosing alt took another
+   * operand.
+   */
+  private altsSettled(inst: Instance): boolean {
+    for (const alt of this.unsettledAlts) {
+      if (this.steps.altHasMatch(inst, alt)) continue;
+      if (this.alts.enclosing(alt).some((a) => this.steps.operandExcluded(inst, a))) continue;
+      return false;
+    }
+    return true;
   }
 
   /** Feeds one observed message (in wire order). */
@@ -590,7 +603,10 @@ export class ConformanceChecker {
       const loose = pass === PASS_LOOSE;
       // Steps the message fits; among several (par operands, both ends already known), the one
       // whose values it carries (the S-CSCF's BYE to the calling user is item 2, not item 1).
-      let first: Fit | undefined;
+      // The first fit in locals: a second one (rare) makes the list.
+      let firstM: ExpectedMessage | undefined;
+      let firstIt = 0;
+      let firstViaCallId = false;
       let more: Fit[] | undefined;
       for (const m of loose ? this.wireByEvent : this.steps.candidates(o)) {
         if (this.steps.excluded(inst, m)) continue;
@@ -611,19 +627,26 @@ export class ConformanceChecker {
           if (inst.matches.has(slot(m.index, it))) continue;
           if (pass === PASS_READY && !this.steps.ready(inst, m, it)) continue;
           if (!inst.fits(m, o, it, this.people, loose)) continue;
-          const fit = { m, it, viaCallId };
-          if (first === undefined) first = fit;
-          else (more ??= [first]).push(fit);
+          if (firstM === undefined) {
+            firstM = m;
+            firstIt = it;
+            firstViaCallId = viaCallId;
+          } else
+            (more ??= [{ m: firstM, it: firstIt, viaCallId: firstViaCallId }]).push({
+              m,
+              it,
+              viaCallId,
+            });
           break;
         }
-        if (loose && first !== undefined) break;
+        if (loose && firstM !== undefined) break;
       }
-      if (first === undefined) continue;
+      if (firstM === undefined) continue;
       const chosen =
-        more === undefined
-          ? first
-          : (more.find((f) => inst.valueDiffs(f.m, f.it, o, this.summaries).length === 0) ?? first);
-      const { m, it, viaCallId } = chosen;
+        more?.find((f) => inst.valueDiffs(f.m, f.it, o, this.summaries).length === 0) ?? more?.[0];
+      const m = chosen?.m ?? firstM;
+      const it = chosen?.it ?? firstIt;
+      const viaCallId = chosen?.viaCallId ?? firstViaCallId;
       inst.record(m, it, o, this.summaries, loose);
       inst.bindEnds(m, o, it, this.people);
       if (!viaCallId)
