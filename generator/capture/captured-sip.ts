@@ -3,7 +3,7 @@
  * again with it and needs none of the capture reader.
  */
 import type { MessageLayout } from '../../runtime/sip/message/message-layout.js';
-import { parseMessage } from '../../runtime/sip/message/message-parser.js';
+import { checkMessage, parseMessage } from '../../runtime/sip/message/message-parser.js';
 import type { SipMessage } from '../../runtime/sip/message/sip-message.js';
 import type { CaptureEvent } from './capture-types.js';
 
@@ -22,4 +22,17 @@ export function parseCapturedSip(
     bytes,
     layout === undefined ? { transport: mode } : { transport: mode, layout },
   );
+}
+
+/**
+ * Checks the bytes of one captured SIP message as {@link parseCapturedSip} parses them (the same
+ * error for the same bytes) without building the message; where its parts lie is kept in
+ * `layout` (see `checkMessage`).
+ */
+export function checkCapturedSip(
+  bytes: Uint8Array,
+  transport: CaptureEvent['transport'],
+  layout: MessageLayout,
+): void {
+  checkMessage(bytes, { transport: transport === 'tcp' ? 'stream' : 'datagram', layout });
 }

@@ -11,7 +11,7 @@ import { SipParseError } from '../../runtime/sip/message/index.js';
 import type { SipMessage } from '../../runtime/sip/message/index.js';
 import type { MessageLayout } from '../../runtime/sip/message/message-layout.js';
 import type { CaptureInput } from './byte-window.js';
-import { parseCapturedSip } from './captured-sip.js';
+import { checkCapturedSip, parseCapturedSip } from './captured-sip.js';
 import { CaptureError } from './capture-errors.js';
 import type { CaptureLocation } from './capture-errors.js';
 import type { CaptureReadOptions } from './capture-reader.js';
@@ -55,6 +55,13 @@ export interface IngestOptions extends CaptureReadOptions {
    * next event is asked for (wire-batch.ts hands it to another thread with the bytes).
    */
   readonly layout?: MessageLayout;
+  /**
+   * With `layout`: SIP messages are only checked, as the parser would parse them, and laid out
+   * there, not built (`checkMessage`): a SIP event that parsed is the capture's event as read,
+   * without `message`, and one that did not has its `finding` as always. For a reader that hands
+   * the bytes and their layout on (wire-batch.ts) and needs no message of its own.
+   */
+  readonly checkOnly?: boolean;
 }
 
 /** A capture being ingested: iterate for events; stats and findings fill as it goes. */
@@ -75,10 +82,20 @@ export { parseCapturedSip };
 
 /**
  * Parses one raw SIP event with the runtime parser; a parse error becomes the event's finding.
- * With `layout`, where the message's parts lie is kept there.
+ * With `layout`, where the message's parts lie is kept there; with `checkOnly` too, the message is
+ * checked, not built, and the event is `event` itself when it parsed (`IngestOptions.checkOnly`).
  */
-export function toSipEvent(event: CaptureEvent, layout?: MessageLayout): SipIngestEvent {
+export function toSipEvent(
+  event: CaptureEvent,
+  layout?: MessageLayout,
+  checkOnly = false,
+): SipIngestEvent {
   try {
+    // Checked only: the raw event stands for the message (its kind is 'sip'), no object made.
+    if (checkOnly && layout !== undefined) {
+      checkCapturedSip(event.bytes, event.transport, layout);
+      return event as SipIngestEvent;
+    }
     const message = parseCapturedSip(event.bytes, event.transport, layout);
     // Spelled out rather than spread: one object of one shape per message.
     return {
@@ -140,11 +157,13 @@ class CaptureIngestImpl implements CaptureIngest {
   private readonly reader;
   private readonly maxFindings: number;
   private readonly layout: MessageLayout | undefined;
+  private readonly checkOnly: boolean;
 
   constructor(input: CaptureInput, options: IngestOptions) {
     this.reader = readCapture(input, options);
     this.maxFindings = options.maxFindings ?? 1000;
     this.layout = options.layout;
+    this.checkOnly = options.checkOnly === true;
   }
 
   get stats(): CaptureStats {
@@ -154,7 +173,8 @@ class CaptureIngestImpl implements CaptureIngest {
   /** Events parsed one at a time as they are asked for: a chunk's parsed messages are never all held. */
   private *parsed(raws: readonly CaptureEvent[]): Generator<IngestEvent> {
     for (const raw of raws) {
-      const event = raw.kind === 'sip' ? toSipEvent(raw, this.layout) : toMbcpEvent(raw);
+      const event =
+        raw.kind === 'sip' ? toSipEvent(raw, this.layout, this.checkOnly) : toMbcpEvent(raw);
       if (event.finding) this.record(event.finding);
       yield event;
     }

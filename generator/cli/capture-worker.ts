@@ -8,7 +8,6 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { ingestCapture, type IngestFinding } from '../capture/index.js';
 import type { CaptureStats } from '../capture/index.js';
-import { observedFromIngest } from '../conformance/observed.js';
 import { WireBatchWriter, transferables, type WireBatch } from '../conformance/wire-batch.js';
 import { failureOf, Inbox } from './worker-port.js';
 
@@ -67,8 +66,10 @@ async function run(): Promise<void> {
     engine.postMessage({ type: 'batch', batch } satisfies CaptureToEngine, transferables(batch));
   };
   const ingest = ingestCapture(data.capture, {
-    // The parse of each message keeps where its parts lie, for the batch to carry.
+    // Each message is checked, not built: where its parts lie is what the batch carries, and
+    // the engine's thread builds the message from that.
     layout: writer.layout,
+    checkOnly: true,
     ...(data.progress
       ? {
           onProgress: (read: number, total: number) =>
@@ -78,9 +79,8 @@ async function run(): Promise<void> {
   });
   for await (const events of ingest.batches()) {
     for (const e of events) {
-      const o = observedFromIngest(e);
-      if (o === undefined) continue;
-      writer.add(o);
+      // An event that did not parse has its finding, and goes no further.
+      writer.addEvent(e);
       if (writer.full) await hand();
     }
   }

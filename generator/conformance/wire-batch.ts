@@ -25,9 +25,10 @@ import {
   MessageLayout,
   writeLaidOut,
 } from '../../runtime/sip/message/message-layout.js';
-import { parseMessage } from '../../runtime/sip/message/message-parser.js';
+import { checkMessage, parseMessage } from '../../runtime/sip/message/message-parser.js';
 import type { WireEndpoint } from './address-map.js';
-import type { ObservedMessage } from './observed.js';
+import type { IngestEvent } from '../capture/sip-events.js';
+import type { ObservedMessage, ObservedTime } from './observed.js';
 
 /** Numbers per message in {@link WireBatch.meta}. */
 const FIELDS = 13;
@@ -111,6 +112,28 @@ export class WireBatchWriter {
     const wire = o.wire;
     if (wire === undefined)
       throw new TypeError(`frame ${o.frame}: a batched message needs its bytes`);
+    this.put(o.frame, o.time, o.src, o.dst, o.transport, wire, o.sip !== undefined);
+  }
+
+  /**
+   * Adds a captured event that parsed (a SIP message, built or only checked: see
+   * `IngestOptions.checkOnly`, or a decoded MBCP packet) as {@link add} adds its observed
+   * message, without making one. An event that did not parse (it has a finding) goes no further.
+   */
+  addEvent(e: IngestEvent): void {
+    if (e.finding !== undefined || (e.kind === 'mbcp' && e.mbcp === undefined)) return;
+    this.put(e.frame, e.time, e.src, e.dst, e.transport, e.bytes, e.kind === 'sip');
+  }
+
+  private put(
+    frame: number,
+    time: ObservedTime,
+    src: WireEndpoint,
+    dst: WireEndpoint,
+    transport: ObservedMessage['transport'],
+    wire: Uint8Array,
+    sip: boolean,
+  ): void {
     const n = wire.length;
     let chunk: number;
     let offset = 0;
@@ -130,20 +153,20 @@ export class WireBatchWriter {
     }
     const at = this.count * FIELDS;
     const m = this.meta;
-    m[at] = o.frame;
-    m[at + 1] = o.time.sec;
-    m[at + 2] = o.time.nsec;
-    m[at + 3] = this.ip(o.src.ip);
-    m[at + 4] = o.src.port;
-    m[at + 5] = this.ip(o.dst.ip);
-    m[at + 6] = o.dst.port;
-    m[at + 7] = TRANSPORTS.indexOf(o.transport);
-    m[at + 8] = o.sip ? 0 : 1;
+    m[at] = frame;
+    m[at + 1] = time.sec;
+    m[at + 2] = time.nsec;
+    m[at + 3] = this.ip(src.ip);
+    m[at + 4] = src.port;
+    m[at + 5] = this.ip(dst.ip);
+    m[at + 6] = dst.port;
+    m[at + 7] = TRANSPORTS.indexOf(transport);
+    m[at + 8] = sip ? 0 : 1;
     m[at + 9] = n;
     m[at + 10] = chunk;
     m[at + 11] = offset;
-    m[at + 12] = o.sip ? this.laidUsed : -1;
-    if (o.sip) this.addLayout(wire, o.transport);
+    m[at + 12] = sip ? this.laidUsed : -1;
+    if (sip) this.addLayout(wire, transport);
     this.used += n;
     this.count++;
   }
@@ -152,7 +175,7 @@ export class WireBatchWriter {
     const layout = this.layout;
     if (layout.bytes !== wire) {
       try {
-        parseMessage(wire, {
+        checkMessage(wire, {
           transport: transport === 'tcp' ? 'stream' : 'datagram',
           checked: true,
           layout,

@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { WireBatchReader, WireBatchWriter } from '../../generator/conformance/wire-batch.js';
 import type { ObservedMessage } from '../../generator/conformance/observed.js';
+import { toSipEvent } from '../../generator/capture/index.js';
+import type { CaptureEvent } from '../../generator/capture/index.js';
 import { encodeMbcp } from '../../runtime/mbcp/index.js';
 import {
   getCSeq,
@@ -163,6 +165,39 @@ describe('wire batches', () => {
     expect(back[0]?.sip?.headers.getAll('x-odd-name')).toEqual(['1', '2']);
     // One endpoint object for every message from one address and port.
     expect(back[1]?.dst).toBe(back[0]?.dst);
+  });
+
+  it('take captured events whose messages were only checked, as their observed messages', () => {
+    const writer = new WireBatchWriter();
+    const messages = [
+      sip(1, INVITE, 'udp', '192.0.2.1'),
+      sip(2, RESPONSE, 'tcp', '2001:db8::1'),
+      {
+        ...sip(3, RESPONSE, 'udp', '192.0.2.1'),
+        wire: new Uint8Array(Buffer.from('BYE sip:b@y SIP/2.0\r\nCSeq: 1 INVITE\r\n\r\n')),
+      },
+    ];
+    const events = messages.map((o) => {
+      const raw: CaptureEvent = {
+        frame: o.frame,
+        time: o.time,
+        interface: 0,
+        src: o.src,
+        dst: o.dst,
+        transport: o.transport,
+        kind: 'sip',
+        bytes: o.wire ?? new Uint8Array(0),
+      };
+      return toSipEvent(raw, writer.layout, true);
+    });
+    // Only checked: no message made; the one that does not parse has its finding.
+    expect(events.map((e) => e.message)).toEqual([undefined, undefined, undefined]);
+    expect(events.map((e) => e.finding?.kind)).toEqual([undefined, undefined, 'sip-parse-error']);
+    for (const e of events) writer.addEvent(e);
+    const batch = writer.take();
+    expect(batch.count).toBe(2);
+    const back = [...new WireBatchReader().messages(batch)];
+    expect(back.map(view)).toEqual(messages.slice(0, 2).map(view));
   });
 
   it('refuse a message without its bytes', () => {

@@ -8,7 +8,7 @@ export { SipRequest, SipResponse } from './sip-message.js';
 export type { SipMessage } from './sip-message.js';
 export { SipHeaders, SipHeaderField } from './sip-headers.js';
 export { headerKey, canonicalHeaderName, isListHeader, splitHeaderList } from './header-names.js';
-export { parseMessage } from './message-parser.js';
+export { checkMessage, parseMessage } from './message-parser.js';
 export type { ParseOptions } from './message-parser.js';
 export { serializeMessage } from './message-serializer.js';
 export {

@@ -101,6 +101,27 @@ function view(buf: Uint8Array, start: number, end: number): Uint8Array {
  * is a SipParseError with its location, the only error this throws.
  */
 export function parseMessage(data: Uint8Array | string, options: ParseOptions = {}): SipMessage {
+  return parse(data, options, true) as SipMessage;
+}
+
+/**
+ * Checks one SIP message exactly as {@link parseMessage} does (the same
+ * SipParseError for the same bytes) without building it: no header field,
+ * header value nor message object is kept. With `options.layout`, where its
+ * parts lie is kept there, for the message to be built later from its bytes
+ * (`flowspec diff` checks a capture in one thread and builds its messages in
+ * another, message-layout.ts).
+ */
+export function checkMessage(data: Uint8Array | string, options: ParseOptions = {}): void {
+  parse(data, options, false);
+}
+
+/** The parse of {@link parseMessage}; the message only when `build`. */
+function parse(
+  data: Uint8Array | string,
+  options: ParseOptions,
+  build: boolean,
+): SipMessage | undefined {
   const buf = toBytes(data);
   let start = 0;
   // RFC 3261 7.5: CRLFs before the start line are ignored.
@@ -132,7 +153,9 @@ export function parseMessage(data: Uint8Array | string, options: ParseOptions = 
   let lineEnd = endOfLine(buf, head, 0, start);
   const startLineEnd = lineEnd;
   const startLine = parseStartLine(buf, head.slice(0, lineEnd), start);
-  const fields: SipHeaderField[] = [];
+  const fields: SipHeaderField[] | undefined = build ? [] : undefined;
+  // RFC 3261 20.14: the Content-Length values seen, which delimit the body.
+  const lengths: ContentLengths = { length: undefined, conflicting: false };
   const method = startLine.request?.[0];
   let pos = lineEnd + 2;
   while (pos < headLimit) {
@@ -169,7 +192,9 @@ export function parseMessage(data: Uint8Array | string, options: ParseOptions = 
     c2 = head.charCodeAt(valueEnd - 1);
     while (valueEnd > valueStart && (c2 === 32 || c2 === 9 || c2 === 13 || c2 === 10))
       c2 = head.charCodeAt(--valueEnd - 1);
-    let value = head.slice(valueStart, valueEnd);
+    // A check of a plain ASCII value that no parser reads needs no string of it.
+    let value =
+      build || folded || !ascii || info.eager !== undefined ? head.slice(valueStart, valueEnd) : '';
     // Each CRLF of a fold becomes two SP, keeping offsets and meaning (RFC 3261 7.3.1).
     if (folded) value = value.replace(/\r\n/g, '  ');
     const key = info.key;
@@ -180,7 +205,7 @@ export function parseMessage(data: Uint8Array | string, options: ParseOptions = 
       info.eager === undefined &&
       (folded ? hasControl(value, 0, value.length) : hasControl(head, valueStart, valueEnd))
     )
-      cleanValue(buf, value, start + valueStart, name);
+      cleanValue(buf, folded ? value : head.slice(valueStart, valueEnd), start + valueStart, name);
     if (layout !== undefined) {
       if (folded) layout.plain = false;
       layout.line(
@@ -191,36 +216,46 @@ export function parseMessage(data: Uint8Array | string, options: ParseOptions = 
         start + valueEnd,
       );
     }
-    const field = new SipHeaderField(name, key, value);
+    let parsed: unknown = undefined;
     // Content-Length delimits the body: read now even for checked bytes.
-    if (checked && key === 'content-length') field.parsed = info.eager?.(value, name);
+    if (checked && key === 'content-length') parsed = info.eager?.(value, name);
     else if (!checked && info.eager !== undefined) {
       try {
-        field.parsed = info.eager(value, name);
+        parsed = info.eager(value, name);
       } catch (error) {
         relocate(buf, start + valueStart, error);
       }
       // RFC 3261 8.1.1.5: the CSeq method matches the request method (RFC 4475 3.1.2.17-18).
-      if (key === 'cseq' && method !== undefined && (field.parsed as CSeq).method !== method) {
+      if (key === 'cseq' && method !== undefined && (parsed as CSeq).method !== method) {
         fail(
           buf,
           start + valueStart,
           'cseq-method-mismatch',
-          `CSeq method ${(field.parsed as CSeq).method} does not match ${method}`,
+          `CSeq method ${(parsed as CSeq).method} does not match ${method}`,
           name,
         );
       }
     }
-    fields.push(field);
+    if (key === 'content-length') {
+      const length = parsed as number;
+      if (lengths.length !== undefined && lengths.length !== length) lengths.conflicting = true;
+      lengths.length = length;
+    }
+    if (fields !== undefined) {
+      const field = new SipHeaderField(name, key, value);
+      field.parsed = parsed;
+      fields.push(field);
+    }
     pos = lineEnd + 2;
   }
-  const headers = SipHeaders.adopt(fields);
-  const body = sliceBody(buf, headEnd + 4, fields, options.transport ?? 'datagram');
+  const body = sliceBody(buf, headEnd + 4, lengths, options.transport ?? 'datagram');
   if (startLine.response) {
     const [version, status, reason] = startLine.response;
     // The reason phrase is at `version.length + 5` (RFC 3261 7.2).
     layout?.end(buf, true, start, start + startLineEnd, start + version.length, status, body);
-    return new SipResponse(status, reason, headers, body, version);
+    return fields === undefined
+      ? undefined
+      : new SipResponse(status, reason, SipHeaders.adopt(fields), body, version);
   }
   const [, requestUri, version] = startLine.request ?? ['', '', ''];
   if (!checked) {
@@ -242,23 +277,32 @@ export function parseMessage(data: Uint8Array | string, options: ParseOptions = 
       body,
     );
   }
-  return new SipRequest(method ?? '', new CheckedRequestUri(requestUri), headers, body, version);
+  return fields === undefined
+    ? undefined
+    : new SipRequest(
+        method ?? '',
+        new CheckedRequestUri(requestUri),
+        SipHeaders.adopt(fields),
+        body,
+        version,
+      );
+}
+
+/** The Content-Length values of a header section (RFC 3261 20.14). */
+interface ContentLengths {
+  /** The last one, undefined when there is none. */
+  length: number | undefined;
+  /** Two of them differ. */
+  conflicting: boolean;
 }
 
 function sliceBody(
   buf: Uint8Array,
   bodyStart: number,
-  fields: SipHeaderField[],
+  lengths: ContentLengths,
   transport: 'datagram' | 'stream',
 ): Uint8Array {
-  let length: number | undefined;
-  let conflicting = false;
-  for (const field of fields) {
-    if (field.key !== 'content-length') continue;
-    const value = field.parsed as number;
-    if (length !== undefined && length !== value) conflicting = true;
-    length = value;
-  }
+  const { length, conflicting } = lengths;
   const available = buf.length - bodyStart;
   if (length === undefined || conflicting) {
     // RFC 3261 18.3: over a stream the Content-Length header field MUST be used.

@@ -138,13 +138,15 @@ export function scanList<T>(
   readOne: (scanner: ValueScanner) => T,
 ): T[] {
   const scanner = new ValueScanner(value, header);
-  const list: T[] = [];
+  // Made with its first element: most lists have one, and an array pushed onto from empty
+  // takes room for 17.
+  const list: T[] = [readOne(scanner)];
   for (;;) {
-    list.push(readOne(scanner));
     scanner.skipWs();
     if (scanner.done) return list;
     if (!scanner.separator(44)) {
       scanner.fail(code, `unexpected ${JSON.stringify(value[scanner.pos])} after a list element`);
     }
+    list.push(readOne(scanner));
   }
 }
