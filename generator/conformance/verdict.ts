@@ -239,12 +239,13 @@ function pathMessages(
 ): readonly ExpectedMessage[] {
   // Matches per expected message, counted once (an instance has a handful).
   const hitCount = alts.hitScratch(exp.messages.length);
-  for (const k of inst.matches.keys()) {
-    const i = slotMessage(k);
+  const matches = inst.matches;
+  for (let k = 0; k < matches.size; k++) {
+    const i = slotMessage(matches.slotAt(k));
     hitCount[i] = (hitCount[i] ?? 0) + 1;
   }
   const out = alts.onPath(hitCount);
-  for (const k of inst.matches.keys()) hitCount[slotMessage(k)] = 0;
+  for (let k = 0; k < matches.size; k++) hitCount[slotMessage(matches.slotAt(k))] = 0;
   return out;
 }
 
@@ -313,11 +314,12 @@ export function instanceVerdict(
   const slots = expectedSlots(exp, inst, alts);
   const steps: StepReport[] = [];
   let previous: number | undefined;
-  const ordered = [...slots].sort((a, b) => {
-    const fa = inst.matches.get(slot(a.m.index, a.it))?.frame ?? Infinity;
-    const fb = inst.matches.get(slot(b.m.index, b.it))?.frame ?? Infinity;
-    return fa - fb;
-  });
+  // Frames only: a match's object is made when its step is reported.
+  const frameOrLast = (s: ExpectedSlot): number => {
+    const frame = inst.matches.frameOf(slot(s.m.index, s.it));
+    return frame < 0 ? Infinity : frame;
+  };
+  const ordered = [...slots].sort((a, b) => frameOrLast(a) - frameOrLast(b));
   const deltas = new Map<number, number>();
   for (const s of ordered) {
     const hit = inst.matches.get(slot(s.m.index, s.it));

@@ -1,0 +1,152 @@
+/**
+ * What an open instance keeps, kept as numbers in lists rather than objects: its matches past the
+ * room made for them, its log of messages (young and compacted), the addresses index, and the
+ * hash of a key of several parts.
+ */
+import { describe, expect, it } from 'vitest';
+import { AddressIndex } from '../../generator/conformance/address-index.js';
+import type { Instance } from '../../generator/conformance/instance.js';
+import { slot, SlotMatches } from '../../generator/conformance/instance.js';
+import { MessageLog } from '../../generator/conformance/logged-message.js';
+import type { ObservedMessage } from '../../generator/conformance/observed.js';
+import {
+  hashEnd,
+  hashNumber,
+  hashPart,
+  hashStart,
+} from '../../generator/conformance/recent-keys.js';
+import { parseCapturedSip } from '../../generator/capture/captured-sip.js';
+
+function hashOf(...parts: (string | number)[]): number {
+  hashStart();
+  for (const p of parts) {
+    if (typeof p === 'number') hashNumber(p);
+    else hashPart(p);
+  }
+  return hashEnd();
+}
+
+describe('a hash of several parts', () => {
+  it('is the same for the same parts, keeps parts apart, and reads a part of a text in place', () => {
+    expect(hashOf('BYE', 'z9hG4bK1', 5060)).toBe(hashOf('BYE', 'z9hG4bK1', 5060));
+    expect(hashOf('ab', 'c')).not.toBe(hashOf('a', 'bc'));
+    expect(hashOf('BYE', 5060)).not.toBe(hashOf('BYE', 5061));
+    expect(hashOf(70000)).not.toBe(hashOf(70000 - 65536));
+    hashStart();
+    hashPart('xx;branch=z9hG4bK1;rport', 10, 18);
+    expect(hashEnd()).toBe(hashOf('z9hG4bK1'));
+    expect(hashOf()).toBeGreaterThan(0);
+    expect(hashOf('a')).toBeLessThan(2 ** 53);
+  });
+});
+
+describe('an instance’s matches past the room made for them', () => {
+  it('grows, and counts retransmissions per slot', () => {
+    const matches = new SlotMatches(2);
+    for (let i = 0; i < 7; i++)
+      matches.put(slot(i, i % 2), 100 + i, 1.5 + i, undefined, [], i === 3);
+    expect(matches.size).toBe(7);
+    expect([...matches.keys()]).toEqual([0, 65537, 2, 65539, 4, 65541, 6]);
+    expect(matches.slotAt(3)).toBe(slot(3, 1));
+    expect(matches.frameAt(3)).toBe(103);
+    matches.retransmitted(slot(3, 1));
+    matches.retransmitted(slot(3, 1));
+    matches.retransmitted(slot(5, 0));
+    expect(matches.get(slot(3, 1))).toEqual({
+      frame: 103,
+      time: 4.5,
+      observed: undefined,
+      diffs: [],
+      retransmissions: 2,
+      loose: true,
+    });
+    expect(matches.get(slot(4, 0))?.loose).toBe(false);
+    // Matched again: the same place, no retransmissions yet.
+    matches.put(slot(3, 1), 200, 9, undefined, [], false);
+    expect(matches.slotAt(3)).toBe(slot(3, 1));
+    expect(matches.get(slot(3, 1))).toMatchObject({ frame: 200, retransmissions: 0, loose: false });
+  });
+});
+
+const BYE =
+  'BYE sip:b@10.0.0.2 SIP/2.0\r\nVia: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bKa\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>;tag=2\r\nCall-ID: c1@x\r\nCSeq: 2 BYE\r\nContent-Length: 0\r\n\r\n';
+
+function observed(frame: number, text: string | undefined): ObservedMessage {
+  const base = {
+    frame,
+    time: { sec: 1_700_000_000 + frame, nsec: 250_000 * frame },
+    src: { ip: '10.0.0.1', port: 5060 },
+    dst: { ip: '10.0.0.2', port: 5070 + frame },
+    transport: 'udp' as const,
+  };
+  if (text === undefined) return { ...base, sip: parseCapturedSip(Buffer.from(BYE), 'udp') };
+  // Bytes in a slab shared with others, as a capture's batches hold them.
+  const slab = new Uint8Array(4096);
+  const bytes = Buffer.from(text);
+  slab.set(bytes, 100);
+  const wire = slab.subarray(100, 100 + bytes.length);
+  return { ...base, sip: parseCapturedSip(wire, 'udp'), wire };
+}
+
+function described(log: MessageLog): unknown[][] {
+  return log.entries.map((e) => {
+    const o = e.o;
+    const sip = o.sip && [o.sip.kind, o.sip.headers.get('cseq'), o.sip.headers.get('call-id')];
+    return [e.callId, e.ips, o.frame, o.time, o.src, o.dst, o.transport, sip];
+  });
+}
+
+describe('an instance’s log of messages', () => {
+  it('gives the messages back alike, young, compacted, and both, past the room made', () => {
+    const log = new MessageLog(2);
+    const whole = observed(3, undefined);
+    const msgs = [observed(1, BYE), observed(2, BYE.replace('2 BYE', '3 BYE')), whole];
+    log.add(msgs[0] as ObservedMessage, 'c1@x');
+    log.add(msgs[1] as ObservedMessage, undefined);
+    log.add(whole, 'c2@x');
+    expect(log.length).toBe(3);
+    const young = described(log);
+    expect(young[0]).toEqual([
+      'c1@x',
+      ['10.0.0.1', '10.0.0.2'],
+      1,
+      { sec: 1_700_000_001, nsec: 250_000 },
+      { ip: '10.0.0.1', port: 5060 },
+      { ip: '10.0.0.2', port: 5071 },
+      'udp',
+      ['request', '2 BYE', 'c1@x'],
+    ]);
+    // A message without bytes is kept as itself.
+    expect(log.entries[2]?.o).toBe(whole);
+    log.compact();
+    expect(described(log)).toEqual(young);
+    expect(log.entries[2]?.o).toBe(whole);
+    log.add(observed(4, BYE.replace('2 BYE', '4 BYE')), 'c1@x');
+    const both = described(log);
+    expect(both.slice(0, 3)).toEqual(young);
+    expect(both[3]?.slice(0, 3)).toEqual(['c1@x', ['10.0.0.1', '10.0.0.2'], 4]);
+    log.compact();
+    expect(described(log)).toEqual(both);
+    expect(log.length).toBe(4);
+  });
+});
+
+describe('the index of instances by address', () => {
+  it('answers as a set per address, from one instance to several and back', () => {
+    const index = new AddressIndex();
+    const a = { addresses: [] } as unknown as Instance;
+    const b = { addresses: [] } as unknown as Instance;
+    index.add(a, '10.0.0.1', '10.0.0.9');
+    index.add(a, '10.0.0.1', '10.0.0.9');
+    expect(a.addresses).toEqual(['10.0.0.1', '10.0.0.9']);
+    expect([...index.near('10.0.0.1')]).toEqual([a]);
+    index.add(b, '10.0.0.2', '10.0.0.9');
+    expect([...index.near('10.0.0.9')]).toEqual([a, b]);
+    index.remove(a);
+    expect([...index.near('10.0.0.9')]).toEqual([b]);
+    expect([...index.near('10.0.0.1')]).toEqual([]);
+    index.remove(b);
+    expect([...index.near('10.0.0.9')]).toEqual([]);
+    expect([...index.near('10.0.0.2')]).toEqual([]);
+  });
+});
