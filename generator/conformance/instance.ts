@@ -676,7 +676,7 @@ export class Instance {
     this.groupIterations = new Array<readonly number[] | undefined>(expected.groups).fill(
       undefined,
     );
-    this.bindings = new InstanceBindings(expected.multiple);
+    this.bindings = new InstanceBindings(expected.multiple, expected.flow.participants.size);
   }
 
   /**

@@ -24,18 +24,31 @@ const HEAD = 12;
 
 /**
  * Numbers a young message keeps in {@link MessageLog}'s list: frame, time (seconds,
- * nanoseconds), ports, where its bytes lie in their buffer (offset, length) and what it is
- * ({@link SIP}, {@link OTHER} or {@link WHOLE}).
+ * nanoseconds), both ports in one number (source times 65536 plus destination), the offset of its
+ * bytes in their buffer, and what else it is in one number ({@link info}).
  */
-const YOUNG_NUMS = 8;
+const YOUNG_NUMS = 6;
 
 /** A young message kept as its bytes: SIP, or anything else (MBCP); or kept as itself. */
 const SIP = 1;
 const OTHER = 0;
 const WHOLE = 2;
 
-/** Things a young message keeps in {@link MessageLog}'s other list: its addresses, transport, Call-ID and bytes' buffer (or itself, kept whole). */
-const YOUNG_REFS = 5;
+/** The transports of observed messages, numbered (every one: the record is checked as complete). */
+const TRANSPORT_CODES: Readonly<Record<ObservedMessage['transport'], number>> = {
+  udp: 0,
+  tcp: 1,
+  ws: 2,
+};
+const TRANSPORTS = Object.keys(TRANSPORT_CODES) as ObservedMessage['transport'][];
+
+/** A young message's length, transport and kind ({@link SIP}, {@link OTHER}, {@link WHOLE}) in one small integer. */
+function info(length: number, transport: ObservedMessage['transport'], kind: number): number {
+  return length * 16 + TRANSPORT_CODES[transport] * 4 + kind;
+}
+
+/** Things a young message keeps in {@link MessageLog}'s other list: its addresses, Call-ID and bytes' buffer (or itself, kept whole). */
+const YOUNG_REFS = 4;
 
 /** The young lists of a log that has none: shared, never written. */
 const NO_NUMS: number[] = [];
@@ -104,16 +117,16 @@ export class MessageLog {
     n[at] = o.frame;
     n[at + 1] = o.time.sec;
     n[at + 2] = o.time.nsec;
-    n[at + 3] = o.src.port;
-    n[at + 4] = o.dst.port;
-    n[at + 5] = wire === undefined ? 0 : wire.byteOffset;
-    n[at + 6] = wire === undefined ? 0 : wire.length;
-    n[at + 7] = wire === undefined ? WHOLE : o.sip !== undefined ? SIP : OTHER;
+    n[at + 3] = o.src.port * 65_536 + o.dst.port;
+    n[at + 4] = wire === undefined ? 0 : wire.byteOffset;
+    n[at + 5] =
+      wire === undefined
+        ? info(0, o.transport, WHOLE)
+        : info(wire.length, o.transport, o.sip !== undefined ? SIP : OTHER);
     r[ref] = o.src.ip;
     r[ref + 1] = o.dst.ip;
-    r[ref + 2] = o.transport;
-    r[ref + 3] = callId;
-    r[ref + 4] = wire === undefined ? o : wire.buffer;
+    r[ref + 2] = callId;
+    r[ref + 3] = wire === undefined ? o : wire.buffer;
   }
 
   /**
@@ -149,23 +162,23 @@ export class MessageLog {
       const buffer = this.wireOf(i);
       let offset = -1;
       if (buffer !== undefined) {
-        data.set(new Uint8Array(buffer, n[y + 5] ?? 0, length), used);
+        data.set(new Uint8Array(buffer, n[y + 4] ?? 0, length), used);
         offset = used;
         used += length;
       }
       nums[at] = n[y] ?? 0;
       nums[at + 1] = n[y + 1] ?? 0;
       nums[at + 2] = n[y + 2] ?? 0;
-      nums[at + 3] = n[y + 3] ?? 0;
-      nums[at + 4] = n[y + 4] ?? 0;
+      nums[at + 3] = this.srcPortOf(i);
+      nums[at + 4] = this.dstPortOf(i);
       nums[at + 5] = offset;
-      nums[at + 6] = n[y + 7] === SIP ? length : -length - 1;
+      nums[at + 6] = this.kindOf(i) === SIP ? length : -length - 1;
       nums[at + 7] = this.textIndex(r[ref] as string);
       nums[at + 8] = this.textIndex(r[ref + 1] as string);
-      nums[at + 9] = this.textIndex(r[ref + 2] as string);
-      const callId = r[ref + 3] as string | undefined;
+      nums[at + 9] = this.textIndex(this.transportOf(i));
+      const callId = r[ref + 2] as string | undefined;
       nums[at + 10] = callId === undefined ? -1 : this.textIndex(callId);
-      nums[at + 11] = buffer === undefined ? this.keep(r[ref + 4] as ObservedMessage) : -1;
+      nums[at + 11] = buffer === undefined ? this.keep(r[ref + 3] as ObservedMessage) : -1;
     }
     this.arena = arena;
     this.count = count;
@@ -177,14 +190,32 @@ export class MessageLog {
 
   /** The buffer young message `i`'s bytes lie in, undefined when it is kept as itself. */
   private wireOf(i: number): ArrayBufferLike | undefined {
-    return this.nums[i * YOUNG_NUMS + 7] === WHOLE
+    return this.kindOf(i) === WHOLE
       ? undefined
-      : (this.refs[i * YOUNG_REFS + 4] as ArrayBufferLike);
+      : (this.refs[i * YOUNG_REFS + 3] as ArrayBufferLike);
+  }
+
+  /** What young message `i` is: {@link SIP}, {@link OTHER} or {@link WHOLE}. */
+  private kindOf(i: number): number {
+    return (this.nums[i * YOUNG_NUMS + 5] ?? 0) % 4;
+  }
+
+  /** The transport young message `i` came over. */
+  private transportOf(i: number): ObservedMessage['transport'] {
+    return TRANSPORTS[((this.nums[i * YOUNG_NUMS + 5] ?? 0) >> 2) % 4] ?? 'udp';
   }
 
   /** The number of bytes of young message `i`. */
   private lengthOf(i: number): number {
-    return this.nums[i * YOUNG_NUMS + 6] ?? 0;
+    return Math.floor((this.nums[i * YOUNG_NUMS + 5] ?? 0) / 16);
+  }
+
+  private srcPortOf(i: number): number {
+    return Math.floor((this.nums[i * YOUNG_NUMS + 3] ?? 0) / 65_536);
+  }
+
+  private dstPortOf(i: number): number {
+    return (this.nums[i * YOUNG_NUMS + 3] ?? 0) % 65_536;
   }
 
   /** The index of `text` among the log's texts, added when new. */
@@ -231,18 +262,19 @@ export class MessageLog {
     const r = this.refs;
     const y = i * YOUNG_NUMS;
     const ref = i * YOUNG_REFS;
-    const callId = r[ref + 3] as string | undefined;
+    const callId = r[ref + 2] as string | undefined;
     const buffer = this.wireOf(i);
-    if (buffer === undefined) return new LoggedMessage(r[ref + 4] as ObservedMessage, callId);
+    if (buffer === undefined) return new LoggedMessage(r[ref + 3] as ObservedMessage, callId);
     const head: LoggedHead = {
       frame: n[y] ?? 0,
       time: { sec: n[y + 1] ?? 0, nsec: n[y + 2] ?? 0 },
-      src: { ip: r[ref] as string, port: n[y + 3] ?? 0 },
-      dst: { ip: r[ref + 1] as string, port: n[y + 4] ?? 0 },
-      transport: r[ref + 2] as ObservedMessage['transport'],
-      sip: n[y + 7] === SIP ? true : undefined,
+      src: { ip: r[ref] as string, port: this.srcPortOf(i) },
+      dst: { ip: r[ref + 1] as string, port: this.dstPortOf(i) },
+      transport: this.transportOf(i),
+      sip: this.kindOf(i) === SIP ? true : undefined,
     };
-    return new LoggedMessage(head, callId, new Uint8Array(buffer, n[y + 5] ?? 0, this.lengthOf(i)));
+    const bytes = new Uint8Array(buffer, n[y + 4] ?? 0, this.lengthOf(i));
+    return new LoggedMessage(head, callId, bytes);
   }
 }
 
