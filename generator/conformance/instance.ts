@@ -440,28 +440,31 @@ function withRoom(list: number[], need: number): number[] {
   return out;
 }
 
-/** What few matches have besides their frame and time: the message kept, differences, a loose fit. */
+/**
+ * What few matches have besides their frame and time: the message kept, differences, a loose
+ * fit, retransmissions.
+ */
 interface MatchRest {
   readonly observed: ObservedMessage | undefined;
   readonly diffs: readonly FieldDiff[];
   readonly loose: boolean;
+  readonly retransmissions: number;
 }
 
-/** Numbers kept per match in {@link SlotMatches}: slot, mark, time, retransmissions. */
-const STRIDE = 4;
+/** Numbers kept per match in {@link SlotMatches}: slot, mark, time. */
+const STRIDE = 3;
 
 /**
  * The matches of an instance by slot, in the order their slots were first matched. An open
  * instance lives through thousands of other sessions' messages, so what it keeps is copied by
- * every young-generation collection and then promoted: a match is four numbers in one list (no
- * object, no boxed time) and only the rare match that keeps its message, differs or fits
- * loosely has an object besides. A scan of a dozen slots finds one as fast as a hash.
+ * every young-generation collection and then promoted: a match is three numbers in one list (no
+ * object, no boxed time) and only the rare match that keeps its message, differs, fits loosely
+ * or was retransmitted has an object besides. A scan of a dozen slots finds one as fast as a hash.
  */
 export class SlotMatches {
   /**
    * Per match, {@link STRIDE} numbers: its slot; its frame times two, plus one when the match
-   * differs from its step (what a verdict asks of every slot); its time in seconds; its
-   * retransmissions.
+   * differs from its step (what a verdict asks of every slot); its time in seconds.
    */
   private cols: number[] = NO_NUMBERS;
   /** Matches kept: the rows of {@link cols} in use (the list has room for more). */
@@ -508,7 +511,7 @@ export class SlotMatches {
       time: this.cols[at + 2] ?? 0,
       observed: rest?.observed,
       diffs: rest?.diffs ?? NO_DIFFS,
-      retransmissions: this.cols[at + 3] ?? 0,
+      retransmissions: rest?.retransmissions ?? 0,
       loose: rest?.loose ?? false,
     };
   }
@@ -516,8 +519,7 @@ export class SlotMatches {
   /** Sets the match of a slot (a slot matched again keeps its place in the order). */
   set(key: number, match: Match): void {
     this.put(key, match.frame, match.time, match.observed, match.diffs, match.loose);
-    const i = this.indexOf(key);
-    this.cols[i * STRIDE + 3] = match.retransmissions;
+    for (let n = 0; n < match.retransmissions; n++) this.retransmitted(key);
   }
 
   /** Sets the match of a slot from its parts, with no retransmissions yet (see {@link set}). */
@@ -536,7 +538,6 @@ export class SlotMatches {
       const at = i * STRIDE;
       cols[at + 1] = mark;
       cols[at + 2] = time;
-      cols[at + 3] = 0;
     } else {
       i = this.count++;
       const at = i * STRIDE;
@@ -550,20 +551,36 @@ export class SlotMatches {
       room[at] = key;
       room[at + 1] = mark;
       room[at + 2] = time;
-      room[at + 3] = 0;
       if (key >= 0 && key < 31) this.low |= 1 << key;
     }
     const plain = observed === undefined && diffs.length === 0 && !loose;
-    if (plain && this.rest === undefined) return;
-    const rest = (this.rest ??= []);
-    while (rest.length < i) rest.push(undefined);
-    rest[i] = plain ? undefined : { observed, diffs: diffs.length === 0 ? NO_DIFFS : diffs, loose };
+    this.setRest(
+      i,
+      plain
+        ? undefined
+        : { observed, diffs: diffs.length === 0 ? NO_DIFFS : diffs, loose, retransmissions: 0 },
+    );
   }
 
-  /** Counts a retransmission of the message matched to a slot. */
+  /** Counts a retransmission of the message matched to a slot (rare: its rest is made anew). */
   retransmitted(key: number): void {
     const i = this.has(key) ? this.indexOf(key) : -1;
-    if (i >= 0) this.cols[i * STRIDE + 3] = (this.cols[i * STRIDE + 3] ?? 0) + 1;
+    if (i < 0) return;
+    const rest = this.rest?.[i];
+    this.setRest(i, {
+      observed: rest?.observed,
+      diffs: rest?.diffs ?? NO_DIFFS,
+      loose: rest?.loose ?? false,
+      retransmissions: (rest?.retransmissions ?? 0) + 1,
+    });
+  }
+
+  /** Sets the rest of match `i` (a match matched again starts with none but what it brings). */
+  private setRest(i: number, rest: MatchRest | undefined): void {
+    if (rest === undefined && this.rest === undefined) return;
+    const all = (this.rest ??= []);
+    while (all.length < i) all.push(undefined);
+    all[i] = rest;
   }
 
   /** The frame matched to a slot, -1 when it has no match. */
@@ -594,12 +611,62 @@ export class SlotMatches {
   }
 }
 
+/** One list of steps per single step id, shared by the evidence of every dialog joined at it. */
+const stepLists = new Map<string, readonly string[]>();
+
+/**
+ * The evidence of how each dialog joined an instance ({@link DialogEvidence}), kept as three
+ * things each in one list of exactly their number (a dialog or two per instance, each added by
+ * a copy one longer): no object per dialog, and a step list shared by every dialog joined at the
+ * same step. An open instance keeps it through thousands of other sessions' messages.
+ */
+export class EvidenceList {
+  private items: readonly unknown[] = NO_ITEMS;
+
+  /** Adds a dialog's evidence (its object is not kept). */
+  push(e: DialogEvidence): void {
+    let steps = e.steps;
+    if (steps.length === 1) {
+      const id = steps[0] as string;
+      const shared = stepLists.get(id);
+      if (shared === undefined) stepLists.set(id, steps);
+      else steps = shared;
+    }
+    const items = this.items;
+    const grown = new Array<unknown>(items.length + 3);
+    for (let i = 0; i < items.length; i++) grown[i] = items[i];
+    grown[items.length] = e.callId;
+    grown[items.length + 1] = steps;
+    grown[items.length + 2] = e.evidence;
+    this.items = grown;
+  }
+
+  /** The evidence, in the order it was added, as the report lists it. */
+  list(): DialogEvidence[] {
+    const out: DialogEvidence[] = [];
+    const items = this.items;
+    for (let i = 0; i < items.length; i += 3)
+      out.push({
+        callId: items[i] as string,
+        steps: items[i + 1] as readonly string[],
+        evidence: items[i + 2] as string,
+      });
+    return out;
+  }
+}
+
+/** The evidence of an instance that has joined no dialog yet. */
+const NO_ITEMS: readonly unknown[] = [];
+
+/** The groups of a dialog that serves one group, per group: shared, copied when one is added. */
+const oneGroup: (readonly number[])[] = [];
+
 /** One instance being assembled. */
 export class Instance {
   /** slot key slot(message, iteration) -> match. */
   readonly matches: SlotMatches;
   /** Call-ID -> groups joined through it. */
-  readonly callIds = new Map<string, number[]>();
+  readonly callIds = new Map<string, readonly number[]>();
   /**
    * Per group (0..groups-1, ExpectedFlow `groups`), the iterations bound (loop groups can be bound
    * once per iteration); undefined for a group not bound.
@@ -612,7 +679,7 @@ export class Instance {
   readonly unexpected: UnexpectedReport[] = [];
   /** Hops inside one participant in the instance's dialogs (undefined until there is one). */
   inside: InsideHopReport[] | undefined;
-  readonly evidence: DialogEvidence[] = [];
+  readonly evidence = new EvidenceList();
   /** Which endpoint is which participant in this instance. */
   readonly bindings: InstanceBindings;
   /**
@@ -1000,11 +1067,11 @@ export class Instance {
       this.groupIterations[group] = iteration === 0 ? FIRST_ITERATION : [iteration];
     else if (!its.includes(iteration)) this.groupIterations[group] = [...its, iteration];
     if (callId !== undefined) {
-      // A list rather than a set: a dialog serves a group or two. Made with its one group (an
-      // empty list's first push reserves room for 17).
+      // A list rather than a set: a dialog serves a group or two. Most serve one: a list shared
+      // by every dialog of that group, copied one longer when another is added.
       const gs = this.callIds.get(callId);
-      if (gs === undefined) this.callIds.set(callId, [group]);
-      else if (!gs.includes(group)) gs.push(group);
+      if (gs === undefined) this.callIds.set(callId, (oneGroup[group] ??= [group]));
+      else if (!gs.includes(group)) this.callIds.set(callId, [...gs, group]);
     }
   }
 }

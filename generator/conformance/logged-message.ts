@@ -25,9 +25,18 @@ const HEAD = 12;
 /**
  * Numbers a young message keeps in {@link MessageLog}'s list: frame, time (seconds,
  * nanoseconds), both ports in one number (source times 65536 plus destination), the offset of its
- * bytes in their buffer, and what else it is in one number ({@link info}).
+ * bytes in their buffer, what else it is in one number ({@link info}), and its addresses and
+ * Call-ID as indexes into the log's texts in one number ({@link names}).
  */
-const YOUNG_NUMS = 6;
+const YOUNG_NUMS = 7;
+
+/** Texts a log can index in one {@link names} number: more than a log of MAX_LOG messages names. */
+const MAX_TEXTS = 4096;
+
+/** A young message's source and destination address and Call-ID (or -1), as text indexes in one number. */
+function names(src: number, dst: number, callId: number): number {
+  return src + dst * MAX_TEXTS + (callId + 1) * MAX_TEXTS * MAX_TEXTS;
+}
 
 /** A young message kept as its bytes: SIP, or anything else (MBCP); or kept as itself. */
 const SIP = 1;
@@ -47,8 +56,11 @@ function info(length: number, transport: ObservedMessage['transport'], kind: num
   return length * 16 + TRANSPORT_CODES[transport] * 4 + kind;
 }
 
-/** Things a young message keeps in {@link MessageLog}'s other list: its addresses, Call-ID and bytes' buffer (or itself, kept whole). */
-const YOUNG_REFS = 4;
+/** Things a young message keeps in {@link MessageLog}'s other list: its bytes' buffer (or itself, kept whole). */
+const YOUNG_REFS = 1;
+
+/** The texts of a log that names none yet. */
+const NO_TEXTS: readonly string[] = [];
 
 /** The young lists of a log that has none: shared, never written. */
 const NO_NUMS: number[] = [];
@@ -75,7 +87,7 @@ export class MessageLog {
   /** Messages in {@link arena}. */
   private count = 0;
   /** Texts the compacted messages name (addresses, transports, Call-IDs), each once. */
-  private texts: string[] | undefined;
+  private texts: readonly string[] | undefined;
   /** Compacted messages that have no bytes, kept as themselves. */
   private kept: ObservedMessage[] | undefined;
 
@@ -123,10 +135,12 @@ export class MessageLog {
       wire === undefined
         ? info(0, o.transport, WHOLE)
         : info(wire.length, o.transport, o.sip !== undefined ? SIP : OTHER);
-    r[ref] = o.src.ip;
-    r[ref + 1] = o.dst.ip;
-    r[ref + 2] = callId;
-    r[ref + 3] = wire === undefined ? o : wire.buffer;
+    n[at + 6] = names(
+      this.textIndex(o.src.ip),
+      this.textIndex(o.dst.ip),
+      callId === undefined ? -1 : this.textIndex(callId),
+    );
+    r[ref] = wire === undefined ? o : wire.buffer;
   }
 
   /**
@@ -173,12 +187,12 @@ export class MessageLog {
       nums[at + 4] = this.dstPortOf(i);
       nums[at + 5] = offset;
       nums[at + 6] = this.kindOf(i) === SIP ? length : -length - 1;
-      nums[at + 7] = this.textIndex(r[ref] as string);
-      nums[at + 8] = this.textIndex(r[ref + 1] as string);
+      const named = n[y + 6] ?? 0;
+      nums[at + 7] = named % MAX_TEXTS;
+      nums[at + 8] = Math.floor(named / MAX_TEXTS) % MAX_TEXTS;
       nums[at + 9] = this.textIndex(this.transportOf(i));
-      const callId = r[ref + 2] as string | undefined;
-      nums[at + 10] = callId === undefined ? -1 : this.textIndex(callId);
-      nums[at + 11] = buffer === undefined ? this.keep(r[ref + 3] as ObservedMessage) : -1;
+      nums[at + 10] = Math.floor(named / (MAX_TEXTS * MAX_TEXTS)) - 1;
+      nums[at + 11] = buffer === undefined ? this.keep(r[ref] as ObservedMessage) : -1;
     }
     this.arena = arena;
     this.count = count;
@@ -190,9 +204,7 @@ export class MessageLog {
 
   /** The buffer young message `i`'s bytes lie in, undefined when it is kept as itself. */
   private wireOf(i: number): ArrayBufferLike | undefined {
-    return this.kindOf(i) === WHOLE
-      ? undefined
-      : (this.refs[i * YOUNG_REFS + 3] as ArrayBufferLike);
+    return this.kindOf(i) === WHOLE ? undefined : (this.refs[i * YOUNG_REFS] as ArrayBufferLike);
   }
 
   /** What young message `i` is: {@link SIP}, {@link OTHER} or {@link WHOLE}. */
@@ -218,13 +230,20 @@ export class MessageLog {
     return (this.nums[i * YOUNG_NUMS + 3] ?? 0) % 65_536;
   }
 
-  /** The index of `text` among the log's texts, added when new. */
+  /**
+   * The index of `text` among the log's texts, added when new (a copy one longer: a log names a
+   * handful of addresses and Call-IDs, and a list grown by push would reserve room for 17).
+   */
   private textIndex(text: string): number {
-    const texts = (this.texts ??= []);
+    const texts = this.texts ?? NO_TEXTS;
     const i = texts.indexOf(text);
     if (i >= 0) return i;
-    texts.push(text);
-    return texts.length - 1;
+    if (texts.length >= MAX_TEXTS) throw new RangeError(`a log names at most ${MAX_TEXTS} texts`);
+    const grown = new Array<string>(texts.length + 1);
+    for (let k = 0; k < texts.length; k++) grown[k] = texts[k] as string;
+    grown[texts.length] = text;
+    this.texts = grown;
+    return texts.length;
   }
 
   /** The index of `o` among the log's messages kept as themselves. */
@@ -262,14 +281,17 @@ export class MessageLog {
     const r = this.refs;
     const y = i * YOUNG_NUMS;
     const ref = i * YOUNG_REFS;
-    const callId = r[ref + 2] as string | undefined;
+    const named = n[y + 6] ?? 0;
+    const text = (k: number): string => this.texts?.[k] ?? '';
+    const callAt = Math.floor(named / (MAX_TEXTS * MAX_TEXTS)) - 1;
+    const callId = callAt < 0 ? undefined : text(callAt);
     const buffer = this.wireOf(i);
-    if (buffer === undefined) return new LoggedMessage(r[ref + 3] as ObservedMessage, callId);
+    if (buffer === undefined) return new LoggedMessage(r[ref] as ObservedMessage, callId);
     const head: LoggedHead = {
       frame: n[y] ?? 0,
       time: { sec: n[y + 1] ?? 0, nsec: n[y + 2] ?? 0 },
-      src: { ip: r[ref] as string, port: this.srcPortOf(i) },
-      dst: { ip: r[ref + 1] as string, port: this.dstPortOf(i) },
+      src: { ip: text(named % MAX_TEXTS), port: this.srcPortOf(i) },
+      dst: { ip: text(Math.floor(named / MAX_TEXTS) % MAX_TEXTS), port: this.dstPortOf(i) },
       transport: this.transportOf(i),
       sip: this.kindOf(i) === SIP ? true : undefined,
     };

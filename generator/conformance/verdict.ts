@@ -366,7 +366,7 @@ export function instanceVerdict(
     verdict: ok ? 'pass' : 'fail',
     steps,
     unexpected: inst.unexpected,
-    dialogs: inst.evidence,
+    dialogs: inst.evidence.list(),
     inside: inst.inside ?? NO_INSIDE,
     firstFrame: inst.firstFrame,
   };

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { AddressIndex } from '../../generator/conformance/address-index.js';
 import type { Instance } from '../../generator/conformance/instance.js';
-import { slot, SlotMatches } from '../../generator/conformance/instance.js';
+import { EvidenceList, slot, SlotMatches } from '../../generator/conformance/instance.js';
 import { MessageLog } from '../../generator/conformance/logged-message.js';
 import type { ObservedMessage } from '../../generator/conformance/observed.js';
 import {
@@ -148,5 +148,45 @@ describe('the index of instances by address', () => {
     index.remove(b);
     expect([...index.near('10.0.0.9')]).toEqual([]);
     expect([...index.near('10.0.0.2')]).toEqual([]);
+  });
+});
+
+describe('the evidence of the dialogs an instance joined', () => {
+  it('lists what was added, in order, one step list shared per step', () => {
+    const a = new EvidenceList();
+    const b = new EvidenceList();
+    expect(a.list()).toEqual([]);
+    a.push({ callId: 'c1@x', steps: ['2'], evidence: 'starts the instance' });
+    a.push({ callId: 'c2@x', steps: ['6'], evidence: 'follows step 3' });
+    b.push({ callId: 'c3@x', steps: ['2'], evidence: 'starts the instance' });
+    b.push({ callId: 'c3@x', steps: ['2', '4'], evidence: 'in the dialog already joined' });
+    expect(a.list()).toEqual([
+      { callId: 'c1@x', steps: ['2'], evidence: 'starts the instance' },
+      { callId: 'c2@x', steps: ['6'], evidence: 'follows step 3' },
+    ]);
+    expect(b.list()[1]).toEqual({
+      callId: 'c3@x',
+      steps: ['2', '4'],
+      evidence: 'in the dialog already joined',
+    });
+    expect(b.list()[0]?.steps).toBe(a.list()[0]?.steps);
+  });
+});
+
+describe('a match counted as retransmitted', () => {
+  it('keeps its count through a set, and loses it when its slot is matched again', () => {
+    const matches = new SlotMatches();
+    matches.set(slot(2, 0), {
+      frame: 7,
+      time: 1,
+      observed: undefined,
+      diffs: [],
+      retransmissions: 3,
+      loose: false,
+    });
+    expect(matches.get(slot(2, 0))?.retransmissions).toBe(3);
+    expect(matches.clean(slot(2, 0))).toBe(true);
+    matches.put(slot(2, 0), 9, 2, undefined, [], false);
+    expect(matches.get(slot(2, 0))?.retransmissions).toBe(0);
   });
 });
