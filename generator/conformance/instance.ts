@@ -476,6 +476,8 @@ export class SlotMatches {
    * about those slots, and this answers them without a scan.
    */
   private low = 0;
+  /** Whether every matched slot is one of those {@link low} tells (a first-iteration step below 31). */
+  private onlyLow = true;
 
   /** Room for `expected` matches, made at the first (an instance's mandatory steps, say). */
   constructor(private readonly expected = 8) {}
@@ -552,6 +554,7 @@ export class SlotMatches {
       room[at + 1] = mark;
       room[at + 2] = time;
       if (key >= 0 && key < 31) this.low |= 1 << key;
+      else this.onlyLow = false;
     }
     const plain = observed === undefined && diffs.length === 0 && !loose;
     this.setRest(
@@ -581,6 +584,14 @@ export class SlotMatches {
     const all = (this.rest ??= []);
     while (all.length < i) all.push(undefined);
     all[i] = rest;
+  }
+
+  /**
+   * The matched slots as bits (bit k for step k of the first iteration) when every matched slot
+   * is such a slot (k < 31); -1 otherwise.
+   */
+  firstIterationBits(): number {
+    return this.onlyLow ? this.low : -1;
   }
 
   /** The frame matched to a slot, -1 when it has no match. */

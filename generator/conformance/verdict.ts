@@ -170,6 +170,24 @@ export class AltStructure {
     return out;
   }
 
+  /** Paths by the steps matched (see {@link knownPath}), a few dozen at most. */
+  private readonly paths = new Map<number, readonly ExpectedMessage[]>();
+
+  /**
+   * The path {@link onPath} gives an instance that matched no step inside an alt and matched the
+   * first-iteration steps whose bits `bits` sets (and no other slot), when it was remembered:
+   * nothing else counts then (no alt operand has a match; an opt is taken when one of its steps
+   * is matched).
+   */
+  knownPath(bits: number): readonly ExpectedMessage[] | undefined {
+    return this.paths.get(bits);
+  }
+
+  /** Remembers {@link onPath}'s answer for {@link knownPath} (a copy: onPath reuses its list). */
+  rememberPath(bits: number, path: readonly ExpectedMessage[]): void {
+    if (this.paths.size < 64) this.paths.set(bits, [...path]);
+  }
+
   /** Operands enclosing `alt`, outermost first. */
   enclosing(alt: string): readonly string[] {
     return this.outer.get(alt)?.enclosing ?? [];
@@ -238,6 +256,13 @@ function pathMessages(
   alts: AltStructure,
 ): readonly ExpectedMessage[] {
   // Matches per expected message, counted once (an instance has a handful).
+  // Most instances match no step inside an alt, and the same steps as many others: the path is
+  // then the one for which steps were matched, found once per set of steps.
+  const bits = inst.altMatches === 0 ? inst.matches.firstIterationBits() : -1;
+  if (bits >= 0) {
+    const known = alts.knownPath(bits);
+    if (known !== undefined) return known;
+  }
   const hitCount = alts.hitScratch(exp.messages.length);
   const matches = inst.matches;
   for (let k = 0; k < matches.size; k++) {
@@ -246,6 +271,7 @@ function pathMessages(
   }
   const out = alts.onPath(hitCount);
   for (let k = 0; k < matches.size; k++) hitCount[slotMessage(matches.slotAt(k))] = 0;
+  if (bits >= 0) alts.rememberPath(bits, out);
   return out;
 }
 

@@ -190,3 +190,18 @@ describe('a match counted as retransmitted', () => {
     expect(matches.get(slot(2, 0))?.retransmissions).toBe(0);
   });
 });
+
+describe('the matched first-iteration steps as bits', () => {
+  it('are the steps matched while each is a first-iteration step below 31, else -1', () => {
+    const matches = new SlotMatches();
+    expect(matches.firstIterationBits()).toBe(0);
+    matches.put(slot(0, 0), 1, 1, undefined, [], false);
+    matches.put(slot(4, 0), 2, 2, undefined, [], false);
+    expect(matches.firstIterationBits()).toBe(0b10001);
+    matches.put(slot(4, 1), 3, 3, undefined, [], false);
+    expect(matches.firstIterationBits()).toBe(-1);
+    const wide = new SlotMatches();
+    wide.put(slot(31, 0), 1, 1, undefined, [], false);
+    expect(wide.firstIterationBits()).toBe(-1);
+  });
+});
