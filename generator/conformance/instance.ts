@@ -488,7 +488,9 @@ export class SlotMatches {
 
   /** The slot of the `i`th match (in the order slots were first matched). */
   slotAt(i: number): number {
-    return this.cols[i * STRIDE] ?? -1;
+    // As a small integer: the list holds doubles, and the remainder of a double (slotMessage)
+    // is a call where that of an integer is one instruction.
+    return (this.cols[i * STRIDE] ?? -1) | 0;
   }
 
   /** The frame of the `i`th match. */
@@ -543,11 +545,9 @@ export class SlotMatches {
     } else {
       i = this.count++;
       const at = i * STRIDE;
-      // Made at the first match (an instance that starts nothing makes none), filled with a
-      // double (NaN) so that the list holds doubles from the start: times are, and the first one
-      // written would otherwise copy a list of small integers into one of doubles.
+      // Made at the first match: an instance that starts nothing makes none.
       if (this.cols === NO_NUMBERS)
-        this.cols = new Array<number>(Math.max(1, this.expected) * STRIDE).fill(Number.NaN);
+        this.cols = new Array<number>(Math.max(1, this.expected) * STRIDE).fill(0);
       const room = withRoom(this.cols, at + STRIDE);
       this.cols = room;
       room[at] = key;

@@ -111,14 +111,12 @@ export class MessageLog {
   add(o: ObservedMessage, callId: string | undefined): void {
     const i = this.young++;
     if (this.nums === NO_NUMS) {
-      // Doubles from the start (NaN): ports and names past 2^31 are, and the first written
-      // would otherwise copy a list of small integers into one of doubles.
-      this.nums = new Array<number>(this.expected * YOUNG_NUMS).fill(Number.NaN);
+      this.nums = new Array<number>(this.expected * YOUNG_NUMS).fill(0);
       this.refs = new Array<unknown>(this.expected * YOUNG_REFS).fill(undefined);
     } else if (i * YOUNG_NUMS >= this.nums.length) {
       // Past the room made: half as much again, copied.
       const more = Math.max(1, i >> 1);
-      this.nums = this.nums.concat(new Array<number>(more * YOUNG_NUMS).fill(Number.NaN));
+      this.nums = this.nums.concat(new Array<number>(more * YOUNG_NUMS).fill(0));
       this.refs = this.refs.concat(new Array<unknown>(more * YOUNG_REFS).fill(undefined));
     }
     const n = this.nums;
