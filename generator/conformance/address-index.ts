@@ -25,11 +25,17 @@ export class AddressIndex {
     const known = inst.addresses;
     if (known.includes(ip)) return;
     // A copy one longer: an instance exchanges messages with a handful of addresses, and a list
-    // grown by push would reserve room for 17.
-    const grown = new Array<string>(known.length + 1);
-    for (let i = 0; i < known.length; i++) grown[i] = known[i] as string;
-    grown[known.length] = ip;
-    inst.addresses = grown;
+    // grown by push would reserve room for 17. Past 16 (a loop through many participants), the
+    // list (then the instance's own) grows by push, as copies would cost the square.
+    if (known.length >= 16) {
+      (known as string[]).push(ip);
+      inst.addresses = known;
+    } else {
+      const grown = new Array<string>(known.length + 1);
+      for (let i = 0; i < known.length; i++) grown[i] = known[i] as string;
+      grown[known.length] = ip;
+      inst.addresses = grown;
+    }
     const held = this.byIp.get(ip);
     if (held === undefined) this.byIp.set(ip, inst);
     else if (held instanceof Set) held.add(inst);

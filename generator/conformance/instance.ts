@@ -644,6 +644,12 @@ export class EvidenceList {
       else steps = shared;
     }
     const items = this.items;
+    // Past a dozen dialogs (a loop joining many), the list (then its own) grows by push, as
+    // copies would cost the square.
+    if (items.length >= 36) {
+      (items as unknown[]).push(e.callId, steps, e.evidence);
+      return;
+    }
     const grown = new Array<unknown>(items.length + 3);
     for (let i = 0; i < items.length; i++) grown[i] = items[i];
     grown[items.length] = e.callId;

@@ -239,6 +239,8 @@ export class MessageLog {
     const i = texts.indexOf(text);
     if (i >= 0) return i;
     if (texts.length >= MAX_TEXTS) throw new RangeError(`a log names at most ${MAX_TEXTS} texts`);
+    // Past 16 (the log's own list then), grown by push: copies would cost the square.
+    if (texts.length >= 16) return (texts as string[]).push(text) - 1;
     const grown = new Array<string>(texts.length + 1);
     for (let k = 0; k < texts.length; k++) grown[k] = texts[k] as string;
     grown[texts.length] = text;

@@ -205,3 +205,35 @@ describe('the matched first-iteration steps as bits', () => {
     expect(wide.firstIterationBits()).toBe(-1);
   });
 });
+
+describe('lists an instance grows by copies while short', () => {
+  it('keep every address and every dialog past the length where they grow by push', () => {
+    const index = new AddressIndex();
+    const a = { addresses: [] } as unknown as Instance;
+    const ips = Array.from({ length: 40 }, (_, i) => `10.1.0.${i}`);
+    for (const ip of ips) index.add(a, ip, ip);
+    expect(a.addresses).toEqual(ips);
+    const evidence = new EvidenceList();
+    const all = Array.from({ length: 30 }, (_, i) => ({
+      callId: `c${i}@x`,
+      steps: [`s${i % 3}`],
+      evidence: `frame ${i}`,
+    }));
+    for (const e of all) evidence.push(e);
+    expect(evidence.list()).toEqual(all);
+  });
+});
+
+describe('a log naming many addresses', () => {
+  it('gives each message its own addresses back, young and compacted', () => {
+    const log = new MessageLog(4);
+    for (let i = 0; i < 24; i++) {
+      const o = observed(i + 1, BYE);
+      log.add({ ...o, dst: { ip: `10.2.0.${i}`, port: 5060 } }, `c${i % 5}@x`);
+    }
+    const young = log.entries.map((e) => [e.ips[1], e.callId]);
+    expect(young[23]).toEqual(['10.2.0.23', 'c3@x']);
+    log.compact();
+    expect(log.entries.map((e) => [e.ips[1], e.callId])).toEqual(young);
+  });
+});
