@@ -8,9 +8,12 @@ import type { Instance } from './instance.js';
 
 const NONE: ReadonlySet<Instance> = new Set();
 
-/** IP address -> open instances that exchanged a message with it. */
+/**
+ * IP address -> open instances that exchanged a message with it: the one instance itself while
+ * it is the only one (most addresses of a busy capture are one session's client), a set beyond.
+ */
 export class AddressIndex {
-  private readonly byIp = new Map<string, Set<Instance>>();
+  private readonly byIp = new Map<string, Instance | Set<Instance>>();
 
   /** Notes that `inst` holds a message between addresses `a` and `b`. */
   add(inst: Instance, a: string, b: string): void {
@@ -19,27 +22,42 @@ export class AddressIndex {
   }
 
   private addOne(inst: Instance, ip: string): void {
-    if (inst.addresses.includes(ip)) return;
-    inst.addresses.push(ip);
-    let set = this.byIp.get(ip);
-    if (!set) {
-      set = new Set();
-      this.byIp.set(ip, set);
+    const known = inst.addresses;
+    if (known.includes(ip)) return;
+    // A copy one longer: an instance exchanges messages with a handful of addresses, and a list
+    // grown by push would reserve room for 17. Past 16 (a loop through many participants), the
+    // list (then the instance's own) grows by push, as copies would cost the square.
+    if (known.length >= 16) {
+      (known as string[]).push(ip);
+      inst.addresses = known;
+    } else {
+      const grown = new Array<string>(known.length + 1);
+      for (let i = 0; i < known.length; i++) grown[i] = known[i] as string;
+      grown[known.length] = ip;
+      inst.addresses = grown;
     }
-    set.add(inst);
+    const held = this.byIp.get(ip);
+    if (held === undefined) this.byIp.set(ip, inst);
+    else if (held instanceof Set) held.add(inst);
+    else if (held !== inst) this.byIp.set(ip, new Set([held, inst]));
   }
 
   /** Forgets a closed or replaced instance. */
   remove(inst: Instance): void {
     for (const ip of inst.addresses) {
-      const set = this.byIp.get(ip);
-      set?.delete(inst);
-      if (set?.size === 0) this.byIp.delete(ip);
+      const held = this.byIp.get(ip);
+      if (held === inst) this.byIp.delete(ip);
+      else if (held instanceof Set) {
+        held.delete(inst);
+        if (held.size === 0) this.byIp.delete(ip);
+      }
     }
   }
 
-  /** Instances that exchanged a message with `ip`. */
+  /** Instances that exchanged a message with `ip` (a new set when there is one). */
   near(ip: string): ReadonlySet<Instance> {
-    return this.byIp.get(ip) ?? NONE;
+    const held = this.byIp.get(ip);
+    if (held === undefined) return NONE;
+    return held instanceof Set ? held : new Set([held]);
   }
 }

@@ -29,7 +29,7 @@ export interface DialogSummary {
   callingContact?: string;
   calledContact?: string;
   /** Record-Route of the initial INVITE / its 2xx, top first. */
-  recordRoute: string[];
+  recordRoute: readonly string[];
   /** Highest CSeq seen for requests from the calling to the called user, and back. */
   cseqCallerToCallee?: number;
   cseqCalleeToCaller?: number;
@@ -37,9 +37,15 @@ export interface DialogSummary {
   messages: number;
 }
 
+/**
+ * The route of a dialog whose initial messages were not seen: shared by every such summary (a
+ * capture of in-dialog requests holds tens of thousands), replaced, never changed.
+ */
+const NO_ROUTE: readonly string[] = [];
+
 /** Creates an empty summary. */
 export function newSummary(callId: string): DialogSummary {
-  return { callId, recordRoute: [], messages: 0 };
+  return { callId, recordRoute: NO_ROUTE, messages: 0 };
 }
 
 /** The tag parameter of a From or To value (RFC 3261 19.3); undefined when it has none. */

@@ -16,7 +16,7 @@ import {
 } from './header-scan.js';
 import { MessageLog } from './logged-message.js';
 import { mbcpDiffs, mbcpKindOf } from './mbcp-values.js';
-import { hash53 } from './recent-keys.js';
+import { hashEnd, hashNumber, hashPart, hashStart } from './recent-keys.js';
 import { participantEnds } from './stream-ends.js';
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
 import { describeType } from './expected.js';
@@ -235,115 +235,58 @@ export function transmissionKey(o: ObservedMessage): string {
   return [head, branch, cseq, o.src.ip, o.src.port, o.dst.ip, o.dst.port].join('|');
 }
 
-/** A matched transmission's identity, {@link transmissionKey}'s parts compared one by one. */
-interface Transmission {
-  /** The request's method, the response's status, the MBCP kind, or the frame of anything else. */
-  readonly head: string | number;
-  /** 's' SIP request, 'r' SIP response, 'm' MBCP, 'x' anything else. */
-  readonly kind: 's' | 'r' | 'm' | 'x';
-  /**
-   * The top Via branch as a 53-bit hash (0 for none), in two small integers (its upper 32 bits
-   * and lower 21): no copy of the text is kept, and two branches share a hash with a
-   * probability of about 2^-53 (see recent-keys.ts).
-   */
-  readonly branchHigh: number;
-  readonly branchLow: number;
-  /** The CSeq value (SIP only): a copy, holding no message's text alive. */
-  readonly cseq: string;
-  readonly srcIp: string;
-  readonly srcPort: number;
-  readonly dstIp: string;
-  readonly dstPort: number;
-  /** The slot its message was matched to (the latest, when matched twice). */
-  slot: number;
-}
-
 /**
- * The message {@link sameTransmission} last read, and what it read: each message is compared
- * with every transmission of its instance, and is recorded after.
+ * The message {@link readIdentity} last read, and its identity: each message is compared with
+ * every transmission of its instance, and is recorded after.
  */
 let idOf: ObservedMessage | undefined;
-let idKind: Transmission['kind'] = 'x';
-let idHead: string | number = 0;
-let idCseq = '';
-let idBranchHigh = 0;
-let idBranchLow = 0;
+let idHigh = 0;
+let idLow = 0;
 
+/**
+ * The identity of a transmission (RFC 3261 17: the same top Via branch, CSeq and method or
+ * status; between the same endpoints), as a 53-bit hash of its parts in two small integers (its
+ * upper 32 bits and lower 21): {@link transmissionKey}'s parts, compared without a copy of any
+ * text. Two transmissions share a hash with a probability of about 2^-53 (see recent-keys.ts).
+ * The parts, in order: the kind ('s' SIP request, 'r' SIP response, 'm' MBCP, 'x' anything
+ * else), the method, status, MBCP kind or (anything else) frame, the branch, the CSeq value and
+ * both endpoints.
+ */
 function readIdentity(o: ObservedMessage): void {
   if (idOf === o) return;
   idOf = o;
-  idCseq = '';
-  idBranchHigh = 0;
-  idBranchLow = 0;
   const sip = o.sip;
+  hashStart();
   if (o.mbcp) {
-    idKind = 'm';
-    idHead = o.mbcp.kind;
+    hashNumber(0x6d);
+    hashPart(o.mbcp.kind);
+    hashPart('');
+    hashPart('');
   } else if (!sip) {
-    idKind = 'x';
-    idHead = o.frame;
+    hashNumber(0x78);
+    hashNumber(o.frame);
+    hashPart('');
+    hashPart('');
   } else {
-    idKind = sip.kind === 'request' ? 's' : 'r';
-    idHead = sip.kind === 'request' ? sip.method : sip.status;
-    const b = topBranch(sip);
-    if (b.end > b.start) {
-      const h = hash53(b.text, b.start, b.end);
-      // Integers the engine keeps untagged, where the 53-bit number would be a boxed double.
-      idBranchHigh = (h / 2 ** 21) | 0;
-      idBranchLow = (h % 2 ** 21) | 0;
+    if (sip.kind === 'request') {
+      hashNumber(0x73);
+      hashPart(sip.method);
+    } else {
+      hashNumber(0x72);
+      hashNumber(sip.status);
     }
-    idCseq = sip.headers.get('cseq') ?? '';
+    const b = topBranch(sip);
+    hashPart(b.text, b.start, b.end);
+    hashPart(sip.headers.get('cseq') ?? '');
   }
-}
-
-/** Whether `o` is transmission `t` again: the same parts {@link transmissionKey} joins. */
-function sameTransmission(t: Transmission, o: ObservedMessage): boolean {
-  if (
-    t.srcPort !== o.src.port ||
-    t.dstPort !== o.dst.port ||
-    t.srcIp !== o.src.ip ||
-    t.dstIp !== o.dst.ip
-  )
-    return false;
-  // Kind and method or status first: they are read without a header lookup.
-  const sip = o.sip;
-  if (sip) {
-    if (
-      sip.kind === 'request'
-        ? t.kind !== 's' || t.head !== sip.method
-        : t.kind !== 'r' || t.head !== sip.status
-    )
-      return false;
-  } else if (
-    o.mbcp ? t.kind !== 'm' || t.head !== o.mbcp.kind : t.kind !== 'x' || t.head !== o.frame
-  )
-    return false;
-  readIdentity(o);
-  return t.cseq === idCseq && t.branchHigh === idBranchHigh && t.branchLow === idBranchLow;
-}
-
-/** A copy of `s` that holds no reference to the text it was cut from (see engine.ts, detached). */
-function detached(s: string): string {
-  // Short strings are copied when cut; slicing a concatenation flattens it into a new string.
-  return s.length < 13 ? s : `${s} `.slice(0, -1);
-}
-
-/** The identity of `o` as a matched transmission of `slot`. */
-function transmissionOf(o: ObservedMessage, slotKey: number): Transmission {
-  readIdentity(o);
-  return {
-    head: idHead,
-    kind: idKind,
-    branchHigh: idBranchHigh,
-    branchLow: idBranchLow,
-    cseq: detached(idCseq),
-    srcIp: o.src.ip,
-    // Ports are 16-bit: as small integers they need no box of their own.
-    srcPort: o.src.port | 0,
-    dstIp: o.dst.ip,
-    dstPort: o.dst.port | 0,
-    slot: slotKey,
-  };
+  hashPart(o.src.ip);
+  hashNumber(o.src.port);
+  hashPart(o.dst.ip);
+  hashNumber(o.dst.port);
+  const h = hashEnd();
+  // Integers the engine keeps untagged, where the 53-bit number would be a boxed double.
+  idHigh = (h / 2 ** 21) | 0;
+  idLow = (h % 2 ** 21) | 0;
 }
 
 /**
@@ -396,6 +339,15 @@ const NO_VARS: ReadonlyMap<string, string> = new Map();
 
 /** The iterations of a group no iteration is bound in (shared: asked for on every message). */
 const NO_ITERATIONS: readonly number[] = [];
+
+/**
+ * The iterations of a group bound in its first iteration only, as most are (shared until another
+ * is). Not frozen: iterating a frozen list takes a generic path that makes an object per step.
+ */
+const FIRST_ITERATION: readonly number[] = [0];
+
+/** The addresses of an instance that has exchanged no message yet (not frozen, as above). */
+const NO_ADDRESSES: readonly string[] = [];
 
 /** The variables of a closed scope: none. */
 const NO_SCOPE_VARS = new Map<string, string>();
@@ -472,27 +424,78 @@ class ValueScope implements ValueContext {
 /** The one scope value checks read: checks run one at a time, never nested. */
 const valueScope = new ValueScope();
 
+/** A list of numbers with no room: shared by every instance until it keeps a number. */
+const NO_NUMBERS: number[] = [];
+
 /**
- * The matches of an instance by slot, in the order their slots were first matched: two lists an
- * instance fills once (a dozen slots) rather than a map whose table grows and is copied as it
- * fills. A scan of a dozen numbers finds a slot as fast as a hash.
+ * A list of numbers with room for `need`: `list` itself when it has room, else a copy half as
+ * long again. The lists an instance keeps are made with the room its flow calls for (see
+ * {@link Instance}): an empty list's first push reserves room for 17, and each growth leaves the
+ * list before it for the garbage collector, promoted with the instance on a busy capture.
+ */
+function withRoom(list: number[], need: number): number[] {
+  if (need <= list.length) return list;
+  const out = new Array<number>(Math.max(need, list.length + (list.length >> 1))).fill(0);
+  for (let i = 0; i < list.length; i++) out[i] = list[i] ?? 0;
+  return out;
+}
+
+/**
+ * What few matches have besides their frame and time: the message kept, differences, a loose
+ * fit, retransmissions.
+ */
+interface MatchRest {
+  readonly observed: ObservedMessage | undefined;
+  readonly diffs: readonly FieldDiff[];
+  readonly loose: boolean;
+  readonly retransmissions: number;
+}
+
+/** Numbers kept per match in {@link SlotMatches}: slot, mark, time. */
+const STRIDE = 3;
+
+/**
+ * The matches of an instance by slot, in the order their slots were first matched. An open
+ * instance lives through thousands of other sessions' messages, so what it keeps is copied by
+ * every young-generation collection and then promoted: a match is three numbers in one list (no
+ * object, no boxed time) and only the rare match that keeps its message, differs, fits loosely
+ * or was retransmitted has an object besides. A scan of a dozen slots finds one as fast as a hash.
  */
 export class SlotMatches {
-  private readonly slots: number[] = [];
-  private readonly hits: Match[] = [];
   /**
-   * Per slot, its match's frame times two, plus one when the match differs from its step: what
-   * a verdict asks of every slot, read from one list rather than from each match's object.
+   * Per match, {@link STRIDE} numbers: its slot; its frame times two, plus one when the match
+   * differs from its step (what a verdict asks of every slot); its time in seconds.
    */
-  private readonly marks: number[] = [];
+  private cols: number[] = NO_NUMBERS;
+  /** Matches kept: the rows of {@link cols} in use (the list has room for more). */
+  private count = 0;
+  /** Per match its {@link MatchRest}, undefined for a plain one; no list while every match is plain. */
+  private rest: (MatchRest | undefined)[] | undefined;
   /**
    * Bit k set when slot k (step k of the first iteration, k < 31) is matched: most questions are
    * about those slots, and this answers them without a scan.
    */
   private low = 0;
+  /** Whether every matched slot is one of those {@link low} tells (a first-iteration step below 31). */
+  private onlyLow = true;
+
+  /** Room for `expected` matches, made at the first (an instance's mandatory steps, say). */
+  constructor(private readonly expected = 8) {}
 
   get size(): number {
-    return this.slots.length;
+    return this.count;
+  }
+
+  /** The slot of the `i`th match (in the order slots were first matched). */
+  slotAt(i: number): number {
+    // As a small integer: the list holds doubles, and the remainder of a double (slotMessage)
+    // is a call where that of an integer is one instruction.
+    return (this.cols[i * STRIDE] ?? -1) | 0;
+  }
+
+  /** The frame of the `i`th match. */
+  frameAt(i: number): number {
+    return Math.floor((this.cols[i * STRIDE + 1] ?? 0) / 2);
   }
 
   has(key: number): boolean {
@@ -500,64 +503,192 @@ export class SlotMatches {
     return this.indexOf(key) >= 0;
   }
 
+  /** The match of a slot, as a new object (a verdict reads it once). */
   get(key: number): Match | undefined {
     if (key >= 0 && key < 31 && (this.low & (1 << key)) === 0) return undefined;
     const i = this.indexOf(key);
-    return i < 0 ? undefined : this.hits[i];
+    if (i < 0) return undefined;
+    const at = i * STRIDE;
+    const rest = this.rest?.[i];
+    return {
+      frame: Math.floor((this.cols[at + 1] ?? 0) / 2),
+      time: this.cols[at + 2] ?? 0,
+      observed: rest?.observed,
+      diffs: rest?.diffs ?? NO_DIFFS,
+      retransmissions: rest?.retransmissions ?? 0,
+      loose: rest?.loose ?? false,
+    };
   }
 
   /** Sets the match of a slot (a slot matched again keeps its place in the order). */
   set(key: number, match: Match): void {
-    const i = this.has(key) ? this.indexOf(key) : -1;
-    const mark = match.frame * 2 + (match.diffs.length > 0 ? 1 : 0);
+    this.put(key, match.frame, match.time, match.observed, match.diffs, match.loose);
+    for (let n = 0; n < match.retransmissions; n++) this.retransmitted(key);
+  }
+
+  /** Sets the match of a slot from its parts, with no retransmissions yet (see {@link set}). */
+  put(
+    key: number,
+    frame: number,
+    time: number,
+    observed: ObservedMessage | undefined,
+    diffs: readonly FieldDiff[],
+    loose: boolean,
+  ): void {
+    let i = this.has(key) ? this.indexOf(key) : -1;
+    const mark = frame * 2 + (diffs.length > 0 ? 1 : 0);
     if (i >= 0) {
-      this.hits[i] = match;
-      this.marks[i] = mark;
+      const cols = this.cols;
+      const at = i * STRIDE;
+      cols[at + 1] = mark;
+      cols[at + 2] = time;
     } else {
-      this.slots.push(key);
-      this.hits.push(match);
-      this.marks.push(mark);
+      i = this.count++;
+      const at = i * STRIDE;
+      // Made at the first match: an instance that starts nothing makes none.
+      if (this.cols === NO_NUMBERS)
+        this.cols = new Array<number>(Math.max(1, this.expected) * STRIDE).fill(0);
+      const room = withRoom(this.cols, at + STRIDE);
+      this.cols = room;
+      room[at] = key;
+      room[at + 1] = mark;
+      room[at + 2] = time;
       if (key >= 0 && key < 31) this.low |= 1 << key;
+      else this.onlyLow = false;
     }
+    const plain = observed === undefined && diffs.length === 0 && !loose;
+    this.setRest(
+      i,
+      plain
+        ? undefined
+        : { observed, diffs: diffs.length === 0 ? NO_DIFFS : diffs, loose, retransmissions: 0 },
+    );
+  }
+
+  /** Counts a retransmission of the message matched to a slot (rare: its rest is made anew). */
+  retransmitted(key: number): void {
+    const i = this.has(key) ? this.indexOf(key) : -1;
+    if (i < 0) return;
+    const rest = this.rest?.[i];
+    this.setRest(i, {
+      observed: rest?.observed,
+      diffs: rest?.diffs ?? NO_DIFFS,
+      loose: rest?.loose ?? false,
+      retransmissions: (rest?.retransmissions ?? 0) + 1,
+    });
+  }
+
+  /** Sets the rest of match `i` (a match matched again starts with none but what it brings). */
+  private setRest(i: number, rest: MatchRest | undefined): void {
+    if (rest === undefined && this.rest === undefined) return;
+    const all = (this.rest ??= []);
+    while (all.length < i) all.push(undefined);
+    all[i] = rest;
+  }
+
+  /**
+   * The matched slots as bits (bit k for step k of the first iteration) when every matched slot
+   * is such a slot (k < 31); -1 otherwise.
+   */
+  firstIterationBits(): number {
+    return this.onlyLow ? this.low : -1;
   }
 
   /** The frame matched to a slot, -1 when it has no match. */
   frameOf(key: number): number {
     if (key >= 0 && key < 31 && (this.low & (1 << key)) === 0) return -1;
     const i = this.indexOf(key);
-    return i < 0 ? -1 : Math.floor((this.marks[i] ?? 0) / 2);
+    return i < 0 ? -1 : Math.floor((this.cols[i * STRIDE + 1] ?? 0) / 2);
   }
 
   /** Whether a slot has a match that does not differ from its step. */
   clean(key: number): boolean {
     if (key >= 0 && key < 31 && (this.low & (1 << key)) === 0) return false;
     const i = this.indexOf(key);
-    return i >= 0 && (this.marks[i] ?? 1) % 2 === 0;
+    return i >= 0 && (this.cols[i * STRIDE + 1] ?? 1) % 2 === 0;
   }
 
   private indexOf(key: number): number {
-    const slots = this.slots;
-    for (let i = 0; i < slots.length; i++) if (slots[i] === key) return i;
+    const cols = this.cols;
+    for (let i = 0, at = 0; i < this.count; i++, at += STRIDE) if (cols[at] === key) return i;
     return -1;
   }
 
-  /** The matched slots, in order. */
+  /** The matched slots, in order (a new list: loops over matches use {@link slotAt}). */
   keys(): readonly number[] {
-    return this.slots;
+    const out: number[] = [];
+    for (let i = 0; i < this.size; i++) out.push(this.slotAt(i));
+    return out;
   }
 }
+
+/** One list of steps per single step id, shared by the evidence of every dialog joined at it. */
+const stepLists = new Map<string, readonly string[]>();
+
+/**
+ * The evidence of how each dialog joined an instance ({@link DialogEvidence}), kept as three
+ * things each in one list of exactly their number (a dialog or two per instance, each added by
+ * a copy one longer): no object per dialog, and a step list shared by every dialog joined at the
+ * same step. An open instance keeps it through thousands of other sessions' messages.
+ */
+export class EvidenceList {
+  private items: readonly unknown[] = NO_ITEMS;
+
+  /** Adds a dialog's evidence (its object is not kept). */
+  push(e: DialogEvidence): void {
+    let steps = e.steps;
+    if (steps.length === 1) {
+      const id = steps[0] as string;
+      const shared = stepLists.get(id);
+      if (shared === undefined) stepLists.set(id, steps);
+      else steps = shared;
+    }
+    const items = this.items;
+    // Past a dozen dialogs (a loop joining many), the list (then its own) grows by push, as
+    // copies would cost the square.
+    if (items.length >= 36) {
+      (items as unknown[]).push(e.callId, steps, e.evidence);
+      return;
+    }
+    const grown = new Array<unknown>(items.length + 3);
+    for (let i = 0; i < items.length; i++) grown[i] = items[i];
+    grown[items.length] = e.callId;
+    grown[items.length + 1] = steps;
+    grown[items.length + 2] = e.evidence;
+    this.items = grown;
+  }
+
+  /** The evidence, in the order it was added, as the report lists it. */
+  list(): DialogEvidence[] {
+    const out: DialogEvidence[] = [];
+    const items = this.items;
+    for (let i = 0; i < items.length; i += 3)
+      out.push({
+        callId: items[i] as string,
+        steps: items[i + 1] as readonly string[],
+        evidence: items[i + 2] as string,
+      });
+    return out;
+  }
+}
+
+/** The evidence of an instance that has joined no dialog yet. */
+const NO_ITEMS: readonly unknown[] = [];
+
+/** The groups of a dialog that serves one group, per group: shared, copied when one is added. */
+const oneGroup: (readonly number[])[] = [];
 
 /** One instance being assembled. */
 export class Instance {
   /** slot key slot(message, iteration) -> match. */
-  readonly matches = new SlotMatches();
+  readonly matches: SlotMatches;
   /** Call-ID -> groups joined through it. */
-  readonly callIds = new Map<string, number[]>();
+  readonly callIds = new Map<string, readonly number[]>();
   /**
    * Per group (0..groups-1, ExpectedFlow `groups`), the iterations bound (loop groups can be bound
    * once per iteration); undefined for a group not bound.
    */
-  private readonly groupIterations: (number[] | undefined)[];
+  private readonly groupIterations: (readonly number[] | undefined)[];
   /** loop key -> iterations created (shared and empty until a loop step is placed). */
   loopIterations: ReadonlyMap<string, number> = NO_LOOPS;
   /** Template variables bound so far (shared and empty until one is). */
@@ -565,11 +696,18 @@ export class Instance {
   readonly unexpected: UnexpectedReport[] = [];
   /** Hops inside one participant in the instance's dialogs (undefined until there is one). */
   inside: InsideHopReport[] | undefined;
-  readonly evidence: DialogEvidence[] = [];
+  readonly evidence = new EvidenceList();
   /** Which endpoint is which participant in this instance. */
   readonly bindings: InstanceBindings;
-  /** The transmissions matched (RFC 3261 17), to recognise their retransmissions. */
-  private readonly sent: Transmission[] = [];
+  /**
+   * The transmissions matched (RFC 3261 17), to recognise their retransmissions: per
+   * transmission its identity's hash in two small integers ({@link readIdentity}) and the slot
+   * its message was matched to (the latest, when matched twice). Numbers in one list: no object
+   * nor copied text per message for the instance to keep.
+   */
+  private sent: number[] = NO_NUMBERS;
+  /** Numbers of {@link sent} in use (the list has room for more). */
+  private sentLength = 0;
   lastActivity: number;
   /** Capture time at which every mandatory step was matched. */
   completeAt: number | undefined;
@@ -594,14 +732,14 @@ export class Instance {
    * IP addresses the instance's messages came from or went to (the engine's index): a handful,
    * each once, in the order they were seen.
    */
-  readonly addresses: string[] = [];
+  addresses: readonly string[] = NO_ADDRESSES;
   /** Alt operands ("alt0:1") a reinterpretation ruled out for this instance. */
   banned: ReadonlySet<string> = NO_OPERANDS;
   /**
    * The messages placed in the instance, so that it can be replayed with another alt operand;
    * dropped (undefined) once the instance grows past {@link MAX_LOG} messages.
    */
-  log: MessageLog | undefined = new MessageLog();
+  log: MessageLog | undefined;
   /** Alt -> operands its matched messages lie in (kept with `matches`, for exclusion checks). */
   altTaken: ReadonlyMap<string, ReadonlySet<string>> = NO_ALTS;
   /** Provisional responses not in the flow (RFC 3261 8.2.6: 100 Trying is hop by hop). */
@@ -615,8 +753,26 @@ export class Instance {
     readonly startedAt: number,
   ) {
     this.lastActivity = startedAt;
-    this.groupIterations = new Array<number[] | undefined>(expected.groups).fill(undefined);
-    this.bindings = new InstanceBindings(expected.multiple);
+    // Room for a message per mandatory step, each sent once: what a run of the flow fills.
+    const steps = Math.max(1, expected.mandatory.length);
+    this.matches = new SlotMatches(steps);
+    this.log = new MessageLog(steps);
+    this.groupIterations = new Array<readonly number[] | undefined>(expected.groups).fill(
+      undefined,
+    );
+    this.bindings = new InstanceBindings(expected.multiple, expected.flow.participants.size);
+  }
+
+  /**
+   * Notes a change of what placing a message depends on. The memos of the revision before are
+   * let go at once: they would be made again before use, and an instance that waits for no
+   * dialog any more (most, once their last message came) is not asked again, so it would keep
+   * them, and the lists they hold, until it closes.
+   */
+  private changed(): void {
+    this.revision++;
+    this.requiredMemos = undefined;
+    this.causalMemos = undefined;
   }
 
   /** The engine's memo of where a new dialog cannot join, per mode (see ConformanceChecker.cannotJoin). */
@@ -666,8 +822,8 @@ export class Instance {
   /** Operands of `alt` that matched messages of the instance lie in. */
   takenOperands(alt: string): Set<string> {
     const out = new Set<string>();
-    for (const key of this.matches.keys()) {
-      const m = this.expected.messages[slotMessage(key)];
+    for (let i = 0; i < this.matches.size; i++) {
+      const m = this.expected.messages[slotMessage(this.matches.slotAt(i))];
       for (const a of m?.context.alts ?? []) if (a.startsWith(`${alt}:`)) out.add(a);
     }
     return out;
@@ -820,7 +976,7 @@ export class Instance {
       };
       diffs = [status, ...diffs];
     }
-    this.revision++;
+    this.changed();
     if (!this.matches.has(slot(m.index, iteration))) {
       if (m.context.alts.length > 0) this.altMatches++;
       else this.plainMatches++;
@@ -836,33 +992,45 @@ export class Instance {
       ops.add(op);
     }
     if (o.frame > this.maxMatchedFrame) this.maxMatchedFrame = o.frame;
-    this.matches.set(slot(m.index, iteration), {
-      frame: o.frame,
-      time: seconds(o.time),
-      observed: this.expected.referenced.has(m.index) ? o : undefined,
-      // Most matches differ in nothing: they share one empty list.
-      diffs: diffs.length === 0 ? NO_DIFFS : diffs,
-      retransmissions: 0,
-      loose,
-    });
     const key = slot(m.index, iteration);
+    this.matches.put(
+      key,
+      o.frame,
+      seconds(o.time),
+      this.expected.referenced.has(m.index) ? o : undefined,
+      diffs,
+      loose,
+    );
     const known = this.transmission(o);
-    if (known !== undefined) known.slot = key;
-    else this.sent.push(transmissionOf(o, key));
+    if (known >= 0) this.sent[known + 2] = key;
+    else {
+      const at = this.sentLength;
+      // Made at the first transmission, with room for one per mandatory step.
+      if (this.sent === NO_NUMBERS)
+        this.sent = new Array<number>(Math.max(1, this.expected.mandatory.length) * 3).fill(0);
+      const sent = withRoom(this.sent, at + 3);
+      this.sent = sent;
+      sent[at] = idHigh;
+      sent[at + 1] = idLow;
+      sent[at + 2] = key;
+      this.sentLength = at + 3;
+    }
   }
 
-  /** The matched transmission `o` repeats, if any. */
-  private transmission(o: ObservedMessage): Transmission | undefined {
-    for (const t of this.sent) if (sameTransmission(t, o)) return t;
-    return undefined;
+  /** Where in {@link sent} the matched transmission `o` repeats lies, -1 when it repeats none. */
+  private transmission(o: ObservedMessage): number {
+    readIdentity(o);
+    const sent = this.sent;
+    for (let at = 0; at < this.sentLength; at += 3)
+      if (sent[at] === idHigh && sent[at + 1] === idLow) return at;
+    return -1;
   }
 
   /** A retransmission of an already matched transmission: counted, not a deviation. */
   retransmission(o: ObservedMessage): boolean {
     const known = this.transmission(o);
-    if (known === undefined) return false;
-    const hit = this.matches.get(known.slot);
-    if (hit) hit.retransmissions++;
+    if (known < 0) return false;
+    this.matches.retransmitted(this.sent[known + 2] ?? -1);
     return true;
   }
 
@@ -910,15 +1078,17 @@ export class Instance {
   }
 
   bindGroup(group: number, iteration: number, callId: string | undefined): void {
-    this.revision++;
+    this.changed();
     const its = this.groupIterations[group];
-    if (its === undefined) this.groupIterations[group] = [iteration];
-    else if (!its.includes(iteration)) its.push(iteration);
+    if (its === undefined)
+      this.groupIterations[group] = iteration === 0 ? FIRST_ITERATION : [iteration];
+    else if (!its.includes(iteration)) this.groupIterations[group] = [...its, iteration];
     if (callId !== undefined) {
-      // A list rather than a set: a dialog serves a group or two.
-      const gs = this.callIds.get(callId) ?? [];
-      if (!gs.includes(group)) gs.push(group);
-      this.callIds.set(callId, gs);
+      // A list rather than a set: a dialog serves a group or two. Most serve one: a list shared
+      // by every dialog of that group, copied one longer when another is added.
+      const gs = this.callIds.get(callId);
+      if (gs === undefined) this.callIds.set(callId, (oneGroup[group] ??= [group]));
+      else if (!gs.includes(group)) this.callIds.set(callId, [...gs, group]);
     }
   }
 }

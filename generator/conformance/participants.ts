@@ -41,6 +41,10 @@ export interface LocalBindings {
   set(participant: string, iteration: number, endpoint: WireEndpoint, media?: boolean): void;
   /** Every endpoint bound in the instance (SIP and media) with its participant. */
   all(): readonly Binding[];
+  /** Whether a participant other than `p` has an endpoint (SIP or media) on address `ip`. */
+  otherOnIp(p: string, ip: string): boolean;
+  /** Whether a participant other than `p` is bound to `seen` (address and port). */
+  otherAt(p: string, seen: WireEndpoint): boolean;
   /**
    * Whether `seen` (address and port) is bound to anything but participant `p` in iteration `it`:
    * another participant, or the same `multiple` participant in another iteration.
@@ -58,15 +62,30 @@ export interface Binding {
   readonly media: boolean;
 }
 
+/** Things {@link InstanceBindings} keeps per binding: participant, endpoint, iteration and media. */
+const BOUND = 3;
+
+/** The bindings of an instance that has made none: shared, never written. */
+const NO_BINDINGS: unknown[] = [];
+
 /**
- * {@link LocalBindings} of one instance, as a list: an instance binds a handful of endpoints, which
- * a scan finds sooner than a map finds a key it must first build ("p@it#media").
+ * {@link LocalBindings} of one instance, as one list: an instance binds a handful of endpoints,
+ * which a scan finds sooner than a map finds a key it must first build ("p@it#media"). Per
+ * binding three things rather than an object: the participant, the endpoint, and its iteration
+ * and whether it is media in one small integer ((iteration + 1) * 2 + media); the list is made
+ * with room for a binding per participant, as an open instance keeps it (promoted with it on a
+ * busy capture) and a list grown by push reserves room for 17.
  */
 export class InstanceBindings implements LocalBindings {
-  /** The bindings in the order they were made. */
-  private readonly bound: Binding[] = [];
+  /** The bindings in the order they were made, {@link BOUND} things each. */
+  private bound: unknown[] = NO_BINDINGS;
+  private size = 0;
 
-  constructor(private readonly multiple: ReadonlySet<string>) {}
+  constructor(
+    private readonly multiple: ReadonlySet<string>,
+    /** Bindings made room for at the first: a flow's participants, say. */
+    private readonly expected = 4,
+  ) {}
 
   /** The iteration a binding of `p` is kept under: its own for a `multiple` participant. */
   private at(p: string, it: number): number {
@@ -75,29 +94,69 @@ export class InstanceBindings implements LocalBindings {
 
   get(p: string, it: number, media = false): WireEndpoint | undefined {
     // Whether `p` is `multiple` is asked only once a binding of it is found.
-    let at: number | undefined;
-    for (const b of this.bound) {
-      if (b.participant !== p || b.media !== media) continue;
-      at ??= this.at(p, it);
-      if (b.it === at) return b.endpoint;
+    let code: number | undefined;
+    const bound = this.bound;
+    for (let i = 0, end = this.size * BOUND; i < end; i += BOUND) {
+      if (bound[i] !== p) continue;
+      code ??= (this.at(p, it) + 1) * 2 + (media ? 1 : 0);
+      if (bound[i + 2] === code) return bound[i + 1] as WireEndpoint;
     }
     return undefined;
   }
 
   set(p: string, it: number, e: WireEndpoint, media = false): void {
     if (this.get(p, it, media) !== undefined) return;
-    this.bound.push({ participant: p, endpoint: e, it: this.at(p, it), media });
+    const at = this.size * BOUND;
+    if (this.bound === NO_BINDINGS)
+      this.bound = new Array<unknown>(Math.max(1, this.expected) * BOUND).fill(undefined);
+    else if (at >= this.bound.length)
+      this.bound = this.bound.concat(new Array<unknown>(this.bound.length).fill(undefined));
+    this.bound[at] = p;
+    this.bound[at + 1] = e;
+    this.bound[at + 2] = (this.at(p, it) + 1) * 2 + (media ? 1 : 0);
+    this.size++;
   }
 
   all(): readonly Binding[] {
-    return this.bound;
+    const out: Binding[] = [];
+    const bound = this.bound;
+    for (let i = 0, end = this.size * BOUND; i < end; i += BOUND) {
+      const code = bound[i + 2] as number;
+      out.push({
+        participant: bound[i] as string,
+        endpoint: bound[i + 1] as WireEndpoint,
+        it: Math.floor(code / 2) - 1,
+        media: code % 2 === 1,
+      });
+    }
+    return out;
+  }
+
+  otherOnIp(p: string, ip: string): boolean {
+    const bound = this.bound;
+    for (let i = 0, end = this.size * BOUND; i < end; i += BOUND)
+      if (bound[i] !== p && (bound[i + 1] as WireEndpoint).ip === ip) return true;
+    return false;
+  }
+
+  otherAt(p: string, seen: WireEndpoint): boolean {
+    const bound = this.bound;
+    for (let i = 0, end = this.size * BOUND; i < end; i += BOUND)
+      if (bound[i] !== p && sameEndpoint(bound[i + 1] as WireEndpoint, seen, 'udp')) return true;
+    return false;
   }
 
   heldByOther(p: string, it: number, seen: WireEndpoint): boolean {
     const at = this.at(p, it);
-    for (const b of this.bound)
-      if (!(b.participant === p && b.it === at) && sameEndpoint(b.endpoint, seen, 'udp'))
+    const bound = this.bound;
+    for (let i = 0, end = this.size * BOUND; i < end; i += BOUND) {
+      const bit = Math.floor((bound[i + 2] as number) / 2) - 1;
+      if (
+        !(bound[i] === p && bit === at) &&
+        sameEndpoint(bound[i + 1] as WireEndpoint, seen, 'udp')
+      )
         return true;
+    }
     return false;
   }
 }
@@ -151,13 +210,11 @@ export class ParticipantBindings {
     if (b) {
       if (sameEndpoint(b, seen, 'udp')) return true;
       if (!stream || b.ip !== seen.ip) return false;
-      for (const q of local.all())
-        if (q.participant !== p && q.endpoint.ip === seen.ip) return false;
+      if (local.otherOnIp(p, seen.ip)) return false;
       return !this.ipSharedInMap(p, seen.ip);
     }
     // An unbound participant may not take an endpoint another participant holds in this instance or in the map.
-    for (const q of local.all())
-      if (q.participant !== p && sameEndpoint(q.endpoint, seen, 'udp')) return false;
+    if (local.otherAt(p, seen)) return false;
     return !this.mappedElsewhere(seen);
   }
 

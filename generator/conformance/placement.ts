@@ -45,16 +45,18 @@ export class StepPlacement {
   /** True when another operand of the alt of `operand` ("alt0:1") has a match. */
   operandExcluded(inst: Instance, operand: string): boolean {
     const [alt = ''] = operand.split(':');
-    for (const key of inst.matches.keys()) {
-      const m = this.expected.messages[slotMessage(key)];
+    const matches = inst.matches;
+    for (let i = 0; i < matches.size; i++) {
+      const m = this.expected.messages[slotMessage(matches.slotAt(i))];
       if (m?.context.alts.some((a) => a.startsWith(`${alt}:`) && a !== operand)) return true;
     }
     return false;
   }
 
   altHasMatch(inst: Instance, alt: string): boolean {
-    for (const key of inst.matches.keys()) {
-      const m = this.expected.messages[slotMessage(key)];
+    const matches = inst.matches;
+    for (let i = 0; i < matches.size; i++) {
+      const m = this.expected.messages[slotMessage(matches.slotAt(i))];
       if (m?.context.alts.some((a) => a.startsWith(`${alt}:`))) return true;
     }
     return false;
@@ -87,7 +89,9 @@ export class StepPlacement {
       } else if (pm.context.loop === m.context.loop) {
         if (inst.matches.has(slot(p, it))) return true;
       } else {
-        for (const key of inst.matches.keys()) if (slotMessage(key) === p) return true;
+        const matches = inst.matches;
+        for (let i = 0; i < matches.size; i++)
+          if (slotMessage(matches.slotAt(i)) === p) return true;
       }
     }
     return false;
@@ -200,9 +204,10 @@ export class StepPlacement {
     for (const p of this.expected.before[m.index] ?? []) {
       const pm = this.expected.messages[p];
       if (!pm) continue;
-      for (const key of inst.matches.keys()) {
-        if (slotMessage(key) !== p) continue;
-        const frame = inst.matches.get(key)?.frame ?? 0;
+      const matches = inst.matches;
+      for (let i = 0; i < matches.size; i++) {
+        if (slotMessage(matches.slotAt(i)) !== p) continue;
+        const frame = matches.frameAt(i);
         if (!best || frame > bestFrame) {
           best = pm;
           bestFrame = frame;

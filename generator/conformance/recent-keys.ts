@@ -27,6 +27,56 @@ export function hash53(s: string, start = 0, end = s.length): number {
   return h === 0 ? 1 : h;
 }
 
+/** The state of the hash {@link hashStart} begins: {@link hash53}'s two halves. */
+let hashA = 0;
+let hashB = 0;
+
+/**
+ * Begins a {@link hash53} of several parts (texts and numbers, fed by {@link hashPart} and
+ * {@link hashNumber}), ended by {@link hashEnd}: a key of several parts is hashed without
+ * joining them into a text. One hash at a time.
+ */
+export function hashStart(): void {
+  hashA = 0x811c9dc5;
+  hashB = 0x01000193 ^ 0x5bd1e995;
+}
+
+/** Feeds a non-negative integer below 2^32 (a port, a status, a frame) to the hash, as two 16-bit units. */
+export function hashNumber(n: number): void {
+  let a = hashA;
+  let b = hashB;
+  a = Math.imul(a ^ (n & 0xffff), 0x01000193);
+  b = Math.imul(b ^ (n & 0xffff), 0x01000193) ^ (b >>> 15);
+  a = Math.imul(a ^ (n >>> 16), 0x01000193);
+  b = Math.imul(b ^ (n >>> 16), 0x01000193) ^ (b >>> 15);
+  hashA = a;
+  hashB = b;
+}
+
+/**
+ * Feeds a text, or its part from `start` to `end`, to the hash; preceded by its length, so that
+ * the parts of a key stay apart ("ab", "c" and "a", "bc" hash apart). The state is read into
+ * locals for the loop, as {@link hash53} keeps it.
+ */
+export function hashPart(s: string, start = 0, end = s.length): void {
+  hashNumber(end - start);
+  let a = hashA;
+  let b = hashB;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
+  }
+  hashA = a;
+  hashB = b;
+}
+
+/** The hash of the parts fed since {@link hashStart}, never 0. */
+export function hashEnd(): number {
+  const h = (hashA >>> 0) * 2 ** 21 + ((hashB >>> 0) & 0x1fffff);
+  return h === 0 ? 1 : h;
+}
+
 /** A set of the last `capacity` keys added, oldest forgotten first. */
 export class RecentKeys {
   /** Keys in order of addition (a ring), with the generation they were added in. */

@@ -170,6 +170,24 @@ export class AltStructure {
     return out;
   }
 
+  /** Paths by the steps matched (see {@link knownPath}), a few dozen at most. */
+  private readonly paths = new Map<number, readonly ExpectedMessage[]>();
+
+  /**
+   * The path {@link onPath} gives an instance that matched no step inside an alt and matched the
+   * first-iteration steps whose bits `bits` sets (and no other slot), when it was remembered:
+   * nothing else counts then (no alt operand has a match; an opt is taken when one of its steps
+   * is matched).
+   */
+  knownPath(bits: number): readonly ExpectedMessage[] | undefined {
+    return this.paths.get(bits);
+  }
+
+  /** Remembers {@link onPath}'s answer for {@link knownPath} (a copy: onPath reuses its list). */
+  rememberPath(bits: number, path: readonly ExpectedMessage[]): void {
+    if (this.paths.size < 64) this.paths.set(bits, [...path]);
+  }
+
   /** Operands enclosing `alt`, outermost first. */
   enclosing(alt: string): readonly string[] {
     return this.outer.get(alt)?.enclosing ?? [];
@@ -238,13 +256,22 @@ function pathMessages(
   alts: AltStructure,
 ): readonly ExpectedMessage[] {
   // Matches per expected message, counted once (an instance has a handful).
+  // Most instances match no step inside an alt, and the same steps as many others: the path is
+  // then the one for which steps were matched, found once per set of steps.
+  const bits = inst.altMatches === 0 ? inst.matches.firstIterationBits() : -1;
+  if (bits >= 0) {
+    const known = alts.knownPath(bits);
+    if (known !== undefined) return known;
+  }
   const hitCount = alts.hitScratch(exp.messages.length);
-  for (const k of inst.matches.keys()) {
-    const i = slotMessage(k);
+  const matches = inst.matches;
+  for (let k = 0; k < matches.size; k++) {
+    const i = slotMessage(matches.slotAt(k));
     hitCount[i] = (hitCount[i] ?? 0) + 1;
   }
   const out = alts.onPath(hitCount);
-  for (const k of inst.matches.keys()) hitCount[slotMessage(k)] = 0;
+  for (let k = 0; k < matches.size; k++) hitCount[slotMessage(matches.slotAt(k))] = 0;
+  if (bits >= 0) alts.rememberPath(bits, out);
   return out;
 }
 
@@ -313,11 +340,12 @@ export function instanceVerdict(
   const slots = expectedSlots(exp, inst, alts);
   const steps: StepReport[] = [];
   let previous: number | undefined;
-  const ordered = [...slots].sort((a, b) => {
-    const fa = inst.matches.get(slot(a.m.index, a.it))?.frame ?? Infinity;
-    const fb = inst.matches.get(slot(b.m.index, b.it))?.frame ?? Infinity;
-    return fa - fb;
-  });
+  // Frames only: a match's object is made when its step is reported.
+  const frameOrLast = (s: ExpectedSlot): number => {
+    const frame = inst.matches.frameOf(slot(s.m.index, s.it));
+    return frame < 0 ? Infinity : frame;
+  };
+  const ordered = [...slots].sort((a, b) => frameOrLast(a) - frameOrLast(b));
   const deltas = new Map<number, number>();
   for (const s of ordered) {
     const hit = inst.matches.get(slot(s.m.index, s.it));
@@ -364,7 +392,7 @@ export function instanceVerdict(
     verdict: ok ? 'pass' : 'fail',
     steps,
     unexpected: inst.unexpected,
-    dialogs: inst.evidence,
+    dialogs: inst.evidence.list(),
     inside: inst.inside ?? NO_INSIDE,
     firstFrame: inst.firstFrame,
   };

@@ -27,7 +27,7 @@ describe('an instance’s matches by slot', () => {
     expect(matches.size).toBe(map.size);
     for (const key of [...keys, slot(1, 0), slot(31, 0), slot(3, 1), slot(0, 1)]) {
       expect(matches.has(key)).toBe(map.has(key));
-      expect(matches.get(key)).toBe(map.get(key));
+      expect(matches.get(key)).toEqual(map.get(key));
       expect(matches.frameOf(key)).toBe(map.get(key)?.frame ?? -1);
       expect(matches.clean(key)).toBe(map.get(key)?.diffs.length === 0);
     }
