@@ -2,37 +2,47 @@
  * Parsing one captured SIP message, on its own: the conformance engine parses a logged message
  * again with it and needs none of the capture reader.
  */
-import type { MessageLayout } from '../../runtime/sip/message/message-layout.js';
-import { checkMessage, parseMessage } from '../../runtime/sip/message/message-parser.js';
+import {
+  checkMessage,
+  parseMessage,
+  type ParseOptions,
+} from '../../runtime/sip/message/message-parser.js';
 import type { SipMessage } from '../../runtime/sip/message/sip-message.js';
 import type { CaptureEvent } from './capture-types.js';
 
+/** What a captured message's parse may be told besides its framing (a layout, bytes checked before). */
+export type CapturedParseOptions = Omit<ParseOptions, 'transport'>;
+
 /**
- * Parses the bytes of one captured SIP message: a TCP message is exactly one framed message
- * (RFC 3261 18.3: Content-Length mandatory), a UDP or WebSocket one a datagram. With `layout`,
- * where its parts lie is kept there (see `ParseOptions.layout`).
+ * The parse options of a captured message: a TCP message is exactly one framed message (RFC 3261
+ * 18.3: Content-Length mandatory), a UDP or WebSocket one a datagram.
+ */
+function framed(transport: CaptureEvent['transport'], more: CapturedParseOptions): ParseOptions {
+  return { ...more, transport: transport === 'tcp' ? 'stream' : 'datagram' };
+}
+
+/**
+ * Parses the bytes of one captured SIP message, framed by its transport. With `more.layout`,
+ * where its parts lie is kept there (see `ParseOptions.layout`); with `more.checked`, the bytes
+ * parsed before (see `ParseOptions.checked`).
  */
 export function parseCapturedSip(
   bytes: Uint8Array,
   transport: CaptureEvent['transport'],
-  layout?: MessageLayout,
+  more: CapturedParseOptions = {},
 ): SipMessage {
-  const mode = transport === 'tcp' ? 'stream' : 'datagram';
-  return parseMessage(
-    bytes,
-    layout === undefined ? { transport: mode } : { transport: mode, layout },
-  );
+  return parseMessage(bytes, framed(transport, more));
 }
 
 /**
  * Checks the bytes of one captured SIP message as {@link parseCapturedSip} parses them (the same
  * error for the same bytes) without building the message; where its parts lie is kept in
- * `layout` (see `checkMessage`).
+ * `more.layout` (see `checkMessage`).
  */
 export function checkCapturedSip(
   bytes: Uint8Array,
   transport: CaptureEvent['transport'],
-  layout: MessageLayout,
+  more: CapturedParseOptions,
 ): void {
-  checkMessage(bytes, { transport: transport === 'tcp' ? 'stream' : 'datagram', layout });
+  checkMessage(bytes, framed(transport, more));
 }

@@ -93,10 +93,10 @@ export function toSipEvent(
   try {
     // Checked only: the raw event stands for the message (its kind is 'sip'), no object made.
     if (checkOnly && layout !== undefined) {
-      checkCapturedSip(event.bytes, event.transport, layout);
+      checkCapturedSip(event.bytes, event.transport, { layout });
       return event as SipIngestEvent;
     }
-    const message = parseCapturedSip(event.bytes, event.transport, layout);
+    const message = parseCapturedSip(event.bytes, event.transport, { layout });
     // Spelled out rather than spread: one object of one shape per message.
     return {
       frame: event.frame,

@@ -1,7 +1,7 @@
 /**
  * Observed messages in batches that cross a thread boundary without being
  * copied: `flowspec diff` reads and parses a capture in one thread and runs
- * the conformance engine in another (generator/cli/diff-pipeline.ts). A
+ * the conformance engine in another (generator/cli/diff-threads.ts). A
  * batch holds the messages' bytes in chunks of 16 KiB, their frame, time
  * and ends in a Float64Array, and where the parse found each SIP message's
  * start line, header lines and body in an Int32Array (message-layout.ts),
@@ -25,7 +25,7 @@ import {
   MessageLayout,
   writeLaidOut,
 } from '../../runtime/sip/message/message-layout.js';
-import { checkMessage, parseMessage } from '../../runtime/sip/message/message-parser.js';
+import { checkCapturedSip, parseCapturedSip } from '../capture/captured-sip.js';
 import type { WireEndpoint } from './address-map.js';
 import type { IngestEvent } from '../capture/sip-events.js';
 import type { ObservedMessage, ObservedTime } from './observed.js';
@@ -175,11 +175,7 @@ export class WireBatchWriter {
     const layout = this.layout;
     if (layout.bytes !== wire) {
       try {
-        checkMessage(wire, {
-          transport: transport === 'tcp' ? 'stream' : 'datagram',
-          checked: true,
-          layout,
-        });
+        checkCapturedSip(wire, transport, { checked: true, layout });
       } catch {
         // Written as a message to parse again: the engine's side meets the error as before.
       }
@@ -347,10 +343,7 @@ class BatchMessages implements IterableIterator<ObservedMessage> {
     const sip =
       laidOutMessage(wire, b.laid, (m[at + 12] ?? 0) | 0, this.spellings) ??
       // Not laid out (a folded or non-ASCII header section): parsed again.
-      parseMessage(wire, {
-        transport: transport === 'tcp' ? 'stream' : 'datagram',
-        checked: true,
-      });
+      parseCapturedSip(wire, transport, { checked: true });
     return { frame, time, src, dst, transport, sip, wire };
   }
 }
