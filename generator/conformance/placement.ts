@@ -44,11 +44,11 @@ export class StepPlacement {
 
   /** True when another operand of the alt of `operand` ("alt0:1") has a match. */
   operandExcluded(inst: Instance, operand: string): boolean {
-    const [alt = ''] = operand.split(':');
+    const alt = operand.slice(0, operand.indexOf(':'));
     const matches = inst.matches;
     for (let i = 0; i < matches.size; i++) {
       const m = this.expected.messages[slotMessage(matches.slotAt(i))];
-      if (m?.context.alts.some((a) => a.startsWith(`${alt}:`) && a !== operand)) return true;
+      if (m && operandsOf(m).some((o) => o.alt === alt && o.operand !== operand)) return true;
     }
     return false;
   }
@@ -57,7 +57,7 @@ export class StepPlacement {
     const matches = inst.matches;
     for (let i = 0; i < matches.size; i++) {
       const m = this.expected.messages[slotMessage(matches.slotAt(i))];
-      if (m?.context.alts.some((a) => a.startsWith(`${alt}:`))) return true;
+      if (m && operandsOf(m).some((o) => o.alt === alt)) return true;
     }
     return false;
   }

@@ -5,7 +5,7 @@
  */
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
 import { describeType } from './expected.js';
-import { slot, slotMessage, type Instance } from './instance.js';
+import { operandsOf, slot, slotMessage, type Instance } from './instance.js';
 import type { InsideHopReport, InstanceReport, StepReport } from './report.js';
 
 /** The hops inside participants of an instance that has none (shared). */
@@ -29,13 +29,11 @@ export class AltStructure {
 
   /** Wire messages in the flow's order (of their send events). */
   readonly wireByEvent: readonly ExpectedMessage[];
-  /** Per message index: its alt operands split into alt and operand ("alt0:1" -> ["alt0", "1"]). */
-  readonly operands: ReadonlyMap<number, readonly (readonly [string, string])[]>;
   /** Per opt fragment: the wire messages inside it. */
   readonly optMembers: ReadonlyMap<string, readonly number[]>;
   /** Wire messages inside some alt operand. */
   readonly inAlts: readonly ExpectedMessage[];
-  /** The alts wire messages lie in, numbered in the order {@link operands} first names them. */
+  /** The alts wire messages lie in, numbered in the order their operands first name them. */
   private readonly altNames: string[] = [];
   /** Per numbered alt: the offset of its operands in the per-operand arrays. */
   private readonly opBase: number[] = [];
@@ -56,26 +54,15 @@ export class AltStructure {
 
   constructor(private readonly expected: ExpectedFlow) {
     this.wireByEvent = [...expected.wire].sort((a, b) => a.event - b.event);
-    const operands = new Map<number, (readonly [string, string])[]>();
     const optMembers = new Map<string, number[]>();
-    for (const m of expected.wire) {
-      operands.set(
-        m.index,
-        m.context.alts.map((a) => {
-          const [alt = '', op = ''] = a.split(':');
-          return [alt, op] as const;
-        }),
-      );
+    for (const m of expected.wire)
       for (const opt of m.context.opts)
         optMembers.set(opt, [...(optMembers.get(opt) ?? []), m.index]);
-    }
-    this.operands = operands;
     this.optMembers = optMembers;
     this.inAlts = expected.wire.filter((m) => m.context.alts.length > 0);
     this.numberOperands();
     for (const m of expected.wire)
-      m.context.alts.forEach((a, i) => {
-        const [alt = ''] = a.split(':');
+      operandsOf(m).forEach(({ alt }, i) => {
         const optional = m.context.opts.length > 0 || m.context.loop !== undefined;
         const known = this.outer.get(alt);
         this.outer.set(alt, {
@@ -90,7 +77,7 @@ export class AltStructure {
     const altIndex = new Map<string, number>();
     const ops: string[][] = [];
     for (const m of this.inAlts)
-      for (const [alt, op] of this.operands.get(m.index) ?? []) {
+      for (const { alt, op } of operandsOf(m)) {
         let a = altIndex.get(alt);
         if (a === undefined) {
           a = this.altNames.length;
@@ -115,8 +102,7 @@ export class AltStructure {
       this.messageOpts.push([]);
     }
     for (const m of this.expected.wire) {
-      const pairs = this.operands.get(m.index) ?? [];
-      this.messageOps[m.index] = pairs.map(([alt, op]) => {
+      this.messageOps[m.index] = operandsOf(m).map(({ alt, op }) => {
         const a = altIndex.get(alt) ?? 0;
         const base = this.opBase[a] ?? 0;
         return base + (ops[a] ?? []).indexOf(op);
