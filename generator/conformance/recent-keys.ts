@@ -11,25 +11,19 @@
 const EMPTY = 0;
 const DELETED = -1;
 
+/** The state of the hash {@link hashStart} begins: two 32-bit FNV-1a with different offsets. */
+let hashA = 0;
+let hashB = 0;
+
 /**
  * A 53-bit hash of a string, or of its part from `start` to `end` (two 32-bit FNV-1a with
  * different offsets), never 0.
  */
 export function hash53(s: string, start = 0, end = s.length): number {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ 0x5bd1e995;
-  for (let i = start; i < end; i++) {
-    const c = s.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15);
-  }
-  const h = (a >>> 0) * 2 ** 21 + ((b >>> 0) & 0x1fffff);
-  return h === 0 ? 1 : h;
+  hashStart();
+  feed(s, start, end);
+  return hashEnd();
 }
-
-/** The state of the hash {@link hashStart} begins: {@link hash53}'s two halves. */
-let hashA = 0;
-let hashB = 0;
 
 /**
  * Begins a {@link hash53} of several parts (texts and numbers, fed by {@link hashPart} and
@@ -55,11 +49,15 @@ export function hashNumber(n: number): void {
 
 /**
  * Feeds a text, or its part from `start` to `end`, to the hash; preceded by its length, so that
- * the parts of a key stay apart ("ab", "c" and "a", "bc" hash apart). The state is read into
- * locals for the loop, as {@link hash53} keeps it.
+ * the parts of a key stay apart ("ab", "c" and "a", "bc" hash apart).
  */
 export function hashPart(s: string, start = 0, end = s.length): void {
   hashNumber(end - start);
+  feed(s, start, end);
+}
+
+/** Feeds the characters of `s` from `start` to `end` (the state read into locals for the loop). */
+function feed(s: string, start: number, end: number): void {
   let a = hashA;
   let b = hashB;
   for (let i = start; i < end; i++) {
