@@ -11,7 +11,7 @@
  */
 import { decodeMbcp } from '../../runtime/mbcp/mbcp-codec.js';
 import { parseCapturedSip } from '../capture/captured-sip.js';
-import type { ObservedMessage } from './observed.js';
+import { TRANSPORT_CODES, TRANSPORTS, type ObservedMessage } from './observed.js';
 
 /**
  * Numbers a compacted message keeps in its log's arena, before the bytes of all: frame, time
@@ -42,14 +42,6 @@ function names(src: number, dst: number, callId: number): number {
 const SIP = 1;
 const OTHER = 0;
 const WHOLE = 2;
-
-/** The transports of observed messages, numbered (every one: the record is checked as complete). */
-const TRANSPORT_CODES: Readonly<Record<ObservedMessage['transport'], number>> = {
-  udp: 0,
-  tcp: 1,
-  ws: 2,
-};
-const TRANSPORTS = Object.keys(TRANSPORT_CODES) as ObservedMessage['transport'][];
 
 /** A young message's length, transport and kind ({@link SIP}, {@link OTHER}, {@link WHOLE}) in one small integer. */
 function info(length: number, transport: ObservedMessage['transport'], kind: number): number {

@@ -30,6 +30,16 @@ export interface ObservedMessage {
   readonly wire?: Uint8Array;
 }
 
+/** The transports of observed messages, numbered where a message is kept as numbers (every one has its number). */
+export const TRANSPORT_CODES: Readonly<Record<ObservedMessage['transport'], number>> = {
+  udp: 0,
+  tcp: 1,
+  ws: 2,
+};
+
+/** The transports by their number in {@link TRANSPORT_CODES}. */
+export const TRANSPORTS = Object.keys(TRANSPORT_CODES) as ObservedMessage['transport'][];
+
 /** Seconds since the epoch as a float, for time differences in reports. */
 export function seconds(t: ObservedTime): number {
   return t.sec + t.nsec / 1e9;

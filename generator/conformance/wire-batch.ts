@@ -28,13 +28,13 @@ import {
 import { checkCapturedSip, parseCapturedSip } from '../capture/captured-sip.js';
 import type { WireEndpoint } from './address-map.js';
 import type { IngestEvent } from '../capture/sip-events.js';
+import { TRANSPORT_CODES, TRANSPORTS } from './observed.js';
 import type { ObservedMessage, ObservedTime } from './observed.js';
 
 /** Numbers per message in {@link WireBatch.meta}. */
 const FIELDS = 13;
 /** Bytes per chunk; a message larger than a quarter chunk has a chunk of its own. */
 const CHUNK = 16 * 1024;
-const TRANSPORTS = ['udp', 'tcp', 'ws'] as const;
 
 /** A batch of observed messages as it crosses to another thread (every part structured-cloneable). */
 export interface WireBatch {
@@ -160,7 +160,7 @@ export class WireBatchWriter {
     m[at + 4] = src.port;
     m[at + 5] = this.ip(dst.ip);
     m[at + 6] = dst.port;
-    m[at + 7] = TRANSPORTS.indexOf(transport);
+    m[at + 7] = TRANSPORT_CODES[transport];
     m[at + 8] = sip ? 0 : 1;
     m[at + 9] = n;
     m[at + 10] = chunk;
