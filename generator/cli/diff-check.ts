@@ -3,10 +3,9 @@
  * messages, finished instance reports kept in a temporary file as they
  * come, and the report's pieces in the requested format. The same whether
  * the engine runs in the command's own thread or in a worker thread beside
- * the capture reader (diff-pipeline.ts).
+ * the capture reader (diff-threads.ts).
  */
-import { stat } from 'node:fs/promises';
-import { AddressMapError, readMapFile, type AddressSpec } from '../conformance/address-map.js';
+import type { AddressSpec } from '../conformance/address-map.js';
 import { ConformanceChecker } from '../conformance/engine.js';
 import { expandFlow, type ExpectedFlow } from '../conformance/expected.js';
 import {
@@ -15,16 +14,11 @@ import {
   reportJsonAround,
   type DiffFormat,
 } from '../conformance/format.js';
-import {
-  caseFacts,
-  FactArgumentError,
-  parseFactArguments,
-  type Facts,
-} from '../conformance/facts.js';
+import type { Facts } from '../conformance/facts.js';
 import type { ObservedMessage } from '../conformance/observed.js';
 import type { FactReport, InstanceReport } from '../conformance/report.js';
 import { InstanceSpill, InstanceSpillError } from '../conformance/instance-spill.js';
-import { loadValidFlow } from './load-valid-flow.js';
+import type { DiffRequest } from './diff-request.js';
 import { UsageError } from './usage-error.js';
 
 /** Options of the diff command. */
@@ -55,55 +49,11 @@ export interface DiffCheckOptions {
 }
 
 /**
- * Checks what the command was given, in the order a user fixes it: the flow (loaded with its
- * neighbours and validated; error findings go to `err`), the capture file, the map, the options.
- * Throws {@link UsageError} at the first that is unusable.
+ * The expected flow of a request checked by `prepareRequest` (diff-request.ts): the flow
+ * expanded, its refs resolved among the flows the request carries.
  */
-export async function prepareDiff(
-  flowPath: string,
-  capturePath: string,
-  opts: DiffOptions,
-  tty: boolean,
-  err: (s: string) => void,
-): Promise<{ expected: ExpectedFlow; options: DiffCheckOptions }> {
-  const { flow, resolve } = await loadValidFlow(flowPath, { err });
-  try {
-    const st = await stat(capturePath);
-    if (!st.isFile()) throw new UsageError(`${capturePath} is not a file`);
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`${capturePath}: no such file`);
-  }
-  let mapFile;
-  try {
-    mapFile = opts.map === undefined ? undefined : await readMapFile(opts.map, flow);
-  } catch (e) {
-    if (e instanceof AddressMapError) throw new UsageError(e.message);
-    throw e;
-  }
-  const map = mapFile?.addresses;
-  let fromCommandLine;
-  try {
-    fromCommandLine = parseFactArguments(opts.fact ?? [], flow);
-  } catch (e) {
-    if (e instanceof FactArgumentError) throw new UsageError(e.message);
-    throw e;
-  }
-  const facts = caseFacts(mapFile?.facts ?? new Map(), fromCommandLine);
-  const idle = opts.idle === undefined ? undefined : Number(opts.idle);
-  if (idle !== undefined && !(idle > 0))
-    throw new UsageError(`--idle takes a number of seconds above 0, not ${opts.idle}`);
-  const options: DiffCheckOptions = {
-    ...(idle !== undefined ? { idleSeconds: idle } : {}),
-    ...(map ? { map } : {}),
-    ...(opts.allInstances ? { allInstances: true } : {}),
-    facts: facts.facts,
-    factsReport: facts.report,
-    format: opts.format,
-    capture: capturePath,
-    tty: opts.format === 'text' && tty && opts.out === undefined,
-  };
-  return { expected: expandFlow(flow, resolve), options };
+export function expandRequest(request: DiffRequest): ExpectedFlow {
+  return expandFlow(request.flow, (id) => request.flows.get(id));
 }
 
 /** The verdict and the report's pieces, produced as they are iterated. */

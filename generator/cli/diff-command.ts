@@ -33,8 +33,9 @@ export async function runDiff(
   setFlagsFromString('--heap-growing-percent=20');
   const progress = new ReadProgress(capturePath, io);
   // Built, the capture is read in one thread and checked in another (diff-threads.ts), both
-  // started now: reading begins while the engine's thread validates the flow. From the TypeScript
-  // sources (a test runner) everything runs in this thread.
+  // started now with a third that checks the request meanwhile: reading begins, and the engine's
+  // thread loads the engine, while the flow is validated. From the TypeScript sources (a test
+  // runner) everything runs in this thread.
   const scripts = workerScripts();
   const run: DiffRun = scripts
     ? new DiffThreads(
@@ -78,22 +79,27 @@ class InThreadDiff implements DiffRun {
   ) {}
 
   async read(): Promise<CaptureSummary> {
-    // Imported here: the command's thread of a built CLI loads none of the engine or the reader,
-    // and starts both threads sooner.
-    const [{ DiffCheck, prepareDiff }, { ingestCapture }, { observedFromIngest }] =
-      await Promise.all([
-        import('./diff-check.js'),
-        import('../capture/index.js'),
-        import('../conformance/observed.js'),
-      ]);
-    const { expected, options } = await prepareDiff(
+    // Imported here: the command's thread of a built CLI loads none of the engine, the reader
+    // nor the flow's validation, and starts the threads sooner.
+    const [
+      { DiffCheck, expandRequest },
+      { prepareRequest },
+      { ingestCapture },
+      { observedFromIngest },
+    ] = await Promise.all([
+      import('./diff-check.js'),
+      import('./diff-request.js'),
+      import('../capture/index.js'),
+      import('../conformance/observed.js'),
+    ]);
+    const request = await prepareRequest(
       this.flowPath,
       this.capturePath,
       this.opts,
       this.io.isTTY,
       (s) => this.io.err(s),
     );
-    const check = (this.check = new DiffCheck(expected, options));
+    const check = (this.check = new DiffCheck(expandRequest(request), request.options));
     const progress = this.progress;
     const ingest = ingestCapture(this.capturePath, {
       ...(progress.shown ? { onProgress: (r: number, t: number) => progress.show(r, t) } : {}),

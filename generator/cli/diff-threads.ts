@@ -1,8 +1,9 @@
 /**
  * `flowspec diff` over threads: one reads the capture and parses its
  * messages (capture-worker.ts), another runs the conformance engine on what
- * parsed (engine-worker.ts); the command's own thread validates the flow,
- * reports what the reading found and writes the report. Reading and
+ * parsed (engine-worker.ts), and a third, meanwhile, checks the request
+ * and ends (request-worker.ts); the command's own thread reports what the
+ * reading found and writes the report. Reading and
  * checking overlap, so a large capture takes about as long as the slower of
  * the two. Batches of messages pass from reader to engine without copying,
  * at most a few ahead, so memory stays bounded whatever the capture's size.
@@ -14,12 +15,9 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { CaptureSummary, CaptureWorkerData, FromCaptureWorker } from './capture-worker.js';
-import type {
-  DiffRequest,
-  EngineWorkerData,
-  FromEngineWorker,
-  ToEngineWorker,
-} from './engine-worker.js';
+import type { DiffOptions } from './diff-check.js';
+import type { EngineWorkerData, FromEngineWorker, ToEngineWorker } from './engine-worker.js';
+import type { FromRequestWorker, RequestWorkerData } from './request-worker.js';
 import { UsageError } from './usage-error.js';
 
 /**
@@ -27,14 +25,35 @@ import { UsageError } from './usage-error.js';
  * TypeScript source (a test runner), where there are no scripts to start and the command runs in
  * one thread. A build without them is broken, and says so rather than running otherwise.
  */
-export function workerScripts(): { capture: string; engine: string } | undefined {
+export function workerScripts(): WorkerScripts | undefined {
   if (!import.meta.url.endsWith('.js')) return undefined;
-  const capture = fileURLToPath(new URL('./capture-worker.js', import.meta.url));
-  const engine = fileURLToPath(new URL('./engine-worker.js', import.meta.url));
-  for (const file of [capture, engine])
+  const script = (name: string): string => {
+    const file = fileURLToPath(new URL(`./${name}.js`, import.meta.url));
     if (!existsSync(file))
       throw new Error(`${file} is missing: build flowspec again (npm run build)`);
-  return { capture, engine };
+    return file;
+  };
+  return {
+    capture: script('capture-worker'),
+    engine: script('engine-worker'),
+    request: script('request-worker'),
+  };
+}
+
+/** The scripts of the three threads. */
+export interface WorkerScripts {
+  readonly capture: string;
+  readonly engine: string;
+  readonly request: string;
+}
+
+/** What the command was asked. */
+export interface DiffCommandRequest {
+  readonly flowPath: string;
+  readonly capture: string;
+  readonly options: DiffOptions;
+  /** Standard output is a terminal. */
+  readonly tty: boolean;
 }
 
 /** Where the report's pieces go. */
@@ -60,6 +79,8 @@ export interface DiffRun {
 export class DiffThreads implements DiffRun {
   private readonly reader: Worker;
   private readonly engine: Worker;
+  private readonly request: Worker;
+  private checked = false;
   private summary: CaptureSummary | undefined;
   private ready = false;
   private verdict: 'pass' | 'fail' | undefined;
@@ -67,32 +88,47 @@ export class DiffThreads implements DiffRun {
   private waiting: (() => void) | undefined;
   private sink: ReportSink | undefined;
 
-  /** Starts both at once: reading begins while the engine's thread checks the request. */
+  /**
+   * Starts all three at once: reading begins, and the engine's thread loads the engine, while
+   * the request's thread checks the request.
+   */
   constructor(
-    scripts: { capture: string; engine: string },
-    request: DiffRequest,
+    scripts: WorkerScripts,
+    command: DiffCommandRequest,
     private readonly onErr: (text: string) => void,
     private readonly onProgress?: (read: number, total: number) => void,
   ) {
-    const { port1, port2 } = new MessageChannel();
-    const engineData: EngineWorkerData = { ...request, reader: port1 };
+    const toReader = new MessageChannel();
+    const toRequest = new MessageChannel();
+    const engineData: EngineWorkerData = { reader: toReader.port1, request: toRequest.port1 };
     this.engine = new Worker(scripts.engine, {
       workerData: engineData,
-      transferList: [port1],
+      transferList: [toReader.port1, toRequest.port1],
       resourceLimits: { maxYoungGenerationSizeMb: 24 },
     });
+    const requestData: RequestWorkerData = { ...command, engine: toRequest.port2 };
+    this.request = new Worker(scripts.request, {
+      workerData: requestData,
+      transferList: [toRequest.port2],
+    });
     const readerData: CaptureWorkerData = {
-      capture: request.capture,
+      capture: command.capture,
       progress: onProgress !== undefined,
-      engine: port2,
+      engine: toReader.port2,
     };
     this.reader = new Worker(scripts.capture, {
       workerData: readerData,
-      transferList: [port2],
+      transferList: [toReader.port2],
       resourceLimits: { maxYoungGenerationSizeMb: 6 },
     });
     this.reader.on('message', (m: FromCaptureWorker) => this.fromReader(m));
     this.engine.on('message', (m: FromEngineWorker) => this.fromEngine(m));
+    this.request.on('message', (m: FromRequestWorker) => this.fromRequest(m));
+    this.request.on('error', (e: Error) => this.fail(e));
+    // It ends once it has answered; before that, it failed.
+    this.request.on('exit', (code) => {
+      if (!this.checked) this.fail(new Error(`the request's thread stopped (exit code ${code})`));
+    });
     for (const [w, name] of [
       [this.reader, "the capture's reading thread"],
       [this.engine, "the conformance engine's thread"],
@@ -114,11 +150,26 @@ export class DiffThreads implements DiffRun {
     this.wakeUp();
   }
 
-  private fromEngine(m: FromEngineWorker): void {
+  private fromRequest(m: FromRequestWorker): void {
     switch (m.type) {
       case 'err':
         this.onErr(m.text);
         return;
+      case 'checked':
+        this.checked = true;
+        break;
+      case 'usage':
+        this.fail(new UsageError(m.message));
+        break;
+      case 'failed':
+        this.fail(rebuilt(m));
+        break;
+    }
+    this.wakeUp();
+  }
+
+  private fromEngine(m: FromEngineWorker): void {
+    switch (m.type) {
       case 'prepared':
         this.ready = true;
         break;
@@ -165,9 +216,9 @@ export class DiffThreads implements DiffRun {
 
   /** What the reading found besides messages, once the capture was read whole and checked. */
   async read(): Promise<CaptureSummary> {
-    // The engine's thread checks the flow, the file, the map and the options first: a usable
+    // The request's thread checks the flow, the file, the map and the options first: a usable
     // request is reported before what the reading found, and an unusable one instead of it.
-    await this.until(() => this.ready);
+    await this.until(() => this.checked && this.ready);
     await this.until(() => this.summary !== undefined);
     return this.summary as CaptureSummary;
   }
@@ -180,7 +231,7 @@ export class DiffThreads implements DiffRun {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.reader.terminate(), this.engine.terminate()]);
+    await Promise.all([this.reader.terminate(), this.engine.terminate(), this.request.terminate()]);
   }
 }
 

@@ -1,39 +1,35 @@
 /**
- * The engine's thread of `flowspec diff` (see diff-threads.ts): checks
- * what the command was given (the flow validated, the capture file, the
- * map, the options) while the reading thread starts, checks the batches it
- * hands over, and once the command has reported what the reading found,
- * hands the report's pieces to the command's thread a megabyte at a time,
- * each group once the previous one was written.
+ * The engine's thread of `flowspec diff` (see diff-threads.ts): loads the
+ * engine while the request's thread checks the request (request-worker.ts)
+ * and the reading thread starts, expands the flow it is given, checks the
+ * batches the reading thread hands over, and once the command has reported
+ * what the reading found, hands the report's pieces to the command's thread
+ * a megabyte at a time, each group once the previous one was written.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { WireBatchReader } from '../conformance/wire-batch.js';
 import type { CaptureToEngine, ToCaptureWorker } from './capture-worker.js';
-import { DiffCheck, prepareDiff, type DiffOptions } from './diff-check.js';
+import { DiffCheck, expandRequest } from './diff-check.js';
+import type { RequestToEngine } from './request-worker.js';
 import { UsageError } from './usage-error.js';
 import { failureOf, Inbox } from './worker-port.js';
 
-/** What the command's thread gives the engine's thread. */
-export interface EngineWorkerData extends DiffRequest {
+/** What the command's thread gives the engine's thread when it starts. */
+export interface EngineWorkerData {
   /** The reading thread. */
   readonly reader: MessagePort;
+  /** The request's thread: the request comes from there. */
+  readonly request: MessagePort;
 }
 
-/** What the command was asked. */
-export interface DiffRequest {
-  readonly flowPath: string;
-  readonly capture: string;
-  readonly options: DiffOptions;
-  /** Standard output is a terminal. */
-  readonly tty: boolean;
-}
-
-/** Messages from the command's thread to the engine's thread. */
+/**
+ * Messages from the command's thread to the engine's thread: the report asked for, then each
+ * further group of it once the last was written.
+ */
 export type ToEngineWorker = { readonly type: 'report' } | { readonly type: 'more' };
 
 /** Messages from the engine's thread to the command's thread. */
 export type FromEngineWorker =
-  | { readonly type: 'err'; readonly text: string }
   | { readonly type: 'prepared' }
   | { readonly type: 'chunk'; readonly chunk: Uint8Array }
   | { readonly type: 'done'; readonly verdict: 'pass' | 'fail' }
@@ -51,14 +47,9 @@ const fromCommand = new Inbox<ToEngineWorker>(port);
 const fromReader = new Inbox<CaptureToEngine>(data.reader);
 
 async function run(): Promise<void> {
-  const { expected, options } = await prepareDiff(
-    data.flowPath,
-    data.capture,
-    data.options,
-    data.tty,
-    (text) => port.postMessage({ type: 'err', text } satisfies FromEngineWorker),
-  );
-  const check = new DiffCheck(expected, options);
+  const { request } = await new Inbox<RequestToEngine>(data.request).next();
+  data.request.close();
+  const check = new DiffCheck(expandRequest(request), request.options);
   port.postMessage({ type: 'prepared' } satisfies FromEngineWorker);
   try {
     const reader = new WireBatchReader();

@@ -1,7 +1,7 @@
 /**
  * `flowspec diff` as built runs over threads (the capture read in one, the
- * engine in another, generator/cli/diff-threads.ts); run from the sources,
- * in one thread. Both must say the same, byte for byte, in every format, on
+ * engine in another, the request checked in a third meanwhile,
+ * generator/cli/diff-threads.ts); run from the sources, in one thread. Both must say the same, byte for byte, in every format, on
  * conformant and deviating captures, on unusable input and on a capture
  * with a malformed message. The built CLI is the one `npm test` builds
  * first (scripts/setup.sh).
@@ -19,7 +19,7 @@ import { pfByeCapture, pfByeTraffic, PF_BYE_CASES } from './helpers/pf-bye-case.
 let expected: ExpectedFlow;
 beforeAll(async () => {
   expected = await loadExpected();
-  for (const script of ['capture-worker', 'engine-worker'])
+  for (const script of ['capture-worker', 'engine-worker', 'request-worker'])
     if (!existsSync(`dist/generator/cli/${script}.js`))
       throw new Error('the CLI is not built: run `npm run build` (npm test builds it first)');
 });
@@ -99,6 +99,7 @@ describe('flowspec diff over threads says what it says in one thread', () => {
         expect(threads.err, `${name} ${format}`).toBe(inline.err);
         expect(threads.workers, `${name} ${format}`).toEqual([
           'engine-worker.js',
+          'request-worker.js',
           'capture-worker.js',
         ]);
       }

@@ -1,0 +1,99 @@
+/**
+ * What `flowspec diff` was asked, checked in the command's own thread: the
+ * flow loaded with its neighbours and validated, the capture file, the map
+ * and the options. The result is plain data (the flow and the flows it
+ * refers to, the check's options), handed to the engine's thread, which
+ * meanwhile loads only the engine: loading and validating the flow (the YAML
+ * parser, the schema's validator, the lint) no longer comes before the
+ * engine's own start-up but beside it (docs/adr/0006).
+ */
+import { stat } from 'node:fs/promises';
+import { AddressMapError, readMapFile } from '../conformance/address-map.js';
+import { caseFacts, FactArgumentError, parseFactArguments } from '../conformance/facts.js';
+import { childSteps } from '../load/normalize.js';
+import type { Flow, Step } from '../model/flow-model.js';
+import type { DiffCheckOptions, DiffOptions } from './diff-check.js';
+import { loadValidFlow } from './load-valid-flow.js';
+import { UsageError } from './usage-error.js';
+
+/** A usable request: what the engine's thread needs to check the capture. */
+export interface DiffRequest {
+  /** The flow, validated. */
+  readonly flow: Flow;
+  /** The flows it refers to (refs within refs too), by id. */
+  readonly flows: ReadonlyMap<string, Flow>;
+  readonly options: DiffCheckOptions;
+}
+
+/**
+ * Checks what the command was given, in the order a user fixes it: the flow (loaded with its
+ * neighbours and validated; error findings go to `err`), the capture file, the map, the options.
+ * Throws {@link UsageError} at the first that is unusable.
+ */
+export async function prepareRequest(
+  flowPath: string,
+  capturePath: string,
+  opts: DiffOptions,
+  tty: boolean,
+  err: (s: string) => void,
+): Promise<DiffRequest> {
+  const { flow, resolve } = await loadValidFlow(flowPath, { err });
+  try {
+    const st = await stat(capturePath);
+    if (!st.isFile()) throw new UsageError(`${capturePath} is not a file`);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`${capturePath}: no such file`);
+  }
+  let mapFile;
+  try {
+    mapFile = opts.map === undefined ? undefined : await readMapFile(opts.map, flow);
+  } catch (e) {
+    if (e instanceof AddressMapError) throw new UsageError(e.message);
+    throw e;
+  }
+  const map = mapFile?.addresses;
+  let fromCommandLine;
+  try {
+    fromCommandLine = parseFactArguments(opts.fact ?? [], flow);
+  } catch (e) {
+    if (e instanceof FactArgumentError) throw new UsageError(e.message);
+    throw e;
+  }
+  const facts = caseFacts(mapFile?.facts ?? new Map(), fromCommandLine);
+  const idle = opts.idle === undefined ? undefined : Number(opts.idle);
+  if (idle !== undefined && !(idle > 0))
+    throw new UsageError(`--idle takes a number of seconds above 0, not ${opts.idle}`);
+  const options: DiffCheckOptions = {
+    ...(idle !== undefined ? { idleSeconds: idle } : {}),
+    ...(map ? { map } : {}),
+    ...(opts.allInstances ? { allInstances: true } : {}),
+    facts: facts.facts,
+    factsReport: facts.report,
+    format: opts.format,
+    capture: capturePath,
+    tty: opts.format === 'text' && tty && opts.out === undefined,
+  };
+  return { flow, flows: referencedFlows(flow, resolve), options };
+}
+
+/** The flows `flow`'s ref steps name and that resolve, and theirs in turn, by id. */
+export function referencedFlows(
+  flow: Flow,
+  resolve: (id: string) => Flow | undefined,
+): Map<string, Flow> {
+  const found = new Map<string, Flow>();
+  const visit = (steps: readonly Step[]): void => {
+    for (const s of steps) {
+      if (s.kind === 'ref' && !found.has(s.flow)) {
+        const target = resolve(s.flow);
+        if (target === undefined) continue;
+        found.set(s.flow, target);
+        visit(target.steps);
+      }
+      for (const inner of childSteps(s)) visit(inner);
+    }
+  };
+  visit(flow.steps);
+  return found;
+}
