@@ -101,15 +101,16 @@ export class DiffThreads implements DiffRun {
     const toReader = new MessageChannel();
     const toRequest = new MessageChannel();
     const engineData: EngineWorkerData = { reader: toReader.port1, request: toRequest.port1 };
-    this.engine = new Worker(scripts.engine, {
-      workerData: engineData,
-      transferList: [toReader.port1, toRequest.port1],
-      resourceLimits: { maxYoungGenerationSizeMb: 24 },
-    });
+    // The request's thread first: its work comes before any batch can be checked.
     const requestData: RequestWorkerData = { ...command, engine: toRequest.port2 };
     this.request = new Worker(scripts.request, {
       workerData: requestData,
       transferList: [toRequest.port2],
+    });
+    this.engine = new Worker(scripts.engine, {
+      workerData: engineData,
+      transferList: [toReader.port1, toRequest.port1],
+      resourceLimits: { maxYoungGenerationSizeMb: 24 },
     });
     const readerData: CaptureWorkerData = {
       capture: command.capture,

@@ -11,18 +11,30 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Ajv, type Options, type ValidateFunction } from 'ajv';
+import type { Ajv as AjvClass, Options, ValidateFunction } from 'ajv';
 
 /** `FLOWSPEC_SCHEMA_CACHE`: the cache folder, or `off`; default `node_modules/.cache/flowspec-schema`. */
 export const SCHEMA_CACHE_ENV = 'FLOWSPEC_SCHEMA_CACHE';
 
 const require = createRequire(import.meta.url);
 
+/**
+ * ajv itself, loaded only to compile: a stored validator needs none of it (loading it is about
+ * 30 ms of a command's start-up).
+ */
+function ajv(options: Options): AjvClass {
+  const { Ajv } = require('ajv') as typeof import('ajv');
+  return new Ajv(options);
+}
+
 /** ajv's standalone code generator (a CommonJS module whose export is the function). */
-const standalone = require('ajv/dist/standalone/index.js') as (
-  ajv: Ajv,
-  validate: ValidateFunction,
-) => string;
+function standalone(compiler: AjvClass, validate: ValidateFunction): string {
+  const generate = require('ajv/dist/standalone/index.js') as (
+    ajv: AjvClass,
+    validate: ValidateFunction,
+  ) => string;
+  return generate(compiler, validate);
+}
 
 /** ajv's package folder (node_modules/ajv), where its version and the default cache are found. */
 function ajvRoot(): string {
@@ -56,7 +68,7 @@ export function validatorKey(schema: object, options: Options): string {
  */
 export function cachedValidator(schema: object, options: Options): ValidateFunction {
   const dir = schemaCacheDir();
-  if (dir === undefined) return new Ajv(options).compile(schema);
+  if (dir === undefined) return ajv(options).compile(schema);
   const file = join(dir, `${validatorKey(schema, options)}.cjs`);
   try {
     const stored: unknown = require(file);
@@ -64,12 +76,12 @@ export function cachedValidator(schema: object, options: Options): ValidateFunct
   } catch {
     // Not stored yet (or unreadable): compile below.
   }
-  const ajv = new Ajv({ ...options, code: { ...options.code, source: true } });
-  const validate = ajv.compile(schema);
+  const compiler = ajv({ ...options, code: { ...options.code, source: true } });
+  const validate = compiler.compile(schema);
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(tmp, standalone(ajv, validate));
+    writeFileSync(tmp, standalone(compiler, validate));
     renameSync(tmp, file);
   } catch {
     // Read-only checkout or full disk: the next command compiles again.

@@ -98,8 +98,8 @@ describe('flowspec diff over threads says what it says in one thread', () => {
         expect(threads.out, `${name} ${format}`).toBe(inline.out);
         expect(threads.err, `${name} ${format}`).toBe(inline.err);
         expect(threads.workers, `${name} ${format}`).toEqual([
-          'engine-worker.js',
           'request-worker.js',
+          'engine-worker.js',
           'capture-worker.js',
         ]);
       }
