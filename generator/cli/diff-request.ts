@@ -8,7 +8,8 @@
  * engine's own start-up but beside it (docs/adr/0006).
  */
 import { stat } from 'node:fs/promises';
-import { AddressMapError, readMapFile } from '../conformance/address-map.js';
+import { AddressMapError } from '../conformance/address-map.js';
+import { readMapFile } from '../conformance/map-file.js';
 import { caseFacts, FactArgumentError, parseFactArguments } from '../conformance/facts.js';
 import { childSteps } from '../load/normalize.js';
 import type { Flow, Step } from '../model/flow-model.js';

@@ -1,13 +1,6 @@
 /** The conformance engine: observed traffic checked against a flow. */
-export {
-  addressMatches,
-  AddressMapError,
-  formatAddress,
-  parseAddress,
-  parseAddressMap,
-  parseMapFile,
-  readAddressMap,
-} from './address-map.js';
+export { addressMatches, AddressMapError, formatAddress, parseAddress } from './address-map.js';
+export { parseAddressMap, parseMapFile, readAddressMap } from './map-file.js';
 export type { AddressSpec, WireEndpoint } from './address-map.js';
 export { checkConformance, ConformanceChecker } from './engine.js';
 export type { ConformanceOptions } from './engine.js';

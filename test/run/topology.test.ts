@@ -6,7 +6,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseAddressMap } from '../../generator/conformance/address-map.js';
+import { parseAddressMap } from '../../generator/conformance/map-file.js';
 import { parseTopology, TopologyError } from '../../launcher/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
