@@ -25,7 +25,8 @@ import {
   JOINED_AT,
   JOINED_START,
   slot,
-  type JoinMemo,
+  type JoinEnds,
+  UNKNOWN_ENDS,
 } from './instance.js';
 import { LoggedMessage } from './logged-message.js';
 import { seconds, summarize, type ObservedMessage } from './observed.js';
@@ -1003,20 +1004,20 @@ export class ConformanceChecker {
     // Keyed by the signature's list of steps: the same list for every message of the kind.
     const steps = this.steps.candidates(o);
     const memos = inst.joinMemo(mode);
-    let memo = memos.get(steps);
-    if (memo?.revision !== inst.revision) {
-      memo = { revision: inst.revision, ends: this.joinEnds(inst, steps, mode) };
-      memos.set(steps, memo);
+    let ends = memos.get(steps);
+    if (ends === UNKNOWN_ENDS) {
+      ends = this.joinEnds(inst, steps, mode);
+      memos.set(steps, ends);
     }
-    return memo.ends !== null && !endsAdmit(memo.ends, o.src.ip, o.dst.ip);
+    return ends !== null && !endsAdmit(ends, o.src.ip, o.dst.ip);
   }
 
-  /** The ends of the steps of `steps` a message could take in `inst` as it stands (see {@link JoinMemo}). */
+  /** The ends of the steps of `steps` a message could take in `inst` as it stands (see {@link JoinEnds}). */
   private joinEnds(
     inst: Instance,
     steps: readonly ExpectedMessage[],
     mode: 'required' | 'causal',
-  ): JoinMemo['ends'] {
+  ): JoinEnds {
     let ends: (string | undefined)[] | undefined;
     // The same state tests as `plan`, for a message with a Call-ID.
     for (const m of steps) {

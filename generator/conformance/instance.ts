@@ -290,41 +290,57 @@ function readIdentity(o: ObservedMessage): void {
 }
 
 /**
- * Where a message of one signature could join an instance in one mode, as of a revision: per
- * step it could take, the addresses its sender and receiver are bound to (undefined when free);
- * null when some step has both ends free (anything may join).
+ * Where a message of one signature could join an instance in one mode: per step it could take,
+ * the addresses its sender and receiver are bound to (undefined when free), in pairs in one flat
+ * list (no pair made); null when some step has both ends free (anything may join).
  */
-export interface JoinMemo {
-  readonly revision: number;
-  /** The sender's and the receiver's address per step, in pairs: one flat list, no pair made. */
-  readonly ends: readonly (string | undefined)[] | null;
-}
+export type JoinEnds = readonly (string | undefined)[] | null;
+
+/** What {@link JoinMemos.get} gives for a signature not asked about since the last change. */
+export const UNKNOWN_ENDS: readonly (string | undefined)[] = Object.freeze([]);
 
 /**
- * An instance's {@link JoinMemo}s of one mode, by the signature's list of steps: a message kind
- * or two per instance, found by a scan rather than in a map of their own.
+ * An instance's {@link JoinEnds} of one mode, by the signature's list of steps, as of the
+ * instance's current revision (cleared at each change): a message kind or two per instance, the
+ * first in fields of its own, any other in a list found by a scan. Kept and cleared rather than
+ * made again: an instance changes with nearly every message it takes.
  */
 export class JoinMemos {
-  private steps: (readonly ExpectedMessage[])[] | undefined;
-  private memos: JoinMemo[] | undefined;
+  private steps0: readonly ExpectedMessage[] | undefined = undefined;
+  private ends0: JoinEnds = null;
+  /** Other signatures, as steps and ends in turn. */
+  private more: unknown[] | undefined = undefined;
 
-  get(steps: readonly ExpectedMessage[]): JoinMemo | undefined {
-    const i = this.steps === undefined ? -1 : this.steps.indexOf(steps);
-    return i < 0 ? undefined : this.memos?.[i];
+  /** The ends memoised for `steps`, {@link UNKNOWN_ENDS} when none are. */
+  get(steps: readonly ExpectedMessage[]): JoinEnds {
+    if (this.steps0 === steps) return this.ends0;
+    const more = this.more;
+    if (more !== undefined)
+      for (let i = 0; i < more.length; i += 2)
+        if (more[i] === steps) return more[i + 1] as JoinEnds;
+    return UNKNOWN_ENDS;
   }
 
-  set(steps: readonly ExpectedMessage[], memo: JoinMemo): void {
-    if (this.steps === undefined || this.memos === undefined) {
-      this.steps = [steps];
-      this.memos = [memo];
+  set(steps: readonly ExpectedMessage[], ends: JoinEnds): void {
+    if (this.steps0 === undefined || this.steps0 === steps) {
+      this.steps0 = steps;
+      this.ends0 = ends;
       return;
     }
-    const i = this.steps.indexOf(steps);
-    if (i >= 0) this.memos[i] = memo;
-    else {
-      this.steps.push(steps);
-      this.memos.push(memo);
-    }
+    const more = (this.more ??= []);
+    for (let i = 0; i < more.length; i += 2)
+      if (more[i] === steps) {
+        more[i + 1] = ends;
+        return;
+      }
+    more.push(steps, ends);
+  }
+
+  /** Forgets every signature (the lists of ends are let go). */
+  clear(): void {
+    this.steps0 = undefined;
+    this.ends0 = null;
+    this.more = undefined;
   }
 }
 
@@ -841,14 +857,14 @@ export class Instance {
 
   /**
    * Notes a change of what placing a message depends on. The memos of the revision before are
-   * let go at once: they would be made again before use, and an instance that waits for no
+   * cleared at once: they would be made again before use, and an instance that waits for no
    * dialog any more (most, once their last message came) is not asked again, so it would keep
-   * them, and the lists they hold, until it closes.
+   * the lists they hold until it closes.
    */
   private changed(): void {
     this.revision++;
-    this.requiredMemos = undefined;
-    this.causalMemos = undefined;
+    this.requiredMemos?.clear();
+    this.causalMemos?.clear();
   }
 
   /** The engine's memo of where a new dialog cannot join, per mode (see ConformanceChecker.cannotJoin). */
