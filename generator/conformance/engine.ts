@@ -17,8 +17,17 @@ import { AddressIndex } from './address-index.js';
 import { RecentKeys } from './recent-keys.js';
 import { newSummary, updateSummary, type DialogSummary } from './dialog-summary.js';
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
-import { describeType, withFacts } from './expected.js';
-import { Instance, slot, type JoinMemo } from './instance.js';
+import { withFacts } from './expected.js';
+import {
+  Instance,
+  JOINED_AFTER,
+  JOINED_ALREADY,
+  JOINED_AT,
+  JOINED_START,
+  slot,
+  type JoinEnds,
+  UNKNOWN_ENDS,
+} from './instance.js';
 import { LoggedMessage } from './logged-message.js';
 import { seconds, summarize, type ObservedMessage } from './observed.js';
 import { ParticipantBindings } from './participants.js';
@@ -128,8 +137,24 @@ interface ReplayResult {
   readonly failedOn?: ObservedMessage;
 }
 
-/** Per step an opened loop iteration is without, its sender's and receiver's bound addresses. */
-type WaitingEnds = readonly (readonly [string | undefined, string | undefined])[];
+/**
+ * Per step an opened loop iteration is without, its sender's and receiver's bound addresses, in
+ * pairs: one flat list, no pair made.
+ */
+type WaitingEnds = readonly (string | undefined)[];
+
+/** Ends of no step (shared: most memos have none). */
+const NO_ENDS: readonly (string | undefined)[] = [];
+
+/** True when some pair of `ends` (sender, receiver; undefined for free) admits `src` to `dst`. */
+function endsAdmit(ends: readonly (string | undefined)[], src: string, dst: string): boolean {
+  for (let i = 0; i < ends.length; i += 2) {
+    const from = ends[i];
+    const to = ends[i + 1];
+    if ((from === undefined || from === src) && (to === undefined || to === dst)) return true;
+  }
+  return false;
+}
 
 /** A step of an instance a message from a new dialog would take. */
 interface JoinPlan {
@@ -649,12 +674,7 @@ export class ConformanceChecker {
       const viaCallId = chosen?.viaCallId ?? firstViaCallId;
       inst.record(m, it, o, this.summaries, loose);
       inst.bindEnds(m, o, it, this.people);
-      if (!viaCallId)
-        inst.evidence.push({
-          callId,
-          steps: [m.id],
-          evidence: `in the dialog already joined at frame ${o.frame}`,
-        });
+      if (!viaCallId) inst.evidence.join(callId, JOINED_ALREADY, m, o.frame);
       this.bindDialog(inst, m, it, callId);
       this.update(inst, seconds(o.time));
       return true;
@@ -797,7 +817,10 @@ export class ConformanceChecker {
       if (best !== undefined && bestFrame >= 0 && inst.maxMatchedFrame <= bestFrame) break;
       const p = this.plan(inst, o, callId, mode);
       if (!p) continue;
-      const frame = this.steps.latestPredecessor(inst, p.m)?.frame ?? -1;
+      const frame =
+        this.steps.latestPredecessorStep(inst, p.m) === undefined
+          ? -1
+          : this.steps.predecessorFrame;
       if (best === undefined || frame > bestFrame || (frame === bestFrame && at < bestAt)) {
         best = p;
         bestFrame = frame;
@@ -854,15 +877,12 @@ export class ConformanceChecker {
       memo = { revision: inst.revision, ends: this.fillEnds(inst, steps) };
       memos.set(steps, memo);
     }
-    for (const [from, to] of memo.ends)
-      if ((from === undefined || from === o.src.ip) && (to === undefined || to === o.dst.ip))
-        return true;
-    return false;
+    return endsAdmit(memo.ends, o.src.ip, o.dst.ip);
   }
 
   /** The ends (bound addresses, undefined when free or mapped) of the steps of `steps` an opened iteration of `inst` is without. */
   private fillEnds(inst: Instance, steps: readonly ExpectedMessage[]): WaitingEnds {
-    const ends: [string | undefined, string | undefined][] = [];
+    let ends: (string | undefined)[] | undefined;
     const ip = (p: string | undefined, it: number): string | undefined =>
       p === undefined || this.people.isMapped(p) ? undefined : inst.bindings.get(p, it)?.ip;
     for (const m of steps) {
@@ -872,9 +892,9 @@ export class ConformanceChecker {
       const its = inst.iterationsOf(m.group);
       if (its.length >= count) continue;
       for (let it = 0; it < count; it++)
-        if (!its.includes(it)) ends.push([ip(m.from, it), ip(m.to, it)]);
+        if (!its.includes(it)) (ends ??= []).push(ip(m.from, it), ip(m.to, it));
     }
-    return ends;
+    return ends ?? NO_ENDS;
   }
 
   /**
@@ -984,25 +1004,21 @@ export class ConformanceChecker {
     // Keyed by the signature's list of steps: the same list for every message of the kind.
     const steps = this.steps.candidates(o);
     const memos = inst.joinMemo(mode);
-    let memo = memos.get(steps);
-    if (memo?.revision !== inst.revision) {
-      memo = { revision: inst.revision, ends: this.joinEnds(inst, steps, mode) };
-      memos.set(steps, memo);
+    let ends = memos.get(steps);
+    if (ends === UNKNOWN_ENDS) {
+      ends = this.joinEnds(inst, steps, mode);
+      memos.set(steps, ends);
     }
-    if (memo.ends === null) return false;
-    for (const [from, to] of memo.ends)
-      if ((from === undefined || from === o.src.ip) && (to === undefined || to === o.dst.ip))
-        return false;
-    return true;
+    return ends !== null && !endsAdmit(ends, o.src.ip, o.dst.ip);
   }
 
-  /** The ends of the steps of `steps` a message could take in `inst` as it stands (see {@link JoinMemo}). */
+  /** The ends of the steps of `steps` a message could take in `inst` as it stands (see {@link JoinEnds}). */
   private joinEnds(
     inst: Instance,
     steps: readonly ExpectedMessage[],
     mode: 'required' | 'causal',
-  ): JoinMemo['ends'] {
-    const ends: (readonly [string | undefined, string | undefined])[] = [];
+  ): JoinEnds {
+    let ends: (string | undefined)[] | undefined;
     // The same state tests as `plan`, for a message with a Call-ID.
     for (const m of steps) {
       if (m.context.opts.length > 0 || m.context.loop !== undefined) continue;
@@ -1014,35 +1030,34 @@ export class ConformanceChecker {
       const from = m.from === undefined ? undefined : inst.boundIp(m.from, this.people);
       const to = inst.boundIp(m.to, this.people);
       if (from === undefined && to === undefined) return null;
-      ends.push([from, to]);
+      (ends ??= []).push(from, to);
     }
-    return ends;
+    return ends ?? NO_ENDS;
   }
 
   private commitJoin(plan: JoinPlan, o: ObservedMessage, callId: string | undefined): void {
     const { inst, m, it } = plan;
-    const cause = callId === undefined ? undefined : this.steps.cause(inst, m);
-    this.commit(
-      inst,
-      m,
-      it,
-      o,
-      callId,
-      cause
-        ? `${describeType(m.type)} of step ${m.id} (frame ${o.frame}) ${cause}`
-        : `frame ${o.frame}`,
-    );
+    // The evidence names the latest matched predecessor as it stands before the message is recorded.
+    const predecessor =
+      callId === undefined ? undefined : this.steps.latestPredecessorStep(inst, m);
+    const predecessorFrame = this.steps.predecessorFrame;
+    this.commit(inst, m, it, o, callId);
+    if (callId !== undefined)
+      if (predecessor === undefined) inst.evidence.join(callId, JOINED_AT, m, o.frame);
+      else inst.evidence.join(callId, JOINED_AFTER, m, o.frame, predecessor, predecessorFrame);
     inst.touch(o);
   }
 
-  /** Records `o` as step `m` (iteration `it`) of `inst`, joining its Call-ID with the evidence. */
+  /**
+   * Records `o` as step `m` (iteration `it`) of `inst`, joining its Call-ID (the caller adds the
+   * evidence of the join).
+   */
   private commit(
     inst: Instance,
     m: ExpectedMessage,
     it: number,
     o: ObservedMessage,
     callId: string | undefined,
-    evidence: string,
   ): void {
     inst.remember(o, callId);
     this.index(inst, o);
@@ -1050,15 +1065,11 @@ export class ConformanceChecker {
     inst.bindEnds(m, o, it, this.people);
     this.bindDialog(inst, m, it, callId);
     this.update(inst, seconds(o.time));
-    if (callId === undefined) return;
-    // Flat: a concatenation kept as the pieces it was made of costs several times its length.
-    inst.evidence.push({ callId, steps: [m.id], evidence: detached(evidence) });
-    if (!this.replaying) {
-      this.byCallId.set(callId, inst);
-      this.pending.delete(callId);
-      this.adoptInside(inst, callId);
-      if (this.held.has(callId)) this.joined.push(callId);
-    }
+    if (callId === undefined || this.replaying) return;
+    this.byCallId.set(callId, inst);
+    this.pending.delete(callId);
+    this.adoptInside(inst, callId);
+    if (this.held.has(callId)) this.joined.push(callId);
   }
 
   private start(o: ObservedMessage, callId: string | undefined): boolean {
@@ -1103,14 +1114,8 @@ export class ConformanceChecker {
     chosen ??= lacking;
     if (chosen) {
       const { m, it } = chosen;
-      this.commit(
-        inst,
-        m,
-        it,
-        o,
-        callId,
-        `starts the instance: ${describeType(m.type)} of step ${m.id} at frame ${o.frame}`,
-      );
+      this.commit(inst, m, it, o, callId);
+      if (callId !== undefined) inst.evidence.join(callId, JOINED_START, m, o.frame);
       return true;
     }
     return false;

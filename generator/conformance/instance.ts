@@ -290,40 +290,57 @@ function readIdentity(o: ObservedMessage): void {
 }
 
 /**
- * Where a message of one signature could join an instance in one mode, as of a revision: per
- * step it could take, the addresses its sender and receiver are bound to (undefined when free);
- * null when some step has both ends free (anything may join).
+ * Where a message of one signature could join an instance in one mode: per step it could take,
+ * the addresses its sender and receiver are bound to (undefined when free), in pairs in one flat
+ * list (no pair made); null when some step has both ends free (anything may join).
  */
-export interface JoinMemo {
-  readonly revision: number;
-  readonly ends: readonly (readonly [string | undefined, string | undefined])[] | null;
-}
+export type JoinEnds = readonly (string | undefined)[] | null;
+
+/** What {@link JoinMemos.get} gives for a signature not asked about since the last change. */
+export const UNKNOWN_ENDS: readonly (string | undefined)[] = Object.freeze([]);
 
 /**
- * An instance's {@link JoinMemo}s of one mode, by the signature's list of steps: a message kind
- * or two per instance, found by a scan rather than in a map of their own.
+ * An instance's {@link JoinEnds} of one mode, by the signature's list of steps, as of the
+ * instance's current revision (cleared at each change): a message kind or two per instance, the
+ * first in fields of its own, any other in a list found by a scan. Kept and cleared rather than
+ * made again: an instance changes with nearly every message it takes.
  */
 export class JoinMemos {
-  private steps: (readonly ExpectedMessage[])[] | undefined;
-  private memos: JoinMemo[] | undefined;
+  private steps0: readonly ExpectedMessage[] | undefined = undefined;
+  private ends0: JoinEnds = null;
+  /** Other signatures, as steps and ends in turn. */
+  private more: unknown[] | undefined = undefined;
 
-  get(steps: readonly ExpectedMessage[]): JoinMemo | undefined {
-    const i = this.steps === undefined ? -1 : this.steps.indexOf(steps);
-    return i < 0 ? undefined : this.memos?.[i];
+  /** The ends memoised for `steps`, {@link UNKNOWN_ENDS} when none are. */
+  get(steps: readonly ExpectedMessage[]): JoinEnds {
+    if (this.steps0 === steps) return this.ends0;
+    const more = this.more;
+    if (more !== undefined)
+      for (let i = 0; i < more.length; i += 2)
+        if (more[i] === steps) return more[i + 1] as JoinEnds;
+    return UNKNOWN_ENDS;
   }
 
-  set(steps: readonly ExpectedMessage[], memo: JoinMemo): void {
-    if (this.steps === undefined || this.memos === undefined) {
-      this.steps = [steps];
-      this.memos = [memo];
+  set(steps: readonly ExpectedMessage[], ends: JoinEnds): void {
+    if (this.steps0 === undefined || this.steps0 === steps) {
+      this.steps0 = steps;
+      this.ends0 = ends;
       return;
     }
-    const i = this.steps.indexOf(steps);
-    if (i >= 0) this.memos[i] = memo;
-    else {
-      this.steps.push(steps);
-      this.memos.push(memo);
-    }
+    const more = (this.more ??= []);
+    for (let i = 0; i < more.length; i += 2)
+      if (more[i] === steps) {
+        more[i + 1] = ends;
+        return;
+      }
+    more.push(steps, ends);
+  }
+
+  /** Forgets every signature (the lists of ends are let go). */
+  clear(): void {
+    this.steps0 = undefined;
+    this.ends0 = null;
+    this.more = undefined;
   }
 }
 
@@ -625,36 +642,86 @@ export class SlotMatches {
 /** One list of steps per single step id, shared by the evidence of every dialog joined at it. */
 const stepLists = new Map<string, readonly string[]>();
 
+/** The list of one step id (shared). */
+function stepList(steps: readonly string[]): readonly string[] {
+  if (steps.length !== 1) return steps;
+  const id = steps[0] as string;
+  const shared = stepLists.get(id);
+  if (shared !== undefined) return shared;
+  stepLists.set(id, steps);
+  return steps;
+}
+
 /**
- * The evidence of how each dialog joined an instance ({@link DialogEvidence}), kept as three
- * things each in one list of exactly their number (a dialog or two per instance, each added by
- * a copy one longer): no object per dialog, and a step list shared by every dialog joined at the
- * same step. An open instance keeps it through thousands of other sessions' messages.
+ * How a dialog joined an instance, when its evidence is written only for the report
+ * ({@link EvidenceList.join}): the message that started the instance; a message that follows a
+ * matched predecessor; one joined at a frame; a later step of a dialog already joined.
+ */
+export const JOINED_START = 0;
+export const JOINED_AFTER = 1;
+export const JOINED_AT = 2;
+export const JOINED_ALREADY = 3;
+
+/** Things per dialog in {@link EvidenceList}: Call-ID, steps, text or kind, frame, step, predecessor, its frame. */
+const EVIDENCE = 7;
+
+/**
+ * The evidence of how each dialog joined an instance ({@link DialogEvidence}), kept as
+ * {@link EVIDENCE} things each in one list of exactly their number (a dialog or two per
+ * instance, each added by a copy one longer): no object per dialog, and a step list shared by
+ * every dialog joined at the same step. An open instance keeps it through thousands of other
+ * sessions' messages, so the text of a join is written when the report lists it, from the step,
+ * the frames and the predecessor, rather than kept from the join.
  */
 export class EvidenceList {
   private items: readonly unknown[] = NO_ITEMS;
 
-  /** Adds a dialog's evidence (its object is not kept). */
+  /** Adds a dialog's evidence as its text (its object is not kept). */
   push(e: DialogEvidence): void {
-    let steps = e.steps;
-    if (steps.length === 1) {
-      const id = steps[0] as string;
-      const shared = stepLists.get(id);
-      if (shared === undefined) stepLists.set(id, steps);
-      else steps = shared;
-    }
+    this.add(e.callId, stepList(e.steps), e.evidence, 0, undefined, undefined, 0);
+  }
+
+  /**
+   * Adds the evidence of a dialog joined as step `m` at `frame` (see {@link JOINED_START} and
+   * the other kinds), after `predecessor` matched at `predecessorFrame` for {@link JOINED_AFTER}.
+   */
+  join(
+    callId: string,
+    kind: number,
+    m: ExpectedMessage,
+    frame: number,
+    predecessor?: ExpectedMessage,
+    predecessorFrame = 0,
+  ): void {
+    this.add(callId, stepList([m.id]), kind, frame, m, predecessor, predecessorFrame);
+  }
+
+  private add(
+    callId: string,
+    steps: readonly string[],
+    what: string | number,
+    frame: number,
+    m: ExpectedMessage | undefined,
+    predecessor: ExpectedMessage | undefined,
+    predecessorFrame: number,
+  ): void {
     const items = this.items;
     // Past a dozen dialogs (a loop joining many), the list (then its own) grows by push, as
     // copies would cost the square.
-    if (items.length >= 36) {
-      (items as unknown[]).push(e.callId, steps, e.evidence);
+    if (items.length >= 12 * EVIDENCE) {
+      (items as unknown[]).push(callId, steps, what, frame, m, predecessor, predecessorFrame);
       return;
     }
-    const grown = new Array<unknown>(items.length + 3);
-    for (let i = 0; i < items.length; i++) grown[i] = items[i];
-    grown[items.length] = e.callId;
-    grown[items.length + 1] = steps;
-    grown[items.length + 2] = e.evidence;
+    const n = items.length;
+    const grown = new Array<unknown>(n + EVIDENCE);
+    for (let i = 0; i < n; i++) grown[i] = items[i];
+    grown[n] = callId;
+    grown[n + 1] = steps;
+    grown[n + 2] = what;
+    grown[n + 3] = frame;
+    grown[n + 4] = m;
+    grown[n + 5] = predecessor;
+    grown[n + 6] = predecessorFrame;
     this.items = grown;
   }
 
@@ -662,13 +729,38 @@ export class EvidenceList {
   list(): DialogEvidence[] {
     const out: DialogEvidence[] = [];
     const items = this.items;
-    for (let i = 0; i < items.length; i += 3)
+    for (let i = 0; i < items.length; i += EVIDENCE)
       out.push({
         callId: items[i] as string,
         steps: items[i + 1] as readonly string[],
-        evidence: items[i + 2] as string,
+        evidence: evidenceText(items, i),
       });
     return out;
+  }
+}
+
+/** The text of the evidence at `items[i]` (see {@link EvidenceList}). */
+function evidenceText(items: readonly unknown[], i: number): string {
+  const what = items[i + 2] as string | number;
+  if (typeof what === 'string') return what;
+  const frame = items[i + 3] as number;
+  const m = items[i + 4] as ExpectedMessage;
+  switch (what) {
+    case JOINED_START:
+      return `starts the instance: ${describeType(m.type)} of step ${m.id} at frame ${frame}`;
+    case JOINED_AFTER: {
+      const p = items[i + 5] as ExpectedMessage;
+      const by =
+        p.from === m.from && m.from !== undefined
+          ? `, sent by ${m.from} after its step ${p.id}`
+          : '';
+      const cause = `follows step ${p.id} (frame ${items[i + 6] as number})${by}`;
+      return `${describeType(m.type)} of step ${m.id} (frame ${frame}) ${cause}`;
+    }
+    case JOINED_ALREADY:
+      return `in the dialog already joined at frame ${frame}`;
+    default:
+      return `frame ${frame}`;
   }
 }
 
@@ -765,14 +857,14 @@ export class Instance {
 
   /**
    * Notes a change of what placing a message depends on. The memos of the revision before are
-   * let go at once: they would be made again before use, and an instance that waits for no
+   * cleared at once: they would be made again before use, and an instance that waits for no
    * dialog any more (most, once their last message came) is not asked again, so it would keep
-   * them, and the lists they hold, until it closes.
+   * the lists they hold until it closes.
    */
   private changed(): void {
     this.revision++;
-    this.requiredMemos = undefined;
-    this.causalMemos = undefined;
+    this.requiredMemos?.clear();
+    this.causalMemos?.clear();
   }
 
   /** The engine's memo of where a new dialog cannot join, per mode (see ConformanceChecker.cannotJoin). */

@@ -51,9 +51,6 @@ function info(length: number, transport: ObservedMessage['transport'], kind: num
 /** Things a young message keeps in {@link MessageLog}'s other list: its bytes' buffer (or itself, kept whole). */
 const YOUNG_REFS = 1;
 
-/** The texts of a log that names none yet. */
-const NO_TEXTS: readonly string[] = [];
-
 /** The young lists of a log that has none: shared, never written. */
 const NO_NUMS: number[] = [];
 const NO_REFS: unknown[] = [];
@@ -79,7 +76,9 @@ export class MessageLog {
   /** Messages in {@link arena}. */
   private count = 0;
   /** Texts the compacted messages name (addresses, transports, Call-IDs), each once. */
-  private texts: readonly string[] | undefined;
+  private texts: (string | undefined)[] | undefined;
+  /** Texts in {@link texts} (the list may have room for more). */
+  private textCount = 0;
   /** Compacted messages that have no bytes, kept as themselves. */
   private kept: ObservedMessage[] | undefined;
 
@@ -223,21 +222,30 @@ export class MessageLog {
   }
 
   /**
-   * The index of `text` among the log's texts, added when new (a copy one longer: a log names a
-   * handful of addresses and Call-IDs, and a list grown by push would reserve room for 17).
+   * The index of `text` among the log's texts, added when new. A log names a handful of
+   * addresses and Call-IDs (a dozen for a run of several dialogs): its list has room for 4, made
+   * twice as long when full up to 16, then grown by push (copies one longer would cost the
+   * square of their number, and a list grown by push from the start would reserve room for 17).
    */
   private textIndex(text: string): number {
-    const texts = this.texts ?? NO_TEXTS;
-    const i = texts.indexOf(text);
-    if (i >= 0) return i;
-    if (texts.length >= MAX_TEXTS) throw new RangeError(`a log names at most ${MAX_TEXTS} texts`);
-    // Past 16 (the log's own list then), grown by push: copies would cost the square.
-    if (texts.length >= 16) return (texts as string[]).push(text) - 1;
-    const grown = new Array<string>(texts.length + 1);
-    for (let k = 0; k < texts.length; k++) grown[k] = texts[k] as string;
-    grown[texts.length] = text;
-    this.texts = grown;
-    return texts.length;
+    const n = this.textCount;
+    let texts = this.texts;
+    if (texts !== undefined) for (let i = 0; i < n; i++) if (texts[i] === text) return i;
+    if (n >= MAX_TEXTS) throw new RangeError(`a log names at most ${MAX_TEXTS} texts`);
+    if (texts === undefined) this.texts = texts = new Array<string | undefined>(4).fill(undefined);
+    else if (n === texts.length) {
+      if (n >= 16) {
+        texts.push(text);
+        this.textCount = n + 1;
+        return n;
+      }
+      const grown = new Array<string | undefined>(n * 2).fill(undefined);
+      for (let k = 0; k < n; k++) grown[k] = texts[k];
+      this.texts = texts = grown;
+    }
+    texts[n] = text;
+    this.textCount = n + 1;
+    return n;
   }
 
   /** The index of `o` among the log's messages kept as themselves. */

@@ -193,12 +193,14 @@ export class StepPlacement {
     return this.bySignature.get('?');
   }
 
-  /** The latest matched predecessor of `m` in the instance (any iteration), if any. */
-  latestPredecessor(
-    inst: Instance,
-    m: ExpectedMessage,
-  ): { id: string; frame: number; sender: string | undefined } | undefined {
-    // The predecessor and its frame only: the answer is made once, at the end.
+  /** The frame of the step {@link latestPredecessorStep} last found. */
+  predecessorFrame = 0;
+
+  /**
+   * The latest matched predecessor of `m` in the instance (any iteration), if any; its frame in
+   * {@link predecessorFrame} (read at once: no object is made for the answer).
+   */
+  latestPredecessorStep(inst: Instance, m: ExpectedMessage): ExpectedMessage | undefined {
     let best: ExpectedMessage | undefined;
     let bestFrame = 0;
     for (const p of this.expected.before[m.index] ?? []) {
@@ -214,18 +216,8 @@ export class StepPlacement {
         }
       }
     }
-    return best && { id: best.id, frame: bestFrame, sender: best.from };
-  }
-
-  /** Why a new dialog belongs to this instance: the latest matched predecessor. */
-  cause(inst: Instance, m: ExpectedMessage): string | undefined {
-    const best = this.latestPredecessor(inst, m);
-    if (!best) return undefined;
-    const by =
-      best.sender === m.from && m.from !== undefined
-        ? `, sent by ${m.from} after its step ${best.id}`
-        : '';
-    return `follows step ${best.id} (frame ${best.frame})${by}`;
+    this.predecessorFrame = bestFrame;
+    return best;
   }
 
   /** Alt operands the instance took that keep `o` from a step of its kind in another operand. */

@@ -6,7 +6,18 @@
 import { describe, expect, it } from 'vitest';
 import { AddressIndex } from '../../generator/conformance/address-index.js';
 import type { Instance } from '../../generator/conformance/instance.js';
-import { EvidenceList, slot, SlotMatches } from '../../generator/conformance/instance.js';
+import type { ExpectedMessage } from '../../generator/conformance/expected.js';
+import {
+  EvidenceList,
+  JOINED_AFTER,
+  JOINED_ALREADY,
+  JOINED_AT,
+  JOINED_START,
+  JoinMemos,
+  slot,
+  SlotMatches,
+  UNKNOWN_ENDS,
+} from '../../generator/conformance/instance.js';
 import { MessageLog } from '../../generator/conformance/logged-message.js';
 import type { ObservedMessage } from '../../generator/conformance/observed.js';
 import {
@@ -170,6 +181,58 @@ describe('the evidence of the dialogs an instance joined', () => {
       evidence: 'in the dialog already joined',
     });
     expect(b.list()[0]?.steps).toBe(a.list()[0]?.steps);
+  });
+});
+
+describe('the evidence of a join, written when listed', () => {
+  it('says how each dialog joined, from its step, frames and predecessor', () => {
+    const step = (id: string, from: string, method: string): ExpectedMessage =>
+      ({
+        id,
+        from,
+        type: { protocol: 'sip', type: 'request', method },
+      }) as unknown as ExpectedMessage;
+    const bye = step('5', 'client', 'BYE');
+    const refer = step('2', 'client', 'REFER');
+    const other = step('3', 'server', 'NOTIFY');
+    const evidence = new EvidenceList();
+    evidence.join('c1@x', JOINED_START, refer, 10);
+    evidence.join('c2@x', JOINED_AFTER, bye, 14, refer, 10);
+    evidence.join('c3@x', JOINED_AFTER, bye, 15, other, 12);
+    evidence.join('c4@x', JOINED_AT, bye, 16);
+    evidence.join('c1@x', JOINED_ALREADY, other, 17);
+    expect(evidence.list().map((e) => [e.callId, e.steps, e.evidence])).toEqual([
+      ['c1@x', ['2'], 'starts the instance: REFER of step 2 at frame 10'],
+      [
+        'c2@x',
+        ['5'],
+        'BYE of step 5 (frame 14) follows step 2 (frame 10), sent by client after its step 2',
+      ],
+      ['c3@x', ['5'], 'BYE of step 5 (frame 15) follows step 3 (frame 12)'],
+      ['c4@x', ['5'], 'frame 16'],
+      ['c1@x', ['3'], 'in the dialog already joined at frame 17'],
+    ]);
+  });
+});
+
+describe('the join memos of an instance', () => {
+  it('keep ends per list of steps until cleared', () => {
+    const a: ExpectedMessage[] = [];
+    const b: ExpectedMessage[] = [];
+    const c: ExpectedMessage[] = [];
+    const memos = new JoinMemos();
+    expect(memos.get(a)).toBe(UNKNOWN_ENDS);
+    memos.set(a, ['10.0.0.1', undefined]);
+    memos.set(b, null);
+    memos.set(c, []);
+    memos.set(b, ['10.0.0.2', '10.0.0.3']);
+    expect(memos.get(a)).toEqual(['10.0.0.1', undefined]);
+    expect(memos.get(b)).toEqual(['10.0.0.2', '10.0.0.3']);
+    expect(memos.get(c)).toEqual([]);
+    memos.clear();
+    for (const steps of [a, b, c]) expect(memos.get(steps)).toBe(UNKNOWN_ENDS);
+    memos.set(c, null);
+    expect(memos.get(c)).toBeNull();
   });
 });
 
