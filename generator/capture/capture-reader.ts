@@ -34,6 +34,13 @@ export interface CaptureReadOptions {
   readonly tcp?: Partial<TcpLimits>;
   /** Look for MBCP (RTCP APP `PoC1`) in UDP payloads (default true). */
   readonly mbcp?: boolean;
+  /**
+   * The bytes of a message read whole from one packet are a view of the reader's buffer rather
+   * than a copy: valid only until the next batch is asked for (default false). For a consumer
+   * that copies or drops each event's bytes before it asks for more (the reading thread of
+   * `flowspec diff` copies them into its batches).
+   */
+  readonly transientBytes?: boolean;
 }
 
 /** A capture being read: iterate it for events; `stats` fills as it goes. */
@@ -96,6 +103,7 @@ class StreamingCaptureReader implements CaptureReader {
       reassembly: { ...DEFAULT_REASSEMBLY_LIMITS, ...options.reassembly },
       tcp: { ...DEFAULT_TCP_LIMITS, ...options.tcp },
       mbcp: options.mbcp ?? true,
+      transientBytes: options.transientBytes === true,
     });
     const sink = (record: Parameters<PacketDecoder['handle']>[0]): void => decoder.handle(record);
     let needed = 0;
