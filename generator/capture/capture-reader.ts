@@ -34,6 +34,13 @@ export interface CaptureReadOptions {
   readonly tcp?: Partial<TcpLimits>;
   /** Look for MBCP (RTCP APP `PoC1`) in UDP payloads (default true). */
   readonly mbcp?: boolean;
+  /**
+   * The bytes of a message read whole from one packet are a view of the reader's buffer rather
+   * than a copy: valid only until the next batch is asked for (default false). For a consumer
+   * that copies or drops each event's bytes before it asks for more (the reading thread of
+   * `flowspec diff` copies them into its batches).
+   */
+  readonly transientBytes?: boolean;
 }
 
 /** A capture being read: iterate it for events; `stats` fills as it goes. */
@@ -50,6 +57,9 @@ export interface CaptureReader extends AsyncIterable<CaptureEvent> {
    */
   batches(): AsyncIterable<readonly CaptureEvent[]>;
 }
+
+/** File bytes whose records are decoded and handed on together (at most, but for a larger record). */
+const GROUP_BYTES = 64 * 1024;
 
 class StreamingCaptureReader implements CaptureReader {
   readonly stats: CaptureStats = emptyStats();
@@ -93,15 +103,24 @@ class StreamingCaptureReader implements CaptureReader {
       reassembly: { ...DEFAULT_REASSEMBLY_LIMITS, ...options.reassembly },
       tcp: { ...DEFAULT_TCP_LIMITS, ...options.tcp },
       mbcp: options.mbcp ?? true,
+      transientBytes: options.transientBytes === true,
     });
     const sink = (record: Parameters<PacketDecoder['handle']>[0]): void => decoder.handle(record);
+    let needed = 0;
     for (;;) {
-      let needed = 0;
       let failure: unknown;
+      // A group of records at a time, however much was read: its events are handed on before
+      // the next group is decoded, so that they die young rather than outlive a collection of
+      // the young generation with the rest of the chunk's (a record larger than a group is
+      // parsed whole).
+      const end = window.end;
+      window.end = Math.min(end, window.start + Math.max(GROUP_BYTES, needed));
       try {
         needed = parser.parse(window, sink);
       } catch (error) {
         failure = error;
+      } finally {
+        window.end = end;
       }
       this.stats.fileBytes = window.offset;
       this.peakBytesHeld = Math.max(this.peakBytesHeld, decoder.bytesHeld);
@@ -117,6 +136,8 @@ class StreamingCaptureReader implements CaptureReader {
               frame: parser.nextFrame,
             });
       }
+      // More of the chunk to decode: the next group.
+      if (window.available >= needed) continue;
       options.onProgress?.(window.offset, window.totalBytes);
       if (window.available < needed && window.eof) {
         decoder.finish();

@@ -13,12 +13,28 @@ import type { CaptureEvent } from './capture-types.js';
 /** What a captured message's parse may be told besides its framing (a layout, bytes checked before). */
 export type CapturedParseOptions = Omit<ParseOptions, 'transport'>;
 
+/** No options besides the framing. */
+const NONE: CapturedParseOptions = {};
+
+/**
+ * The framed options made last, and the `more` they were made from: a reader gives the same
+ * `more` for every message, so they are made once rather than per message.
+ */
+let lastMore: CapturedParseOptions | undefined;
+let lastStream: ParseOptions = { transport: 'stream' };
+let lastDatagram: ParseOptions = { transport: 'datagram' };
+
 /**
  * The parse options of a captured message: a TCP message is exactly one framed message (RFC 3261
  * 18.3: Content-Length mandatory), a UDP or WebSocket one a datagram.
  */
 function framed(transport: CaptureEvent['transport'], more: CapturedParseOptions): ParseOptions {
-  return { ...more, transport: transport === 'tcp' ? 'stream' : 'datagram' };
+  if (more !== lastMore) {
+    lastMore = more;
+    lastStream = { ...more, transport: 'stream' };
+    lastDatagram = { ...more, transport: 'datagram' };
+  }
+  return transport === 'tcp' ? lastStream : lastDatagram;
 }
 
 /**
@@ -29,7 +45,7 @@ function framed(transport: CaptureEvent['transport'], more: CapturedParseOptions
 export function parseCapturedSip(
   bytes: Uint8Array,
   transport: CaptureEvent['transport'],
-  more: CapturedParseOptions = {},
+  more: CapturedParseOptions = NONE,
 ): SipMessage {
   return parseMessage(bytes, framed(transport, more));
 }

@@ -44,6 +44,8 @@ export interface PacketDecoderOptions {
   readonly tcp: TcpLimits;
   /** Look for MBCP in UDP payloads. */
   readonly mbcp: boolean;
+  /** A UDP message in the packet's own bytes is not copied (`CaptureReadOptions.transientBytes`). */
+  readonly transientBytes?: boolean;
 }
 
 /** Decodes packet records into capture events, appending them to `events`. */
@@ -192,7 +194,9 @@ export class PacketDecoder {
     const payloadStart = start + 8;
     const payloadEnd = Math.min(start + length, ip.payloadEnd);
     if (isSipStartLine(d, payloadStart, payloadEnd)) {
-      this.emitUdp(ip, 'sip', d.subarray(payloadStart, payloadEnd));
+      // In the record's bytes (not a reassembled datagram's): a view will do when allowed.
+      const view = this.options.transientBytes === true && d === this.record?.data;
+      this.emitUdp(ip, 'sip', d.subarray(payloadStart, payloadEnd), view);
       return;
     }
     // RTCP (RFC 3550 section 6.4 and RFC 5761 section 4): version 2, packet type 192-223.
@@ -208,7 +212,7 @@ export class PacketDecoder {
     }
   }
 
-  private emitUdp(ip: IpPacket, kind: CaptureEventKind, bytes: Uint8Array): void {
+  private emitUdp(ip: IpPacket, kind: CaptureEventKind, bytes: Uint8Array, view = false): void {
     const d = ip.payload;
     const s = ip.payloadStart;
     const src = {
@@ -219,7 +223,7 @@ export class PacketDecoder {
       ip: formatAddress(ip.addressBytes, ip.dstOffset, ip.version),
       port: ((d[s + 2] ?? 0) << 8) | (d[s + 3] ?? 0),
     };
-    this.emit(kind, 'udp', bytes, src, dst);
+    this.emit(kind, 'udp', bytes, src, dst, view);
   }
 
   private emit(
@@ -228,6 +232,7 @@ export class PacketDecoder {
     bytes: Uint8Array,
     src: Endpoint,
     dst: Endpoint,
+    view = false,
   ): void {
     const record = this.record;
     if (!record) return;
@@ -241,7 +246,7 @@ export class PacketDecoder {
       dst,
       transport,
       kind,
-      bytes: this.copies.copy(bytes),
+      bytes: view ? bytes : this.copies.copy(bytes),
     });
   }
 }

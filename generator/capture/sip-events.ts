@@ -12,6 +12,7 @@ import type { SipMessage } from '../../runtime/sip/message/index.js';
 import type { MessageLayout } from '../../runtime/sip/message/message-layout.js';
 import type { CaptureInput } from './byte-window.js';
 import { checkCapturedSip, parseCapturedSip } from './captured-sip.js';
+import type { CapturedParseOptions } from './captured-sip.js';
 import { CaptureError } from './capture-errors.js';
 import type { CaptureLocation } from './capture-errors.js';
 import type { CaptureReadOptions } from './capture-reader.js';
@@ -90,13 +91,22 @@ export function toSipEvent(
   layout?: MessageLayout,
   checkOnly = false,
 ): SipIngestEvent {
+  return sipEvent(event, { layout }, checkOnly);
+}
+
+/** {@link toSipEvent} with the parse options made once by the caller (`more.layout`: the layout). */
+function sipEvent(
+  event: CaptureEvent,
+  more: CapturedParseOptions,
+  checkOnly: boolean,
+): SipIngestEvent {
   try {
     // Checked only: the raw event stands for the message (its kind is 'sip'), no object made.
-    if (checkOnly && layout !== undefined) {
-      checkCapturedSip(event.bytes, event.transport, { layout });
+    if (checkOnly && more.layout !== undefined) {
+      checkCapturedSip(event.bytes, event.transport, more);
       return event as SipIngestEvent;
     }
-    const message = parseCapturedSip(event.bytes, event.transport, { layout });
+    const message = parseCapturedSip(event.bytes, event.transport, more);
     // Spelled out rather than spread: one object of one shape per message.
     return {
       frame: event.frame,
@@ -156,13 +166,14 @@ class CaptureIngestImpl implements CaptureIngest {
   readonly counts = { parseErrors: 0, mbcpErrors: 0, captureErrors: 0 };
   private readonly reader;
   private readonly maxFindings: number;
-  private readonly layout: MessageLayout | undefined;
+  /** The SIP messages' parse options (the layout), one object for all. */
+  private readonly parseOptions: CapturedParseOptions;
   private readonly checkOnly: boolean;
 
   constructor(input: CaptureInput, options: IngestOptions) {
     this.reader = readCapture(input, options);
     this.maxFindings = options.maxFindings ?? 1000;
-    this.layout = options.layout;
+    this.parseOptions = { layout: options.layout };
     this.checkOnly = options.checkOnly === true;
   }
 
@@ -174,7 +185,7 @@ class CaptureIngestImpl implements CaptureIngest {
   private *parsed(raws: readonly CaptureEvent[]): Generator<IngestEvent> {
     for (const raw of raws) {
       const event =
-        raw.kind === 'sip' ? toSipEvent(raw, this.layout, this.checkOnly) : toMbcpEvent(raw);
+        raw.kind === 'sip' ? sipEvent(raw, this.parseOptions, this.checkOnly) : toMbcpEvent(raw);
       if (event.finding) this.record(event.finding);
       yield event;
     }

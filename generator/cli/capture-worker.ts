@@ -70,6 +70,8 @@ async function run(): Promise<void> {
     // the engine's thread builds the message from that.
     layout: writer.layout,
     checkOnly: true,
+    // The writer copies each event's bytes into its batch before the next batch is asked for.
+    transientBytes: true,
     ...(data.progress
       ? {
           onProgress: (read: number, total: number) =>

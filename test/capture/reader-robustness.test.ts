@@ -85,6 +85,37 @@ describe('streaming', () => {
     }
   });
 
+  it('hands a large chunk on in groups, and the same events with transient bytes', async () => {
+    // About 400 KiB of UDP messages: one chunk read, several groups of 64 KiB decoded.
+    const frames = Array.from({ length: 1200 }, (_, i) => ({
+      sec: 1000 + i,
+      nsec: 0,
+      data: ethernet(
+        ETH_IPV4,
+        ipv4(
+          { src: '192.0.2.1', dst: '192.0.2.2', protocol: 17 },
+          udp(5060, 5060, sipRequest('MESSAGE', `group-${i}@example.com`, 1, 'x'.repeat(200))),
+        ),
+      ),
+    }));
+    const capture = writePcap({ linkType: LINKTYPE.ethernet }, frames);
+    const read = async (transientBytes: boolean): Promise<[number, string[]]> => {
+      let batches = 0;
+      const keys: string[] = [];
+      for await (const batch of readCapture(capture, { transientBytes }).batches()) {
+        batches++;
+        // Transient bytes are read before the next batch is asked for.
+        for (const e of batch) keys.push(key(e));
+      }
+      return [batches, keys];
+    };
+    const [batches, copied] = await read(false);
+    const [, viewed] = await read(true);
+    expect(copied).toHaveLength(1200);
+    expect(batches).toBeGreaterThan(4);
+    expect(viewed).toEqual(copied);
+  });
+
   it('reports progress up to the file size', async () => {
     const file = join(CAPTURES, 'heplify__rtp_rtcp_sip_ipv4_udp.pcap');
     const seen: [number, number][] = [];

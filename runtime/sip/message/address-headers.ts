@@ -1,11 +1,11 @@
 import { isDigit } from './char-classes.js';
-import { scanNameAddr } from './name-addr.js';
+import { checkNameAddrAt, scanNameAddr } from './name-addr.js';
 import type { NameAddr } from './name-addr.js';
-import { ParamList } from './header-params.js';
+import { ParamList, scanParams } from './header-params.js';
 import type { HeaderParams } from './header-params.js';
 import type { Uri } from './uri.js';
 import { parseDeltaSeconds } from './simple-headers.js';
-import { scanList, ValueScanner } from './value-scanner.js';
+import { checkList, checkScanner, scanList, ValueScanner } from './value-scanner.js';
 
 /** One Contact value (RFC 3261 20.10) with the GRUU parameters of RFC 5627. */
 export interface SipContact extends NameAddr {
@@ -90,8 +90,8 @@ class ContactValue implements SipContact {
 // RFC 3261 25.1: qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )
 const QVALUE = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/;
 
-function toContact(address: NameAddr, scanner: ValueScanner): SipContact {
-  const params = address.params;
+/** Checks the contact-params with a grammar of their own (RFC 3261 20.10, 25.1). */
+function checkContactParams(params: HeaderParams, scanner: ValueScanner): void {
   if (params instanceof ParamList) {
     const expires = params.indexOf('expires');
     if (expires >= 0 && params.rawValueAt(expires) === null)
@@ -100,15 +100,42 @@ function toContact(address: NameAddr, scanner: ValueScanner): SipContact {
     if (q >= 0 && !QVALUE.test(params.rawValueAt(q) ?? ''))
       scanner.fail('bad-param', 'bad q value');
   }
+}
+
+function toContact(address: NameAddr, scanner: ValueScanner): SipContact {
+  checkContactParams(address.params, scanner);
   return new ContactValue(address);
+}
+
+/** Whether a Contact value is the wildcard (RFC 3261 10.2.2), white space around it aside. */
+function isStar(text: string, start: number, end: number): boolean {
+  // Most values hold no "*": they need no trimmed copy to tell.
+  const star = text.indexOf('*', start);
+  if (star < 0 || star >= end) return false;
+  return (start === 0 && end === text.length ? text : text.slice(start, end)).trim() === '*';
 }
 
 /** RFC 3261 20.10: Contact = ( STAR / (contact-param *(COMMA contact-param))). */
 export function parseContacts(value: string, header = 'Contact'): SipContacts {
-  if (value.trim() === '*') return '*';
+  if (isStar(value, 0, value.length)) return '*';
   return scanList(value, header, 'bad-name-addr', (scanner) =>
     toContact(scanNameAddr(scanner), scanner),
   );
+}
+
+/** One contact-param checked; its parameters are built only when it has some. */
+function checkContact(scanner: ValueScanner): void {
+  checkNameAddrAt(scanner, false);
+  checkContactParams(scanParams(scanner), scanner);
+}
+
+/**
+ * Checks the value at `start`..`end` of `text` as {@link parseContacts} parses it (the same
+ * errors, located in `text`).
+ */
+export function checkContacts(text: string, start: number, end: number, header = 'Contact'): void {
+  if (isStar(text, start, end)) return;
+  checkList(checkScanner(text, header, start, end), 'bad-name-addr', checkContact);
 }
 
 /** Refer-To (RFC 3515 2.1) with the method the referred request must use. */
@@ -149,12 +176,26 @@ export function parseReferTo(value: string, header = 'Refer-To'): ReferTo {
 export function parseRouteList(value: string, header = 'Route'): NameAddr[] {
   return scanList(value, header, 'bad-name-addr', (scanner) => {
     const address = scanNameAddr(scanner);
-    // RFC 3261 25.1: route-param = name-addr *( SEMI rr-param ).
-    if (address.form !== 'name-addr') {
-      scanner.fail('bad-name-addr', `${header} values must be enclosed in "<" and ">"`);
-    }
+    routeForm(address.form, scanner);
     return address;
   });
+}
+
+/** RFC 3261 25.1: route-param = name-addr *( SEMI rr-param ), never an addr-spec. */
+function routeForm(form: NameAddr['form'], scanner: ValueScanner): void {
+  if (form !== 'name-addr') {
+    scanner.fail('bad-name-addr', `${scanner.header} values must be enclosed in "<" and ">"`);
+  }
+}
+
+const checkRoute = (scanner: ValueScanner): void => routeForm(checkNameAddrAt(scanner), scanner);
+
+/**
+ * Checks the value at `start`..`end` of `text` as {@link parseRouteList} parses it (the same
+ * errors, located in `text`), building nothing.
+ */
+export function checkRouteList(text: string, start: number, end: number, header = 'Route'): void {
+  checkList(checkScanner(text, header, start, end), 'bad-name-addr', checkRoute);
 }
 
 /** Parses an Expires header (RFC 3261 20.19). */

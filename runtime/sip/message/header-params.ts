@@ -165,9 +165,14 @@ export class ParamList implements ReadonlyMap<string, string | null> {
  * 3261 25.1 (gen-value = token / host / quoted-string). Stops before
  * anything that is not a SEMI (a COMMA or the end), leaving the caller to
  * judge it. With `ipAddressParam`, that parameter's value may also be a bare
- * IPv6 address (RFC 3261 25.1 via-received).
+ * IPv6 address (RFC 3261 25.1 via-received). With `build` false they are only
+ * checked (the same errors) and EMPTY_PARAMS is returned.
  */
-export function scanParams(scanner: ValueScanner, ipAddressParam?: string): HeaderParams {
+export function scanParams(
+  scanner: ValueScanner,
+  ipAddressParam?: string,
+  build = true,
+): HeaderParams {
   const text = scanner.text;
   const start = scanner.pos;
   // Fast path: parameters whose names and values are all tokens, checked by one
@@ -180,11 +185,13 @@ export function scanParams(scanner: ValueScanner, ipAddressParam?: string): Head
     while (k < scanner.end && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
     if (stop <= scanner.end && (k >= scanner.end || text.charCodeAt(k) === 44)) {
       scanner.pos = stop;
-      return stop === start ? EMPTY_PARAMS : new ParamList(text, start, stop, ipAddressParam);
+      return stop === start || !build
+        ? EMPTY_PARAMS
+        : new ParamList(text, start, stop, ipAddressParam);
     }
   }
-  const spans: number[] = [];
-  if (!scanParamSpans(scanner, ipAddressParam, spans)) return EMPTY_PARAMS;
+  const spans: number[] | undefined = build ? [] : undefined;
+  if (!scanParamSpans(scanner, ipAddressParam, spans) || spans === undefined) return EMPTY_PARAMS;
   return new ParamList(text, start, scanner.pos, ipAddressParam, spans);
 }
 
@@ -197,12 +204,12 @@ const TOKEN_PARAMS = new RegExp(
 
 /**
  * The scanner behind scanParams: checks the parameters at the cursor and
- * records their spans; returns false when there are none.
+ * records their spans (when given `spans`); returns false when there are none.
  */
 function scanParamSpans(
   scanner: ValueScanner,
   ipAddressParam: string | undefined,
-  spans: number[],
+  spans: number[] | undefined,
 ): boolean {
   const text = scanner.text;
   const end = scanner.end;
@@ -228,7 +235,7 @@ function scanParamSpans(
       valueStart = k;
       scanner.pos = k;
       if (c === 34) {
-        scanner.quotedString();
+        scanner.quotedString(false);
       } else if (c === 91) {
         // RFC 3261 25.1: gen-value may be a host, so an IPv6 reference.
         const close = text.indexOf(']', k);
@@ -246,7 +253,7 @@ function scanParamSpans(
       }
       j = scanner.pos;
     }
-    spans.push(nameStart, nameEnd, valueStart, j);
+    spans?.push(nameStart, nameEnd, valueStart, j);
     k = j;
     c = text.charCodeAt(k) | 0;
     while (k < end && (c === 32 || c === 9)) c = text.charCodeAt(++k) | 0;

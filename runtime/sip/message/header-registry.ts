@@ -1,4 +1,11 @@
-import { parseContacts, parseExpires, parseReferTo, parseRouteList } from './address-headers.js';
+import {
+  checkContacts,
+  checkRouteList,
+  parseContacts,
+  parseExpires,
+  parseReferTo,
+  parseRouteList,
+} from './address-headers.js';
 import {
   parseEvent,
   parseMessageUid,
@@ -7,8 +14,11 @@ import {
   parseSubscriptionState,
   parseTargetDialog,
 } from './extension-headers.js';
-import { parseNameAddr } from './name-addr.js';
+import { checkNameAddr, parseNameAddr } from './name-addr.js';
 import {
+  checkCallId,
+  contentLengthAt,
+  maxForwardsAt,
   parseCallId,
   parseContentLength,
   parseCSeq,
@@ -16,10 +26,12 @@ import {
   parseMaxForwards,
   parseMediaType,
   parseTokenList,
+  readCSeq,
 } from './simple-headers.js';
 import { headerKey } from './header-names.js';
 import type { SipHeaderField } from './sip-headers.js';
-import { parseVias } from './via.js';
+import { SipParseError } from './sip-parse-error.js';
+import { checkVias, parseVias } from './via.js';
 
 /** Parses one header line's value; the header name is for error messages. */
 export type HeaderValueParser = (value: string, header: string) => unknown;
@@ -79,6 +91,45 @@ export const eagerHeaders: ReadonlySet<string> = new Set([
   'date',
 ]);
 
+/**
+ * Checks the value at `start`..`end` of `text` as the header's parser parses it: the same
+ * errors, located in `text`, without building its parsed form (nor, mostly, any string).
+ */
+export type HeaderValueChecker = (text: string, start: number, end: number, header: string) => void;
+
+/** A parser run on the value cut out of `text`, its errors moved to where they are in `text`. */
+function onSlice(parse: HeaderValueParser): HeaderValueChecker {
+  return (text, start, end, header) => {
+    try {
+      parse(text.slice(start, end), header);
+    } catch (error) {
+      if (!(error instanceof SipParseError)) throw error;
+      throw SipParseError.at(error.code, error.reason, start + error.offset, error.header);
+    }
+  };
+}
+
+/**
+ * The check of each eager header (the message parser's when it builds nothing, see
+ * `checkMessage`): the same grammar as its parser in {@link headerParsers}, sharing its code.
+ */
+const headerCheckers: ReadonlyMap<string, HeaderValueChecker> = new Map<string, HeaderValueChecker>(
+  [
+    ['via', checkVias],
+    ['from', checkNameAddr],
+    ['to', checkNameAddr],
+    ['contact', checkContacts],
+    ['route', checkRouteList],
+    ['record-route', checkRouteList],
+    ['call-id', checkCallId],
+    ['cseq', readCSeq],
+    ['max-forwards', maxForwardsAt],
+    ['content-length', contentLengthAt],
+    // Rare, and short: checked on a copy of the value.
+    ['date', onSlice(parseDate)],
+  ],
+);
+
 /** The parsed form of a field, parsing and caching it on first use. */
 export function parsedField(field: SipHeaderField): unknown {
   if (field.parsed === undefined) {
@@ -93,6 +144,8 @@ export interface HeaderInfo {
   readonly key: string;
   /** The parser to run while the message is parsed, when the header is eager. */
   readonly eager: HeaderValueParser | undefined;
+  /** Its check, for a message checked rather than built (set when `eager` is). */
+  readonly check: HeaderValueChecker | undefined;
 }
 
 const infoCache = new Map<string, HeaderInfo>();
@@ -196,7 +249,12 @@ export function headerInfo(name: string): HeaderInfo {
   let info = infoCache.get(name);
   if (info === undefined) {
     const key = headerKey(name);
-    info = { key, eager: eagerHeaders.has(key) ? headerParsers.get(key) : undefined };
+    const eager = eagerHeaders.has(key);
+    info = {
+      key,
+      eager: eager ? headerParsers.get(key) : undefined,
+      check: eager ? headerCheckers.get(key) : undefined,
+    };
     // Bounded: unknown header names come from the network.
     if (infoCache.size < 4096) infoCache.set(name, info);
   }

@@ -7,7 +7,8 @@ import type { CSeq } from './simple-headers.js';
 import { SipHeaderField, SipHeaders } from './sip-headers.js';
 import { CheckedRequestUri, SipRequest, SipResponse } from './sip-message.js';
 import type { SipMessage } from './sip-message.js';
-import { parseStartLine } from './start-line.js';
+import { contentLengthAt, readCSeq } from './simple-headers.js';
+import { readStartLine } from './start-line.js';
 import { checkUri } from './uri.js';
 
 /** How the message arrived, which decides how its body is delimited. */
@@ -152,11 +153,21 @@ function parse(
   layout?.begin(ascii);
   let lineEnd = endOfLine(buf, head, 0, start);
   const startLineEnd = lineEnd;
-  const startLine = parseStartLine(buf, head.slice(0, lineEnd), start);
+  // Read in place: where its parts lie, strings made only for a message built.
+  const line = readStartLine(buf, head, 0, lineEnd, start, build);
+  const response = line.response;
+  // Request: the method is head[0, methodEnd), the Request-URI up to uriEnd.
+  // Response: the version is head[0, methodEnd).
+  const methodEnd = line.firstEnd;
+  const uriEnd = line.secondEnd;
+  const status = line.status;
+  const reason = line.reason;
+  const method = build && !response ? head.slice(0, methodEnd) : undefined;
   const fields: SipHeaderField[] | undefined = build ? [] : undefined;
-  // RFC 3261 20.14: the Content-Length values seen, which delimit the body.
-  const lengths: ContentLengths = { length: undefined, conflicting: false };
-  const method = startLine.request?.[0];
+  // RFC 3261 20.14: the Content-Length values seen, which delimit the body: the last one
+  // (undefined when there is none), and whether two of them differ.
+  let length: number | undefined = undefined;
+  let conflicting = false;
   let pos = lineEnd + 2;
   while (pos < headLimit) {
     const c = head.charCodeAt(pos);
@@ -192,9 +203,9 @@ function parse(
     c2 = head.charCodeAt(valueEnd - 1);
     while (valueEnd > valueStart && (c2 === 32 || c2 === 9 || c2 === 13 || c2 === 10))
       c2 = head.charCodeAt(--valueEnd - 1);
-    // A check of a plain ASCII value that no parser reads needs no string of it.
-    let value =
-      build || folded || !ascii || info.eager !== undefined ? head.slice(valueStart, valueEnd) : '';
+    // A check of a plain ASCII value needs no string of it: it reads the header section.
+    const plain = ascii && !folded;
+    let value = build || !plain ? head.slice(valueStart, valueEnd) : '';
     // Each CRLF of a fold becomes two SP, keeping offsets and meaning (RFC 3261 7.3.1).
     if (folded) value = value.replace(/\r\n/g, '  ');
     const key = info.key;
@@ -217,29 +228,50 @@ function parse(
       );
     }
     let parsed: unknown = undefined;
-    // Content-Length delimits the body: read now even for checked bytes.
-    if (checked && key === 'content-length') parsed = info.eager?.(value, name);
-    else if (!checked && info.eager !== undefined) {
-      try {
-        parsed = info.eager(value, name);
-      } catch (error) {
-        relocate(buf, start + valueStart, error);
+    if (build) {
+      // Content-Length delimits the body: read now even for checked bytes.
+      if (checked && key === 'content-length') parsed = info.eager?.(value, name);
+      else if (!checked && info.eager !== undefined) {
+        try {
+          parsed = info.eager(value, name);
+        } catch (error) {
+          relocate(buf, start + valueStart, error);
+        }
+        // RFC 3261 8.1.1.5: the CSeq method matches the request method (RFC 4475 3.1.2.17-18).
+        if (key === 'cseq' && method !== undefined && (parsed as CSeq).method !== method)
+          cseqMismatch(buf, start + valueStart, (parsed as CSeq).method, method, name);
       }
-      // RFC 3261 8.1.1.5: the CSeq method matches the request method (RFC 4475 3.1.2.17-18).
-      if (key === 'cseq' && method !== undefined && (parsed as CSeq).method !== method) {
-        fail(
+    } else if (info.check !== undefined && (!checked || key === 'content-length')) {
+      // The same grammar checked where the value lies: in the header section itself unless
+      // unfolding or decoding rewrote it (then in `value`).
+      const text = plain ? head : value;
+      const from = plain ? valueStart : 0;
+      const to = plain ? valueEnd : value.length;
+      let cseqMethod = -1;
+      let cseqEnd = -1;
+      try {
+        if (key === 'content-length') parsed = contentLengthAt(text, from, to, name);
+        else if (key === 'cseq') {
+          const cseq = readCSeq(text, from, to, name);
+          cseqMethod = cseq.methodStart;
+          cseqEnd = cseq.methodEnd;
+        } else info.check(text, from, to, name);
+      } catch (error) {
+        relocate(buf, start + valueStart - from, error);
+      }
+      if (cseqMethod >= 0 && !response && !sameText(text, cseqMethod, cseqEnd, head, 0, methodEnd))
+        cseqMismatch(
           buf,
           start + valueStart,
-          'cseq-method-mismatch',
-          `CSeq method ${(parsed as CSeq).method} does not match ${method}`,
+          text.slice(cseqMethod, cseqEnd),
+          head.slice(0, methodEnd),
           name,
         );
-      }
     }
     if (key === 'content-length') {
-      const length = parsed as number;
-      if (lengths.length !== undefined && lengths.length !== length) lengths.conflicting = true;
-      lengths.length = length;
+      const n = parsed as number;
+      if (length !== undefined && length !== n) conflicting = true;
+      length = n;
     }
     if (fields !== undefined) {
       const field = new SipHeaderField(name, key, value);
@@ -248,61 +280,69 @@ function parse(
     }
     pos = lineEnd + 2;
   }
-  const body = sliceBody(buf, headEnd + 4, lengths, options.transport ?? 'datagram');
-  if (startLine.response) {
-    const [version, status, reason] = startLine.response;
+  const body = sliceBody(buf, headEnd + 4, length, conflicting, options.transport ?? 'datagram');
+  if (response) {
     // The reason phrase is at `version.length + 5` (RFC 3261 7.2).
-    layout?.end(buf, true, start, start + startLineEnd, start + version.length, status, body);
+    layout?.end(buf, true, start, start + startLineEnd, start + methodEnd, status, body);
     return fields === undefined
       ? undefined
-      : new SipResponse(status, reason, SipHeaders.adopt(fields), body, version);
+      : new SipResponse(status, reason, SipHeaders.adopt(fields), body, head.slice(0, methodEnd));
   }
-  const [, requestUri, version] = startLine.request ?? ['', '', ''];
   if (!checked) {
     try {
-      checkUri(requestUri, 'request-uri', 'Request-URI', 0, requestUri.length);
+      checkUri(head, 'request-uri', 'Request-URI', methodEnd + 1, uriEnd);
     } catch (error) {
-      relocate(buf, start + (method?.length ?? 0) + 1, error);
+      relocate(buf, start, error);
     }
   }
-  if (layout !== undefined) {
-    const methodEnd = start + (method?.length ?? 0);
-    layout.end(
-      buf,
-      false,
-      start,
-      start + startLineEnd,
-      methodEnd,
-      methodEnd + 1 + requestUri.length,
-      body,
-    );
-  }
+  layout?.end(buf, false, start, start + startLineEnd, start + methodEnd, start + uriEnd, body);
   return fields === undefined
     ? undefined
     : new SipRequest(
         method ?? '',
-        new CheckedRequestUri(requestUri),
+        new CheckedRequestUri(head.slice(methodEnd + 1, uriEnd)),
         SipHeaders.adopt(fields),
         body,
-        version,
+        head.slice(uriEnd + 1, startLineEnd),
       );
 }
 
-/** The Content-Length values of a header section (RFC 3261 20.14). */
-interface ContentLengths {
-  /** The last one, undefined when there is none. */
-  length: number | undefined;
-  /** Two of them differ. */
-  conflicting: boolean;
+/** RFC 3261 8.1.1.5: the CSeq method matches the request method (RFC 4475 3.1.2.17-18). */
+function cseqMismatch(
+  buf: Uint8Array,
+  offset: number,
+  cseqMethod: string,
+  method: string,
+  header: string,
+): never {
+  fail(
+    buf,
+    offset,
+    'cseq-method-mismatch',
+    `CSeq method ${cseqMethod} does not match ${method}`,
+    header,
+  );
 }
 
+/** Whether `a`..`aEnd` of `x` and `b`..`bEnd` of `y` hold the same characters. */
+function sameText(x: string, a: number, aEnd: number, y: string, b: number, bEnd: number): boolean {
+  if (aEnd - a !== bEnd - b) return false;
+  for (let i = 0; i < aEnd - a; i++) if (x.charCodeAt(a + i) !== y.charCodeAt(b + i)) return false;
+  return true;
+}
+
+/**
+ * The body after the header section, delimited by the Content-Length values of the header
+ * section (RFC 3261 20.14): the last one (undefined when there is none), and whether two of
+ * them differ.
+ */
 function sliceBody(
   buf: Uint8Array,
   bodyStart: number,
-  lengths: ContentLengths,
+  length: number | undefined,
+  conflicting: boolean,
   transport: 'datagram' | 'stream',
 ): Uint8Array {
-  const { length, conflicting } = lengths;
   const available = buf.length - bodyStart;
   if (length === undefined || conflicting) {
     // RFC 3261 18.3: over a stream the Content-Length header field MUST be used.

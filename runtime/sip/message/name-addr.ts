@@ -4,7 +4,7 @@ import type { HeaderParams } from './header-params.js';
 import { SipParseError } from './sip-parse-error.js';
 import { checkUri, parseUri } from './uri.js';
 import type { Uri } from './uri.js';
-import { scanList, ValueScanner } from './value-scanner.js';
+import { checkScanner, scanList, ValueScanner } from './value-scanner.js';
 
 /**
  * An address as in From, To, Contact, Route, Record-Route, Refer-To
@@ -59,12 +59,24 @@ class ScannedNameAddr implements NameAddr {
   }
 }
 
+/** Where the address {@link scanAddress} read last lies (its fields valid until the next read). */
+interface AddressSpan {
+  /** The display name, unquoted, when built; undefined when absent or only checked. */
+  displayName: string | undefined;
+  form: NameAddr['form'];
+  uriStart: number;
+  uriEnd: number;
+}
+
+const span: AddressSpan = { displayName: undefined, form: 'name-addr', uriStart: 0, uriEnd: 0 };
+
 /**
- * Reads one name-addr or addr-spec with its parameters at the cursor.
+ * Reads one name-addr or addr-spec (without its parameters) at the cursor into {@link span};
+ * the display name is only checked unless `build`.
  * In the addr-spec form the URI ends at white space, ";" or ",": RFC 3261
  * 20.10 requires angle brackets around any URI holding those characters.
  */
-export function scanNameAddr(scanner: ValueScanner): NameAddr {
+function scanAddress(scanner: ValueScanner, build: boolean): AddressSpan {
   scanner.skipWs();
   const text = scanner.text;
   let displayName: string | undefined;
@@ -72,7 +84,7 @@ export function scanNameAddr(scanner: ValueScanner): NameAddr {
   const c = scanner.peek();
   if (c === 34) {
     // RFC 3261 25.1: display-name = *(token LWS) / quoted-string
-    displayName = scanner.quotedString();
+    displayName = scanner.quotedString(build);
     scanner.skipWs();
     if (scanner.peek() !== 60) scanner.fail('bad-name-addr', 'expected "<" after the display name');
     angle = scanner.pos;
@@ -89,24 +101,21 @@ export function scanNameAddr(scanner: ValueScanner): NameAddr {
       while (p < scanner.end && isWsp(text.charCodeAt(p))) p++;
       if (text.charCodeAt(p) === 60 && p < scanner.end) {
         // RFC 3261 25.1: LAQUOT = SWS "<", so "caller<sip:...>" is a display name.
-        displayName = text.slice(start, tokenEnd);
+        if (build) displayName = text.slice(start, tokenEnd);
         angle = p;
         break;
       }
       if (p === tokenEnd) break;
     }
   }
-  let form: NameAddr['form'];
-  let uriStart: number;
-  let uriEnd: number;
   if (angle >= 0) {
     const close = text.indexOf('>', angle + 1);
     if (close < 0 || close >= scanner.end) scanner.fail('bad-name-addr', 'missing ">"', angle);
-    uriStart = angle + 1;
-    uriEnd = close;
-    checkUri(text, 'name-addr', scanner.header, uriStart, uriEnd);
+    span.uriStart = angle + 1;
+    span.uriEnd = close;
+    checkUri(text, 'name-addr', scanner.header, angle + 1, close);
     scanner.pos = close + 1;
-    form = 'name-addr';
+    span.form = 'name-addr';
   } else {
     const start = scanner.pos;
     let p = start;
@@ -116,14 +125,44 @@ export function scanNameAddr(scanner: ValueScanner): NameAddr {
       p++;
     }
     if (p === start) scanner.fail('bad-name-addr', 'expected an address');
-    uriStart = start;
-    uriEnd = p;
-    checkUri(text, 'addr-spec', scanner.header, uriStart, uriEnd);
+    span.uriStart = start;
+    span.uriEnd = p;
+    checkUri(text, 'addr-spec', scanner.header, start, p);
     scanner.pos = p;
-    form = 'addr-spec';
+    span.form = 'addr-spec';
   }
+  span.displayName = build ? displayName : undefined;
+  return span;
+}
+
+/**
+ * Reads one name-addr or addr-spec with its parameters at the cursor.
+ * In the addr-spec form the URI ends at white space, ";" or ",": RFC 3261
+ * 20.10 requires angle brackets around any URI holding those characters.
+ */
+export function scanNameAddr(scanner: ValueScanner): NameAddr {
+  const { displayName, form, uriStart, uriEnd } = scanAddress(scanner, true);
   const params = scanParams(scanner);
-  return new ScannedNameAddr(displayName, params, form, text, uriStart, uriEnd, scanner.header);
+  return new ScannedNameAddr(
+    displayName,
+    params,
+    form,
+    scanner.text,
+    uriStart,
+    uriEnd,
+    scanner.header,
+  );
+}
+
+/**
+ * Checks one name-addr or addr-spec at the cursor as {@link scanNameAddr} reads it (the same
+ * errors), building nothing, and returns its form. With `params` false its parameters are
+ * left for the caller to read.
+ */
+export function checkNameAddrAt(scanner: ValueScanner, params = true): NameAddr['form'] {
+  const form = scanAddress(scanner, false).form;
+  if (params) scanParams(scanner, undefined, false);
+  return form;
 }
 
 /** Parses a header value holding exactly one address (From, To, Refer-To ...). */
@@ -132,6 +171,16 @@ export function parseNameAddr(value: string, header?: string): NameAddr {
   const address = scanNameAddr(scanner);
   scanner.expectEnd('bad-name-addr', 'the address');
   return address;
+}
+
+/**
+ * Checks the value at `start`..`end` of `text` as {@link parseNameAddr} parses it (the same
+ * errors, located in `text`), building nothing.
+ */
+export function checkNameAddr(text: string, start: number, end: number, header?: string): void {
+  const scanner = checkScanner(text, header, start, end);
+  checkNameAddrAt(scanner);
+  scanner.expectEnd('bad-name-addr', 'the address');
 }
 
 /** Parses a comma-separated list of addresses (Route, Record-Route, Contact ...). */

@@ -23,19 +23,38 @@ export interface MediaType {
 
 const MAX_UINT32 = 4294967295;
 
+type DecimalCode = 'bad-cseq' | 'bad-max-forwards' | 'bad-content-length' | 'bad-number';
+
 /** Parses an unsigned decimal of at most `max`; `code` names the header rule. */
 export function parseDecimal(
   text: string,
   max: number,
-  code: 'bad-cseq' | 'bad-max-forwards' | 'bad-content-length' | 'bad-number',
+  code: DecimalCode,
   what: string,
   header?: string,
   offset = 0,
 ): number {
+  return decimalAt(text, 0, text.length, max, code, what, header, offset);
+}
+
+/**
+ * The unsigned decimal at `start`..`end` of `text`, at most `max`, read as {@link parseDecimal}
+ * reads it; an error is located at `at`.
+ */
+export function decimalAt(
+  text: string,
+  start: number,
+  end: number,
+  max: number,
+  code: DecimalCode,
+  what: string,
+  header?: string,
+  at = start,
+): number {
   // Summed while checked: exact up to 2^53, and anything above `max` fails anyway.
-  let ok = text.length > 0;
+  let ok = end > start;
   let sum = 0;
-  for (let i = 0; ok && i < text.length; i++) {
+  for (let i = start; ok && i < end; i++) {
     const c = text.charCodeAt(i);
     ok = isDigit(c);
     sum = sum * 10 + (c - 48);
@@ -43,74 +62,145 @@ export function parseDecimal(
   if (!ok)
     throw SipParseError.at(
       code,
-      `${what} must be digits, got ${JSON.stringify(text)}`,
-      offset,
+      `${what} must be digits, got ${JSON.stringify(text.slice(start, end))}`,
+      at,
       header,
     );
-  const value = text.length > 16 ? Infinity : sum;
+  const value = end - start > 16 ? Infinity : sum;
   if (value > max)
-    throw SipParseError.at(code, `${what} ${text} is larger than ${max}`, offset, header);
+    throw SipParseError.at(
+      code,
+      `${what} ${text.slice(start, end)} is larger than ${max}`,
+      at,
+      header,
+    );
   return value;
 }
+
+/** Where the parts of the CSeq {@link readCSeq} read last lie (valid until the next read). */
+export interface CSeqSpan {
+  seq: number;
+  methodStart: number;
+  methodEnd: number;
+}
+
+const cseqSpan: CSeqSpan = { seq: 0, methodStart: 0, methodEnd: 0 };
 
 /**
  * RFC 3261 25.1: CSeq = 1*DIGIT LWS Method; 8.1.1.5: the number MUST be
  * expressible as a 32-bit unsigned integer.
  */
 export function parseCSeq(value: string, header = 'CSeq'): CSeq {
+  const { seq, methodStart, methodEnd } = readCSeq(value, 0, value.length, header);
+  return { seq, method: value.slice(methodStart, methodEnd) };
+}
+
+/**
+ * Reads the CSeq at `start`..`end` of `text` as {@link parseCSeq} parses it (the same errors,
+ * located in `text`), without making strings: where its method lies, in a record reused by
+ * the next call.
+ */
+export function readCSeq(
+  text: string,
+  start: number,
+  end: number,
+  header = 'CSeq',
+): Readonly<CSeqSpan> {
+  const span = cseqSpan;
   // Fast path for the usual spelling, 1*10DIGIT 1*(SP / HTAB) token, read with
   // char codes; anything else gets the scanner and its precise errors.
   let n = 0;
-  let i = 0;
-  let c = value.charCodeAt(0);
-  while (i < 10 && c >= 48 && c <= 57) {
+  let i = start;
+  let c = text.charCodeAt(i);
+  while (i < end && i - start < 10 && c >= 48 && c <= 57) {
     n = n * 10 + (c - 48);
-    c = value.charCodeAt(++i);
+    c = text.charCodeAt(++i);
   }
   let j = i;
-  while (c === 32 || c === 9) c = value.charCodeAt(++j);
+  while (j < end && (c === 32 || c === 9)) c = text.charCodeAt(++j);
   const methodStart = j;
-  while (j < value.length && isIn(c, TOKEN)) c = value.charCodeAt(++j);
-  if (i > 0 && methodStart > i && j > methodStart && j === value.length && n <= MAX_UINT32)
-    return { seq: n, method: value.slice(methodStart) };
-  const scanner: ValueScanner = new ValueScanner(value, header);
-  const start = scanner.pos;
+  while (j < end && isIn(c, TOKEN)) c = text.charCodeAt(++j);
+  if (i > start && methodStart > i && j > methodStart && j === end && n <= MAX_UINT32) {
+    span.seq = n;
+    span.methodStart = methodStart;
+    span.methodEnd = end;
+    return span;
+  }
+  const scanner: ValueScanner = new ValueScanner(text, header, start, end);
   while (isDigit(scanner.peek())) scanner.pos++;
-  const seq = parseDecimal(
-    value.slice(start, scanner.pos),
+  const seq = decimalAt(
+    text,
+    start,
+    scanner.pos,
     MAX_UINT32,
     'bad-cseq',
     'the CSeq number',
     header,
-    start,
   );
   if (!scanner.skipWs())
     scanner.fail('bad-cseq', 'expected white space between the CSeq number and method');
-  const method = scanner.token('bad-cseq', 'the CSeq method');
+  const from = scanner.pos;
+  scanner.token('bad-cseq', 'the CSeq method');
+  const to = scanner.pos;
   scanner.expectEnd('bad-cseq', 'the CSeq method');
-  return { seq, method };
+  span.seq = seq;
+  span.methodStart = from;
+  span.methodEnd = to;
+  return span;
 }
 
 // RFC 3261 25.1: word = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~" /
 // "(" / ")" / "<" / ">" / ":" / "\" / DQUOTE / "/" / "[" / "]" / "?" / "{" / "}")
 const WORD_CHARS = '[A-Za-z0-9\\-.!%*_+`\'~()<>:\\\\"/[\\]?{}]+';
 const CALL_ID = new RegExp(`^${WORD_CHARS}(?:@${WORD_CHARS})?$`);
+// The same, sticky, for a value read in place: no word holds "@", so when the value is a
+// Call-ID its longest match from its start is the one that ends at its end.
+const CALL_ID_AT = new RegExp(`${WORD_CHARS}(?:@${WORD_CHARS})?`, 'y');
 
 /** RFC 3261 25.1: callid = word [ "@" word ]. */
 export function parseCallId(value: string, header = 'Call-ID'): string {
-  if (!CALL_ID.test(value))
-    throw SipParseError.at('bad-call-id', `bad Call-ID ${JSON.stringify(value)}`, 0, header);
+  checkCallId(value, 0, value.length, header);
   return value;
+}
+
+/** Checks the Call-ID at `start`..`end` of `text` as {@link parseCallId} does. */
+export function checkCallId(text: string, start: number, end: number, header = 'Call-ID'): void {
+  CALL_ID_AT.lastIndex = start;
+  if (CALL_ID_AT.test(text) && CALL_ID_AT.lastIndex === end) return;
+  // Otherwise the value alone decides (the match may have run on past `end`).
+  const value = text.slice(start, end);
+  if (!CALL_ID.test(value))
+    throw SipParseError.at('bad-call-id', `bad Call-ID ${JSON.stringify(value)}`, start, header);
 }
 
 /** RFC 3261 20.22: Max-Forwards = 1*DIGIT, an integer in the range 0-255. */
 export function parseMaxForwards(value: string, header = 'Max-Forwards'): number {
-  return parseDecimal(value, 255, 'bad-max-forwards', 'Max-Forwards', header);
+  return maxForwardsAt(value, 0, value.length, header);
+}
+
+/** The Max-Forwards at `start`..`end` of `text`, read as {@link parseMaxForwards} reads it. */
+export function maxForwardsAt(
+  text: string,
+  start: number,
+  end: number,
+  header = 'Max-Forwards',
+): number {
+  return decimalAt(text, start, end, 255, 'bad-max-forwards', 'Max-Forwards', header);
 }
 
 /** RFC 3261 20.14: Content-Length = 1*DIGIT (we cap it at 2^31 - 1 octets). */
 export function parseContentLength(value: string, header = 'Content-Length'): number {
-  return parseDecimal(value, 2147483647, 'bad-content-length', 'Content-Length', header);
+  return contentLengthAt(value, 0, value.length, header);
+}
+
+/** The Content-Length at `start`..`end` of `text`, read as {@link parseContentLength} reads it. */
+export function contentLengthAt(
+  text: string,
+  start: number,
+  end: number,
+  header = 'Content-Length',
+): number {
+  return decimalAt(text, start, end, 2147483647, 'bad-content-length', 'Content-Length', header);
 }
 
 /** RFC 3261 25.1: delta-seconds = 1*DIGIT (Expires, Retry-After ...). */

@@ -10,17 +10,30 @@ import type { SipParseErrorCode } from './sip-parse-error.js';
 export class ValueScanner {
   /** Current position. */
   pos: number;
+  /** The header value (or URI) being read. */
+  text: string;
+  /** Header name used in error messages. */
+  header: string | undefined;
+  /** End (exclusive) of the part to read. */
+  end: number;
 
-  constructor(
-    /** The header value (or URI) being read. */
-    readonly text: string,
-    /** Header name used in error messages. */
-    readonly header?: string,
-    start = 0,
-    /** End (exclusive) of the part to read. */
-    readonly end = text.length,
-  ) {
+  constructor(text: string, header?: string, start = 0, end = text.length) {
+    this.text = text;
+    this.header = header;
     this.pos = start;
+    this.end = end;
+  }
+
+  /**
+   * The scanner set to read `start`..`end` of `text`: the checks of the message parser reuse
+   * one scanner for every value rather than make one per header line (see {@link checkScanner}).
+   */
+  reset(text: string, header: string | undefined, start: number, end: number): this {
+    this.text = text;
+    this.header = header;
+    this.pos = start;
+    this.end = end;
+    return this;
   }
 
   /** Throws a SipParseError at the cursor (or `at`). */
@@ -84,9 +97,9 @@ export class ValueScanner {
 
   /**
    * Reads a quoted-string at the cursor and returns its content with the
-   * quoted-pairs resolved.
+   * quoted-pairs resolved; only checks it, returning '', when `build` is false.
    */
-  quotedString(): string {
+  quotedString(build = true): string {
     const open = this.pos;
     // RFC 3261 25.1: quoted-string = SWS DQUOTE *(qdtext / quoted-pair ) DQUOTE
     if (this.peek() !== 34) this.fail('bad-quoted-string', 'expected a quoted string');
@@ -103,7 +116,7 @@ export class ValueScanner {
         if (next < 0 || next === 10 || next === 13 || next > 0x7f) {
           this.fail('bad-quoted-string', 'bad quoted-pair', i);
         }
-        out += this.text.slice(chunk, i) + String.fromCharCode(next);
+        if (build) out += this.text.slice(chunk, i) + String.fromCharCode(next);
         i += 2;
         chunk = i;
         continue;
@@ -114,7 +127,7 @@ export class ValueScanner {
       }
       i++;
     }
-    out += this.text.slice(chunk, i);
+    if (build) out += this.text.slice(chunk, i);
     this.pos = i + 1;
     return out;
   }
@@ -141,12 +154,48 @@ export function scanList<T>(
   // Made with its first element: most lists have one, and an array pushed onto from empty
   // takes room for 17.
   const list: T[] = [readOne(scanner)];
-  for (;;) {
-    scanner.skipWs();
-    if (scanner.done) return list;
-    if (!scanner.separator(44)) {
-      scanner.fail(code, `unexpected ${JSON.stringify(value[scanner.pos])} after a list element`);
-    }
-    list.push(readOne(scanner));
+  while (nextElement(scanner, code)) list.push(readOne(scanner));
+  return list;
+}
+
+/**
+ * Checks a comma-separated list as {@link scanList} reads it (the same errors), with
+ * `checkOne` for each element, keeping nothing.
+ */
+export function checkList(
+  scanner: ValueScanner,
+  code: SipParseErrorCode,
+  checkOne: (scanner: ValueScanner) => unknown,
+): void {
+  checkOne(scanner);
+  while (nextElement(scanner, code)) checkOne(scanner);
+}
+
+/** Past the COMMA before the next element of a list, or false at the list's end. */
+function nextElement(scanner: ValueScanner, code: SipParseErrorCode): boolean {
+  scanner.skipWs();
+  if (scanner.done) return false;
+  if (!scanner.separator(44)) {
+    scanner.fail(
+      code,
+      `unexpected ${JSON.stringify(scanner.text[scanner.pos])} after a list element`,
+    );
   }
+  return true;
+}
+
+const shared = new ValueScanner('');
+
+/**
+ * The one scanner the message parser's header checks read with (set to `start`..`end` of
+ * `text`): a check keeps nothing, so the scanner is free again when it returns. Only for the
+ * outermost check of a value; nothing it calls may take it again.
+ */
+export function checkScanner(
+  text: string,
+  header: string | undefined,
+  start: number,
+  end: number,
+): ValueScanner {
+  return shared.reset(text, header, start, end);
 }

@@ -3,7 +3,7 @@ import type { HeaderParams } from './header-params.js';
 import { hostAddress, isIpv4, isIpv6, scanHostPort } from './host.js';
 import type { HostKind, HostPort } from './host.js';
 import { HOSTNAME, IPV4, PORT } from './uri-fast-path.js';
-import { scanList } from './value-scanner.js';
+import { checkList, checkScanner, scanList } from './value-scanner.js';
 import type { ValueScanner } from './value-scanner.js';
 
 /** One Via header value (RFC 3261 20.42, 25.1 via-parm). */
@@ -177,23 +177,60 @@ function transportAt(text: string, start: number, end: number): string {
   return text.slice(start, end);
 }
 
-/** The via-parm at the cursor when it has the usual shape and sound parameters. */
-function commonVia(scanner: ValueScanner): Via | undefined {
+/**
+ * The via-parm at the cursor when it has the usual shape and sound parameters: false when it
+ * has not (the scanner reads it then); else the Via when `build`, true when only checked.
+ */
+function commonVia(scanner: ValueScanner, build: boolean): Via | boolean {
   const text = scanner.text;
   const from = scanner.pos;
   COMMON_VIA.lastIndex = from;
-  if (!COMMON_VIA.test(text)) return undefined;
+  if (!COMMON_VIA.test(text)) return false;
   const stop = COMMON_VIA.lastIndex;
   let k = stop;
   while (k < scanner.end && (text.charCodeAt(k) === 32 || text.charCodeAt(k) === 9)) k++;
-  if (stop > scanner.end || (k < scanner.end && text.charCodeAt(k) !== 44)) return undefined;
+  if (stop > scanner.end || (k < scanner.end && text.charCodeAt(k) !== 44)) return false;
   // The expression matched, so: "SIP/2.0/" (8 characters), the transport up to
   // SP, the host up to ":" or ";" (neither occurs in IPv4 or a hostname), the
   // port's digits, then the parameters.
   const sp = text.indexOf(' ', from + 8);
-  const transport = transportAt(text, from + 8, sp);
   const semi = text.indexOf(';', sp + 1);
   const paramStart = semi < 0 || semi > stop ? stop : semi;
+  // The spans are recorded for ParamList (the branch is read from nearly every
+  // message); only the five parameters with a grammar of their own need a look.
+  // Sized first: pushed onto an empty array, they would take a backing store of 17 numbers
+  // and more (the usual Via has one or two parameters).
+  let spans: number[] | undefined;
+  if (build) {
+    let count = 0;
+    for (let p = paramStart; p >= 0 && p < stop; p = text.indexOf(';', p + 1)) count++;
+    spans = new Array<number>(count * 4);
+  }
+  let s = 0;
+  for (let p = paramStart; p < stop;) {
+    // indexOf runs as a native search, faster than a loop of charCodeAt.
+    const next = text.indexOf(';', p + 1);
+    const end = next < 0 || next > stop ? stop : next;
+    const eq = text.indexOf('=', p + 1);
+    const nameEnd = eq < 0 || eq > end ? end : eq;
+    if (spans !== undefined) {
+      spans[s++] = p + 1;
+      spans[s++] = nameEnd;
+      spans[s++] = nameEnd === end ? -1 : nameEnd + 1;
+      spans[s++] = end;
+    }
+    const name = specialName(text, p + 1, nameEnd);
+    if (name === 'branch' || name === 'maddr') {
+      if (nameEnd === end) return false;
+    } else if (name !== undefined) {
+      const value = nameEnd === end ? null : text.slice(nameEnd + 1, end);
+      if (viaParamProblem(name, value) !== undefined) return false;
+    }
+    p = end;
+  }
+  scanner.pos = stop;
+  if (spans === undefined) return true;
+  const transport = transportAt(text, from + 8, sp);
   const colon = text.indexOf(':', sp + 1);
   const hostEnd = colon < 0 || colon > paramStart ? paramStart : colon;
   const host = text.slice(sp + 1, hostEnd);
@@ -202,34 +239,6 @@ function commonVia(scanner: ValueScanner): Via | undefined {
     port = 0;
     for (let i = hostEnd + 1; i < paramStart; i++) port = port * 10 + text.charCodeAt(i) - 48;
   }
-  // The spans are recorded for ParamList (the branch is read from nearly every
-  // message); only the five parameters with a grammar of their own need a look.
-  // Sized first: pushed onto an empty array, they would take a backing store of 17 numbers
-  // and more (the usual Via has one or two parameters).
-  let count = 0;
-  for (let p = paramStart; p >= 0 && p < stop; p = text.indexOf(';', p + 1)) count++;
-  const spans = new Array<number>(count * 4);
-  let s = 0;
-  for (let p = paramStart; p < stop;) {
-    // indexOf runs as a native search, faster than a loop of charCodeAt.
-    const next = text.indexOf(';', p + 1);
-    const end = next < 0 || next > stop ? stop : next;
-    const eq = text.indexOf('=', p + 1);
-    const nameEnd = eq < 0 || eq > end ? end : eq;
-    spans[s++] = p + 1;
-    spans[s++] = nameEnd;
-    spans[s++] = nameEnd === end ? -1 : nameEnd + 1;
-    spans[s++] = end;
-    const name = specialName(text, p + 1, nameEnd);
-    if (name === 'branch' || name === 'maddr') {
-      if (nameEnd === end) return undefined;
-    } else if (name !== undefined) {
-      const value = nameEnd === end ? null : text.slice(nameEnd + 1, end);
-      if (viaParamProblem(name, value) !== undefined) return undefined;
-    }
-    p = end;
-  }
-  scanner.pos = stop;
   const params =
     paramStart === stop ? EMPTY_PARAMS : new ParamList(text, paramStart, stop, 'received', spans);
   const sentBy = { host, hostKind: isIpv4(host) ? 'ipv4' : 'domain', port } as const;
@@ -238,9 +247,14 @@ function commonVia(scanner: ValueScanner): Via | undefined {
 
 /** Reads one via-parm at the cursor. */
 export function scanVia(scanner: ValueScanner): Via {
+  return readVia(scanner, true) as Via;
+}
+
+/** Reads one via-parm at the cursor; only checks it (undefined) unless `build`. */
+function readVia(scanner: ValueScanner, build: boolean): Via | undefined {
   scanner.skipWs();
-  const common = commonVia(scanner);
-  if (common !== undefined) return common;
+  const common = commonVia(scanner, build);
+  if (common !== false) return common === true ? undefined : common;
   // RFC 3261 25.1: sent-protocol = protocol-name SLASH protocol-version SLASH transport
   let protocolName = 'SIP';
   let protocolVersion = '2.0';
@@ -270,12 +284,24 @@ export function scanVia(scanner: ValueScanner): Via {
   // RFC 3261 25.1: via-received = "received" EQUAL (IPv4address / IPv6address)
   const params = scanParams(scanner, 'received');
   if (params instanceof ParamList) checkViaParams(scanner, params);
-  return new ViaValue(protocolName, protocolVersion, transport, sentBy, params);
+  return build ? new ViaValue(protocolName, protocolVersion, transport, sentBy, params) : undefined;
 }
 
 /** Parses a Via header value: one or more comma-separated via-parms. */
 export function parseVias(value: string, header = 'Via'): Via[] {
   return scanList(value, header, 'bad-via', scanVia);
+}
+
+const checkVia = (scanner: ValueScanner): void => {
+  readVia(scanner, false);
+};
+
+/**
+ * Checks the Via value at `start`..`end` of `text` as {@link parseVias} parses it (the same
+ * errors, located in `text`), building nothing in the usual case.
+ */
+export function checkVias(text: string, start: number, end: number, header = 'Via'): void {
+  checkList(checkScanner(text, header, start, end), 'bad-via', checkVia);
 }
 
 /** What `formatVia` writes. */
