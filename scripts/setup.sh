@@ -47,7 +47,8 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
 fi
 
 if [[ ! -f dist/generator/cli/main.js ]] || [[ ! -f dist/launcher/run-command.js ]] ||
+  [[ ! -f dist/generator/cli/bundled/engine-worker.js ]] ||
   [[ -n "$(find api generator runtime launcher generated/roles bench test/interop -name '*.ts' -newer dist/generator/cli/main.js -print -quit 2>/dev/null)" ]]; then
   echo "setup: building the CLI"
-  npx tsc -p tsconfig.build.json
+  npm run build --silent
 fi

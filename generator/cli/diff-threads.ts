@@ -11,7 +11,7 @@
  * short-lived objects per message die young in a larger one, the reader's
  * garbage needs little.
  */
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { CaptureSummary, CaptureWorkerData, FromCaptureWorker } from './capture-worker.js';
@@ -21,17 +21,27 @@ import type { FromRequestWorker, RequestWorkerData } from './request-worker.js';
 import { UsageError } from './usage-error.js';
 
 /**
- * The workers' scripts once built (dist/generator/cli/); undefined when this module runs from its
- * TypeScript source (a test runner), where there are no scripts to start and the command runs in
- * one thread. A build without them is broken, and says so rather than running otherwise.
+ * The workers' scripts once built: each bundled into one module (dist/generator/cli/bundled/,
+ * scripts/bundle-workers.mjs), which starts sooner than the modules tsc built, unless tsc built
+ * again since (a bundle older than tsc's last build, dist/.tsbuildinfo, may be stale); else the
+ * modules tsc built. Undefined when this module runs from its TypeScript source (a test runner),
+ * where there are no scripts to start and the command runs in one thread. A build without them is
+ * broken, and says so rather than running otherwise.
  */
 export function workerScripts(): WorkerScripts | undefined {
   if (!import.meta.url.endsWith('.js')) return undefined;
+  const lastBuild = statSync(fileURLToPath(new URL('../../.tsbuildinfo', import.meta.url)), {
+    throwIfNoEntry: false,
+  });
   const script = (name: string): string => {
     const file = fileURLToPath(new URL(`./${name}.js`, import.meta.url));
-    if (!existsSync(file))
+    const built = statSync(file, { throwIfNoEntry: false });
+    if (built === undefined)
       throw new Error(`${file} is missing: build flowspec again (npm run build)`);
-    return file;
+    const bundled = fileURLToPath(new URL(`./bundled/${name}.js`, import.meta.url));
+    const bundle = statSync(bundled, { throwIfNoEntry: false });
+    const fresh = Math.max(built.mtimeMs, lastBuild?.mtimeMs ?? 0);
+    return bundle !== undefined && bundle.mtimeMs >= fresh ? bundled : file;
   };
   return {
     capture: script('capture-worker'),

@@ -4,7 +4,7 @@
  * generator/cli/diff-threads.ts); run from the sources, in one thread. Both must say the same, byte for byte, in every format, on
  * conformant and deviating captures, on unusable input and on a capture
  * with a malformed message. The built CLI is the one `npm test` builds
- * first (scripts/setup.sh).
+ * first (scripts/setup.sh), its threads' scripts bundled (scripts/bundle-workers.mjs).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ let expected: ExpectedFlow;
 beforeAll(async () => {
   expected = await loadExpected();
   for (const script of ['capture-worker', 'engine-worker', 'request-worker'])
-    if (!existsSync(`dist/generator/cli/${script}.js`))
+    if (!existsSync(`dist/generator/cli/bundled/${script}.js`))
       throw new Error('the CLI is not built: run `npm run build` (npm test builds it first)');
 });
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
 const NOTE_WORKERS = [
   "const wt = require('node:worker_threads');",
   'const W = wt.Worker;',
-  "wt.Worker = class extends W { constructor(f, o) { super(f, o); process.stderr.write('started worker ' + String(f).replace(/^.*[\\/]/, '') + '\\n'); } };",
+  "wt.Worker = class extends W { constructor(f, o) { super(f, o); process.stderr.write('started worker ' + String(f).split(/[\\/]/).slice(-2).join('/') + '\\n'); } };",
   "require('node:module').syncBuiltinESMExports();",
 ].join('\n');
 
@@ -98,9 +98,9 @@ describe('flowspec diff over threads says what it says in one thread', () => {
         expect(threads.out, `${name} ${format}`).toBe(inline.out);
         expect(threads.err, `${name} ${format}`).toBe(inline.err);
         expect(threads.workers, `${name} ${format}`).toEqual([
-          'request-worker.js',
-          'engine-worker.js',
-          'capture-worker.js',
+          'bundled/request-worker.js',
+          'bundled/engine-worker.js',
+          'bundled/capture-worker.js',
         ]);
       }
     }
