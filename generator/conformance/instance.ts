@@ -200,10 +200,8 @@ function topBranch(sip: SipMessage): BranchSpan {
   span.text = '';
   span.start = 0;
   span.end = 0;
-  const field = sip.headers.first('via');
-  if (field === undefined) return span;
   // Parsed already (a message built or parsed in full): read, not scanned for.
-  const parsed = field.parsed as readonly { branch?: string }[] | undefined;
+  const parsed = sip.headers.firstParsed('via') as readonly { branch?: string }[] | undefined;
   if (parsed !== undefined) {
     span.text = parsed[0]?.branch ?? '';
     span.end = span.text.length;
@@ -211,7 +209,8 @@ function topBranch(sip: SipMessage): BranchSpan {
   }
   // Otherwise the text of the first entry tells it: the message was parsed strictly before (a
   // capture's message read again), or its Via is one the parser would reject (built by hand).
-  const value = field.value;
+  const value = sip.headers.get('via');
+  if (value === undefined) return span;
   const start = branchStart(value);
   if (start >= 0) {
     span.text = value;

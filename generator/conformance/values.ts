@@ -78,10 +78,11 @@ export function observedField(m: ObservedMessage, field: string): string | undef
 
 /** Every value of header `name` joined with ", " (its one line as it is, most often). */
 function headerText(sip: SipMessage, name: string): string | undefined {
-  const first = sip.headers.first(name);
+  // The first line's value, not its field: a laid-out message makes no field to read it.
+  const first = sip.headers.get(name);
   if (first === undefined) return undefined;
   // One line without a comma is its one value: no list to split and join again.
-  if (!first.value.includes(',') && sip.headers.count(name) === 1) return first.value;
+  if (!first.includes(',') && sip.headers.count(name) === 1) return first;
   const all = sip.headers.getAll(name);
   return all.length > 0 ? all.join(', ') : undefined;
 }

@@ -17,8 +17,10 @@
  * neither copies the bytes nor allocates buffers for them.
  */
 import { decodeMbcp } from '../../runtime/mbcp/mbcp-codec.js';
+import type { MbcpMessage } from '../../runtime/mbcp/index.js';
 import { headerSpelling, knownSpellings } from '../../runtime/sip/message/header-registry.js';
 import type { HeaderSpelling } from '../../runtime/sip/message/header-registry.js';
+import type { SipMessage } from '../../runtime/sip/message/index.js';
 import {
   laidOutMessage,
   laidOutSpellings,
@@ -334,16 +336,47 @@ class BatchMessages implements IterableIterator<ObservedMessage> {
     const chunk = b.chunks[(m[at + 10] ?? 0) | 0] as Uint8Array;
     const wire = new Uint8Array(chunk.buffer, chunk.byteOffset + (m[at + 11] ?? 0), m[at + 9] ?? 0);
     const transport = TRANSPORTS[(m[at + 7] ?? 0) | 0] ?? 'udp';
-    const frame = small(m[at] ?? 0);
-    const time = { sec: small(m[at + 1] ?? 0), nsec: small(m[at + 2] ?? 0) };
     const src = reader.end(this.addresses[(m[at + 3] ?? 0) | 0], small(m[at + 4] ?? 0));
     const dst = reader.end(this.addresses[(m[at + 5] ?? 0) | 0], small(m[at + 6] ?? 0));
-    // Spelled out rather than spread: one object of one shape per message (as observedFromIngest).
-    if (m[at + 8] !== 0) return { frame, time, src, dst, transport, mbcp: decodeMbcp(wire), wire };
-    const sip =
-      laidOutMessage(wire, b.laid, (m[at + 12] ?? 0) | 0, this.spellings) ??
-      // Not laid out (a folded or non-ASCII header section): parsed again.
-      parseCapturedSip(wire, transport, { checked: true });
-    return { frame, time, src, dst, transport, sip, wire };
+    const mbcp = m[at + 8] !== 0;
+    const sip = mbcp
+      ? undefined
+      : (laidOutMessage(wire, b.laid, (m[at + 12] ?? 0) | 0, this.spellings) ??
+        // Not laid out (a folded or non-ASCII header section): parsed again.
+        parseCapturedSip(wire, transport, { checked: true }));
+    return new BatchMessage(
+      small(m[at] ?? 0),
+      small(m[at + 1] ?? 0),
+      small(m[at + 2] ?? 0),
+      src,
+      dst,
+      transport,
+      sip,
+      mbcp ? decodeMbcp(wire) : undefined,
+      wire,
+    );
+  }
+}
+
+/**
+ * An observed message made from a batch: one object of one shape for SIP and MBCP alike, that
+ * is its own time (its seconds and nanoseconds are fields of its own, read as numbers only)
+ * rather than holding a time object more per message.
+ */
+class BatchMessage implements ObservedMessage, ObservedTime {
+  constructor(
+    readonly frame: number,
+    readonly sec: number,
+    readonly nsec: number,
+    readonly src: WireEndpoint,
+    readonly dst: WireEndpoint,
+    readonly transport: ObservedMessage['transport'],
+    readonly sip: SipMessage | undefined,
+    readonly mbcp: MbcpMessage | undefined,
+    readonly wire: Uint8Array,
+  ) {}
+
+  get time(): ObservedTime {
+    return this;
   }
 }

@@ -71,7 +71,7 @@ function view(o: ObservedMessage): unknown {
   const m: SipMessage | undefined = o.sip;
   return {
     frame: o.frame,
-    time: o.time,
+    time: { sec: o.time.sec, nsec: o.time.nsec },
     src: o.src,
     dst: o.dst,
     transport: o.transport,

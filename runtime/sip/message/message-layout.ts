@@ -195,10 +195,8 @@ export function laidOutMessage(
   const bodyStart = numbers[at + 5] ?? 0;
   const bodyEnd = numbers[at + 6] ?? 0;
   const count = numbers[at + 7] ?? 0;
-  // The text up to the end of the last header value (lines are in order): one string made
-  // here, each value cut from it when read, rather than one string made from bytes each.
-  const text = latin1(bytes, 0, count === 0 ? lineEnd : (numbers[at + HEAD + 3 * count - 1] ?? 0));
-  const headers = SipHeaders.laidOut(new HeaderLines(text, numbers, at + HEAD, count, spellings));
+  // Header values are cut from the bytes when read (see HeaderLines).
+  const headers = SipHeaders.laidOut(new HeaderLines(bytes, numbers, at + HEAD, count, spellings));
   const body =
     bodyEnd <= bodyStart
       ? EMPTY_BODY
@@ -215,7 +213,7 @@ export function laidOutMessage(
   // RFC 3261 7.1: Request-Line = Method SP Request-URI SP SIP-Version CRLF
   return new SipRequest(
     common(bytes, lineStart, first),
-    new CheckedRequestUri(text.slice(first + 1, second)),
+    new CheckedRequestUri(latin1(bytes, first + 1, second)),
     headers,
     body,
     common(bytes, second + 1, lineEnd),

@@ -157,6 +157,22 @@ export class SipHeaders implements Iterable<SipHeaderField> {
     return undefined;
   }
 
+  /**
+   * The parsed form cached on the first line with this name (by the header accessors), undefined
+   * when there is none or none was cached: unlike {@link first}, no field is made for a line of a
+   * laid-out message to be asked.
+   */
+  firstParsed(name: string): unknown {
+    const key = headerKey(name);
+    const lines = this.#lines;
+    if (lines !== undefined) {
+      for (let i = 0; i < lines.count; i++) if (lines.key(i) === key) return lines.parsed(i);
+      return undefined;
+    }
+    for (const field of this.#fields) if (field.key === key) return field.parsed;
+    return undefined;
+  }
+
   /** The lines with this name, in order. */
   fields(name: string): SipHeaderField[] {
     const key = headerKey(name);

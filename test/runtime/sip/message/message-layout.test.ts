@@ -200,6 +200,22 @@ describe('a laid-out message', () => {
     expect(via?.parsed).toBeDefined();
   });
 
+  it('tells the parsed form cached on a first line, as the parse does, without a field made', () => {
+    const bytes = bytesOf(MESSAGES[0] ?? '');
+    const laid = laidOut(bytes) as SipMessage;
+    const parsed = parseMessage(bytes);
+    expect(laid.headers.firstParsed('via')).toBeUndefined();
+    expect(laid.headers.firstParsed('x-absent')).toBeUndefined();
+    expect(parsed.headers.firstParsed('x-absent')).toBeUndefined();
+    // Asked, no field was made: iterating makes every field, none with a parsed form.
+    expect([...laid.headers].filter((f) => f.parsed !== undefined)).toEqual([]);
+    for (const m of [laid, parsed]) {
+      getVias(m);
+      expect(m.headers.firstParsed('v')).toBe(m.headers.first('via')?.parsed);
+      expect(m.headers.firstParsed('via')).toBeDefined();
+    }
+  });
+
   it('changes as parsed headers do', () => {
     const bytes = bytesOf(MESSAGES[0] ?? '');
     const change = (m: SipMessage): unknown => {
