@@ -79,22 +79,40 @@ export function frameSeconds(record: FrameRecord): number {
   return (record.timeHigh * TWO_32 + record.timeLow) / base.unitsPerSecond + base.offsetSeconds;
 }
 
-/** The record's exact time as seconds and nanoseconds. */
-export function frameTime(record: FrameRecord): CaptureTime {
-  return toCaptureTime(record.timeHigh, record.timeLow, record.timeBase);
+/** The record's exact time as seconds and nanoseconds (in `into` when given). */
+export function frameTime(record: FrameRecord, into?: MutableTime): CaptureTime {
+  return toCaptureTime(record.timeHigh, record.timeLow, record.timeBase, into);
 }
 
-/** Converts a raw timestamp to seconds and nanoseconds, exactly (BigInt for 64-bit counts). */
-export function toCaptureTime(high: number, low: number, base: TimeBase): CaptureTime {
+/** A time to fill: a new one, or one reused for every message (`FoundMessage`). */
+interface MutableTime {
+  sec: number;
+  nsec: number;
+}
+
+/**
+ * Converts a raw timestamp to seconds and nanoseconds, exactly (BigInt for 64-bit counts), in
+ * `into` when given.
+ */
+export function toCaptureTime(
+  high: number,
+  low: number,
+  base: TimeBase,
+  into: MutableTime = { sec: 0, nsec: 0 },
+): CaptureTime {
   if (base.kind === 'split') {
     const nsec = Math.floor((low * 1_000_000_000) / base.unitsPerSecond);
     // A fraction >= one second is malformed but must not break output: carry it.
     const carry = Math.floor(nsec / 1_000_000_000);
-    return { sec: high + carry + base.offsetSeconds, nsec: nsec % 1_000_000_000 };
+    into.sec = high + carry + base.offsetSeconds;
+    into.nsec = nsec % 1_000_000_000;
+    return into;
   }
   const units = BigInt(Math.round(base.unitsPerSecond));
   const total = (BigInt(high) << 32n) | BigInt(low);
   const sec = total / units;
   const nsec = ((total % units) * 1_000_000_000n) / units;
-  return { sec: Number(sec) + base.offsetSeconds, nsec: Number(nsec) };
+  into.sec = Number(sec) + base.offsetSeconds;
+  into.nsec = Number(nsec);
+  return into;
 }
