@@ -3,7 +3,8 @@
  * conversion of its raw timestamp to seconds and nanoseconds.
  *
  * One record object is reused for every packet (no per-packet allocation);
- * `data` is a view into the reader's buffer, valid only during the callback.
+ * its bytes are a range of the reader's buffer (no view made per packet),
+ * valid only during the callback.
  */
 import type { CaptureTime } from './capture-types.js';
 
@@ -34,9 +35,12 @@ export interface FrameRecord {
   timeHigh: number;
   timeLow: number;
   timeBase: TimeBase;
-  /** Length on the wire; `data.length` is the captured length. */
+  /** Length on the wire; `end - start` is the captured length. */
   originalLength: number;
-  data: Uint8Array;
+  /** The reader's buffer: the captured bytes are `bytes[start, end)`. */
+  bytes: Uint8Array;
+  start: number;
+  end: number;
 }
 
 /** A new record object with neutral values. */
@@ -50,7 +54,9 @@ export function newFrameRecord(): FrameRecord {
     timeLow: 0,
     timeBase: MICROSECONDS_SPLIT,
     originalLength: 0,
-    data: new Uint8Array(0),
+    bytes: new Uint8Array(0),
+    start: 0,
+    end: 0,
   };
 }
 

@@ -93,15 +93,16 @@ export class PacketDecoder {
   /** Handles one packet record. Never throws on packet contents. */
   handle(record: FrameRecord): void {
     const stats = this.stats;
-    const data = record.data;
+    const data = record.bytes;
+    const captured = record.end - record.start;
     stats.packets++;
-    stats.bytes += data.length;
-    if (data.length < record.originalLength) stats.truncated++;
+    stats.bytes += captured;
+    if (captured < record.originalLength) stats.truncated++;
     this.record = record;
-    this.snapped = data.length < record.originalLength;
+    this.snapped = captured < record.originalLength;
     this.now = frameSeconds(record);
     if (this.now - this.lastSweep >= SWEEP_INTERVAL || this.now < this.lastSweep) this.sweep();
-    const outcome = decodeLinkLayer(record.linkType, data, this.link);
+    const outcome = decodeLinkLayer(record.linkType, data, record.start, record.end, this.link);
     if (outcome !== LINK_OUTCOME.ip) {
       if (outcome === LINK_OUTCOME.notIp) stats.nonIp++;
       else if (outcome === LINK_OUTCOME.malformed) stats.malformed++;
@@ -109,7 +110,7 @@ export class PacketDecoder {
       return;
     }
     const before = stats.sipMessages + stats.mbcpPackets;
-    this.network(data, this.link.offset, data.length, this.link.etherType, 0);
+    this.network(data, this.link.offset, record.end, this.link.etherType, 0);
     if (stats.sipMessages + stats.mbcpPackets === before) stats.nonSip++;
   }
 
@@ -206,7 +207,7 @@ export class PacketDecoder {
     const payloadEnd = Math.min(start + length, ip.payloadEnd);
     if (isSipStartLine(d, payloadStart, payloadEnd)) {
       // In the record's bytes (not a reassembled datagram's): a view will do when allowed.
-      const view = this.options.transientBytes === true && d === this.record?.data;
+      const view = this.options.transientBytes === true && d === this.record?.bytes;
       this.emitUdp(ip, 'sip', d.subarray(payloadStart, payloadEnd), view);
       return;
     }
