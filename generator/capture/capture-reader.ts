@@ -9,7 +9,7 @@
 import type { CaptureInput } from './byte-window.js';
 import { ByteWindow, DEFAULT_CHUNK_SIZE } from './byte-window.js';
 import { CaptureError, CaptureFormatError, CaptureTruncatedError } from './capture-errors.js';
-import type { CaptureEvent, CaptureStats } from './capture-types.js';
+import type { CaptureEvent, CaptureStats, FoundMessage } from './capture-types.js';
 import { emptyStats } from './capture-types.js';
 import type { ReassemblyLimits } from './ip-reassembly.js';
 import { DEFAULT_REASSEMBLY_LIMITS } from './ip-reassembly.js';
@@ -41,6 +41,14 @@ export interface CaptureReadOptions {
    * `flowspec diff` copies them into its batches).
    */
   readonly transientBytes?: boolean;
+  /**
+   * Takes each message as it is decoded, instead of an event: the iteration then yields no
+   * event, but still one (empty) batch per group of records decoded, so that the consumer may
+   * do what it must between groups. `m` is valid during the call only (see `FoundMessage`).
+   * For a consumer that needs no event (the reading thread of `flowspec diff` writes each
+   * message into its batches).
+   */
+  readonly onMessage?: (m: FoundMessage) => void;
 }
 
 /** A capture being read: iterate it for events; `stats` fills as it goes. */
@@ -57,6 +65,9 @@ export interface CaptureReader extends AsyncIterable<CaptureEvent> {
    */
   batches(): AsyncIterable<readonly CaptureEvent[]>;
 }
+
+/** The batch of a group when messages are taken as they are decoded (`onMessage`). */
+const NO_EVENTS: readonly CaptureEvent[] = [];
 
 /** File bytes whose records are decoded and handed on together (at most, but for a larger record). */
 const GROUP_BYTES = 64 * 1024;
@@ -104,6 +115,7 @@ class StreamingCaptureReader implements CaptureReader {
       tcp: { ...DEFAULT_TCP_LIMITS, ...options.tcp },
       mbcp: options.mbcp ?? true,
       transientBytes: options.transientBytes === true,
+      ...(options.onMessage === undefined ? {} : { onMessage: options.onMessage }),
     });
     const sink = (record: Parameters<PacketDecoder['handle']>[0]): void => decoder.handle(record);
     let needed = 0;
@@ -128,6 +140,8 @@ class StreamingCaptureReader implements CaptureReader {
       yield* this.drain(decoder);
       if (failure !== undefined) {
         decoder.finish();
+        // The consumer's own failure is not the capture's.
+        if (decoder.failure !== undefined) throw decoder.failure;
         throw failure instanceof CaptureError
           ? failure
           : new CaptureFormatError(`unexpected failure: ${String(failure)}`, {
@@ -158,10 +172,16 @@ class StreamingCaptureReader implements CaptureReader {
     }
   }
 
-  /** The events decoded since the last drain (none: nothing is yielded). */
+  /**
+   * The events decoded since the last drain (none: nothing is yielded, unless messages are
+   * taken as they are decoded: then a group's batch is always yielded, empty).
+   */
   private *drain(decoder: PacketDecoder): Generator<readonly CaptureEvent[]> {
     const events = decoder.events;
-    if (events.length === 0) return;
+    if (events.length === 0) {
+      if (this.options.onMessage !== undefined) yield NO_EVENTS;
+      return;
+    }
     yield events.splice(0, events.length);
   }
 

@@ -38,6 +38,28 @@ export interface CaptureEvent {
   readonly bytes: Uint8Array;
 }
 
+/**
+ * The message the decoder found last, for a consumer that takes each one as it is decoded
+ * (`CaptureReadOptions.onMessage`) rather than as a {@link CaptureEvent}: one object per reader,
+ * changed for every message, and valid during the call only (its bytes too: copy what you keep).
+ * An address is an IPv4 address's 32 bits (see `addressText`), or its text otherwise, so that
+ * a consumer that counts addresses needs no text per message.
+ */
+export class FoundMessage {
+  frame = 0;
+  /** The time of the frame: seconds since the epoch, and nanoseconds. */
+  sec = 0;
+  nsec = 0;
+  interface = 0;
+  transport: CaptureTransport = 'udp';
+  kind: CaptureEventKind = 'sip';
+  bytes: Uint8Array = new Uint8Array(0);
+  src: number | string = 0;
+  srcPort = 0;
+  dst: number | string = 0;
+  dstPort = 0;
+}
+
 /** Counters kept while reading; final once the iteration has ended. */
 export interface CaptureStats {
   /** Packet records read (EPB, SPB, OPB or pcap records). */

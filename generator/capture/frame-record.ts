@@ -3,7 +3,8 @@
  * conversion of its raw timestamp to seconds and nanoseconds.
  *
  * One record object is reused for every packet (no per-packet allocation);
- * `data` is a view into the reader's buffer, valid only during the callback.
+ * its bytes are a range of the reader's buffer (no view made per packet),
+ * valid only during the callback.
  */
 import type { CaptureTime } from './capture-types.js';
 
@@ -34,9 +35,12 @@ export interface FrameRecord {
   timeHigh: number;
   timeLow: number;
   timeBase: TimeBase;
-  /** Length on the wire; `data.length` is the captured length. */
+  /** Length on the wire; `end - start` is the captured length. */
   originalLength: number;
-  data: Uint8Array;
+  /** The reader's buffer: the captured bytes are `bytes[start, end)`. */
+  bytes: Uint8Array;
+  start: number;
+  end: number;
 }
 
 /** A new record object with neutral values. */
@@ -50,7 +54,9 @@ export function newFrameRecord(): FrameRecord {
     timeLow: 0,
     timeBase: MICROSECONDS_SPLIT,
     originalLength: 0,
-    data: new Uint8Array(0),
+    bytes: new Uint8Array(0),
+    start: 0,
+    end: 0,
   };
 }
 
@@ -79,22 +85,40 @@ export function frameSeconds(record: FrameRecord): number {
   return (record.timeHigh * TWO_32 + record.timeLow) / base.unitsPerSecond + base.offsetSeconds;
 }
 
-/** The record's exact time as seconds and nanoseconds. */
-export function frameTime(record: FrameRecord): CaptureTime {
-  return toCaptureTime(record.timeHigh, record.timeLow, record.timeBase);
+/** The record's exact time as seconds and nanoseconds (in `into` when given). */
+export function frameTime(record: FrameRecord, into?: MutableTime): CaptureTime {
+  return toCaptureTime(record.timeHigh, record.timeLow, record.timeBase, into);
 }
 
-/** Converts a raw timestamp to seconds and nanoseconds, exactly (BigInt for 64-bit counts). */
-export function toCaptureTime(high: number, low: number, base: TimeBase): CaptureTime {
+/** A time to fill: a new one, or one reused for every message (`FoundMessage`). */
+interface MutableTime {
+  sec: number;
+  nsec: number;
+}
+
+/**
+ * Converts a raw timestamp to seconds and nanoseconds, exactly (BigInt for 64-bit counts), in
+ * `into` when given.
+ */
+export function toCaptureTime(
+  high: number,
+  low: number,
+  base: TimeBase,
+  into: MutableTime = { sec: 0, nsec: 0 },
+): CaptureTime {
   if (base.kind === 'split') {
     const nsec = Math.floor((low * 1_000_000_000) / base.unitsPerSecond);
     // A fraction >= one second is malformed but must not break output: carry it.
     const carry = Math.floor(nsec / 1_000_000_000);
-    return { sec: high + carry + base.offsetSeconds, nsec: nsec % 1_000_000_000 };
+    into.sec = high + carry + base.offsetSeconds;
+    into.nsec = nsec % 1_000_000_000;
+    return into;
   }
   const units = BigInt(Math.round(base.unitsPerSecond));
   const total = (BigInt(high) << 32n) | BigInt(low);
   const sec = total / units;
   const nsec = ((total % units) * 1_000_000_000n) / units;
-  return { sec: Number(sec) + base.offsetSeconds, nsec: Number(nsec) };
+  into.sec = Number(sec) + base.offsetSeconds;
+  into.nsec = Number(nsec);
+  return into;
 }

@@ -67,5 +67,5 @@ function decodeInnerEthernet(
   out: LinkResult,
 ): LinkOutcome {
   if (end - start < 14) return LINK_OUTCOME.malformed;
-  return decodeEthernet(data.subarray(0, end), start, out);
+  return decodeEthernet(data, start, end, out);
 }

@@ -21,7 +21,7 @@ export {
   CaptureTruncatedError,
 } from './capture-errors.js';
 export type { CaptureLocation } from './capture-errors.js';
-export { emptyStats } from './capture-types.js';
+export { emptyStats, FoundMessage } from './capture-types.js';
 export type {
   CaptureEvent,
   CaptureEventKind,

@@ -203,23 +203,45 @@ const ipv4Text = new Map<number, string>();
 /** Addresses kept in {@link ipv4Text} at most (it starts over beyond). */
 const MAX_IPV4_TEXT = 1 << 16;
 
+/** The text of the IPv4 address whose 32 bits are `key` (unsigned). */
+function ipv4Address(key: number): string {
+  let text = ipv4Text.get(key);
+  if (text === undefined) {
+    // Joined: one flat string, shared by every packet of the address.
+    text = [key >>> 24, (key >>> 16) & 255, (key >>> 8) & 255, key & 255].join('.');
+    if (ipv4Text.size >= MAX_IPV4_TEXT) ipv4Text.clear();
+    ipv4Text.set(key, text);
+  }
+  return text;
+}
+
+/**
+ * An address as a number when it is an IPv4 address (its 32 bits, unsigned), else its text:
+ * a number needs no text made nor looked up (`FoundMessage`); see {@link addressText}.
+ */
+export function addressOf(bytes: Uint8Array, offset: number, version: 4 | 6): number | string {
+  return version === 4 ? ipv4Key(bytes, offset) : formatAddress(bytes, offset, version);
+}
+
+/** The 32 bits of the IPv4 address at `offset`, unsigned. */
+function ipv4Key(bytes: Uint8Array, offset: number): number {
+  return (
+    (((bytes[offset] ?? 0) << 24) |
+      ((bytes[offset + 1] ?? 0) << 16) |
+      ((bytes[offset + 2] ?? 0) << 8) |
+      (bytes[offset + 3] ?? 0)) >>>
+    0
+  );
+}
+
+/** The text of an address given by {@link addressOf}. */
+export function addressText(address: number | string): string {
+  return typeof address === 'number' ? ipv4Address(address) : address;
+}
+
 /** Formats an IPv4 or IPv6 address from bytes (IPv6 in RFC 5952 canonical form). */
 export function formatAddress(bytes: Uint8Array, offset: number, version: 4 | 6): string {
-  if (version === 4) {
-    const b0 = bytes[offset] ?? 0;
-    const b1 = bytes[offset + 1] ?? 0;
-    const b2 = bytes[offset + 2] ?? 0;
-    const b3 = bytes[offset + 3] ?? 0;
-    const key = ((b0 << 24) | (b1 << 16) | (b2 << 8) | b3) >>> 0;
-    let text = ipv4Text.get(key);
-    if (text === undefined) {
-      // Joined: one flat string, shared by every packet of the address.
-      text = [b0, b1, b2, b3].join('.');
-      if (ipv4Text.size >= MAX_IPV4_TEXT) ipv4Text.clear();
-      ipv4Text.set(key, text);
-    }
-    return text;
-  }
+  if (version === 4) return ipv4Address(ipv4Key(bytes, offset));
   const words: number[] = [];
   for (let i = 0; i < 16; i += 2)
     words.push(((bytes[offset + i] ?? 0) << 8) | (bytes[offset + i + 1] ?? 0));

@@ -32,7 +32,7 @@ export const ETHERTYPE = {
 export interface LinkResult {
   /** EtherType of the payload (IPv4 or IPv6 only when the decode succeeded). */
   etherType: number;
-  /** Offset of the payload in the frame. */
+  /** Offset of the payload in the buffer decoded. */
   offset: number;
 }
 
@@ -59,13 +59,18 @@ function isIpType(etherType: number): boolean {
  * tag is 4 bytes (TCI, then the next EtherType). A type below 0x0600 is an
  * 802.3 length (LLC frame, e.g. STP) and carries no IP here.
  */
-export function decodeEthernet(data: Uint8Array, start: number, out: LinkResult): LinkOutcome {
+export function decodeEthernet(
+  data: Uint8Array,
+  start: number,
+  end: number,
+  out: LinkResult,
+): LinkOutcome {
   let p = start + 12;
-  if (data.length < p + 2) return LINK_OUTCOME.malformed;
+  if (end < p + 2) return LINK_OUTCOME.malformed;
   let type = ((data[p] ?? 0) << 8) | (data[p + 1] ?? 0);
   p += 2;
   while (type === ETHERTYPE.vlan || type === ETHERTYPE.qinq || type === ETHERTYPE.qinqOld) {
-    if (data.length < p + 4) return LINK_OUTCOME.malformed;
+    if (end < p + 4) return LINK_OUTCOME.malformed;
     type = ((data[p + 2] ?? 0) << 8) | (data[p + 3] ?? 0);
     p += 4;
   }
@@ -75,8 +80,8 @@ export function decodeEthernet(data: Uint8Array, start: number, out: LinkResult)
 }
 
 /** Raw IP: the version nibble says IPv4 or IPv6. */
-function decodeRawIp(data: Uint8Array, start: number, out: LinkResult): LinkOutcome {
-  if (data.length <= start) return LINK_OUTCOME.malformed;
+function decodeRawIp(data: Uint8Array, start: number, end: number, out: LinkResult): LinkOutcome {
+  if (end <= start) return LINK_OUTCOME.malformed;
   const version = (data[start] ?? 0) >> 4;
   out.offset = start;
   if (version === 4) out.etherType = ETHERTYPE.ipv4;
@@ -98,49 +103,65 @@ function familyToEtherType(family: number, out: LinkResult, offset: number): Lin
  * the capturing host's byte order, so both orders are accepted; LOOP (108)
  * stores it big-endian. SLL (113) has a 16-byte header with the protocol at
  * offset 14; SLL2 (276) a 20-byte header with the protocol at offset 0.
+ * The frame is `data[s, end)`; the offset found is one in `data`.
  */
-export function decodeLinkLayer(linkType: number, data: Uint8Array, out: LinkResult): LinkOutcome {
+export function decodeLinkLayer(
+  linkType: number,
+  data: Uint8Array,
+  s: number,
+  end: number,
+  out: LinkResult,
+): LinkOutcome {
   switch (linkType) {
     case LINKTYPE.ethernet:
-      return decodeEthernet(data, 0, out);
+      return decodeEthernet(data, s, end, out);
     case LINKTYPE.raw:
     case LINKTYPE.rawOpenBsd:
     case LINKTYPE.rawBsdOs:
-      return decodeRawIp(data, 0, out);
+      return decodeRawIp(data, s, end, out);
     case LINKTYPE.ipv4:
       out.etherType = ETHERTYPE.ipv4;
-      out.offset = 0;
+      out.offset = s;
       return LINK_OUTCOME.ip;
     case LINKTYPE.ipv6:
       out.etherType = ETHERTYPE.ipv6;
-      out.offset = 0;
+      out.offset = s;
       return LINK_OUTCOME.ip;
     case LINKTYPE.null: {
-      if (data.length < 4) return LINK_OUTCOME.malformed;
+      if (end - s < 4) return LINK_OUTCOME.malformed;
       const le =
-        (data[0] ?? 0) | ((data[1] ?? 0) << 8) | ((data[2] ?? 0) << 16) | ((data[3] ?? 0) << 24);
+        (data[s] ?? 0) |
+        ((data[s + 1] ?? 0) << 8) |
+        ((data[s + 2] ?? 0) << 16) |
+        ((data[s + 3] ?? 0) << 24);
       const be =
-        ((data[0] ?? 0) << 24) | ((data[1] ?? 0) << 16) | ((data[2] ?? 0) << 8) | (data[3] ?? 0);
-      return familyToEtherType(le >>> 0 <= 0xffff ? le : be, out, 4);
+        ((data[s] ?? 0) << 24) |
+        ((data[s + 1] ?? 0) << 16) |
+        ((data[s + 2] ?? 0) << 8) |
+        (data[s + 3] ?? 0);
+      return familyToEtherType(le >>> 0 <= 0xffff ? le : be, out, s + 4);
     }
     case LINKTYPE.loop: {
-      if (data.length < 4) return LINK_OUTCOME.malformed;
+      if (end - s < 4) return LINK_OUTCOME.malformed;
       return familyToEtherType(
-        ((data[0] ?? 0) << 24) | ((data[1] ?? 0) << 16) | ((data[2] ?? 0) << 8) | (data[3] ?? 0),
+        ((data[s] ?? 0) << 24) |
+          ((data[s + 1] ?? 0) << 16) |
+          ((data[s + 2] ?? 0) << 8) |
+          (data[s + 3] ?? 0),
         out,
-        4,
+        s + 4,
       );
     }
     case LINKTYPE.linuxSll: {
-      if (data.length < 16) return LINK_OUTCOME.malformed;
-      out.etherType = ((data[14] ?? 0) << 8) | (data[15] ?? 0);
-      out.offset = 16;
+      if (end - s < 16) return LINK_OUTCOME.malformed;
+      out.etherType = ((data[s + 14] ?? 0) << 8) | (data[s + 15] ?? 0);
+      out.offset = s + 16;
       return isIpType(out.etherType) ? LINK_OUTCOME.ip : LINK_OUTCOME.notIp;
     }
     case LINKTYPE.linuxSll2: {
-      if (data.length < 20) return LINK_OUTCOME.malformed;
-      out.etherType = ((data[0] ?? 0) << 8) | (data[1] ?? 0);
-      out.offset = 20;
+      if (end - s < 20) return LINK_OUTCOME.malformed;
+      out.etherType = ((data[s] ?? 0) << 8) | (data[s + 1] ?? 0);
+      out.offset = s + 20;
       return isIpType(out.etherType) ? LINK_OUTCOME.ip : LINK_OUTCOME.notIp;
     }
     default:

@@ -12,6 +12,7 @@ import type {
   CaptureTransport,
   Endpoint,
 } from './capture-types.js';
+import { FoundMessage } from './capture-types.js';
 import type { FrameRecord } from './frame-record.js';
 import { frameSeconds, frameTime } from './frame-record.js';
 import { decodeGre } from './gre-tunnel.js';
@@ -19,6 +20,7 @@ import type { IpPacket } from './ip-layer.js';
 import {
   IP_OUTCOME,
   IP_PROTOCOL,
+  addressOf,
   decodeIpv4,
   decodeIpv6,
   formatAddress,
@@ -46,6 +48,11 @@ export interface PacketDecoderOptions {
   readonly mbcp: boolean;
   /** A UDP message in the packet's own bytes is not copied (`CaptureReadOptions.transientBytes`). */
   readonly transientBytes?: boolean;
+  /**
+   * Takes each message as it is decoded, instead of an event in `events`
+   * (`CaptureReadOptions.onMessage`): its bytes are never copied.
+   */
+  readonly onMessage?: (m: FoundMessage) => void;
 }
 
 /** Decodes packet records into capture events, appending them to `events`. */
@@ -64,6 +71,10 @@ export class PacketDecoder {
   /** The current packet was cut short by the snap length. */
   private snapped = false;
   private lastSweep = Number.NEGATIVE_INFINITY;
+  /** The message handed to `options.onMessage`, one for all. */
+  private readonly found = new FoundMessage();
+  /** What `options.onMessage` threw, if it did: not the capture's fault, raised as it is. */
+  failure: unknown = undefined;
   private readonly tcpSink: TcpMessageSink = (bytes, transport, src, dst) =>
     this.emit('sip', transport, bytes, src, dst);
 
@@ -82,24 +93,25 @@ export class PacketDecoder {
   /** Handles one packet record. Never throws on packet contents. */
   handle(record: FrameRecord): void {
     const stats = this.stats;
-    const data = record.data;
+    const data = record.bytes;
+    const captured = record.end - record.start;
     stats.packets++;
-    stats.bytes += data.length;
-    if (data.length < record.originalLength) stats.truncated++;
+    stats.bytes += captured;
+    if (captured < record.originalLength) stats.truncated++;
     this.record = record;
-    this.snapped = data.length < record.originalLength;
+    this.snapped = captured < record.originalLength;
     this.now = frameSeconds(record);
     if (this.now - this.lastSweep >= SWEEP_INTERVAL || this.now < this.lastSweep) this.sweep();
-    const outcome = decodeLinkLayer(record.linkType, data, this.link);
+    const outcome = decodeLinkLayer(record.linkType, data, record.start, record.end, this.link);
     if (outcome !== LINK_OUTCOME.ip) {
       if (outcome === LINK_OUTCOME.notIp) stats.nonIp++;
       else if (outcome === LINK_OUTCOME.malformed) stats.malformed++;
       else stats.unsupportedLinkType++;
       return;
     }
-    const before = this.events.length;
-    this.network(data, this.link.offset, data.length, this.link.etherType, 0);
-    if (this.events.length === before) stats.nonSip++;
+    const before = stats.sipMessages + stats.mbcpPackets;
+    this.network(data, this.link.offset, record.end, this.link.etherType, 0);
+    if (stats.sipMessages + stats.mbcpPackets === before) stats.nonSip++;
   }
 
   /** Ends the capture: datagrams still incomplete count as dropped. */
@@ -195,7 +207,7 @@ export class PacketDecoder {
     const payloadEnd = Math.min(start + length, ip.payloadEnd);
     if (isSipStartLine(d, payloadStart, payloadEnd)) {
       // In the record's bytes (not a reassembled datagram's): a view will do when allowed.
-      const view = this.options.transientBytes === true && d === this.record?.data;
+      const view = this.options.transientBytes === true && d === this.record?.bytes;
       this.emitUdp(ip, 'sip', d.subarray(payloadStart, payloadEnd), view);
       return;
     }
@@ -215,14 +227,17 @@ export class PacketDecoder {
   private emitUdp(ip: IpPacket, kind: CaptureEventKind, bytes: Uint8Array, view = false): void {
     const d = ip.payload;
     const s = ip.payloadStart;
-    const src = {
-      ip: formatAddress(ip.addressBytes, ip.srcOffset, ip.version),
-      port: ((d[s] ?? 0) << 8) | (d[s + 1] ?? 0),
-    };
-    const dst = {
-      ip: formatAddress(ip.addressBytes, ip.dstOffset, ip.version),
-      port: ((d[s + 2] ?? 0) << 8) | (d[s + 3] ?? 0),
-    };
+    const srcPort = ((d[s] ?? 0) << 8) | (d[s + 1] ?? 0);
+    const dstPort = ((d[s + 2] ?? 0) << 8) | (d[s + 3] ?? 0);
+    if (this.options.onMessage !== undefined) {
+      // Addresses as numbers where they are IPv4: neither an endpoint nor a text per message.
+      const src = addressOf(ip.addressBytes, ip.srcOffset, ip.version);
+      const dst = addressOf(ip.addressBytes, ip.dstOffset, ip.version);
+      this.hand(kind, 'udp', bytes, src, srcPort, dst, dstPort);
+      return;
+    }
+    const src = { ip: formatAddress(ip.addressBytes, ip.srcOffset, ip.version), port: srcPort };
+    const dst = { ip: formatAddress(ip.addressBytes, ip.dstOffset, ip.version), port: dstPort };
     this.emit(kind, 'udp', bytes, src, dst, view);
   }
 
@@ -234,10 +249,13 @@ export class PacketDecoder {
     dst: Endpoint,
     view = false,
   ): void {
+    if (this.options.onMessage !== undefined) {
+      this.hand(kind, transport, bytes, src.ip, src.port, dst.ip, dst.port);
+      return;
+    }
     const record = this.record;
     if (!record) return;
-    if (kind === 'sip') this.stats.sipMessages++;
-    else this.stats.mbcpPackets++;
+    this.count(kind);
     this.events.push({
       frame: record.frame,
       time: frameTime(record),
@@ -248,5 +266,42 @@ export class PacketDecoder {
       kind,
       bytes: view ? bytes : this.copies.copy(bytes),
     });
+  }
+
+  /** Hands a message to `options.onMessage` in {@link found}, rather than as an event. */
+  private hand(
+    kind: CaptureEventKind,
+    transport: CaptureTransport,
+    bytes: Uint8Array,
+    src: number | string,
+    srcPort: number,
+    dst: number | string,
+    dstPort: number,
+  ): void {
+    const record = this.record;
+    if (!record) return;
+    this.count(kind);
+    const m = this.found;
+    m.frame = record.frame;
+    frameTime(record, m);
+    m.interface = record.interfaceId;
+    m.transport = transport;
+    m.kind = kind;
+    m.bytes = bytes;
+    m.src = src;
+    m.srcPort = srcPort;
+    m.dst = dst;
+    m.dstPort = dstPort;
+    try {
+      this.options.onMessage?.(m);
+    } catch (error) {
+      this.failure ??= error;
+      throw error;
+    }
+  }
+
+  private count(kind: CaptureEventKind): void {
+    if (kind === 'sip') this.stats.sipMessages++;
+    else this.stats.mbcpPackets++;
   }
 }

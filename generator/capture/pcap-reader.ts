@@ -108,7 +108,9 @@ export class PcapReader implements RecordParser {
         record.timeHigh = view.getUint32(pos, little);
         record.timeLow = view.getUint32(pos + 4, little);
         record.originalLength = view.getUint32(pos + 12, little);
-        record.data = bytes.subarray(pos + RECORD_HEADER_LENGTH, pos + total);
+        record.bytes = bytes;
+        record.start = pos + RECORD_HEADER_LENGTH;
+        record.end = pos + total;
         pos += total;
         window.start = pos;
         sink(record);

@@ -197,7 +197,9 @@ export class PcapngReader implements RecordParser {
     record.timeHigh = high;
     record.timeLow = low;
     record.originalLength = originalLength;
-    record.data = bytes.subarray(dataStart, dataEnd);
+    record.bytes = bytes;
+    record.start = dataStart;
+    record.end = dataEnd;
     sink(record);
   }
 

@@ -17,7 +17,7 @@ import { CaptureError } from './capture-errors.js';
 import type { CaptureLocation } from './capture-errors.js';
 import type { CaptureReadOptions } from './capture-reader.js';
 import { readCapture } from './capture-reader.js';
-import type { CaptureEvent, CaptureStats } from './capture-types.js';
+import type { CaptureEvent, CaptureStats, FoundMessage } from './capture-types.js';
 
 /** Something wrong found while ingesting: where, and why. */
 export interface IngestFinding {
@@ -63,6 +63,14 @@ export interface IngestOptions extends CaptureReadOptions {
    * the bytes and their layout on (wire-batch.ts) and needs no message of its own.
    */
   readonly checkOnly?: boolean;
+  /**
+   * Takes each message that parsed as it is decoded, instead of an event
+   * (`CaptureReadOptions.onMessage`): a SIP message is checked, not built (laid out in `layout`
+   * when given, as with `checkOnly`), an MBCP packet decoded; one that did not has its finding
+   * as always and goes no further. The iteration yields no event, but an empty batch per group
+   * of records decoded.
+   */
+  readonly onMessage?: (m: FoundMessage) => void;
 }
 
 /** A capture being ingested: iterate for events; stats and findings fill as it goes. */
@@ -120,23 +128,27 @@ function sipEvent(
       message,
     };
   } catch (error) {
-    // The parser's contract is SipParseError; any other error it raises on
-    // captured bytes is still bad input and becomes a finding, not a crash.
-    const finding: IngestFinding =
-      error instanceof SipParseError
-        ? {
-            kind: 'sip-parse-error',
-            frame: event.frame,
-            reason: `${error.reason} (line ${error.line}, column ${error.column})`,
-            offset: error.offset,
-          }
-        : {
-            kind: 'sip-parse-error',
-            frame: event.frame,
-            reason: `${(error as Error).name}: ${(error as Error).message}`,
-          };
-    return { ...event, kind: 'sip', finding };
+    return { ...event, kind: 'sip', finding: sipFinding(error, event.frame) };
   }
+}
+
+/**
+ * The finding of a SIP message that did not parse. The parser's contract is SipParseError; any
+ * other error it raises on captured bytes is still bad input and becomes a finding, not a crash.
+ */
+function sipFinding(error: unknown, frame: number): IngestFinding {
+  return error instanceof SipParseError
+    ? {
+        kind: 'sip-parse-error',
+        frame,
+        reason: `${error.reason} (line ${error.line}, column ${error.column})`,
+        offset: error.offset,
+      }
+    : {
+        kind: 'sip-parse-error',
+        frame,
+        reason: `${(error as Error).name}: ${(error as Error).message}`,
+      };
 }
 
 /** Decodes one raw MBCP event with the runtime codec; a decode error becomes the event's finding. */
@@ -144,21 +156,24 @@ export function toMbcpEvent(event: CaptureEvent): MbcpIngestEvent {
   try {
     return { ...event, kind: 'mbcp', mbcp: decodeMbcp(event.bytes) };
   } catch (error) {
-    const finding: IngestFinding =
-      error instanceof MbcpDecodeError
-        ? {
-            kind: 'mbcp-decode-error',
-            frame: event.frame,
-            reason: `${error.reason} (${error.field})`,
-            offset: error.offset,
-          }
-        : {
-            kind: 'mbcp-decode-error',
-            frame: event.frame,
-            reason: `${(error as Error).name}: ${(error as Error).message}`,
-          };
-    return { ...event, kind: 'mbcp', finding };
+    return { ...event, kind: 'mbcp', finding: mbcpFinding(error, event.frame) };
   }
+}
+
+/** The finding of an MBCP packet that did not decode. */
+function mbcpFinding(error: unknown, frame: number): IngestFinding {
+  return error instanceof MbcpDecodeError
+    ? {
+        kind: 'mbcp-decode-error',
+        frame,
+        reason: `${error.reason} (${error.field})`,
+        offset: error.offset,
+      }
+    : {
+        kind: 'mbcp-decode-error',
+        frame,
+        reason: `${(error as Error).name}: ${(error as Error).message}`,
+      };
 }
 
 class CaptureIngestImpl implements CaptureIngest {
@@ -171,7 +186,11 @@ class CaptureIngestImpl implements CaptureIngest {
   private readonly checkOnly: boolean;
 
   constructor(input: CaptureInput, options: IngestOptions) {
-    this.reader = readCapture(input, options);
+    const take = options.onMessage;
+    this.reader = readCapture(
+      input,
+      take === undefined ? options : { ...options, onMessage: (m) => this.take(m, take) },
+    );
     this.maxFindings = options.maxFindings ?? 1000;
     this.parseOptions = { layout: options.layout };
     this.checkOnly = options.checkOnly === true;
@@ -189,6 +208,18 @@ class CaptureIngestImpl implements CaptureIngest {
       if (event.finding) this.record(event.finding);
       yield event;
     }
+  }
+
+  /** A message as it is decoded (`IngestOptions.onMessage`): to `consumer` if it parsed. */
+  private take(m: FoundMessage, consumer: (m: FoundMessage) => void): void {
+    try {
+      if (m.kind === 'sip') checkCapturedSip(m.bytes, m.transport, this.parseOptions);
+      else decodeMbcp(m.bytes);
+    } catch (error) {
+      this.record(m.kind === 'sip' ? sipFinding(error, m.frame) : mbcpFinding(error, m.frame));
+      return;
+    }
+    consumer(m);
   }
 
   private record(finding: IngestFinding): void {

@@ -58,20 +58,22 @@ async function room(): Promise<void> {
 
 async function run(): Promise<void> {
   const writer = new WireBatchWriter(2048, 1 << 20);
-  const hand = async (): Promise<void> => {
-    if (writer.size === 0) return;
+  /** Batches filled while a group of records was decoded, to hand over after it. */
+  const filled: WireBatch[] = [];
+  const hand = async (batch: WireBatch): Promise<void> => {
     await room();
-    const batch = writer.take();
     inFlight++;
     engine.postMessage({ type: 'batch', batch } satisfies CaptureToEngine, transferables(batch));
   };
   const ingest = ingestCapture(data.capture, {
-    // Each message is checked, not built: where its parts lie is what the batch carries, and
-    // the engine's thread builds the message from that.
+    // Each message is checked, not built, and written into the batch as it is decoded (no event
+    // made): where its parts lie is what the batch carries, and the engine's thread builds the
+    // message from that. One that did not parse has its finding, and goes no further.
     layout: writer.layout,
-    checkOnly: true,
-    // The writer copies each event's bytes into its batch before the next batch is asked for.
-    transientBytes: true,
+    onMessage: (m) => {
+      writer.addFound(m);
+      if (writer.full) filled.push(writer.take());
+    },
     ...(data.progress
       ? {
           onProgress: (read: number, total: number) =>
@@ -79,14 +81,13 @@ async function run(): Promise<void> {
         }
       : {}),
   });
-  for await (const events of ingest.batches()) {
-    for (const e of events) {
-      // An event that did not parse has its finding, and goes no further.
-      writer.addEvent(e);
-      if (writer.full) await hand();
-    }
+  // Each group of records decoded yields (no events): the batches it filled are handed over,
+  // waiting for room, before the next group is decoded.
+  for await (const _ of ingest.batches()) {
+    for (const batch of filled.splice(0)) await hand(batch);
   }
-  await hand();
+  for (const batch of filled.splice(0)) await hand(batch);
+  if (writer.size > 0) await hand(writer.take());
   engine.postMessage({ type: 'end' } satisfies CaptureToEngine);
   const summary: CaptureSummary = {
     stats: ingest.stats,

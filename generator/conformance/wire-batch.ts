@@ -27,11 +27,13 @@ import {
   MessageLayout,
   writeLaidOut,
 } from '../../runtime/sip/message/message-layout.js';
+import type { FoundMessage } from '../capture/capture-types.js';
 import { checkCapturedSip, parseCapturedSip } from '../capture/captured-sip.js';
+import { addressText } from '../capture/ip-layer.js';
 import type { WireEndpoint } from './address-map.js';
 import type { IngestEvent } from '../capture/sip-events.js';
 import { TRANSPORT_CODES, TRANSPORTS } from './observed.js';
-import type { ObservedMessage, ObservedTime } from './observed.js';
+import type { ObservedMessage } from './observed.js';
 
 /** Numbers per message in {@link WireBatch.meta}. */
 const FIELDS = 13;
@@ -88,7 +90,8 @@ export class WireBatchWriter {
   private used = 0;
   private laidUsed = 0;
   private ips: string[] = [];
-  private ipIndex = new Map<string, number>();
+  /** By address: its text, or an IPv4 address's number (`FoundMessage`). */
+  private ipIndex = new Map<string | number, number>();
   private names: string[] = [];
   private nameIndex = new Map<string, number>();
 
@@ -114,7 +117,20 @@ export class WireBatchWriter {
     const wire = o.wire;
     if (wire === undefined)
       throw new TypeError(`frame ${o.frame}: a batched message needs its bytes`);
-    this.put(o.frame, o.time, o.src, o.dst, o.transport, wire, o.sip !== undefined);
+    const { src, dst } = o;
+    const sip = o.sip !== undefined;
+    this.put(
+      o.frame,
+      o.time.sec,
+      o.time.nsec,
+      src.ip,
+      src.port,
+      dst.ip,
+      dst.port,
+      o.transport,
+      wire,
+      sip,
+    );
   }
 
   /**
@@ -124,14 +140,50 @@ export class WireBatchWriter {
    */
   addEvent(e: IngestEvent): void {
     if (e.finding !== undefined || (e.kind === 'mbcp' && e.mbcp === undefined)) return;
-    this.put(e.frame, e.time, e.src, e.dst, e.transport, e.bytes, e.kind === 'sip');
+    const { src, dst, time } = e;
+    const sip = e.kind === 'sip';
+    this.put(
+      e.frame,
+      time.sec,
+      time.nsec,
+      src.ip,
+      src.port,
+      dst.ip,
+      dst.port,
+      e.transport,
+      e.bytes,
+      sip,
+    );
+  }
+
+  /**
+   * Adds a message as the capture reader decoded it, once it parsed (`IngestOptions.onMessage`):
+   * its bytes are copied into the batch.
+   */
+  addFound(m: FoundMessage): void {
+    const { src, srcPort, dst, dstPort } = m;
+    this.put(
+      m.frame,
+      m.sec,
+      m.nsec,
+      src,
+      srcPort,
+      dst,
+      dstPort,
+      m.transport,
+      m.bytes,
+      m.kind === 'sip',
+    );
   }
 
   private put(
     frame: number,
-    time: ObservedTime,
-    src: WireEndpoint,
-    dst: WireEndpoint,
+    sec: number,
+    nsec: number,
+    src: string | number,
+    srcPort: number,
+    dst: string | number,
+    dstPort: number,
     transport: ObservedMessage['transport'],
     wire: Uint8Array,
     sip: boolean,
@@ -156,12 +208,12 @@ export class WireBatchWriter {
     const at = this.count * FIELDS;
     const m = this.meta;
     m[at] = frame;
-    m[at + 1] = time.sec;
-    m[at + 2] = time.nsec;
-    m[at + 3] = this.ip(src.ip);
-    m[at + 4] = src.port;
-    m[at + 5] = this.ip(dst.ip);
-    m[at + 6] = dst.port;
+    m[at + 1] = sec;
+    m[at + 2] = nsec;
+    m[at + 3] = this.ip(src);
+    m[at + 4] = srcPort;
+    m[at + 5] = this.ip(dst);
+    m[at + 6] = dstPort;
     m[at + 7] = TRANSPORT_CODES[transport];
     m[at + 8] = sip ? 0 : 1;
     m[at + 9] = n;
@@ -202,12 +254,21 @@ export class WireBatchWriter {
     return knownSpellings.length + i;
   };
 
-  private ip(text: string): number {
-    let i = this.ipIndex.get(text);
+  /**
+   * The index of an address (its text, or an IPv4 address's number) in the batch's texts: one
+   * text per address, whether it came as a number (over UDP) or as its text (over TCP).
+   */
+  private ip(address: string | number): number {
+    let i = this.ipIndex.get(address);
     if (i === undefined) {
-      i = this.ips.length;
-      this.ips.push(text);
-      this.ipIndex.set(text, i);
+      const text = addressText(address);
+      i = this.ipIndex.get(text);
+      if (i === undefined) {
+        i = this.ips.length;
+        this.ips.push(text);
+        this.ipIndex.set(text, i);
+      }
+      this.ipIndex.set(address, i);
     }
     return i;
   }

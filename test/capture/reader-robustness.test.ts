@@ -8,8 +8,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CaptureError, LINKTYPE, readCapture } from '../../generator/capture/index.js';
-import type { CaptureEvent } from '../../generator/capture/index.js';
+import { readdirSync } from 'node:fs';
+import {
+  CaptureError,
+  LINKTYPE,
+  ingestCapture,
+  readCapture,
+} from '../../generator/capture/index.js';
+import type { CaptureEvent, FoundMessage } from '../../generator/capture/index.js';
+import { addressText } from '../../generator/capture/ip-layer.js';
 import { writePcap } from './helpers/capture-writer.js';
 import { collect, ingestAll } from './helpers/collect.js';
 import {
@@ -114,6 +121,83 @@ describe('streaming', () => {
     expect(copied).toHaveLength(1200);
     expect(batches).toBeGreaterThan(4);
     expect(viewed).toEqual(copied);
+  });
+
+  it('hands each message as it is decoded (onMessage) as its event says, one batch a group', async () => {
+    const what = (e: CaptureEvent): unknown => ({
+      ...e,
+      bytes: Buffer.from(e.bytes).toString('latin1'),
+    });
+    const found = (m: FoundMessage): unknown => ({
+      frame: m.frame,
+      time: { sec: m.sec, nsec: m.nsec },
+      interface: m.interface,
+      src: { ip: addressText(m.src), port: m.srcPort },
+      dst: { ip: addressText(m.dst), port: m.dstPort },
+      transport: m.transport,
+      kind: m.kind,
+      bytes: Buffer.from(m.bytes).toString('latin1'),
+    });
+    const files = readdirSync(CAPTURES).filter((f) => /\.pcap(ng)?$/.test(f));
+    const inputs: [string, Uint8Array | string][] = [
+      ['crafted mixed pcap', mixedCapture()],
+      ...files.map((f): [string, string] => [f, join(CAPTURES, f)]),
+    ];
+    for (const [name, input] of inputs) {
+      const events = await collect(input, { chunkSize: 4096 });
+      const reader = readCapture(input, {
+        chunkSize: 4096,
+        onMessage: (m) => taken.push(found(m)),
+      });
+      const taken: unknown[] = [];
+      let batches = 0;
+      for await (const batch of reader.batches()) {
+        batches++;
+        expect(batch).toEqual([]);
+      }
+      expect(taken, name).toEqual(events.events.map(what));
+      expect(reader.stats, name).toEqual(events.stats);
+      if (name === 'crafted mixed pcap') expect(batches).toBeGreaterThan(1);
+    }
+  });
+
+  it('takes only the messages that parsed with onMessage, the others as findings', async () => {
+    const erspan = readFileSync(join(CAPTURES, 'heplify__erspan_sip_ipv4_udp.pcapng'));
+    // SIP that does not parse; MBCP; a capture cut short (its finding last).
+    const inputs = [
+      erspan,
+      readFileSync(join(CAPTURES, 'tbcp_mcpt_crafted.pcap')),
+      erspan.subarray(0, erspan.length - 100),
+    ];
+    let findings = 0;
+    for (const input of inputs) {
+      const events = ingestCapture(input);
+      const parsed: string[] = [];
+      for await (const e of events)
+        if (e.finding === undefined) parsed.push(`${e.frame} ${e.kind}`);
+      const taken: string[] = [];
+      const ingest = ingestCapture(input, { onMessage: (m) => taken.push(`${m.frame} ${m.kind}`) });
+      for await (const batch of ingest.batches()) expect([...batch]).toEqual([]);
+      expect(taken).toEqual(parsed);
+      expect(taken.length).toBeGreaterThan(0);
+      expect(ingest.findings).toEqual(events.findings);
+      expect(ingest.counts).toEqual(events.counts);
+      expect(ingest.stats).toEqual(events.stats);
+      findings += ingest.findings.length;
+    }
+    expect(findings).toBeGreaterThan(6);
+  });
+
+  it('raises what onMessage throws as it is, not as a fault of the capture', async () => {
+    const failure = new RangeError('the consumer failed');
+    const reader = readCapture(mixedCapture(), {
+      onMessage: () => {
+        throw failure;
+      },
+    });
+    await expect(async () => {
+      for await (const _ of reader.batches()) void _;
+    }).rejects.toBe(failure);
   });
 
   it('reports progress up to the file size', async () => {

@@ -7,7 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { WireBatchReader, WireBatchWriter } from '../../generator/conformance/wire-batch.js';
 import type { ObservedMessage } from '../../generator/conformance/observed.js';
-import { toSipEvent } from '../../generator/capture/index.js';
+import { join } from 'node:path';
+import { ingestCapture, toSipEvent } from '../../generator/capture/index.js';
 import type { CaptureEvent } from '../../generator/capture/index.js';
 import { encodeMbcp } from '../../runtime/mbcp/index.js';
 import {
@@ -198,6 +199,37 @@ describe('wire batches', () => {
     expect(batch.count).toBe(2);
     const back = [...new WireBatchReader().messages(batch)];
     expect(back.map(view)).toEqual(messages.slice(0, 2).map(view));
+  });
+
+  it('take messages as the capture reader decodes them, as their events', async () => {
+    const captures = '/work/shared/captures';
+    // IPv4 over UDP, TCP and WebSocket, IPv6, MBCP.
+    for (const file of [
+      'zeek__sip_wireshark.pcap',
+      'heplify__sip_tcp_websocket.pcap',
+      'sngrep__ipv6frag.pcap',
+      'tbcp_mcpt_crafted.pcap',
+    ]) {
+      const input = join(captures, file);
+      const byEvent = new WireBatchWriter(1 << 20, 1 << 30);
+      const events = ingestCapture(input, { layout: byEvent.layout, checkOnly: true });
+      for await (const batch of events.batches()) for (const e of batch) byEvent.addEvent(e);
+      const found = new WireBatchWriter(1 << 20, 1 << 30);
+      const taken = ingestCapture(input, {
+        layout: found.layout,
+        onMessage: (m) => found.addFound(m),
+      });
+      for await (const _ of taken.batches()) void _;
+      const a = byEvent.take();
+      const b = found.take();
+      expect(b.count, file).toBe(a.count);
+      expect(b.count, file).toBeGreaterThan(0);
+      // One text per address: an IPv4 address's number stands for it.
+      expect(b.ips, file).toEqual(a.ips);
+      expect(b.laid, file).toEqual(a.laid);
+      const reader = new WireBatchReader();
+      expect([...reader.messages(b)].map(view), file).toEqual([...reader.messages(a)].map(view));
+    }
   });
 
   it('refuse a message without its bytes', () => {
