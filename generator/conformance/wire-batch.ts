@@ -33,7 +33,7 @@ import { addressText } from '../capture/ip-layer.js';
 import type { WireEndpoint } from './address-map.js';
 import type { IngestEvent } from '../capture/sip-events.js';
 import { TRANSPORT_CODES, TRANSPORTS } from './observed.js';
-import type { ObservedMessage } from './observed.js';
+import type { ObservedMessage, ObservedTime } from './observed.js';
 
 /** Numbers per message in {@link WireBatch.meta}. */
 const FIELDS = 13;
