@@ -19,6 +19,7 @@ import type { DiffOptions } from './diff-check.js';
 import type { EngineWorkerData, FromEngineWorker, ToEngineWorker } from './engine-worker.js';
 import type { FromRequestWorker, RequestWorkerData } from './request-worker.js';
 import { UsageError } from './usage-error.js';
+import type { ThreadStop } from './worker-port.js';
 
 /**
  * The workers' scripts once built: each bundled into one module (dist/generator/cli/bundled/,
@@ -169,12 +170,8 @@ export class DiffThreads implements DiffRun {
       case 'checked':
         this.checked = true;
         break;
-      case 'usage':
-        this.fail(new UsageError(m.message));
-        break;
-      case 'failed':
-        this.fail(rebuilt(m));
-        break;
+      default:
+        this.stopped(m);
     }
     this.wakeUp();
   }
@@ -191,18 +188,19 @@ export class DiffThreads implements DiffRun {
       case 'done':
         this.verdict = m.verdict;
         break;
-      case 'usage':
-        this.fail(new UsageError(m.message));
-        break;
-      case 'failed':
-        this.fail(rebuilt(m));
-        break;
+      default:
+        this.stopped(m);
     }
     this.wakeUp();
   }
 
   private toEngine(m: ToEngineWorker): void {
     this.engine.postMessage(m);
+  }
+
+  /** A thread stopped: unusable input is a UsageError (exit 2), a failure its own error. */
+  private stopped(m: ThreadStop): void {
+    this.fail(m.type === 'usage' ? new UsageError(m.message) : rebuilt(m));
   }
 
   private fail(e: Error): void {

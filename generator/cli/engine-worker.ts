@@ -11,8 +11,7 @@ import { WireBatchReader } from '../conformance/wire-batch.js';
 import type { CaptureToEngine, ToCaptureWorker } from './capture-worker.js';
 import { DiffCheck, expandRequest } from './diff-check.js';
 import type { RequestToEngine } from './request-worker.js';
-import { UsageError } from './usage-error.js';
-import { failureOf, Inbox } from './worker-port.js';
+import { Inbox, stopOf, type ThreadStop } from './worker-port.js';
 
 /** What the command's thread gives the engine's thread when it starts. */
 export interface EngineWorkerData {
@@ -33,8 +32,7 @@ export type FromEngineWorker =
   | { readonly type: 'prepared' }
   | { readonly type: 'chunk'; readonly chunk: Uint8Array }
   | { readonly type: 'done'; readonly verdict: 'pass' | 'fail' }
-  | { readonly type: 'usage'; readonly message: string }
-  | { readonly type: 'failed'; readonly message: string; readonly stack?: string };
+  | ThreadStop;
 
 /** Bytes of report handed over at a time. */
 const CHUNK_GROUP = 1 << 20;
@@ -91,8 +89,4 @@ async function run(): Promise<void> {
   }
 }
 
-run().catch((e: unknown) => {
-  if (e instanceof UsageError)
-    port.postMessage({ type: 'usage', message: e.message } satisfies FromEngineWorker);
-  else port.postMessage(failureOf(e) satisfies FromEngineWorker);
-});
+run().catch((e: unknown) => port.postMessage(stopOf(e) satisfies FromEngineWorker));

@@ -10,8 +10,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { DiffOptions } from './diff-check.js';
 import { prepareRequest, type DiffRequest } from './diff-request.js';
-import { UsageError } from './usage-error.js';
-import { failureOf } from './worker-port.js';
+import { stopOf, type ThreadStop } from './worker-port.js';
 
 /** What the command's thread gives the request's thread. */
 export interface RequestWorkerData {
@@ -29,10 +28,7 @@ export type RequestToEngine = { readonly type: 'request'; readonly request: Diff
 
 /** Messages from the request's thread to the command's thread. */
 export type FromRequestWorker =
-  | { readonly type: 'err'; readonly text: string }
-  | { readonly type: 'checked' }
-  | { readonly type: 'usage'; readonly message: string }
-  | { readonly type: 'failed'; readonly message: string; readonly stack?: string };
+  { readonly type: 'err'; readonly text: string } | { readonly type: 'checked' } | ThreadStop;
 
 if (parentPort === null) throw new Error('request-worker runs as a worker thread');
 const port = parentPort;
@@ -50,8 +46,4 @@ async function run(): Promise<void> {
   port.postMessage({ type: 'checked' } satisfies FromRequestWorker);
 }
 
-run().catch((e: unknown) => {
-  if (e instanceof UsageError)
-    port.postMessage({ type: 'usage', message: e.message } satisfies FromRequestWorker);
-  else port.postMessage(failureOf(e) satisfies FromRequestWorker);
-});
+run().catch((e: unknown) => port.postMessage(stopOf(e) satisfies FromRequestWorker));

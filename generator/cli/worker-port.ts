@@ -4,6 +4,7 @@
  * rebuilds (diff-threads.ts).
  */
 import type { MessagePort } from 'node:worker_threads';
+import { UsageError } from './usage-error.js';
 
 /** Messages in order of arrival, from one source. */
 export class Inbox<T> {
@@ -37,4 +38,13 @@ export function failureOf(e: unknown): {
 } {
   const err = e instanceof Error ? e : new Error(String(e));
   return { type: 'failed', message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
+}
+
+/** Why a thread that checks what the command was given stopped: unusable input (exit 2), or a failure. */
+export type ThreadStop =
+  { readonly type: 'usage'; readonly message: string } | ReturnType<typeof failureOf>;
+
+/** What a thread that can find the command's input unusable (a UsageError) sends when it stops. */
+export function stopOf(e: unknown): ThreadStop {
+  return e instanceof UsageError ? { type: 'usage', message: e.message } : failureOf(e);
 }
