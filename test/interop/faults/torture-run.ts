@@ -346,6 +346,12 @@ function describeOut(t: TraceLine): string {
   return `${t.summary} -> ${t.remote.address}:${t.remote.port}`;
 }
 
+/** Resolves once `done()` holds, looked at every 50 ms, or after `ms` whatever it says. */
+async function until(done: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+}
+
 /**
  * Sends every message to `target` (one role of `process`), `gapMs` apart,
  * then waits `drainMs` for late answers; one outcome per message.
@@ -394,9 +400,7 @@ export async function tortureRole(options: {
     sender.transport === 'udp'
       ? seen().length
       : froms.filter((_, i) => inboundOf(i) !== undefined).length;
-  const deadline = Date.now() + (sender.transport === 'udp' ? 5000 : 1000);
-  while (complete() < alive.length && Date.now() < deadline)
-    await new Promise((resolve) => setTimeout(resolve, 50));
+  await until(() => complete() >= alive.length, sender.transport === 'udp' ? 5000 : 1000);
   // TCP: a connection the role is to close (a broken framing, RFC 3261 18.3; octets after a
   // message that begin none) may close after the drain on a loaded machine: wait for those closes
   // (at most 5 s) rather than read them at a fixed time. One that never comes fails the test.
@@ -406,9 +410,7 @@ export async function tortureRole(options: {
       .slice(0, alive.length)
       .map((m, i) => ({ m, from: froms[i] }))
       .filter(({ m }) => STREAM_BREAKS.includes(m.name) || DATAGRAM_ONLY.includes(m.name));
-    const closeBy = Date.now() + 5000;
-    while (toClose.some(({ from }) => from && !closer(from)) && Date.now() < closeBy)
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => toClose.every(({ from }) => !from || closer(from)), 5000);
   }
   const parseOf = (i: number): string => {
     const t = inboundOf(i);
