@@ -212,7 +212,14 @@ export class ConformanceChecker {
   private listed = 0;
   private passingNotListed = 0;
   private failing = 0;
-  private lastSweep = 0;
+  /**
+   * Time of the last sweep, in seconds. Minus zero (equal to zero in every comparison) rather than
+   * zero: V8 stores a field first given a small integer as one, and the first capture time with a
+   * fraction then changes the checker's hidden class, which throws away every optimised method of
+   * the checker in the middle of a run (seen on captures whose first packet is at a whole second).
+   * A number that is no small integer makes the field a double from the start.
+   */
+  private lastSweep = -0;
   /** Messages between two addresses of one participant (see {@link insideOf}). */
   private inside = 0;
   /**
