@@ -1,5 +1,5 @@
 /**
- * What `flowspec diff` was asked, checked in the command's own thread: the
+ * What `flowspec diff` was asked, checked in the request's thread: the
  * flow loaded with its neighbours and validated, the capture file, the map
  * and the options. The result is plain data (the flow and the flows it
  * refers to, the check's options), handed to the engine's thread, which
@@ -7,13 +7,14 @@
  * parser, the schema's validator, the lint) no longer comes before the
  * engine's own start-up but beside it (docs/adr/0006).
  */
-import { stat } from 'node:fs/promises';
 import { AddressMapError } from '../conformance/address-map.js';
 import { readMapFile } from '../conformance/map-file.js';
 import { caseFacts, FactArgumentError, parseFactArguments } from '../conformance/facts.js';
 import { childSteps } from '../load/normalize.js';
 import type { Flow, Step } from '../model/flow-model.js';
 import type { DiffCheckOptions, DiffOptions } from './diff-check.js';
+import { checkCaptureFile, checkOptions } from './diff-options.js';
+import { storeFlows, type FlowCache } from './flow-cache.js';
 import { loadValidFlow } from './load-valid-flow.js';
 import { UsageError } from './usage-error.js';
 
@@ -37,15 +38,13 @@ export async function prepareRequest(
   opts: DiffOptions,
   tty: boolean,
   err: (s: string) => void,
+  cache?: FlowCache,
 ): Promise<DiffRequest> {
-  const { flow, resolve } = await loadValidFlow(flowPath, { err });
-  try {
-    const st = await stat(capturePath);
-    if (!st.isFile()) throw new UsageError(`${capturePath} is not a file`);
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`${capturePath}: no such file`);
-  }
+  const { flow, resolve, sources } = await loadValidFlow(flowPath, { err });
+  const flows = referencedFlows(flow, resolve);
+  // Stored before the rest is checked: a capture or map a user fixes next finds the flow there.
+  if (cache !== undefined) storeFlows(cache, sources, { flow, flows });
+  await checkCaptureFile(capturePath);
   let mapFile;
   try {
     mapFile = opts.map === undefined ? undefined : await readMapFile(opts.map, flow);
@@ -53,7 +52,6 @@ export async function prepareRequest(
     if (e instanceof AddressMapError) throw new UsageError(e.message);
     throw e;
   }
-  const map = mapFile?.addresses;
   let fromCommandLine;
   try {
     fromCommandLine = parseFactArguments(opts.fact ?? [], flow);
@@ -62,20 +60,7 @@ export async function prepareRequest(
     throw e;
   }
   const facts = caseFacts(mapFile?.facts ?? new Map(), fromCommandLine);
-  const idle = opts.idle === undefined ? undefined : Number(opts.idle);
-  if (idle !== undefined && !(idle > 0))
-    throw new UsageError(`--idle takes a number of seconds above 0, not ${opts.idle}`);
-  const options: DiffCheckOptions = {
-    ...(idle !== undefined ? { idleSeconds: idle } : {}),
-    ...(map ? { map } : {}),
-    ...(opts.allInstances ? { allInstances: true } : {}),
-    facts: facts.facts,
-    factsReport: facts.report,
-    format: opts.format,
-    capture: capturePath,
-    tty: opts.format === 'text' && tty && opts.out === undefined,
-  };
-  return { flow, flows: referencedFlows(flow, resolve), options };
+  return { flow, flows, options: checkOptions(opts, capturePath, tty, facts, mapFile?.addresses) };
 }
 
 /** The flows `flow`'s ref steps name and that resolve, and theirs in turn, by id. */

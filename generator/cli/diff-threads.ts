@@ -2,8 +2,9 @@
  * `flowspec diff` over threads: one reads the capture and parses its
  * messages (capture-worker.ts), another runs the conformance engine on what
  * parsed (engine-worker.ts), and a third, meanwhile, checks the request
- * and ends (request-worker.ts); the command's own thread reports what the
- * reading found and writes the report. Reading and
+ * and ends (request-worker.ts), unless the flow is in the cache
+ * (flow-cache.ts) and the command's own thread hands it over; that thread
+ * reports what the reading found and writes the report. Reading and
  * checking overlap, so a large capture takes about as long as the slower of
  * the two. Batches of messages pass from reader to engine without copying,
  * at most a few ahead, so memory stays bounded whatever the capture's size.
@@ -13,11 +14,14 @@
  */
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { CaptureSummary, CaptureWorkerData, FromCaptureWorker } from './capture-worker.js';
 import type { DiffOptions } from './diff-check.js';
 import type { EngineWorkerData, FromEngineWorker, ToEngineWorker } from './engine-worker.js';
-import type { FromRequestWorker, RequestWorkerData } from './request-worker.js';
+import { checkCaptureFile, checkOptions } from './diff-options.js';
+import type { DiffRequest } from './diff-request.js';
+import { cachedFlows, flowCache, type FlowCache } from './flow-cache.js';
+import type { FromRequestWorker, RequestToEngine, RequestWorkerData } from './request-worker.js';
 import { UsageError } from './usage-error.js';
 import type { ThreadStop } from './worker-port.js';
 
@@ -90,7 +94,8 @@ export interface DiffRun {
 export class DiffThreads implements DiffRun {
   private readonly reader: Worker;
   private readonly engine: Worker;
-  private readonly request: Worker;
+  /** The request's thread, unless the flow came from the cache. */
+  private request: Worker | undefined;
   private checked = false;
   private summary: CaptureSummary | undefined;
   private ready = false;
@@ -111,13 +116,14 @@ export class DiffThreads implements DiffRun {
   ) {
     const toReader = new MessageChannel();
     const toRequest = new MessageChannel();
+    const cache = flowCache(scripts.request);
+    const opts = command.options;
+    // A flow found in the cache needs no request thread; a map or facts do (they are read with
+    // the flow's loader), and so does a flow not found.
+    const cached = cache !== undefined && opts.map === undefined && (opts.fact ?? []).length === 0;
+    // Otherwise the request's thread first: its work comes before any batch can be checked.
+    if (!cached) this.startRequest(scripts.request, command, toRequest.port2, cache);
     const engineData: EngineWorkerData = { reader: toReader.port1, request: toRequest.port1 };
-    // The request's thread first: its work comes before any batch can be checked.
-    const requestData: RequestWorkerData = { ...command, engine: toRequest.port2 };
-    this.request = new Worker(scripts.request, {
-      workerData: requestData,
-      transferList: [toRequest.port2],
-    });
     this.engine = new Worker(scripts.engine, {
       workerData: engineData,
       transferList: [toReader.port1, toRequest.port1],
@@ -135,12 +141,6 @@ export class DiffThreads implements DiffRun {
     });
     this.reader.on('message', (m: FromCaptureWorker) => this.fromReader(m));
     this.engine.on('message', (m: FromEngineWorker) => this.fromEngine(m));
-    this.request.on('message', (m: FromRequestWorker) => this.fromRequest(m));
-    this.request.on('error', (e: Error) => this.fail(e));
-    // It ends once it has answered; before that, it failed.
-    this.request.on('exit', (code) => {
-      if (!this.checked) this.fail(new Error(`the request's thread stopped (exit code ${code})`));
-    });
     for (const [w, name] of [
       [this.reader, "the capture's reading thread"],
       [this.engine, "the conformance engine's thread"],
@@ -150,6 +150,58 @@ export class DiffThreads implements DiffRun {
         if (this.verdict === undefined) this.fail(new Error(`${name} stopped (exit code ${code})`));
       });
     }
+    if (cached)
+      this.fromCache(scripts.request, command, toRequest.port2, cache).catch((e: unknown) =>
+        this.fail(e instanceof Error ? e : new Error(String(e))),
+      );
+  }
+
+  /**
+   * Hands the engine's thread the flow stored in `cache` (flow-cache.ts) with the options
+   * checked here, or starts the request's thread when the flow is not stored.
+   */
+  private async fromCache(
+    script: string,
+    command: DiffCommandRequest,
+    engine: MessagePort,
+    cache: FlowCache,
+  ): Promise<void> {
+    const found = await cachedFlows(command.flowPath, cache);
+    if (found === undefined) {
+      this.startRequest(script, command, engine, cache);
+      return;
+    }
+    await checkCaptureFile(command.capture);
+    // No map and no --fact: the facts caseFacts (conformance/facts.ts) makes of none.
+    const facts = { facts: new Map(), report: {} };
+    const options = checkOptions(command.options, command.capture, command.tty, facts, undefined);
+    const request: DiffRequest = { flow: found.flow, flows: found.flows, options };
+    engine.postMessage({ type: 'request', request } satisfies RequestToEngine);
+    engine.close();
+    this.checked = true;
+    this.wakeUp();
+  }
+
+  /** Starts the request's thread, which checks the request and hands it to `engine`. */
+  private startRequest(
+    script: string,
+    command: DiffCommandRequest,
+    engine: MessagePort,
+    cache: FlowCache | undefined,
+  ): void {
+    const requestData: RequestWorkerData = {
+      ...command,
+      engine,
+      ...(cache !== undefined ? { cache } : {}),
+    };
+    const request = new Worker(script, { workerData: requestData, transferList: [engine] });
+    this.request = request;
+    request.on('message', (m: FromRequestWorker) => this.fromRequest(m));
+    request.on('error', (e: Error) => this.fail(e));
+    // It ends once it has answered; before that, it failed.
+    request.on('exit', (code) => {
+      if (!this.checked) this.fail(new Error(`the request's thread stopped (exit code ${code})`));
+    });
   }
 
   private fromReader(m: FromCaptureWorker): void {
@@ -240,7 +292,11 @@ export class DiffThreads implements DiffRun {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.reader.terminate(), this.engine.terminate(), this.request.terminate()]);
+    await Promise.all([
+      this.reader.terminate(),
+      this.engine.terminate(),
+      this.request?.terminate(),
+    ]);
   }
 }
 

@@ -1,7 +1,7 @@
 /** Loading the flow a command works on: it must validate, or the command stops with exit 2. */
 import { hasErrors } from '../findings/finding.js';
 import type { Flow } from '../model/flow-model.js';
-import { loadFlowSet } from '../project/flow-set.js';
+import { loadFlowSet, type FlowSet } from '../project/flow-set.js';
 import { validateFlow } from '../validate/validate-flow.js';
 import { findingsText } from './output.js';
 import { UsageError } from './usage-error.js';
@@ -10,6 +10,8 @@ import { UsageError } from './usage-error.js';
 export interface ValidFlow {
   readonly flow: Flow;
   readonly resolve: (id: string) => Flow | undefined;
+  /** The files the flow and its neighbours were read from, with their texts. */
+  readonly sources: FlowSet['sources'];
 }
 
 /**
@@ -38,5 +40,5 @@ export async function loadValidFlow(
       `${flowPath} is not a valid flow; fix it first (flowspec validate ${flowPath})`,
     );
   }
-  return { flow, resolve };
+  return { flow, resolve, sources: set.sources };
 }

@@ -10,6 +10,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { DiffOptions } from './diff-check.js';
 import { prepareRequest, type DiffRequest } from './diff-request.js';
+import type { FlowCache } from './flow-cache.js';
 import { stopOf, type ThreadStop } from './worker-port.js';
 
 /** What the command's thread gives the request's thread. */
@@ -21,6 +22,8 @@ export interface RequestWorkerData {
   readonly tty: boolean;
   /** The engine's thread: a usable request goes there. */
   readonly engine: MessagePort;
+  /** Where a flow that validated is stored for the next diff (flow-cache.ts); none when off. */
+  readonly cache?: FlowCache;
 }
 
 /** The request, from the request's thread to the engine's thread. */
@@ -41,6 +44,7 @@ async function run(): Promise<void> {
     data.options,
     data.tty,
     (text) => port.postMessage({ type: 'err', text } satisfies FromRequestWorker),
+    data.cache,
   );
   data.engine.postMessage({ type: 'request', request } satisfies RequestToEngine);
   port.postMessage({ type: 'checked' } satisfies FromRequestWorker);

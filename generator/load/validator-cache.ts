@@ -41,13 +41,16 @@ function ajvRoot(): string {
   return dirname(require.resolve('ajv/package.json'));
 }
 
+/** The folder flowspec's caches live in by default: node_modules/.cache. */
+export function cacheRoot(): string {
+  return join(dirname(ajvRoot()), '.cache');
+}
+
 /** The cache folder, or undefined when caching is off. */
 export function schemaCacheDir(): string | undefined {
   const set = process.env[SCHEMA_CACHE_ENV];
   if (set === 'off') return undefined;
-  return set !== undefined && set !== ''
-    ? set
-    : join(dirname(ajvRoot()), '.cache', 'flowspec-schema');
+  return set !== undefined && set !== '' ? set : join(cacheRoot(), 'flowspec-schema');
 }
 
 /** The cache key of a validator: ajv's version, its options and the schema. */

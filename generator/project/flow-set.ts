@@ -6,26 +6,21 @@
  * when the whole index is listed): a command on one flow does not pay for
  * parsing and schema-checking the whole folder.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { sep } from 'node:path';
 import type { Finding } from '../findings/finding.js';
 import { compareFindings } from '../findings/finding.js';
 import { FlowReadError, loadFlowFile, loadFlowText, type LoadedFlow } from '../load/load-flow.js';
 import type { Flow } from '../model/flow-model.js';
 import { validateFlow } from '../validate/validate-flow.js';
+import { flowSetFiles } from './flow-files.js';
 
-/** File name endings of flow files found in folders. */
-export const FLOW_FILE = /\.flow\.ya?ml$/;
+export { expandPaths, FLOW_FILE, FlowPathError } from './flow-files.js';
 
-/** A path given on the command line that could not be used. */
-export class FlowPathError extends Error {
-  constructor(
-    readonly path: string,
-    readonly reason: string,
-  ) {
-    super(`${path}: ${reason}`);
-    this.name = 'FlowPathError';
-  }
+/** A file a flow set was read from, and its text as read. */
+export interface FlowSource {
+  readonly file: string;
+  readonly text: string;
 }
 
 /** Loaded flows: the ones asked for, and an index over them and their neighbours. */
@@ -36,65 +31,16 @@ export interface FlowSet {
   readonly index: ReadonlyMap<string, Flow>;
   /** Findings that concern the set: duplicate flow ids. */
   readonly findings: readonly Finding[];
-}
-
-async function walk(dir: string, out: string[]): Promise<void> {
-  const entries = await readdir(dir, { withFileTypes: true });
-  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-    const p = join(dir, e.name);
-    if (e.isDirectory()) await walk(p, out);
-    else if (FLOW_FILE.test(e.name)) out.push(p);
-  }
-}
-
-/** Expands files and folders into flow files; throws {@link FlowPathError} for a missing path. */
-export async function expandPaths(paths: readonly string[]): Promise<string[]> {
-  const files: string[] = [];
-  for (const p of paths) {
-    let st;
-    try {
-      st = await stat(p);
-    } catch {
-      throw new FlowPathError(p, 'no such file or folder');
-    }
-    if (st.isDirectory()) await walk(p, files);
-    else files.push(p);
-  }
-  return [...new Set(files.map((f) => relative(process.cwd(), resolve(f)) || f))];
-}
-
-/** The enclosing `flows` folder of a file, if any. */
-function flowsRoot(file: string): string | undefined {
-  let dir = dirname(resolve(file));
-  for (;;) {
-    if (basename(dir) === 'flows') return dir;
-    const up = dirname(dir);
-    if (up === dir) return undefined;
-    dir = up;
-  }
+  /**
+   * Every file the set was read from, with the text read: the requested files, then the
+   * neighbours, in path order. The set is a function of these alone (cli/flow-cache.ts).
+   */
+  readonly sources: readonly FlowSource[];
 }
 
 /** Loads the named flows and their neighbours, and indexes them by id. */
 export async function loadFlowSet(paths: readonly string[]): Promise<FlowSet> {
-  const requestedFiles = await expandPaths(paths);
-  const roots = new Set<string>();
-  for (const f of requestedFiles) {
-    const r = flowsRoot(f);
-    if (r) roots.add(r);
-  }
-  const local = resolve('flows');
-  try {
-    if ((await stat(local)).isDirectory()) roots.add(local);
-  } catch {
-    // no flows/ here: only the named files and their own roots resolve refs
-  }
-  const neighbourFiles: string[] = [];
-  for (const r of roots) await walk(r, neighbourFiles);
-  const neighbours = neighbourFiles
-    .map((f) => relative(process.cwd(), f) || f)
-    .filter((f) => !requestedFiles.includes(f));
-
+  const { requested: requestedFiles, neighbours } = await flowSetFiles(paths);
   const requested = await Promise.all(requestedFiles.map((f) => loadFlowFile(f)));
   const index = new Map<string, Flow>();
   const findings: Finding[] = [];
@@ -116,7 +62,8 @@ export async function loadFlowSet(paths: readonly string[]): Promise<FlowSet> {
     index.set(l.flow.id, l.flow);
   }
   const texts = await Promise.all(neighbours.map((f) => readNeighbour(f)));
-  return { requested, index: new LazyFlowIndex(index, texts), findings };
+  const sources = [...requested, ...texts].map(({ file, text }) => ({ file, text }));
+  return { requested, index: new LazyFlowIndex(index, texts), findings, sources };
 }
 
 /** A neighbour flow file read but not yet parsed, with the id its text declares (when plain). */

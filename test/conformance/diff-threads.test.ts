@@ -7,7 +7,15 @@
  * first (scripts/setup.sh), its threads' scripts bundled (scripts/bundle-workers.mjs).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -35,13 +43,20 @@ const NOTE_WORKERS = [
   "require('node:module').syncBuiltinESMExports();",
 ].join('\n');
 
+/** The flow cache of the built CLI here (generator/cli/flow-cache.ts): this file's own. */
+const FLOW_CACHE = mkdtempSync(join(tmpdir(), 'flowspec-flow-cache-'));
+
 /** The built CLI in a process of its own: its threads (the workers it started, in `workers`). */
-function built(args: string[]): { code: number; out: string; err: string; workers: string[] } {
+function built(
+  args: string[],
+  env: Record<string, string> = {},
+): { code: number; out: string; err: string; workers: string[] } {
   const preload = join(mkdtempSync(join(tmpdir(), 'flowspec-threads-')), 'note-workers.cjs');
   writeFileSync(preload, NOTE_WORKERS);
   const r = spawnSync(process.execPath, ['--require', preload, 'bin/flowspec.js', ...args], {
     encoding: 'utf8',
     maxBuffer: 64 * 2 ** 20,
+    env: { ...process.env, FLOWSPEC_FLOW_CACHE: FLOW_CACHE, ...env },
   });
   const lines = r.stderr.split(/(?<=\n)/);
   const workers = lines
@@ -88,8 +103,24 @@ function captures(): Record<string, SynthMessage[]> {
   return { conformant, missing, header, retransmitted, unrelated, malformed };
 }
 
+/** The threads of a diff whose flow is not in the cache: the request's thread starts last. */
+const LOADING = [
+  'bundled/engine-worker.js',
+  'bundled/capture-worker.js',
+  'bundled/request-worker.js',
+];
+/** The threads of a diff with a map or facts: the request's thread first, as ever. */
+const REQUEST_FIRST = [
+  'bundled/request-worker.js',
+  'bundled/engine-worker.js',
+  'bundled/capture-worker.js',
+];
+/** The threads of a diff whose flow is in the cache: no request's thread. */
+const CACHED = ['bundled/engine-worker.js', 'bundled/capture-worker.js'];
+
 describe('flowspec diff over threads says what it says in one thread', () => {
   it('in JSON, text and JUnit, on conformant and deviating captures', async () => {
+    let first = true;
     for (const [name, messages] of Object.entries(captures())) {
       const file = writeCapture(messages, `${name}.pcap`);
       for (const format of ['json', 'text', 'junit']) {
@@ -97,11 +128,9 @@ describe('flowspec diff over threads says what it says in one thread', () => {
         expect(threads.code, `${name} ${format}`).toBe(inline.code);
         expect(threads.out, `${name} ${format}`).toBe(inline.out);
         expect(threads.err, `${name} ${format}`).toBe(inline.err);
-        expect(threads.workers, `${name} ${format}`).toEqual([
-          'bundled/request-worker.js',
-          'bundled/engine-worker.js',
-          'bundled/capture-worker.js',
-        ]);
+        // The first loads the flow and stores it; every later one takes it from the cache.
+        expect(threads.workers, `${name} ${format}`).toEqual(first ? LOADING : CACHED);
+        first = false;
       }
     }
     // The cases differ from one another: the comparison is not of empty reports.
@@ -194,6 +223,87 @@ describe('flowspec diff over threads says what it says in one thread', () => {
       expect(threads.code, args.join(' ')).toBe(2);
       expect(threads.err, args.join(' ')).toBe(inline.err);
       expect(threads.out, args.join(' ')).toBe('');
+      // Again, with the flow stored if it validated: the same error, found without loading it.
+      const again = built(args);
+      expect(again.code, args.join(' ')).toBe(2);
+      expect(again.err, args.join(' ')).toBe(inline.err);
+      expect(again.out, args.join(' ')).toBe('');
     }
+  }, 60_000);
+});
+
+describe("flowspec diff's flow cache (generator/cli/flow-cache.ts)", () => {
+  /** A flows folder of its own (a copy of the shipped one), a capture, and a cache of its own. */
+  function project(): { flow: string; capture: string; env: Record<string, string> } {
+    const root = mkdtempSync(join(tmpdir(), 'flowspec-cached-'));
+    cpSync('flows', join(root, 'flows'), { recursive: true });
+    return {
+      flow: join(root, FIGURE_16),
+      capture: writeCapture(interleaved(expected, 2), 'cached.pcap'),
+      env: { FLOWSPEC_FLOW_CACHE: join(root, 'cache') },
+    };
+  }
+
+  it('loads a flow once, then takes it from the cache until a file of its set changes', () => {
+    const { flow, capture, env } = project();
+    const args = ['diff', flow, capture, '--format', 'json'];
+    const cold = built(args, env);
+    expect(cold.code).toBe(0);
+    expect(cold.workers).toEqual(LOADING);
+    const warm = built(args, env);
+    expect(warm.workers).toEqual(CACHED);
+    expect([warm.code, warm.out, warm.err]).toEqual([cold.code, cold.out, cold.err]);
+
+    // An edited flow is loaded again, and an invalid one says so every time: never stored.
+    const text = readFileSync(flow, 'utf8');
+    writeFileSync(flow, text.replace(/^title: .*$/m, 'title: [unclosed'));
+    for (let i = 0; i < 2; i++) {
+      const broken = built(args, env);
+      expect(broken.code).toBe(2);
+      expect(broken.err).toContain('is not a valid flow');
+      expect(broken.workers).toEqual(LOADING);
+    }
+    writeFileSync(flow, text);
+    expect(built(args, env).workers).toEqual(CACHED);
+
+    // A neighbour the flow does not even name is part of the set (a ref may come to name it).
+    const neighbour = join(dirname(flow), 'extra.flow.yaml');
+    writeFileSync(neighbour, 'id: extra.flow\n');
+    expect(built(args, env).workers).toEqual(LOADING);
+    expect(built(args, env).workers).toEqual(CACHED);
+    unlinkSync(neighbour);
+    expect(built(args, env).workers).toEqual(CACHED);
+  }, 60_000);
+
+  it('loads the flow again when an entry is unreadable, and not at all when turned off', () => {
+    const { flow, capture, env } = project();
+    const args = ['diff', flow, capture, '--format', 'text'];
+    const cold = built(args, env);
+    const dir = env['FLOWSPEC_FLOW_CACHE'] ?? '';
+    const entries = readdirSync(dir);
+    expect(entries.filter((e) => e.endsWith('.bin'))).toHaveLength(1);
+    for (const e of entries) writeFileSync(join(dir, e), 'not what v8.serialize wrote');
+    const corrupt = built(args, env);
+    expect(corrupt.workers).toEqual(LOADING);
+    expect([corrupt.code, corrupt.out, corrupt.err]).toEqual([cold.code, cold.out, cold.err]);
+    expect(built(args, env).workers).toEqual(CACHED);
+
+    const off = { FLOWSPEC_FLOW_CACHE: 'off' };
+    expect(built(args, off).workers).toEqual(REQUEST_FIRST);
+    const again = built(args, off);
+    expect(again.workers).toEqual(REQUEST_FIRST);
+    expect([again.code, again.out, again.err]).toEqual([cold.code, cold.out, cold.err]);
+  }, 60_000);
+
+  it('still starts the request thread for a map or --fact, which it reads with the flow', () => {
+    const { flow, capture, env } = project();
+    built(['diff', flow, capture], env);
+    const map = join(dirname(capture), 'cached.map.yaml');
+    writeFileSync(map, 'participants:\n  clientA: 127.0.0.1:5061\n');
+    const mapped = built(['diff', flow, capture, '--map', map], env);
+    expect(mapped.code).toBe(0);
+    expect(mapped.workers).toEqual(REQUEST_FIRST);
+    const fact = built(['diff', flow, capture, '--fact', 'policy.release=continue'], env);
+    expect(fact.workers).toEqual(REQUEST_FIRST);
   }, 60_000);
 });
