@@ -5,19 +5,21 @@
  */
 import type { SipMessage } from '../../runtime/sip/message/index.js';
 import type { DialogSummary } from './dialog-summary.js';
-import {
-  branchStart,
-  cseqMethodEnd,
-  cseqMethodStart,
-  paramEnd,
-  spanIs,
-  tagEnd,
-  tagStart,
-} from './header-scan.js';
+import { cseqMethodEnd, cseqMethodStart, spanIs, tagEnd, tagStart } from './header-scan.js';
 import { MessageLog } from './logged-message.js';
 import { mbcpDiffs, mbcpKindOf } from './mbcp-values.js';
-import { hashEnd, hashNumber, hashPart, hashStart } from './recent-keys.js';
+import { hashNumber, hashPart, hashStart } from './recent-keys.js';
 import { participantEnds } from './stream-ends.js';
+import {
+  endpoints,
+  identityHigh,
+  identityLow,
+  MBCP_PACKET,
+  OTHER_PACKET,
+  sipParts,
+  viaBranch,
+  type BranchSpan,
+} from './transmission-identity.js';
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
 import { describeType } from './expected.js';
 import type { ObservedMessage } from './observed.js';
@@ -181,13 +183,6 @@ function cseqMethodIs(o: ObservedMessage, method: string): boolean {
   return lastMethodStart >= 0 && spanIs(lastCseq, lastMethodStart, lastMethodEnd, method);
 }
 
-/** Where the branch of a message's top Via lies: in `text`, from `start` to `end`. */
-interface BranchSpan {
-  text: string;
-  start: number;
-  end: number;
-}
-
 /** The span {@link topBranch} fills: one per module, read at once by its caller. */
 const branchSpan: BranchSpan = { text: '', start: 0, end: 0 };
 
@@ -196,28 +191,18 @@ const branchSpan: BranchSpan = { text: '', start: 0, end: 0 };
  * holds it: no copy is made for a comparison.
  */
 function topBranch(sip: SipMessage): BranchSpan {
-  const span = branchSpan;
-  span.text = '';
-  span.start = 0;
-  span.end = 0;
   // Parsed already (a message built or parsed in full): read, not scanned for.
   const parsed = sip.headers.firstParsed('via') as readonly { branch?: string }[] | undefined;
   if (parsed !== undefined) {
+    const span = branchSpan;
     span.text = parsed[0]?.branch ?? '';
+    span.start = 0;
     span.end = span.text.length;
     return span;
   }
   // Otherwise the text of the first entry tells it: the message was parsed strictly before (a
   // capture's message read again), or its Via is one the parser would reject (built by hand).
-  const value = sip.headers.get('via');
-  if (value === undefined) return span;
-  const start = branchStart(value);
-  if (start >= 0) {
-    span.text = value;
-    span.start = start;
-    span.end = paramEnd(value, start, false);
-  }
-  return span;
+  return viaBranch(sip.headers.get('via'), branchSpan);
 }
 
 /** Identity of a transmission, to recognise retransmissions (RFC 3261 17: same branch, CSeq, method or status). */
@@ -243,49 +228,54 @@ let idHigh = 0;
 let idLow = 0;
 
 /**
- * The identity of a transmission (RFC 3261 17: the same top Via branch, CSeq and method or
- * status; between the same endpoints), as a 53-bit hash of its parts in two small integers (its
- * upper 32 bits and lower 21): {@link transmissionKey}'s parts, compared without a copy of any
- * text. Two transmissions share a hash with a probability of about 2^-53 (see recent-keys.ts).
- * The parts, in order: the kind ('s' SIP request, 'r' SIP response, 'm' MBCP, 'x' anything
- * else), the method, status, MBCP kind or (anything else) frame, the branch, the CSeq value and
- * both endpoints.
+ * The identity of a transmission (transmission-identity.ts) as two small integers, the upper 32
+ * bits of its hash and the lower 21: the one the reading thread worked out and the message
+ * carries, else worked out here from {@link transmissionKey}'s parts. The parts, in order: the
+ * kind (SIP request or response, MBCP, anything else), the method, status, MBCP kind or
+ * (anything else) frame, the branch, the CSeq value and both endpoints.
  */
 function readIdentity(o: ObservedMessage): void {
   if (idOf === o) return;
   idOf = o;
-  const sip = o.sip;
-  hashStart();
-  if (o.mbcp) {
-    hashNumber(0x6d);
-    hashPart(o.mbcp.kind);
-    hashPart('');
-    hashPart('');
-  } else if (!sip) {
-    hashNumber(0x78);
-    hashNumber(o.frame);
-    hashPart('');
-    hashPart('');
-  } else {
-    if (sip.kind === 'request') {
-      hashNumber(0x73);
-      hashPart(sip.method);
-    } else {
-      hashNumber(0x72);
-      hashNumber(sip.status);
-    }
-    const b = topBranch(sip);
-    hashPart(b.text, b.start, b.end);
-    hashPart(sip.headers.get('cseq') ?? '');
+  const low = o.transmissionLow;
+  if (low !== undefined && low >= 0) {
+    idHigh = o.transmissionHigh ?? 0;
+    idLow = low;
+    return;
   }
-  hashPart(o.src.ip);
-  hashNumber(o.src.port);
-  hashPart(o.dst.ip);
-  hashNumber(o.dst.port);
-  const h = hashEnd();
-  // Integers the engine keeps untagged, where the 53-bit number would be a boxed double.
-  idHigh = (h / 2 ** 21) | 0;
-  idLow = (h % 2 ** 21) | 0;
+  const sip = o.sip;
+  if (sip) {
+    const request = sip.kind === 'request';
+    sipParts(
+      request ? sip.method : undefined,
+      request ? 0 : sip.status,
+      topBranch(sip),
+      sip.headers.get('cseq') ?? '',
+    );
+  } else {
+    hashStart();
+    if (o.mbcp) {
+      hashNumber(MBCP_PACKET);
+      hashPart(o.mbcp.kind);
+    } else {
+      hashNumber(OTHER_PACKET);
+      hashNumber(o.frame);
+    }
+    hashPart('');
+    hashPart('');
+  }
+  const h = endpoints(o.src.ip, o.src.port, o.dst.ip, o.dst.port);
+  idHigh = identityHigh(h);
+  idLow = identityLow(h);
+}
+
+/**
+ * The identity {@link readIdentity} gives `o`, as one number: what the reading thread worked
+ * out, or else the engine (a test compares the two).
+ */
+export function transmissionIdentity(o: ObservedMessage): number {
+  readIdentity(o);
+  return (idHigh >>> 0) * 2 ** 21 + idLow;
 }
 
 /**

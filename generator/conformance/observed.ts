@@ -28,6 +28,13 @@ export interface ObservedMessage {
    * keeps only these for a replay and parses them again if one happens (see `LoggedMessage`).
    */
   readonly wire?: Uint8Array;
+  /**
+   * The identity of its transmission (transmission-identity.ts), when the reading thread of
+   * `flowspec diff` worked it out: the upper 32 bits of the hash and the lower 21 (-1: not worked
+   * out, the engine does).
+   */
+  readonly transmissionHigh?: number;
+  readonly transmissionLow?: number;
 }
 
 /** The transports of observed messages, numbered where a message is kept as numbers (every one has its number). */

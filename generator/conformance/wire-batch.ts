@@ -33,10 +33,18 @@ import { addressText } from '../capture/ip-layer.js';
 import type { WireEndpoint } from './address-map.js';
 import type { IngestEvent } from '../capture/sip-events.js';
 import { TRANSPORT_CODES, TRANSPORTS } from './observed.js';
+import {
+  endpoints,
+  identityHigh,
+  identityLow,
+  sipParts,
+  viaBranch,
+  type BranchSpan,
+} from './transmission-identity.js';
 import type { ObservedMessage, ObservedTime } from './observed.js';
 
 /** Numbers per message in {@link WireBatch.meta}. */
-const FIELDS = 13;
+const FIELDS = 15;
 /** Bytes per chunk; a message larger than a quarter chunk has a chunk of its own. */
 const CHUNK = 16 * 1024;
 
@@ -46,7 +54,8 @@ export interface WireBatch {
   /**
    * Per message: frame, sec, nsec, src ip index, src port, dst ip index, dst port, transport,
    * kind (0 SIP, 1 MBCP), length, index of its chunk, offset in the chunk, index of its layout
-   * in {@link laid} (SIP).
+   * in {@link laid} (SIP), the identity of its transmission (transmission-identity.ts) as its
+   * upper and lower bits (the lower -1 when not worked out).
    */
   readonly meta: Float64Array;
   /** The messages' bytes, one after the other. */
@@ -78,6 +87,8 @@ export class WireBatchWriter {
    * whose layout is not the last one parsed into this is parsed again when added.
    */
   readonly layout = new MessageLayout();
+  /** Where {@link identity} finds a Via's branch. */
+  private readonly branch: BranchSpan = { text: '', start: 0, end: 0 };
   private meta: Float64Array;
   private chunks: Uint8Array[] = [];
   /** The chunk being filled (its index in `chunks`), and how far. */
@@ -221,6 +232,10 @@ export class WireBatchWriter {
     m[at + 11] = offset;
     m[at + 12] = sip ? this.laidUsed : -1;
     if (sip) this.addLayout(wire, transport);
+    // The identity of the transmission, worked out here rather than in the engine's thread.
+    const id = sip ? this.identity(wire, m[at + 3] ?? 0, srcPort, m[at + 5] ?? 0, dstPort) : 0;
+    m[at + 13] = id === 0 ? 0 : identityHigh(id);
+    m[at + 14] = id === 0 ? -1 : identityLow(id);
     this.used += n;
     this.count++;
   }
@@ -241,6 +256,29 @@ export class WireBatchWriter {
       this.laid = grown;
     }
     this.laidUsed = writeLaidOut(layout, this.laid, this.laidUsed, this.nameId);
+  }
+
+  /**
+   * The identity of a SIP message's transmission (transmission-identity.ts) from the layout just
+   * written for it: what the engine would work out from the message it builds of the layout; 0
+   * when the message was not laid out (the engine works it out from what it parses).
+   */
+  private identity(
+    wire: Uint8Array,
+    src: number,
+    srcPort: number,
+    dst: number,
+    dstPort: number,
+  ): number {
+    const l = this.layout;
+    if (l.bytes !== wire || !l.plain) return 0;
+    sipParts(
+      l.response ? undefined : l.method(),
+      l.response ? l.second : 0,
+      viaBranch(l.firstValue('via'), this.branch),
+      l.firstValue('cseq') ?? '',
+    );
+    return endpoints(this.ips[src] ?? '', srcPort, this.ips[dst] ?? '', dstPort);
   }
 
   /** The id of a header name that is not a common spelling: its place in the batch's names. */
@@ -415,6 +453,8 @@ class BatchMessages implements IterableIterator<ObservedMessage> {
       sip,
       mbcp ? decodeMbcp(wire) : undefined,
       wire,
+      (m[at + 13] ?? 0) | 0,
+      (m[at + 14] ?? -1) | 0,
     );
   }
 }
@@ -435,6 +475,8 @@ class BatchMessage implements ObservedMessage, ObservedTime {
     readonly sip: SipMessage | undefined,
     readonly mbcp: MbcpMessage | undefined,
     readonly wire: Uint8Array,
+    readonly transmissionHigh: number,
+    readonly transmissionLow: number,
   ) {}
 
   get time(): ObservedTime {

@@ -7,7 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { WireBatchReader, WireBatchWriter } from '../../generator/conformance/wire-batch.js';
 import type { ObservedMessage } from '../../generator/conformance/observed.js';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { transmissionIdentity } from '../../generator/conformance/instance.js';
 import { ingestCapture, toSipEvent } from '../../generator/capture/index.js';
 import type { CaptureEvent } from '../../generator/capture/index.js';
 import { encodeMbcp } from '../../runtime/mbcp/index.js';
@@ -230,6 +232,52 @@ describe('wire batches', () => {
       const reader = new WireBatchReader();
       expect([...reader.messages(b)].map(view), file).toEqual([...reader.messages(a)].map(view));
     }
+  });
+
+  it("carry each laid-out SIP message's transmission identity, the one the engine works out", async () => {
+    const captures = '/work/shared/captures';
+    let carried = 0;
+    for (const file of readdirSync(captures).filter((f) => /\.pcap(ng)?$/.test(f))) {
+      const input = join(captures, file);
+      const writer = new WireBatchWriter(1 << 20, 1 << 30);
+      const taken = ingestCapture(input, {
+        layout: writer.layout,
+        onMessage: (m) => writer.addFound(m),
+      });
+      for await (const _ of taken.batches()) void _;
+      for (const o of new WireBatchReader().messages(writer.take())) {
+        const low = o.transmissionLow ?? -1;
+        // The same message without it: the engine works it out from the message it built.
+        const bare = { ...o, transmissionHigh: undefined, transmissionLow: undefined };
+        if (o.sip === undefined) expect(low, `${file} frame ${o.frame}`).toBe(-1);
+        if (low < 0) continue;
+        carried++;
+        expect(transmissionIdentity(o), `${file} frame ${o.frame}`).toBe(
+          transmissionIdentity(bare),
+        );
+      }
+    }
+    expect(carried).toBeGreaterThan(100);
+    // Messages differing only in a part of the identity have different ones.
+    const base = sip(1, RESPONSE, 'udp', '192.0.2.1');
+    const variants = [
+      RESPONSE,
+      RESPONSE.replace('SIP/2.0 200 OK', 'SIP/2.0 180 Ringing'),
+      RESPONSE.replace('branch=z9hG4bK-t', 'branch=z9hG4bK-u'),
+      RESPONSE.replace('CSeq: 2 BYE', 'CSeq: 3 BYE'),
+    ];
+    const writer = new WireBatchWriter();
+    for (const [i, text] of variants.entries())
+      writer.add({ ...sip(1, text, 'udp', '192.0.2.1'), frame: i + 1 });
+    writer.add({ ...base, frame: 8, dst: { ip: '192.0.2.7', port: 5060 } });
+    // A retransmission: the same message again, later.
+    writer.add({ ...base, frame: 9, time: { sec: 1_700_000_009, nsec: 0 } });
+    const ids = [...new WireBatchReader().messages(writer.take())].map((o) => {
+      expect(o.transmissionLow).toBeGreaterThanOrEqual(0);
+      return transmissionIdentity(o);
+    });
+    expect(new Set(ids.slice(0, 5)).size).toBe(5);
+    expect(ids[5]).toBe(ids[0]);
   });
 
   it('refuse a message without its bytes', () => {

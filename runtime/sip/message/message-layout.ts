@@ -9,6 +9,7 @@
 import { knownSpellings } from './header-registry.js';
 import type { HeaderSpelling } from './header-registry.js';
 import { HeaderLines } from './header-lines.js';
+import { headerKey } from './header-names.js';
 import { latin1 } from './message-bytes.js';
 import { SipHeaders } from './sip-headers.js';
 import { CheckedRequestUri, SipRequest, SipResponse } from './sip-message.js';
@@ -88,6 +89,31 @@ export class MessageLayout {
     this.bodyStart = body.length === 0 ? 0 : body.byteOffset - bytes.byteOffset;
     this.bodyEnd = this.bodyStart + body.length;
     this.bytes = bytes;
+  }
+
+  /** A request's method (RFC 3261 7.1), as {@link laidOutMessage} reads it. */
+  method(): string {
+    return common(this.bytes ?? EMPTY_BODY, this.lineStart, this.first);
+  }
+
+  /**
+   * The value of the first header line with lookup key `key` (header-names.ts: a compact form
+   * counts as its full name), as {@link laidOutMessage}'s `headers.get(key)` gives it; undefined
+   * when there is none.
+   */
+  firstValue(key: string): string | undefined {
+    const bytes = this.bytes;
+    if (bytes === undefined) return undefined;
+    const l = this.lines;
+    for (let at = 0; at < this.count * LINE; at += LINE) {
+      const id = l[at] ?? -1;
+      const lineKey =
+        id >= 0
+          ? knownSpellings[id]?.info.key
+          : headerKey(latin1(bytes, l[at + 1] ?? 0, l[at + 2] ?? 0));
+      if (lineKey === key) return latin1(bytes, l[at + 3] ?? 0, l[at + 4] ?? 0);
+    }
+    return undefined;
   }
 
   /** Numbers {@link writeLaidOut} writes for this layout. */
