@@ -64,18 +64,28 @@ export function updateSummary(s: DialogSummary, msg: SipMessage): void {
   const cseq = msg.headers.get('cseq');
   // The CSeq is used only when it has both a number and a method (RFC 3261 20.16).
   const method = cseq === undefined ? -1 : cseqMethodStart(cseq);
-  const from = msg.headers.get('from');
-  const to = msg.headers.get('to');
+  // From and To are read only when the summary takes something of them: most messages of a
+  // dialog change nothing here, and their values are then not made at all.
   if (msg.kind === 'request') {
-    if (msg.method === 'INVITE' && s.callingFrom === undefined && !tagOf(to)) {
-      // RFC 3261 12.1.2: the initial INVITE fixes the calling party's From, Contact and route.
-      s.callingFrom = from;
-      s.callingTag = tagOf(from);
-      s.callingContact = msg.headers.get('contact');
-      s.recordRoute = msg.headers.getAll('record-route');
+    if (msg.method === 'INVITE' && s.callingFrom === undefined) {
+      const from = msg.headers.get('from');
+      if (!tagOf(msg.headers.get('to'))) {
+        // RFC 3261 12.1.2: the initial INVITE fixes the calling party's From, Contact and route.
+        s.callingFrom = from;
+        s.callingTag = tagOf(from);
+        s.callingContact = msg.headers.get('contact');
+        s.recordRoute = msg.headers.getAll('record-route');
+      }
     }
-    if (cseq !== undefined && method >= 0 && msg.method !== 'ACK' && msg.method !== 'CANCEL') {
+    if (
+      cseq !== undefined &&
+      method >= 0 &&
+      msg.method !== 'ACK' &&
+      msg.method !== 'CANCEL' &&
+      (s.callingTag !== undefined || s.calledTag !== undefined)
+    ) {
       const seq = cseqNumber(cseq);
+      const from = msg.headers.get('from');
       if (s.callingTag !== undefined && hasTag(from, s.callingTag)) {
         s.cseqCallerToCallee = Math.max(s.cseqCallerToCallee ?? 0, seq);
       } else if (s.calledTag !== undefined && hasTag(from, s.calledTag)) {
@@ -93,6 +103,7 @@ export function updateSummary(s: DialogSummary, msg: SipMessage): void {
     s.calledTo === undefined
   ) {
     // RFC 3261 12.1.1: the 2xx fixes the called party's To (with tag) and Contact.
+    const to = msg.headers.get('to');
     s.calledTo = to;
     s.calledTag = tagOf(to);
     s.calledContact = msg.headers.get('contact');
