@@ -785,7 +785,11 @@ export class ConformanceChecker {
   ): boolean {
     if (mode === 'anchored' || mode === 'optional')
       return this.joinLatest(instances, o, callId, mode);
+    // A new dialog is asked about every instance waiting for one: most are ruled out by their
+    // ends at once, without the call to plan (which asks again for the few that are not).
+    const quick = callId !== undefined && (mode === 'required' || mode === 'causal');
     for (const inst of instances) {
+      if (quick && this.cannotJoin(inst, o, mode)) continue;
       const p = this.plan(inst, o, callId, mode);
       if (!p) continue;
       this.commitJoin(p, o, callId);
