@@ -23,7 +23,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import { cacheRoot } from '../load/validator-cache.js';
 import type { Flow } from '../model/flow-model.js';
@@ -54,10 +54,14 @@ interface Source {
   readonly text: string;
 }
 
-/** The cache for flows loaded by `loaderScript`; undefined when it is turned off. */
+/**
+ * The cache for flows loaded by `loaderScript`; undefined when it is turned off, and for a
+ * script that is not a bundle (scripts/bundle-workers.mjs): the modules tsc built import others,
+ * whose changes the script's own hash would not show.
+ */
 export function flowCache(loaderScript: string): FlowCache | undefined {
   const set = process.env[FLOW_CACHE_ENV];
-  if (set === 'off') return undefined;
+  if (set === 'off' || basename(dirname(loaderScript)) !== 'bundled') return undefined;
   let build: string;
   try {
     build = createHash('sha256').update(readFileSync(loaderScript)).digest('hex');

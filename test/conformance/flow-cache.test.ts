@@ -4,7 +4,7 @@
  * the oldest let go beyond a hundred. The diff's use of it, over threads, is
  * in diff-threads.test.ts.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,14 +60,20 @@ describe('flow cache', () => {
     expect(left).toContain(last.slice(cache.dir.length + 1));
   });
 
-  it('is off with FLOWSPEC_FLOW_CACHE=off, and in the folder it names otherwise', () => {
-    const script = join(mkdtempSync(join(tmpdir(), 'flowspec-script-')), 'loader.js');
+  it('is off with FLOWSPEC_FLOW_CACHE=off or without a bundle, in the folder it names otherwise', () => {
+    const built = mkdtempSync(join(tmpdir(), 'flowspec-script-'));
+    mkdirSync(join(built, 'bundled'));
+    const script = join(built, 'bundled', 'loader.js');
     writeFileSync(script, 'one build');
+    // A module tsc built imports others: its hash would not show their changes.
+    const unbundled = join(built, 'loader.js');
+    writeFileSync(unbundled, 'import "./other.js"');
     const before = process.env['FLOWSPEC_FLOW_CACHE'];
     try {
       process.env['FLOWSPEC_FLOW_CACHE'] = 'off';
       expect(flowCache(script)).toBeUndefined();
       process.env['FLOWSPEC_FLOW_CACHE'] = '/somewhere';
+      expect(flowCache(unbundled)).toBeUndefined();
       const a = flowCache(script);
       expect(a?.dir).toBe('/somewhere');
       writeFileSync(script, 'another build');
