@@ -18,6 +18,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { CaptureSummary, CaptureWorkerData, FromCaptureWorker } from './capture-worker.js';
 import type { DiffOptions } from './diff-check.js';
 import type { EngineWorkerData, FromEngineWorker, ToEngineWorker } from './engine-worker.js';
+import { caseFacts } from '../conformance/case-facts.js';
 import { checkCaptureFile, checkOptions } from './diff-options.js';
 import type { DiffRequest } from './diff-request.js';
 import { cachedFlows, flowCache, type FlowCache } from './flow-cache.js';
@@ -172,8 +173,8 @@ export class DiffThreads implements DiffRun {
       return;
     }
     await checkCaptureFile(command.capture);
-    // No map and no --fact: the facts caseFacts (conformance/facts.ts) makes of none.
-    const facts = { facts: new Map(), report: {} };
+    // No map and no --fact: the case has no facts.
+    const facts = caseFacts(new Map(), new Map());
     const options = checkOptions(command.options, command.capture, command.tty, facts, undefined);
     const request: DiffRequest = { flow: found.flow, flows: found.flows, options };
     engine.postMessage({ type: 'request', request } satisfies RequestToEngine);

@@ -7,10 +7,10 @@
 import type { Flow } from '../model/flow-model.js';
 import { GUARD_VARIABLES, type GuardVarType } from '../model/vocabulary.js';
 import { guardScope } from '../validate/rules-semantics.js';
-import type { FactReport } from './report.js';
 import type { FactValue } from './value-requirements.js';
 
 export type { FactValue, Facts } from './value-requirements.js';
+export { caseFacts } from './case-facts.js';
 
 /** A value as written in text: `true`/`false`, a number, else the text itself. */
 export function parseFactText(text: string): FactValue {
@@ -92,22 +92,4 @@ export function parseFactArguments(args: readonly string[], flow: Flow): Map<str
     out.set(name, checked.value);
   }
   return out;
-}
-
-/**
- * The facts of a case: a map's `policies:` and the command line's `--fact`, the command line
- * winning; with what the report lists of them (by name, in name order).
- */
-export function caseFacts(
-  fromMap: ReadonlyMap<string, FactValue>,
-  fromCommandLine: ReadonlyMap<string, FactValue>,
-): { readonly facts: Map<string, FactValue>; readonly report: Record<string, FactReport> } {
-  const all = new Map<string, FactReport>();
-  for (const [name, value] of fromMap) all.set(name, { value, source: 'map' });
-  for (const [name, value] of fromCommandLine) all.set(name, { value, source: 'command line' });
-  const sorted = [...all].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return {
-    facts: new Map(sorted.map(([name, f]) => [name, f.value])),
-    report: Object.fromEntries(sorted),
-  };
 }
