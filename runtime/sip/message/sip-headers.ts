@@ -25,6 +25,12 @@ export class SipHeaderField {
   }
 }
 
+/** The index of the first laid-out line with lookup key `key`, -1 when there is none. */
+function firstLine(lines: HeaderLines, key: string): number {
+  for (let i = 0; i < lines.count; i++) if (lines.key(i) === key) return i;
+  return -1;
+}
+
 function checkField(name: string, value: string): void {
   for (let i = 0; i < name.length; i++) {
     if (!isIn(name.charCodeAt(i), TOKEN)) {
@@ -111,12 +117,9 @@ export class SipHeaders implements Iterable<SipHeaderField> {
   get(name: string): string | undefined {
     const key = headerKey(name);
     const lines = this.#lines;
-    if (lines !== undefined) {
-      for (let i = 0; i < lines.count; i++) if (lines.key(i) === key) return lines.value(i);
-      return undefined;
-    }
-    for (const field of this.#fields) if (field.key === key) return field.value;
-    return undefined;
+    if (lines === undefined) return this.firstField(key)?.value;
+    const i = firstLine(lines, key);
+    return i < 0 ? undefined : lines.value(i);
   }
 
   /**
@@ -149,12 +152,9 @@ export class SipHeaders implements Iterable<SipHeaderField> {
   first(name: string): SipHeaderField | undefined {
     const key = headerKey(name);
     const lines = this.#lines;
-    if (lines !== undefined) {
-      for (let i = 0; i < lines.count; i++) if (lines.key(i) === key) return lines.field(i);
-      return undefined;
-    }
-    for (const field of this.#fields) if (field.key === key) return field;
-    return undefined;
+    if (lines === undefined) return this.firstField(key);
+    const i = firstLine(lines, key);
+    return i < 0 ? undefined : lines.field(i);
   }
 
   /**
@@ -165,11 +165,14 @@ export class SipHeaders implements Iterable<SipHeaderField> {
   firstParsed(name: string): unknown {
     const key = headerKey(name);
     const lines = this.#lines;
-    if (lines !== undefined) {
-      for (let i = 0; i < lines.count; i++) if (lines.key(i) === key) return lines.parsed(i);
-      return undefined;
-    }
-    for (const field of this.#fields) if (field.key === key) return field.parsed;
+    if (lines === undefined) return this.firstField(key)?.parsed;
+    const i = firstLine(lines, key);
+    return i < 0 ? undefined : lines.parsed(i);
+  }
+
+  /** The first of the headers' own fields with lookup key `key`. */
+  private firstField(key: string): SipHeaderField | undefined {
+    for (const field of this.#fields) if (field.key === key) return field;
     return undefined;
   }
 
