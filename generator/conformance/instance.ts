@@ -8,14 +8,12 @@ import type { DialogSummary } from './dialog-summary.js';
 import { cseqMethodEnd, cseqMethodStart, spanIs, tagEnd, tagStart } from './header-scan.js';
 import { MessageLog } from './logged-message.js';
 import { mbcpDiffs, mbcpKindOf } from './mbcp-values.js';
-import { hashNumber, hashPart, hashStart } from './recent-keys.js';
 import { participantEnds } from './stream-ends.js';
 import {
   endpoints,
   identityHigh,
   identityLow,
-  MBCP_PACKET,
-  OTHER_PACKET,
+  packetParts,
   sipParts,
   viaBranch,
   type BranchSpan,
@@ -244,7 +242,8 @@ function readIdentity(o: ObservedMessage): void {
     return;
   }
   const sip = o.sip;
-  if (sip) {
+  if (o.mbcp !== undefined || sip === undefined) packetParts(o.mbcp?.kind, o.frame);
+  else {
     const request = sip.kind === 'request';
     sipParts(
       request ? sip.method : undefined,
@@ -252,17 +251,6 @@ function readIdentity(o: ObservedMessage): void {
       topBranch(sip),
       sip.headers.get('cseq') ?? '',
     );
-  } else {
-    hashStart();
-    if (o.mbcp) {
-      hashNumber(MBCP_PACKET);
-      hashPart(o.mbcp.kind);
-    } else {
-      hashNumber(OTHER_PACKET);
-      hashNumber(o.frame);
-    }
-    hashPart('');
-    hashPart('');
   }
   const h = endpoints(o.src.ip, o.src.port, o.dst.ip, o.dst.port);
   idHigh = identityHigh(h);

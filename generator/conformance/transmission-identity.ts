@@ -12,10 +12,10 @@ import { branchStart, paramEnd } from './header-scan.js';
 import { hashEnd, hashNumber, hashPart, hashStart } from './recent-keys.js';
 
 /** The first part of an identity: what kind of message it is. */
-export const SIP_REQUEST = 0x73;
-export const SIP_RESPONSE = 0x72;
-export const MBCP_PACKET = 0x6d;
-export const OTHER_PACKET = 0x78;
+const SIP_REQUEST = 0x73;
+const SIP_RESPONSE = 0x72;
+const MBCP_PACKET = 0x6d;
+const OTHER_PACKET = 0x78;
 
 /** Where the branch of a Via value's first entry lies; start and end 0 when it has none. */
 export interface BranchSpan {
@@ -59,6 +59,24 @@ export function sipParts(
   }
   hashPart(branch.text, branch.start, branch.end);
   hashPart(cseq);
+}
+
+/**
+ * Begins the identity of a message other than SIP: an MBCP packet by its kind, anything else by
+ * its frame (each a transmission of its own), then no branch and no CSeq. {@link endpoints} ends
+ * it.
+ */
+export function packetParts(mbcpKind: string | undefined, frame: number): void {
+  hashStart();
+  if (mbcpKind !== undefined) {
+    hashNumber(MBCP_PACKET);
+    hashPart(mbcpKind);
+  } else {
+    hashNumber(OTHER_PACKET);
+    hashNumber(frame);
+  }
+  hashPart('');
+  hashPart('');
 }
 
 /** Ends an identity with both endpoints; the 53-bit hash, never 0. */
