@@ -5,8 +5,6 @@
  * what parsed to the engine's thread in batches, at most a few ahead of it;
  * what it found besides messages goes to the command's thread at the end.
  */
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { ingestCapture, type IngestFinding } from '../capture/index.js';
 import type { CaptureStats } from '../capture/index.js';
@@ -48,32 +46,6 @@ const IN_FLIGHT = 4;
 if (parentPort === null) throw new Error('capture-worker runs as a worker thread');
 const port = parentPort;
 
-/**
- * The niceness of this thread (Linux): above the engine's, whose thread the run waits for. Now
- * that this thread also works out each message's transmission identity, 4 does best on two cores
- * (alternating runs of the benchmark capture: about 2% sooner than 10 or 7, and than 0); at 10 the
- * engine's thread waited for batches while both threads' code was still cold.
- */
-const READER_NICENESS = 4;
-
-/**
- * On Linux, this thread runs at a lower priority than the others (a higher niceness; setpriority
- * on a thread id changes that thread only). Reading keeps a few batches ahead of the engine and
- * then waits, so when the two, V8's collector threads and whatever else runs want more cores than
- * there are, the engine's thread is the one the scheduler prefers: on two cores the benchmark
- * capture is checked about 5% sooner. Elsewhere, and where /proc cannot be read, nothing changes.
- */
-function yieldToTheEngine(): void {
-  if (process.platform !== 'linux') return;
-  try {
-    // "/proc/thread-self" links to "<pid>/task/<tid>".
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid) && tid > 0) setPriority(tid, READER_NICENESS);
-  } catch {
-    // No /proc, or not permitted: the thread keeps the process's priority.
-  }
-}
-yieldToTheEngine();
 const data = workerData as CaptureWorkerData;
 const engine = data.engine;
 
