@@ -7,16 +7,12 @@
  * parser, the schema's validator, the lint) no longer comes before the
  * engine's own start-up but beside it (docs/adr/0006).
  */
-import { AddressMapError } from '../conformance/address-map.js';
-import { readMapFile } from '../conformance/map-file.js';
-import { caseFacts, FactArgumentError, parseFactArguments } from '../conformance/facts.js';
 import { childSteps } from '../load/normalize.js';
 import type { Flow, Step } from '../model/flow-model.js';
 import type { DiffCheckOptions, DiffOptions } from './diff-check.js';
-import { checkCaptureFile, checkOptions } from './diff-options.js';
+import { checkRequestInputs } from './diff-request-checks.js';
 import { storeFlows, type FlowCache } from './flow-cache.js';
 import { loadValidFlow } from './load-valid-flow.js';
-import { UsageError } from './usage-error.js';
 
 /** A usable request: what the engine's thread needs to check the capture. */
 export interface DiffRequest {
@@ -29,8 +25,9 @@ export interface DiffRequest {
 
 /**
  * Checks what the command was given, in the order a user fixes it: the flow (loaded with its
- * neighbours and validated; error findings go to `err`), the capture file, the map, the options.
- * Throws {@link UsageError} at the first that is unusable.
+ * neighbours and validated; error findings go to `err`), then the capture file, the map, the
+ * facts and the options (diff-request-checks.ts). Throws a UsageError at the first that is
+ * unusable.
  */
 export async function prepareRequest(
   flowPath: string,
@@ -44,23 +41,7 @@ export async function prepareRequest(
   const flows = referencedFlows(flow, resolve);
   // Stored before the rest is checked: a capture or map a user fixes next finds the flow there.
   if (cache !== undefined) storeFlows(cache, sources, { flow, flows });
-  await checkCaptureFile(capturePath);
-  let mapFile;
-  try {
-    mapFile = opts.map === undefined ? undefined : await readMapFile(opts.map, flow);
-  } catch (e) {
-    if (e instanceof AddressMapError) throw new UsageError(e.message);
-    throw e;
-  }
-  let fromCommandLine;
-  try {
-    fromCommandLine = parseFactArguments(opts.fact ?? [], flow);
-  } catch (e) {
-    if (e instanceof FactArgumentError) throw new UsageError(e.message);
-    throw e;
-  }
-  const facts = caseFacts(mapFile?.facts ?? new Map(), fromCommandLine);
-  return { flow, flows, options: checkOptions(opts, capturePath, tty, facts, mapFile?.addresses) };
+  return { flow, flows, options: await checkRequestInputs(flow, capturePath, opts, tty) };
 }
 
 /** The flows `flow`'s ref steps name and that resolve, and theirs in turn, by id. */

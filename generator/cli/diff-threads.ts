@@ -118,11 +118,10 @@ export class DiffThreads implements DiffRun {
     const toReader = new MessageChannel();
     const toRequest = new MessageChannel();
     const cache = flowCache(scripts.request);
-    const opts = command.options;
-    // A flow found in the cache needs no request thread; a map or facts do (they are read with
-    // the flow's loader), and so does a flow not found.
-    const cached = cache !== undefined && opts.map === undefined && (opts.fact ?? []).length === 0;
-    // Otherwise the request's thread first: its work comes before any batch can be checked.
+    // A flow found in the cache needs no request thread (a map or facts are read here then); a
+    // flow not found does. Without the cache, the request's thread first: its work comes before
+    // any batch can be checked.
+    const cached = cache !== undefined;
     if (!cached) this.startRequest(scripts.request, command, toRequest.port2, cache);
     const engineData: EngineWorkerData = { reader: toReader.port1, request: toRequest.port1 };
     this.engine = new Worker(scripts.engine, {
@@ -159,7 +158,8 @@ export class DiffThreads implements DiffRun {
 
   /**
    * Hands the engine's thread the flow stored in `cache` (flow-cache.ts) with the options
-   * checked here, or starts the request's thread when the flow is not stored.
+   * checked here, or starts the request's thread when the flow is not stored. A map or facts are
+   * read here too (diff-request-checks.ts, loaded only for them).
    */
   private async fromCache(
     script: string,
@@ -172,10 +172,17 @@ export class DiffThreads implements DiffRun {
       this.startRequest(script, command, engine, cache);
       return;
     }
-    await checkCaptureFile(command.capture);
-    // No map and no --fact: the case has no facts.
-    const facts = caseFacts(new Map(), new Map());
-    const options = checkOptions(command.options, command.capture, command.tty, facts, undefined);
+    const opts = command.options;
+    let options;
+    if (opts.map !== undefined || (opts.fact ?? []).length > 0) {
+      const { checkRequestInputs } = await import('./diff-request-checks.js');
+      options = await checkRequestInputs(found.flow, command.capture, opts, command.tty);
+    } else {
+      await checkCaptureFile(command.capture);
+      // No map and no --fact: the case has no facts.
+      const facts = caseFacts(new Map(), new Map());
+      options = checkOptions(opts, command.capture, command.tty, facts, undefined);
+    }
     const request: DiffRequest = { flow: found.flow, flows: found.flows, options };
     engine.postMessage({ type: 'request', request } satisfies RequestToEngine);
     engine.close();

@@ -295,15 +295,40 @@ describe("flowspec diff's flow cache (generator/cli/flow-cache.ts)", () => {
     expect([again.code, again.out, again.err]).toEqual([cold.code, cold.out, cold.err]);
   }, 60_000);
 
-  it('still starts the request thread for a map or --fact, which it reads with the flow', () => {
+  it('takes the flow from the cache with a map or --fact too, and reads those in the command thread', () => {
     const { flow, capture, env } = project();
-    built(['diff', flow, capture], env);
+    const off = { FLOWSPEC_FLOW_CACHE: 'off' };
     const map = join(dirname(capture), 'cached.map.yaml');
-    writeFileSync(map, 'participants:\n  clientA: 127.0.0.1:5061\n');
-    const mapped = built(['diff', flow, capture, '--map', map], env);
-    expect(mapped.code).toBe(0);
-    expect(mapped.workers).toEqual(REQUEST_FIRST);
-    const fact = built(['diff', flow, capture, '--fact', 'policy.release=continue'], env);
-    expect(fact.workers).toEqual(REQUEST_FIRST);
-  }, 60_000);
+    writeFileSync(
+      map,
+      'participants:\n  clientA: 127.0.0.1:5061\npolicies:\n  session.kind: on-demand\n',
+    );
+    const badMap = join(dirname(capture), 'bad.map.yaml');
+    writeFileSync(badMap, 'participants:\n  nobody: 127.0.0.9\n');
+    const cases = [
+      ['--map', map, '--format', 'json'],
+      ['--fact', 'policy.release=continue', '--format', 'text'],
+      ['--map', map, '--fact', 'policy.release=release-all', '--format', 'junit'],
+      // Unusable: the same message and exit code as the request's thread gives.
+      ['--map', badMap],
+      ['--fact', 'policy.release=sometimes'],
+    ];
+    for (const extra of cases) {
+      const args = ['diff', flow, capture, ...extra];
+      // What the request's thread says, reading the flow, the map and the facts itself.
+      const loaded = built(args, off);
+      expect(loaded.workers, extra.join(' ')).toEqual(REQUEST_FIRST);
+      built(['diff', flow, capture], env);
+      const warm = built(args, env);
+      expect(warm.workers, extra.join(' ')).toEqual(CACHED);
+      expect([warm.code, warm.out, warm.err], extra.join(' ')).toEqual([
+        loaded.code,
+        loaded.out,
+        loaded.err,
+      ]);
+    }
+    expect(built(['diff', flow, capture, '--map', map], env).code).toBe(0);
+    expect(built(['diff', flow, capture, '--map', badMap], env).code).toBe(2);
+    expect(built(['diff', flow, capture, '--map', badMap], env).err).toContain('nobody');
+  }, 120_000);
 });
