@@ -891,11 +891,18 @@ export class ConformanceChecker {
     return endsAdmit(memo.ends, o.src.ip, o.dst.ip);
   }
 
-  /** The ends (bound addresses, undefined when free or mapped) of the steps of `steps` an opened iteration of `inst` is without. */
+  /**
+   * The ends (bound addresses, or the one IP the map gives; undefined when free or mapped to
+   * several) of the steps of `steps` an opened iteration of `inst` is without.
+   */
   private fillEnds(inst: Instance, steps: readonly ExpectedMessage[]): WaitingEnds {
     let ends: (string | undefined)[] | undefined;
-    const ip = (p: string | undefined, it: number): string | undefined =>
-      p === undefined || this.people.isMapped(p) ? undefined : inst.bindings.get(p, it)?.ip;
+    const ip = (p: string | undefined, it: number): string | undefined => {
+      if (p === undefined) return undefined;
+      const mapped = this.people.mappedIp(p);
+      if (mapped !== undefined) return mapped;
+      return this.people.isMapped(p) ? undefined : inst.bindings.get(p, it)?.ip;
+    };
     for (const m of steps) {
       const loop = m.context.loop;
       if (loop === undefined) continue;

@@ -1138,10 +1138,14 @@ export class Instance {
   }
 
   /**
-   * The address a participant is bound to in the instance: only that address fits it (over UDP
-   * its endpoint, over streams its address). Undefined when it is free, mapped or `multiple`.
+   * The address a participant has in the instance: only that address fits it (over UDP its
+   * endpoint, over streams its address). The map's, when it gives the participant one IP (see
+   * ParticipantBindings.mappedIp); else the one it is bound to. Undefined when it is free,
+   * mapped to several addresses, or `multiple`.
    */
   boundIp(p: string, people: ParticipantBindings): string | undefined {
+    const mapped = people.mappedIp(p);
+    if (mapped !== undefined) return mapped;
     if (this.expected.multiple.has(p) || people.isMapped(p)) return undefined;
     return this.bindings.get(p, -1)?.ip;
   }

@@ -181,10 +181,18 @@ export class ParticipantBindings {
     }
   >();
 
+  /** Mapped participants whose every address in the map has one IP, with that IP. */
+  private readonly oneIp = new Map<string, string>();
+
   constructor(
     private readonly expected: ExpectedFlow,
     private readonly map: ReadonlyMap<string, readonly AddressSpec[]>,
-  ) {}
+  ) {
+    for (const [p, specs] of map) {
+      const ip = specs[0]?.ip;
+      if (ip !== undefined && specs.every((s) => s.ip === ip)) this.oneIp.set(p, ip);
+    }
+  }
 
   /**
    * Does `seen` fit participant `p` in an instance (iteration `it`)? Ports are compared; over TCP
@@ -245,6 +253,15 @@ export class ParticipantBindings {
   /** True when the map fixes the participant's address. */
   isMapped(p: string): boolean {
     return this.map.has(p);
+  }
+
+  /**
+   * The IP address the map gives `p`, when all its addresses there have one; undefined for a
+   * participant the map leaves out or gives several. No message from another address {@link fits}
+   * it, whatever the transport: a quick test can rule a step out on that alone.
+   */
+  mappedIp(p: string): string | undefined {
+    return this.oneIp.size === 0 ? undefined : this.oneIp.get(p);
   }
 
   private ipSharedInMap(p: string, ip: string): boolean {
