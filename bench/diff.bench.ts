@@ -10,7 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expandFlow } from '../generator/conformance/expected.js';
 import { loadFlowSet } from '../generator/project/flow-set.js';
-import { PcapFileWriter, type PcapEndpoint } from '../runtime/trace/pcap-writer.js';
+import {
+  PcapFileWriter,
+  type PcapEndpoint,
+  type PcapPacket,
+} from '../runtime/trace/pcap-writer.js';
 import { tsharkSipList } from './capture-read.bench.js';
 import { synthesizeInstance } from './fixtures/synthesize-trace.js';
 import type { Benchmark } from './registry.js';
@@ -67,8 +71,41 @@ function writeMap(dir: string): string {
   return file;
 }
 
+/** OPTIONS keepalive number `n` from a host of its own to a registrar, and its 200 OK. */
+function keepalive(n: number, timeNs: bigint): PcapPacket[] {
+  const host = { address: `127.8.${(n >> 8) & 255}.${n & 255}`, port: 5060 };
+  const registrar = { address: '127.9.0.1', port: 5060 };
+  const common = [
+    `Via: SIP/2.0/UDP ${host.address}:5060;branch=z9hG4bK-ka-${n}`,
+    `From: <sip:ua${n}@example.invalid>;tag=ka${n}`,
+  ];
+  const tail = [`Call-ID: ka-${n}@example.invalid`, 'CSeq: 1 OPTIONS', 'Content-Length: 0', '', ''];
+  const text = (lines: string[]): Uint8Array => Buffer.from(lines.join('\r\n'));
+  const request = text([
+    'OPTIONS sip:registrar.example.invalid SIP/2.0',
+    ...common,
+    'Max-Forwards: 70',
+    'To: <sip:registrar.example.invalid>',
+    ...tail,
+  ]);
+  const response = text([
+    'SIP/2.0 200 OK',
+    ...common,
+    `To: <sip:registrar.example.invalid>;tag=r${n}`,
+    ...tail,
+  ]);
+  return [
+    { timeNs, transport: 'udp', src: host, dst: registrar, payload: request },
+    { timeNs: timeNs + 1_000_000n, transport: 'udp', src: registrar, dst: host, payload: response },
+  ];
+}
+
 /** Writes `instances` interleaved Figure 16 sessions; returns the packet count. */
-export async function writeCapture(file: string, instances: number): Promise<number> {
+export async function writeCapture(
+  file: string,
+  instances: number,
+  keepalives = 0,
+): Promise<number> {
   const set = await loadFlowSet([FLOW]);
   const flow = set.requested[0]?.flow;
   if (!flow) throw new Error(`${FLOW} did not load`);
@@ -91,6 +128,14 @@ export async function writeCapture(file: string, instances: number): Promise<num
     });
     for (const m of msgs)
       window.push({ timeNs: m.packet.timeNs, write: () => writer.write(m.packet) });
+    // Traffic of no flow beside each session: OPTIONS keepalives from hosts of their own to a
+    // registrar, each answered 200 OK (RFC 3261 11), as a busy capture holds.
+    for (let k = 0; k < keepalives; k++) {
+      const n = i * keepalives + k;
+      const timeNs = start + BigInt(i) * 100_000n + BigInt(k) * 10_000n + 1n;
+      for (const packet of keepalive(n, timeNs))
+        window.push({ timeNs: packet.timeNs, write: () => writer.write(packet) });
+    }
     // Flush everything older than the newest session's start: it can no longer be overtaken.
     const horizon = start + BigInt(i) * 100_000n;
     window.sort((a, b) => (a.timeNs < b.timeNs ? -1 : a.timeNs > b.timeNs ? 1 : 0));
@@ -136,9 +181,14 @@ function median(runs: readonly Measured[]): Measured {
  * page cache, the flow in flowspec's cache, as hyperfine's --warmup 1); the run of median wall
  * time of each is shown. Its table and summary line.
  */
-async function measureCapture(dir: string, instances: number, rounds: number): Promise<string[]> {
-  const file = join(dir, `figure16-${instances}.pcap`);
-  const packets = await writeCapture(file, instances);
+async function measureCapture(
+  dir: string,
+  instances: number,
+  rounds: number,
+  keepalives = 0,
+): Promise<string[]> {
+  const file = join(dir, `figure16-${instances}-${keepalives}.pcap`);
+  const packets = await writeCapture(file, instances, keepalives);
   const sizeMb = statSync(file).size / 2 ** 20;
   // A capture measured once (the large one: tshark alone takes over a minute) is just written,
   // so in the page cache, and the flow is in flowspec's cache from the main capture.
@@ -177,7 +227,7 @@ async function measureCapture(dir: string, instances: number, rounds: number): P
   const mappedRatio =
     mapped === undefined ? '' : `${(tshark.seconds / mapped.seconds).toFixed(1)}x with the map; `;
   return [
-    `A capture of ${instances.toLocaleString('en')} interleaved Figure 16 sessions (${packets.toLocaleString('en')} packets, ${sizeMb.toFixed(0)} MiB, 200 sessions in flight), diffed against ${FLOW} with JSON output (${reportMb(dir).toFixed(0)} MiB of report); tshark lists the SIP messages of the same file (\`tshark -r FILE -Y sip -T fields -e frame.number -e sip.Method -e sip.Status-Code -e sip.Call-ID\`). Wall time, CPU time (user and system, all threads: \`flowspec diff\` reads in one thread and checks in another, ADR 0006) and peak resident memory from GNU time; ${once ? 'one run of each' : `after one run of each that is not measured, ${rounds} runs of each, alternately, the run of median wall time shown (flowspec: ${walls(ourRuns)} s; without the flow cache: ${walls(uncachedRuns)} s; with a map: ${walls(mappedRuns)} s; tshark: ${walls(tsharkRuns)} s). \`flowspec diff\` takes the validated flow from its cache (docs/diff.md); \`FLOWSPEC_FLOW_CACHE=off\` shows the first diff after the flow changed; the map gives the four SIP/IP Cores and PoC Servers every session shares (\`--map\`, each session's PoC Client inferred)`}.`,
+    `A capture of ${instances.toLocaleString('en')} interleaved Figure 16 sessions${keepalives > 0 ? ` and ${(instances * keepalives).toLocaleString('en')} OPTIONS keepalives answered 200 OK, from as many hosts (traffic of no flow: half the packets)` : ''} (${packets.toLocaleString('en')} packets, ${sizeMb.toFixed(0)} MiB, 200 sessions in flight), diffed against ${FLOW} with JSON output (${reportMb(dir).toFixed(0)} MiB of report); tshark lists the SIP messages of the same file (\`tshark -r FILE -Y sip -T fields -e frame.number -e sip.Method -e sip.Status-Code -e sip.Call-ID\`). Wall time, CPU time (user and system, all threads: \`flowspec diff\` reads in one thread and checks in another, ADR 0006) and peak resident memory from GNU time; ${once ? 'one run of each' : `after one run of each that is not measured, ${rounds} runs of each, alternately, the run of median wall time shown (flowspec: ${walls(ourRuns)} s; without the flow cache: ${walls(uncachedRuns)} s; with a map: ${walls(mappedRuns)} s; tshark: ${walls(tsharkRuns)} s). \`flowspec diff\` takes the validated flow from its cache (docs/diff.md); \`FLOWSPEC_FLOW_CACHE=off\` shows the first diff after the flow changed; the map gives the four SIP/IP Cores and PoC Servers every session shares (\`--map\`, each session's PoC Client inferred)`}.`,
     '',
     '| tool | seconds | CPU seconds | packets/s | max RSS (MB) | exit |',
     '|---|---|---|---|---|---|',
@@ -208,6 +258,9 @@ export const benchmark: Benchmark = {
         lines.push('', '### A larger capture', '');
         lines.push(...(await measureCapture(dir, large, 1)));
       }
+      // Traffic of no flow: as many keepalive messages as messages of the flow, measured once.
+      lines.push('', '### A capture with traffic of no flow', '');
+      lines.push(...(await measureCapture(dir, instances, 1, 5)));
       return lines.join('\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -783,6 +783,10 @@ export class ConformanceChecker {
     callId: string | undefined,
     mode: JoinMode,
   ): boolean {
+    // No step the message can be: no instance can take it (plan asks those steps only). Most
+    // messages of a busy capture that belong to no flow (keepalives, registrations) end here
+    // rather than being asked about every open instance in every mode.
+    if (this.steps.candidates(o).length === 0) return false;
     if (mode === 'anchored' || mode === 'optional')
       return this.joinLatest(instances, o, callId, mode);
     // A new dialog is asked about every instance waiting for one: most are ruled out by their
