@@ -901,12 +901,8 @@ export class ConformanceChecker {
    */
   private fillEnds(inst: Instance, steps: readonly ExpectedMessage[]): WaitingEnds {
     let ends: (string | undefined)[] | undefined;
-    const ip = (p: string | undefined, it: number): string | undefined => {
-      if (p === undefined) return undefined;
-      const mapped = this.people.mappedIp(p);
-      if (mapped !== undefined) return mapped;
-      return this.people.isMapped(p) ? undefined : inst.bindings.get(p, it)?.ip;
-    };
+    const ip = (p: string | undefined, it: number): string | undefined =>
+      p === undefined ? undefined : this.people.knownIp(p, inst.bindings, it);
     for (const m of steps) {
       const loop = m.context.loop;
       if (loop === undefined) continue;

@@ -1144,10 +1144,9 @@ export class Instance {
    * mapped to several addresses, or `multiple`.
    */
   boundIp(p: string, people: ParticipantBindings): string | undefined {
-    const mapped = people.mappedIp(p);
-    if (mapped !== undefined) return mapped;
-    if (this.expected.multiple.has(p) || people.isMapped(p)) return undefined;
-    return this.bindings.get(p, -1)?.ip;
+    // A `multiple` participant the map leaves out is bound per iteration: no one address.
+    if (this.expected.multiple.has(p) && !people.isMapped(p)) return undefined;
+    return people.knownIp(p, this.bindings, -1);
   }
 
   bindGroup(group: number, iteration: number, callId: string | undefined): void {

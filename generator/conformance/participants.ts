@@ -264,6 +264,16 @@ export class ParticipantBindings {
     return this.oneIp.size === 0 ? undefined : this.oneIp.get(p);
   }
 
+  /**
+   * The IP address `p` has in an instance whose bindings are `local` (iteration `it`): the one
+   * the map gives it, else the one it is bound to; undefined when it is free or mapped to several.
+   */
+  knownIp(p: string, local: LocalBindings, it: number): string | undefined {
+    const mapped = this.mappedIp(p);
+    if (mapped !== undefined) return mapped;
+    return this.isMapped(p) ? undefined : local.get(p, it)?.ip;
+  }
+
   private ipSharedInMap(p: string, ip: string): boolean {
     for (const [q, specs] of this.map) if (q !== p && specs.some((s) => s.ip === ip)) return true;
     return false;

@@ -60,20 +60,20 @@ export class StepPlacement {
       else if (key.startsWith('S:') && String(Number(rest)) === rest) {
         const status = Number(rest);
         this.byStatus.set(status, steps);
+        // The steps a response of CSeq method `method` (undefined: one no step answers) can be.
+        const answering = (method: string | undefined): ExpectedMessage[] =>
+          steps.filter((x) => {
+            const asked = requestMethod(expected, x);
+            return asked === undefined || asked === method;
+          });
         const perMethod = new Map<string, ExpectedMessage[]>();
         for (const m of steps) {
           const method = requestMethod(expected, m);
           if (method !== undefined && !perMethod.has(method))
-            perMethod.set(
-              method,
-              steps.filter((x) => [method, undefined].includes(requestMethod(expected, x))),
-            );
+            perMethod.set(method, answering(method));
         }
         this.byStatusMethod.set(status, perMethod);
-        this.byStatusOther.set(
-          status,
-          steps.filter((x) => requestMethod(expected, x) === undefined),
-        );
+        this.byStatusOther.set(status, answering(undefined));
       } else if (key.startsWith('M:')) this.byKind.set(rest, steps);
     }
   }
