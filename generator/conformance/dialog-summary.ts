@@ -33,8 +33,6 @@ export interface DialogSummary {
   /** Highest CSeq seen for requests from the calling to the called user, and back. */
   cseqCallerToCallee?: number;
   cseqCalleeToCaller?: number;
-  /** Messages of this Call-ID seen so far. */
-  messages: number;
 }
 
 /**
@@ -45,7 +43,7 @@ const NO_ROUTE: readonly string[] = [];
 
 /** Creates an empty summary. */
 export function newSummary(callId: string): DialogSummary {
-  return { callId, recordRoute: NO_ROUTE, messages: 0 };
+  return { callId, recordRoute: NO_ROUTE };
 }
 
 /** The tag parameter of a From or To value (RFC 3261 19.3); undefined when it has none. */
@@ -60,7 +58,6 @@ export function tagOf(value: string | undefined): string | undefined {
  * lie in the header values and compared there: only what the summary keeps is copied out.
  */
 export function updateSummary(s: DialogSummary, msg: SipMessage): void {
-  s.messages++;
   const cseq = msg.headers.get('cseq');
   // The CSeq is used only when it has both a number and a method (RFC 3261 20.16).
   const method = cseq === undefined ? -1 : cseqMethodStart(cseq);
@@ -110,6 +107,28 @@ export function updateSummary(s: DialogSummary, msg: SipMessage): void {
     const rr = msg.headers.getAll('record-route');
     if (rr.length > 0) s.recordRoute = rr;
   }
+}
+
+/**
+ * Methods whose transactions never make a dialog and are sent outside one: OPTIONS (RFC 3261
+ * 11), REGISTER (RFC 3261 10), PUBLISH (RFC 3903 4).
+ */
+const NO_DIALOG_METHODS = ['OPTIONS', 'REGISTER', 'PUBLISH'];
+
+/**
+ * True when `msg` is the final response of a transaction that made no dialog, in a Call-ID whose
+ * summary holds nothing: the summary can go, as nothing later in that Call-ID derives from it.
+ */
+export function endsDialoglessTransaction(s: DialogSummary, msg: SipMessage): boolean {
+  if (msg.kind !== 'response' || msg.status < 200) return false;
+  if (s.callingFrom !== undefined || s.calledTo !== undefined) return false;
+  const cseq = msg.headers.get('cseq');
+  if (cseq === undefined) return false;
+  const start = cseqMethodStart(cseq);
+  if (start < 0) return false;
+  const end = cseqMethodEnd(cseq, start);
+  for (const m of NO_DIALOG_METHODS) if (spanIs(cseq, start, end, m)) return true;
+  return false;
 }
 
 /** The URI inside a Contact value ("<sip:a@b>;expires=3" -> "sip:a@b"). */

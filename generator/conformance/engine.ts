@@ -15,7 +15,12 @@ import {
 } from './address-map.js';
 import { AddressIndex } from './address-index.js';
 import { RecentKeys } from './recent-keys.js';
-import { newSummary, updateSummary, type DialogSummary } from './dialog-summary.js';
+import {
+  endsDialoglessTransaction,
+  newSummary,
+  updateSummary,
+  type DialogSummary,
+} from './dialog-summary.js';
 import type { ExpectedFlow, ExpectedMessage } from './expected.js';
 import { withFacts } from './expected.js';
 import {
@@ -418,7 +423,23 @@ export class ConformanceChecker {
     if (this.joined.length > 0) this.takeHeld();
     // A message is checked against the state stored before it ("the CSeq value that was stored
     // ... incremented by one", TS 24.229 5.4.5.1.2; RFC 3261 12.2.1.1), then updates it.
-    if (summary && o.sip) updateSummary(summary, o.sip);
+    if (summary && o.sip) {
+      updateSummary(summary, o.sip);
+      if (endsDialoglessTransaction(summary, o.sip)) this.forget(summary.callId);
+    }
+  }
+
+  /**
+   * Counts the messages of a Call-ID that no instance took as unrelated and forgets its summary,
+   * once its transaction is over and made no dialog (an OPTIONS keepalive, a REGISTER refresh):
+   * the summaries kept stay those of dialogs, not one per keepalive of a busy capture.
+   */
+  private forget(callId: string): void {
+    const n = this.pending.get(callId);
+    if (n === undefined || this.held.has(callId)) return;
+    this.unrelated += n;
+    this.pending.delete(callId);
+    this.summaries.delete(callId);
   }
 
   private place(o: ObservedMessage, callId: string | undefined): void {
