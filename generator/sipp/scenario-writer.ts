@@ -61,12 +61,24 @@ function transactionsToCapture(items: readonly LocalItem[]): {
 }
 
 /**
- * A POSIX regular expression for the run of header lines named `name` (a pattern, any case): the
- * first such line and those right after it, without the last line's CRLF. Inserted as one line
- * of a message, SIPp's variable gives them all.
+ * A POSIX extended regular expression for the run of header lines named by one of `names`
+ * (patterns, any case; a compact form among them, RFC 3261 7.3.3): the first such line and those
+ * right after it, without the last line's CRLF, as its first sub-expression. The line break
+ * before the run anchors it at a line's start (an `X-Via:` line is no Via), and a name may have
+ * blanks before its colon (HCOLON, RFC 3261 25.1). SIPp assigns the whole match to the first
+ * variable of `assign_to` and the run to the second; inserted as one line of a message, the run
+ * gives every line of it.
  */
-function headerLines(name: string): string {
-  return `${name}:[^[:cntrl:]]*([[:cntrl:]]+${name}:[^[:cntrl:]]*)*`;
+function headerLines(names: readonly string[]): string {
+  const name = names.length === 1 ? (names[0] ?? '') : `(${names.join('|')})`;
+  const line = `${name}[[:blank:]]*:[^[:cntrl:]]*`;
+  return `[[:cntrl:]](${line}([[:cntrl:]]+${line})*)`;
+}
+
+/** The `<ereg>` that captures a run of header lines (see {@link headerLines}) into `variable`. */
+function captureLines(names: readonly string[], variable: string, whole: string[]): string {
+  whole.push(`${variable}_match`);
+  return `      <ereg regexp="${headerLines(names)}" search_in="msg" assign_to="${variable}_match,${variable}"/>`;
 }
 
 function cdata(text: string): string {
@@ -83,6 +95,8 @@ export function writeScenario(input: WriterInput): WrittenScenario {
   const st = new CallState(firstSip?.kind === 'send' ? 'caller' : 'callee', input.user);
   const capture = transactionsToCapture(input.items);
   const out: string[] = [];
+  /** Variables given a whole match that only its sub-expression is wanted from. */
+  const wholeMatches: string[] = [];
   const items = input.items;
   items.forEach((it, index) => {
     if (it.kind === 'note') {
@@ -121,13 +135,17 @@ export function writeScenario(input: WriterInput): WrittenScenario {
         actions = [
           '',
           '    <action>',
-          `      <ereg regexp="${headerLines('[Vv][Ii][Aa]')}" search_in="msg" assign_to="${p}_via"/>`,
+          captureLines(['[Vv][Ii][Aa]', '[Vv]'], `${p}_via`, wholeMatches),
           `      <ereg regexp="[^ ].*" search_in="hdr" header="From:" assign_to="${p}_from"/>`,
           `      <ereg regexp="[^ ].*" search_in="hdr" header="To:" assign_to="${p}_to"/>`,
           `      <ereg regexp="[0-9]+" search_in="hdr" header="CSeq:" assign_to="${p}_cseq"/>`,
           ...(recordRoute
             ? [
-                `      <ereg regexp="${headerLines('[Rr]ecord-[Rr]oute')}" search_in="msg" assign_to="${p}_rr"/>`,
+                captureLines(
+                  ['[Rr][Ee][Cc][Oo][Rr][Dd]-[Rr][Oo][Uu][Tt][Ee]'],
+                  `${p}_rr`,
+                  wholeMatches,
+                ),
               ]
             : []),
           '    </action>',
@@ -190,5 +208,7 @@ export function writeScenario(input: WriterInput): WrittenScenario {
     out.push(comment('  ', ['stay a moment to answer a retransmitted request (RFC 3261 17.2.1)']));
     out.push('  <timewait milliseconds="500"/>');
   }
+  // The whole matches are read by no message: SIPp is told they are meant to be used once.
+  if (wholeMatches.length > 0) out.push(`  <Reference variables="${wholeMatches.join(',')}"/>`);
   return { elements: out, role: st.role };
 }

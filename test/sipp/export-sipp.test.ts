@@ -153,12 +153,17 @@ describe('export-sipp: Record-Route in the answers that establish a dialog (RFC 
     });
     expect(s.mode).toBe('uas');
     // Every line of the run of Record-Route (and Via) lines, header names included.
+    // Anchored at a line's start, any case, blanks before the colon, Via's compact form.
+    const rr = '[Rr][Ee][Cc][Oo][Rr][Dd]-[Rr][Oo][Uu][Tt][Ee][[:blank:]]*:[^[:cntrl:]]*';
     expect(s.xml).toContain(
-      '<ereg regexp="[Rr]ecord-[Rr]oute:[^[:cntrl:]]*([[:cntrl:]]+[Rr]ecord-[Rr]oute:[^[:cntrl:]]*)*" search_in="msg" assign_to="req1_rr"/>',
+      `<ereg regexp="[[:cntrl:]](${rr}([[:cntrl:]]+${rr})*)" search_in="msg" assign_to="req1_rr_match,req1_rr"/>`,
     );
+    const via = '([Vv][Ii][Aa]|[Vv])[[:blank:]]*:[^[:cntrl:]]*';
     expect(s.xml).toContain(
-      '<ereg regexp="[Vv][Ii][Aa]:[^[:cntrl:]]*([[:cntrl:]]+[Vv][Ii][Aa]:[^[:cntrl:]]*)*" search_in="msg" assign_to="req1_via"/>',
+      `<ereg regexp="[[:cntrl:]](${via}([[:cntrl:]]+${via})*)" search_in="msg" assign_to="req1_via_match,req1_via"/>`,
     );
+    // The whole matches are named once, and SIPp told so.
+    expect(s.xml).toMatch(/<Reference variables="req1_via_match,req1_rr_match[^"]*"\/>/);
     const responses = s.xml.split('<send>').slice(1);
     const first = (status: string, method: string): string =>
       responses.find((r) => r.includes(`SIP/2.0 ${status}`) && r.includes(` ${method}\n`)) ??

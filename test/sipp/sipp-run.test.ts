@@ -118,6 +118,39 @@ describe.skipIf(!sippAvailable())('exported scenarios run against each other in 
   );
 
   it.concurrent(
+    'answers with the INVITE’s Via lines in compact form, a blank before the colon and an X-Via beside them',
+    async () => {
+      // RFC 3261 7.3.3 (compact `v`), 25.1 (HCOLON), 8.2.6.2 (every Via copied, in order). PoC
+      // Client B answers the INVITE after the CANCEL came: its 487 and 180 copy the captured Vias.
+      const file = poc('cancel-terminating.flow.yaml');
+      const uas = await exportFile(file, { participant: 'PoC Client B' });
+      const plain = await exportFile(file, { participant: 'PoC Server B' });
+      const invite = /^( *)(Via: SIP\/2\.0\/\[transport\] [^\n]*)$/m;
+      expect(plain.xml).toMatch(invite);
+      const check = [
+        '<action>',
+        '<ereg regexp="[[:cntrl:]]v : SIP/2.0/UDP 127.0.0.9:5099;branch=z9hG4bK-proxy[[:cntrl:]]+Via: SIP/2.0/UDP 127.0.0.1:" search_in="msg" check_it="true" assign_to="copied"/>',
+        '<ereg regexp="decoy" search_in="msg" check_it_inverse="true" assign_to="decoy"/>',
+        '</action>',
+      ].join('');
+      const uac = plain.xml
+        .replace(
+          invite,
+          (_, indent: string, line: string) =>
+            `${indent}X-Via: decoy\n${indent}v : SIP/2.0/UDP 127.0.0.9:5099;branch=z9hG4bK-proxy\n${indent}${line}`,
+        )
+        .replace(/<recv response="(180|487)"\/>/g, `<recv response="$1">${check}</recv>`)
+        .replace('</scenario>', '  <Reference variables="copied,decoy"/>\n</scenario>');
+      expect(uac.match(/check_it="true"/g)).toHaveLength(2);
+      const r = await runPair(uas.xml, uac);
+      expect(r.errors, 'SIPp error log').toBe('');
+      expect(r.uac.code, `UAC exit\n${r.uac.output}`).toBe(0);
+      expect(r.uas.code, `UAS exit\n${r.uas.output}`).toBe(0);
+    },
+    40_000,
+  );
+
+  it.concurrent(
     'fails when the scenarios do not match (the check has teeth)',
     async () => {
       const uas = await exportFile(RELEASE_FIXTURE, { participant: 'Called UE' });
