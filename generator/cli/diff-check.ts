@@ -28,6 +28,8 @@ export interface DiffOptions {
   readonly out?: string;
   /** Seconds of capture time after which an unfinished instance is given up. */
   readonly idle?: string;
+  /** Unfinished instances kept open at most (sessions in flight at one time). */
+  readonly inFlight?: string;
   /** List every passing instance (default: the first 1000; failing ones are always listed). */
   readonly allInstances?: boolean;
   /** `--fact name=value` arguments, as given: facts of the case, over the map's `policies:`. */
@@ -38,6 +40,7 @@ export interface DiffOptions {
 export interface DiffCheckOptions {
   readonly map?: ReadonlyMap<string, readonly AddressSpec[]>;
   readonly idleSeconds?: number;
+  readonly maxInFlight?: number;
   readonly allInstances?: boolean;
   /** The case's facts (the map's `policies:`, `--fact` winning), and how the report lists them. */
   readonly facts: Facts;
@@ -83,6 +86,7 @@ export class DiffCheck {
     const spill = this.spill;
     this.checker = new ConformanceChecker(expected, {
       ...(opts.idleSeconds !== undefined ? { idleSeconds: opts.idleSeconds } : {}),
+      ...(opts.maxInFlight !== undefined ? { maxInFlight: opts.maxInFlight } : {}),
       ...(opts.map ? { map: opts.map } : {}),
       // Failing instances are always listed; passing ones up to 1000 unless --all-instances.
       ...(opts.allInstances ? {} : { maxPassingListed: 1000 }),

@@ -23,7 +23,10 @@ export async function checkCaptureFile(capturePath: string): Promise<void> {
   }
 }
 
-/** The engine's options; throws {@link UsageError} for an `--idle` that is no number above 0. */
+/**
+ * The engine's options; throws {@link UsageError} for an `--idle` that is no number above 0 or an
+ * `--in-flight` that is no whole number above 0.
+ */
 export function checkOptions(
   opts: DiffOptions,
   capturePath: string,
@@ -34,8 +37,14 @@ export function checkOptions(
   const idle = opts.idle === undefined ? undefined : Number(opts.idle);
   if (idle !== undefined && !(idle > 0))
     throw new UsageError(`--idle takes a number of seconds above 0, not ${opts.idle}`);
+  const inFlight = opts.inFlight === undefined ? undefined : Number(opts.inFlight);
+  if (inFlight !== undefined && !(Number.isInteger(inFlight) && inFlight > 0))
+    throw new UsageError(
+      `--in-flight takes a whole number of sessions above 0, not ${opts.inFlight}`,
+    );
   return {
     ...(idle !== undefined ? { idleSeconds: idle } : {}),
+    ...(inFlight !== undefined ? { maxInFlight: inFlight } : {}),
     ...(map ? { map } : {}),
     ...(opts.allInstances ? { allInstances: true } : {}),
     facts: facts.facts,

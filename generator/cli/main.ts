@@ -113,6 +113,10 @@ function program(io: Io, setExit: (code: number) => void): Command {
       'capture seconds after which an unfinished instance is given up (default 300)',
     )
     .option(
+      '--in-flight <sessions>',
+      'instances of the flow kept open unfinished at most: past it the oldest is finished early, its missing steps reported (default 10000)',
+    )
+    .option(
       '--all-instances',
       'list every passing instance (default: the first 1000; failing ones are always listed)',
     )
@@ -131,6 +135,7 @@ function program(io: Io, setExit: (code: number) => void): Command {
           out?: string;
           allInstances?: boolean;
           idle?: string;
+          inFlight?: string;
           fact?: string[];
         },
       ) => {

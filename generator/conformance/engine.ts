@@ -69,11 +69,18 @@ export interface ConformanceOptions {
   /** Passing instances listed in full (default unlimited); failing ones always are. */
   readonly maxPassingListed?: number;
   /**
-   * Open instances kept at most (default 1000): beyond it the oldest complete ones are finished
-   * early, then the oldest of all, so memory does not grow with the capture's rate. At 1000,
-   * complete instances are kept their whole grace time up to 250 new sessions a second.
+   * Open instances kept at most while some are complete (default 1000): beyond it the oldest
+   * complete ones are finished before their grace time is over, so memory does not grow with
+   * the capture's rate. At 1000, complete instances are kept their whole grace time up to 250
+   * new sessions a second.
    */
   readonly maxOpenInstances?: number;
+  /**
+   * Instances that still lack a mandatory step kept open at most (default 10,000): the sessions
+   * in flight at one time. Beyond it the oldest is finished early (its missing steps reported,
+   * its later messages late) and counted in `stats.finishedEarly`.
+   */
+  readonly maxInFlight?: number;
   /**
    * Receives each listed instance's report as soon as its instance is finished, instead of the
    * report's `instances` (which then stays empty): a caller that stores them elsewhere (on disk)
@@ -211,6 +218,8 @@ export class ConformanceChecker {
   private replaying = false;
   private unrelated = 0;
   private late = 0;
+  /** Instances finished before their run was over, more than `maxInFlight` being in flight. */
+  private finishedEarly = 0;
   private messages = 0;
   private passingListed = 0;
   /** Instances listed (kept in `finished` or handed to `onInstance`). */
@@ -575,6 +584,7 @@ export class ConformanceChecker {
         failing: this.failing,
         passingNotListed: this.passingNotListed,
         lateMessages: this.late,
+        finishedEarly: this.finishedEarly,
         insideParticipants: this.inside,
         notStarted: this.notStarted,
       },
@@ -602,16 +612,24 @@ export class ConformanceChecker {
     }
   }
 
-  /** Finishes the oldest instances once more than `maxOpenInstances` are open. */
+  /**
+   * Finishes the oldest complete instances once more than `maxOpenInstances` are open, and the
+   * oldest incomplete ones once more than `maxInFlight` are: an incomplete instance is finished
+   * only when that many sessions are in flight at once, never for the capture's rate.
+   */
   private limitOpen(): void {
     const max = this.opts.maxOpenInstances ?? 1000;
-    if (this.open.size <= max) return;
-    for (const inst of this.complete) {
-      if (this.open.size <= max) return;
-      this.close(inst);
-    }
+    if (this.open.size > max)
+      for (const inst of this.complete) {
+        if (this.open.size <= max) break;
+        this.close(inst);
+      }
+    const inFlight = this.opts.maxInFlight ?? 10_000;
+    if (this.open.size - this.complete.size <= inFlight) return;
     for (const inst of this.open) {
-      if (this.open.size <= max) return;
+      if (this.open.size - this.complete.size <= inFlight) return;
+      if (inst.completeAt !== undefined) continue;
+      this.finishedEarly++;
       this.close(inst);
     }
   }

@@ -102,6 +102,11 @@ export function* reportTextChunks(
   const total = r.stats['instances'] ?? n;
   const failing = r.stats['failing'] ?? 0;
   const inside = r.stats['insideParticipants'] ?? 0;
+  const early = r.stats['finishedEarly'] ?? 0;
+  if (early > 0)
+    tail.push(
+      `${early} instance(s) finished early: more sessions were in flight at once than --in-flight keeps open`,
+    );
   tail.push(
     `${r.verdict === 'pass' ? paint('32', 'PASS') : paint('31', 'FAIL')}: ${total} instance(s), ${failing} failing; ${r.unrelated} unrelated message(s)${inside > 0 ? `; ${inside} hop(s) inside a participant` : ''}${total === 0 ? '; no instance of the flow found' : ''}`,
   );
@@ -254,6 +259,7 @@ function junitCapture(r: ConformanceReport): string {
     ['unrelated', r.unrelated],
     ['notStarted', r.stats['notStarted'] ?? r.notStarted.length],
     ['insideParticipants', r.stats['insideParticipants'] ?? 0],
+    ['finishedEarly', r.stats['finishedEarly'] ?? 0],
   ];
   const props = counts
     .map(([name, value]) => `      <property name="${name}" value="${value}"/>`)
