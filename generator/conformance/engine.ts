@@ -14,6 +14,7 @@ import {
   type WireEndpoint,
 } from './address-map.js';
 import { AddressIndex } from './address-index.js';
+import { AwaitingEnds, type WaitingMode } from './awaiting-ends.js';
 import { RecentKeys } from './recent-keys.js';
 import {
   endsDialoglessTransaction,
@@ -198,6 +199,13 @@ export class ConformanceChecker {
   private readonly unsettledAlts: readonly string[];
   private readonly alts: AltStructure;
   private readonly byAddress = new AddressIndex();
+  /** Whether any waiting instance could take a message of a new dialog (see awaiting-ends.ts). */
+  private readonly awaitingEnds = new AwaitingEnds(this.awaiting, (inst, steps, mode) =>
+    this.joinEndsOf(inst, steps, mode),
+  );
+  private readonly noteChange = (inst: Instance): void => {
+    if (this.awaiting.has(inst)) this.awaitingEnds.note(inst);
+  };
   /**
    * Open instances with a loop iteration a dialog of which has not come yet, in the order they
    * came to wait: an instance keeps its place while an iteration of it waits (see
@@ -375,8 +383,12 @@ export class ConformanceChecker {
     }
     if (this.replaying) {
       // A replayed instance joins the sets only when it replaces the original.
-    } else if (waiting) this.awaiting.add(inst);
-    else this.awaiting.delete(inst);
+    } else if (waiting) {
+      if (!this.awaiting.has(inst)) {
+        this.awaiting.add(inst);
+        this.awaitingEnds.note(inst);
+      }
+    } else if (this.awaiting.delete(inst)) this.awaitingEnds.leave(inst);
     if (inst.completeAt === undefined && this.hasMandatory(inst) && this.altsSettled(inst)) {
       inst.completeAt = now;
       this.complete.add(inst);
@@ -755,7 +767,7 @@ export class ConformanceChecker {
       if (!replay) continue;
       this.open.delete(inst);
       this.complete.delete(inst);
-      this.awaiting.delete(inst);
+      if (this.awaiting.delete(inst)) this.awaitingEnds.leave(inst);
       this.byAddress.remove(inst);
       this.waitingIterations.delete(inst);
       if (this.awaitsLoopDialog(replay)) this.waitingIterations.add(replay);
@@ -787,6 +799,7 @@ export class ConformanceChecker {
     if (!first) return {};
     const start = first.o;
     const fresh = new Instance(inst.id, this.expected, start.frame, seconds(start.time));
+    fresh.onChange = this.noteChange;
     for (const b of banned) fresh.ban(b);
     this.replaying = true;
     try {
@@ -831,6 +844,13 @@ export class ConformanceChecker {
     // A new dialog is asked about every instance waiting for one: most are ruled out by their
     // ends at once, without the call to plan (which asks again for the few that are not).
     const quick = callId !== undefined && (mode === 'required' || mode === 'causal');
+    // Asked of every waiting instance: none is when each rules the message out by its ends.
+    if (
+      quick &&
+      instances === this.awaiting &&
+      !this.awaitingEnds.mayTake(mode, this.steps.candidates(o), o.src.ip, o.dst.ip)
+    )
+      return false;
     for (const inst of instances) {
       if (quick && this.cannotJoin(inst, o, mode)) continue;
       const p = this.plan(inst, o, callId, mode);
@@ -1057,16 +1077,25 @@ export class ConformanceChecker {
    * instance revision, so a busy capture's new dialogs are not tried step by step on every open
    * instance (a new session's PoC Client on the ~100 instances waiting for their other leg).
    */
-  private cannotJoin(inst: Instance, o: ObservedMessage, mode: 'required' | 'causal'): boolean {
+  private cannotJoin(inst: Instance, o: ObservedMessage, mode: WaitingMode): boolean {
     // Keyed by the signature's list of steps: the same list for every message of the kind.
-    const steps = this.steps.candidates(o);
+    const ends = this.joinEndsOf(inst, this.steps.candidates(o), mode);
+    return ends !== null && !endsAdmit(ends, o.src.ip, o.dst.ip);
+  }
+
+  /** {@link joinEnds} as memoised for the instance's current revision. */
+  private joinEndsOf(
+    inst: Instance,
+    steps: readonly ExpectedMessage[],
+    mode: WaitingMode,
+  ): JoinEnds {
     const memos = inst.joinMemo(mode);
     let ends = memos.get(steps);
     if (ends === UNKNOWN_ENDS) {
       ends = this.joinEnds(inst, steps, mode);
       memos.set(steps, ends);
     }
-    return ends !== null && !endsAdmit(ends, o.src.ip, o.dst.ip);
+    return ends;
   }
 
   /** The ends of the steps of `steps` a message could take in `inst` as it stands (see {@link JoinEnds}). */
@@ -1131,6 +1160,7 @@ export class ConformanceChecker {
 
   private start(o: ObservedMessage, callId: string | undefined): boolean {
     const inst = new Instance(this.nextId, this.expected, o.frame, seconds(o.time));
+    inst.onChange = this.noteChange;
     if (!this.seed(inst, o, callId)) return false;
     this.nextId++;
     this.open.add(inst);
@@ -1182,7 +1212,7 @@ export class ConformanceChecker {
     this.waitingIterations.delete(inst);
     this.open.delete(inst);
     this.complete.delete(inst);
-    this.awaiting.delete(inst);
+    if (this.awaiting.delete(inst)) this.awaitingEnds.leave(inst);
     this.byAddress.remove(inst);
     for (const callId of inst.callIds.keys()) {
       this.byCallId.delete(callId);

@@ -786,6 +786,8 @@ export class Instance {
    * while it stays the same.
    */
   revision = 0;
+  /** Told of each change of {@link revision} (the engine, for its AwaitingEnds). */
+  onChange: ((inst: Instance) => void) | undefined = undefined;
   /**
    * The engine's memo per join mode (`required`, `causal`) and signature, by the signature's
    * list of steps (see ConformanceChecker.cannotJoin).
@@ -840,6 +842,7 @@ export class Instance {
    */
   private changed(): void {
     this.revision++;
+    this.onChange?.(this);
     this.requiredMemos?.clear();
     this.causalMemos?.clear();
   }
